@@ -1,0 +1,24 @@
+import type { VerificationMethod } from './methods.ts';
+
+/** Menu entry ids, one per row of DESIGN §2 (new / existing are separate entries). */
+export type MenuEntryId =
+  | 'account'
+  | 'sms-new'
+  | 'sms-known'
+  | 'org-code-new'
+  | 'org-code-existing'
+  | 'code-new'
+  | 'code-existing'
+  | 'email';
+
+export interface MenuEntry {
+  id: MenuEntryId;
+  method: VerificationMethod;
+  /** `_locales` message name of the label, and its substitutions (masked number, code). */
+  labelKey: string;
+  labelParams: string[];
+  /** `_locales` message name of why the entry cannot be chosen now, when disabled. */
+  disabledReasonKey?: string;
+  /** `_locales` message name of a warning shown when chosen (email verification). */
+  warningKey?: string;
+}

@@ -1,0 +1,20 @@
+import type { NotificationLanguage } from './languages.ts';
+import type { VerificationMethod } from './methods.ts';
+
+/**
+ * What the sender chose for one recipient address, remembered until changed (guide: the method
+ * is bound to the address and reused for later messages). Stored in `storage.local` under
+ * `recipient:<normalised address>`.
+ */
+export interface RecipientSettings {
+  /** Normalised address (see `normaliseAddress`). */
+  address: string;
+  method?: VerificationMethod;
+  /** The personal access code as the sender typed or generated it (method `code`). */
+  code?: string;
+  /** E.164 phone number (method `sms`, server issue). */
+  phone?: string;
+  language?: NotificationLanguage;
+  /** ISO time of the last change. */
+  updatedAt: string;
+}

@@ -1,0 +1,100 @@
+import type { NotificationLanguage } from '../core/languages.ts';
+import type { RecipientSettings } from '../core/recipientSettings.ts';
+import type { MenuEntry } from '../core/methodMenu.ts';
+
+/** Which header a recipient came from. */
+export type RecipientField = 'to' | 'cc' | 'bcc';
+
+/** One recipient as the panel shows it. */
+export interface RecipientView {
+  /** Normalised address: the key of everything remembered about this person. */
+  address: string;
+  /** Display name if the compose field had one. */
+  name: string;
+  field: RecipientField;
+  /** Mailing list the address was expanded from, if any. */
+  list?: string;
+  /** Same domain as the sender's identity (or an internal domain): needs no verification. */
+  internal: boolean;
+  settings: RecipientSettings | null;
+  /** Language the notification will use: remembered choice, else the UI language. */
+  language: NotificationLanguage;
+  /** The menu entries of DESIGN §2 for this recipient, in guide order. */
+  menu: MenuEntry[];
+}
+
+/** Why the last send of a compose tab was cancelled; shown at the top of the panel. */
+export interface SendProblem {
+  reason:
+    | 'no-method'
+    | 'empty-code'
+    | 'weak-code'
+    | 'method-unavailable'
+    | 'no-recipients'
+    | 'no-identity'
+    | 'internal';
+  /** Address the fix concerns, if one. */
+  recipient?: string;
+  /** Full sentence in the UI language, naming the recipient and the fix. */
+  message: string;
+}
+
+export interface ComposeState {
+  tabId: number;
+  secure: boolean;
+  sender: { name: string; address: string } | null;
+  recipients: RecipientView[];
+  uiLanguage: NotificationLanguage;
+  serverConfigured: boolean;
+  problem: SendProblem | null;
+}
+
+/**
+ * Every request the popup and options page may send to the background, with its response.
+ * One map, one `sendRequest<K>()`: no casts at call sites (house style rule 3).
+ */
+export interface Requests {
+  getComposeState: { req: { tabId: number }; res: ComposeState };
+  setSecureMode: { req: { tabId: number; secure: boolean }; res: { secure: boolean } };
+  saveRecipientSettings: {
+    req: { address: string; changes: Partial<Omit<RecipientSettings, 'address' | 'updatedAt'>> };
+    res: { settings: RecipientSettings };
+  };
+  listRecipients: { req: Record<string, never>; res: { recipients: RecipientSettings[] } };
+  forgetRecipient: { req: { address: string }; res: { forgotten: boolean } };
+  dismissProblem: { req: { tabId: number }; res: { dismissed: true } };
+}
+
+export type RequestName = keyof Requests;
+
+export interface RequestEnvelope<K extends RequestName = RequestName> {
+  sealpost: 1;
+  name: K;
+  payload: Requests[K]['req'];
+}
+
+export type Response<K extends RequestName> =
+  | { ok: true; value: Requests[K]['res'] }
+  | { ok: false; error: string };
+
+/** Narrow an unknown runtime message to a request of this protocol. */
+export function isRequestEnvelope(message: unknown): message is RequestEnvelope {
+  if (typeof message !== 'object' || message === null) return false;
+  const candidate = message as { sealpost?: unknown; name?: unknown; payload?: unknown };
+  return (
+    candidate.sealpost === 1 &&
+    typeof candidate.name === 'string' &&
+    REQUEST_NAMES.includes(candidate.name as RequestName) &&
+    typeof candidate.payload === 'object' &&
+    candidate.payload !== null
+  );
+}
+
+export const REQUEST_NAMES: readonly RequestName[] = [
+  'getComposeState',
+  'setSecureMode',
+  'saveRecipientSettings',
+  'listRecipients',
+  'forgetRecipient',
+  'dismissProblem',
+];
