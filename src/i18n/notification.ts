@@ -1,0 +1,126 @@
+/**
+ * The notification mail that replaces a sealed message's body (DESIGN §4): who sent it, where
+ * the message is, how to open it and which factor to expect, in every language chosen for the
+ * message's recipients. It never contains message content: its only inputs are the sender,
+ * the methods, the languages and the link.
+ */
+import type { NotificationLanguage } from '../core/languages.ts';
+import type { VerificationMethod } from '../core/methods.ts';
+import { languageName, t, type MessageKey } from './index.ts';
+
+export interface NotificationInput {
+  senderName: string;
+  senderAddress: string;
+  /** One per language chosen for this message's recipients, in the order to show them. */
+  sections: { language: NotificationLanguage; methods: VerificationMethod[] }[];
+  /** The Sealpost server, when one is configured. */
+  serverUrl: string | null;
+  /** The hosted reader link for this message; preferred over `serverUrl` when given. */
+  readerLink?: string | null;
+}
+
+/**
+ * Thunderbird sends plain text as format=flowed; short lines (RFC 3676 recommends at most 78,
+ * 72 reads well when quoted) survive every client unchanged.
+ */
+export const NOTIFICATION_LINE_WIDTH = 72;
+
+const SECTION_SEPARATOR = '='.repeat(NOTIFICATION_LINE_WIDTH);
+
+const FACTOR_KEYS = {
+  code: 'notification.factor.code',
+  'org-code': 'notification.factor.org-code',
+  sms: 'notification.factor.sms',
+  email: 'notification.factor.email',
+  account: 'notification.factor.account',
+} as const satisfies Record<VerificationMethod, MessageKey>;
+
+/** The neutral subject used when a policy hides the original subject. */
+export function neutralSubject(language: NotificationLanguage): string {
+  return t(language, 'notification.subject');
+}
+
+/**
+ * The plain-text notification body: one complete section per language, separated by a rule
+ * line, each with a heading naming its language when there is more than one.
+ */
+export function buildNotificationText(input: NotificationInput): string {
+  const sections = uniqueSections(input.sections);
+  const link = input.readerLink ?? input.serverUrl ?? null;
+  const showHeadings = sections.length > 1;
+  const texts = sections.map(({ language, methods }) =>
+    buildSection(language, methods, input, link, showHeadings),
+  );
+  return texts.join(`\n\n${SECTION_SEPARATOR}\n\n`) + '\n';
+}
+
+function buildSection(
+  language: NotificationLanguage,
+  methods: readonly VerificationMethod[],
+  input: NotificationInput,
+  link: string | null,
+  showHeading: boolean,
+): string {
+  const displayName = input.senderName.trim();
+  const name = displayName || input.senderAddress;
+  const sender = displayName ? `${displayName} <${input.senderAddress}>` : input.senderAddress;
+  const paragraphs: string[] = [];
+  if (showHeading) paragraphs.push(`[ ${languageName(language)} ]`);
+  paragraphs.push(
+    wrap(t(language, 'notification.intro', { sender })),
+    wrap(t(language, 'notification.attachment')),
+  );
+
+  const steps = [wrap(`1. ${t(language, 'notification.step-open')}`, '   ')];
+  const factors = [...new Set(methods)].map((method) => t(language, FACTOR_KEYS[method], { name }));
+  if (factors.length === 1) {
+    steps.push(wrap(`2. ${factors[0]}`, '   '));
+  } else if (factors.length > 1) {
+    const choice = wrap(`2. ${t(language, 'notification.factor.choice')}`, '   ');
+    const bullets = factors.map((factor) => wrap(`   - ${factor}`, '     '));
+    steps.push([choice, ...bullets].join('\n'));
+  }
+  paragraphs.push([t(language, 'notification.how-to'), ...steps].join('\n'));
+
+  // The link stays on a line of its own and is never wrapped, so it stays clickable.
+  if (link) paragraphs.push(`${wrap(t(language, 'notification.link'))}\n${link}`);
+  return paragraphs.join('\n\n');
+}
+
+/** Keeps the first section of each language and merges methods of repeated languages. */
+function uniqueSections(
+  sections: NotificationInput['sections'],
+): { language: NotificationLanguage; methods: VerificationMethod[] }[] {
+  const byLanguage = new Map<NotificationLanguage, VerificationMethod[]>();
+  for (const { language, methods } of sections) {
+    byLanguage.set(language, [...(byLanguage.get(language) ?? []), ...methods]);
+  }
+  return [...byLanguage].map(([language, methods]) => ({ language, methods }));
+}
+
+/**
+ * Greedy word wrap at NOTIFICATION_LINE_WIDTH. Splits on plain spaces only, so no-break spaces
+ * (French `\u00a0:`) hold; a single word longer than the width is left whole. Continuation
+ * lines get `indent` so numbered steps stay aligned.
+ */
+export function wrap(text: string, indent = ''): string {
+  const leading = /^ */.exec(text)?.[0] ?? '';
+  const words = text
+    .slice(leading.length)
+    .split(' ')
+    .filter((word) => word !== '');
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    const prefix = lines.length === 0 ? leading : indent;
+    if (line !== '' && prefix.length + candidate.length > NOTIFICATION_LINE_WIDTH) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((content, index) => (index === 0 ? leading : indent) + content).join('\n');
+}

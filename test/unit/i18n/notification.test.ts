@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../../../src/core/languages.ts';
+import { VERIFICATION_METHODS } from '../../../src/core/methods.ts';
+import { languageName, t } from '../../../src/i18n/index.ts';
+import {
+  NOTIFICATION_LINE_WIDTH,
+  buildNotificationText,
+  neutralSubject,
+  wrap,
+  type NotificationInput,
+} from '../../../src/i18n/notification.ts';
+
+const sender = { senderName: 'Alice Example', senderAddress: 'alice@example.test' };
+
+function input(overrides: Partial<NotificationInput> = {}): NotificationInput {
+  return {
+    ...sender,
+    sections: [{ language: 'en', methods: ['code'] }],
+    serverUrl: null,
+    ...overrides,
+  };
+}
+
+/** Compare ignoring the line breaks the wrapper inserts. */
+function unwrapped(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
+describe('buildNotificationText', () => {
+  it.each(NOTIFICATION_LANGUAGES)('names the sender and the code factor in %s', (language) => {
+    const text = unwrapped(
+      buildNotificationText(input({ sections: [{ language, methods: ['code'] }] })),
+    );
+    expect(text).toContain('Alice Example <alice@example.test>');
+    expect(text).toContain('secure-message.html');
+    expect(text).toContain(
+      unwrapped(t(language, 'notification.factor.code', { name: 'Alice Example' })),
+    );
+    expect(text).toContain(unwrapped(t(language, 'notification.step-open')));
+  });
+
+  it.each(VERIFICATION_METHODS)('describes the %s factor', (method) => {
+    const text = unwrapped(
+      buildNotificationText(input({ sections: [{ language: 'de', methods: [method] }] })),
+    );
+    const key = `notification.factor.${method}` as const;
+    expect(text).toContain(unwrapped(t('de', key, { name: 'Alice Example' })));
+  });
+
+  it('writes one complete section per language, each with its own factor text', () => {
+    const languages: NotificationLanguage[] = ['de', 'nl', 'it'];
+    const text = buildNotificationText(
+      input({ sections: languages.map((language) => ({ language, methods: ['code'] })) }),
+    );
+    const sections = text.split(/\n={20,}\n/);
+    expect(sections).toHaveLength(3);
+    sections.forEach((section, index) => {
+      const language = languages[index]!;
+      const flat = unwrapped(section);
+      expect(flat).toContain(languageName(language));
+      expect(flat).toContain(
+        unwrapped(
+          t(language, 'notification.intro', { sender: 'Alice Example <alice@example.test>' }),
+        ),
+      );
+      expect(flat).toContain(
+        unwrapped(t(language, 'notification.factor.code', { name: 'Alice Example' })),
+      );
+      for (const other of languages.filter((candidate) => candidate !== language)) {
+        expect(flat).not.toContain(unwrapped(t(other, 'notification.how-to')));
+      }
+    });
+  });
+
+  it('lists every method of a language as a choice', () => {
+    const text = unwrapped(
+      buildNotificationText(input({ sections: [{ language: 'es', methods: ['code', 'sms'] }] })),
+    );
+    expect(text).toContain(unwrapped(t('es', 'notification.factor.choice')));
+    expect(text).toContain(
+      unwrapped(t('es', 'notification.factor.code', { name: 'Alice Example' })),
+    );
+    expect(text).toContain(unwrapped(t('es', 'notification.factor.sms')));
+  });
+
+  it('merges repeated languages into one section', () => {
+    const text = buildNotificationText(
+      input({
+        sections: [
+          { language: 'fr', methods: ['code'] },
+          { language: 'fr', methods: ['code'] },
+        ],
+      }),
+    );
+    expect(text.match(/secure-message\.html\./g)).toHaveLength(1);
+    expect(text).not.toMatch(/={20,}/);
+  });
+
+  it('adds the link only when a server or reader link is configured', () => {
+    expect(buildNotificationText(input())).not.toContain('https://');
+    const withServer = buildNotificationText(input({ serverUrl: 'https://sealpost.example.org' }));
+    expect(withServer).toContain('\nhttps://sealpost.example.org');
+    const readerLink = 'https://sealpost.example.org/read/9f3a#share=' + 'x'.repeat(90);
+    const withLink = buildNotificationText(
+      input({ serverUrl: 'https://sealpost.example.org', readerLink }),
+    );
+    // The link is kept whole on its own line even though it is longer than the line width.
+    expect(withLink.split('\n')).toContain(readerLink);
+  });
+
+  it('keeps lines short and free of trailing spaces (format=flowed)', () => {
+    const text = buildNotificationText(
+      input({
+        senderName: 'Maximiliane Mustermann-Oberbergische Landesverwaltung',
+        sections: NOTIFICATION_LANGUAGES.map((language) => ({
+          language,
+          methods: [...VERIFICATION_METHODS],
+        })),
+      }),
+    );
+    for (const line of text.split('\n')) {
+      expect(line.length, line).toBeLessThanOrEqual(NOTIFICATION_LINE_WIDTH);
+      expect(line, line).not.toMatch(/ $/);
+    }
+  });
+
+  it('falls back to the address when the sender has no display name', () => {
+    const text = buildNotificationText(input({ senderName: '  ' }));
+    expect(text).toContain('alice@example.test has sent you');
+    expect(text).not.toContain('<alice@example.test>');
+  });
+
+  it('never contains message content', () => {
+    // The notification builder has no content input; whatever the caller holds elsewhere
+    // (subject, body) cannot leak through it, even from the same call site.
+    const message = { subject: 'Quarterly salaries 7Q2X', body: 'Bonus list: Bob 12345 EUR' };
+    const text = buildNotificationText(
+      input({
+        sections: NOTIFICATION_LANGUAGES.map((language) => ({ language, methods: ['code'] })),
+      }),
+    );
+    expect(text).not.toContain(message.subject);
+    expect(text).not.toContain('7Q2X');
+    expect(text).not.toContain(message.body);
+    expect(text).not.toContain('12345');
+  });
+});
+
+describe('neutralSubject', () => {
+  it.each([
+    ['en', 'Secure message'],
+    ['de', 'Sichere Nachricht'],
+    ['nl', 'Beveiligd bericht'],
+    ['fr', 'Message sécurisé'],
+    ['es', 'Mensaje seguro'],
+    ['it', 'Messaggio sicuro'],
+  ] as const)('is neutral in %s', (language, subject) => {
+    expect(neutralSubject(language)).toBe(subject);
+  });
+});
+
+describe('wrap', () => {
+  it('breaks at spaces within the width and indents continuation lines', () => {
+    const text = '1. ' + 'word '.repeat(40).trim();
+    const lines = wrap(text, '   ').split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((line) => line.length <= NOTIFICATION_LINE_WIDTH)).toBe(true);
+    expect(lines.slice(1).every((line) => line.startsWith('   word'))).toBe(true);
+    expect(unwrapped(lines.join('\n'))).toBe(text);
+  });
+
+  it('never breaks at a no-break space', () => {
+    const text = 'a'.repeat(68) + ' bc\u00a0:';
+    expect(wrap(text).split('\n')[1]).toBe('bc\u00a0:');
+  });
+});
