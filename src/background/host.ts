@@ -1,0 +1,63 @@
+import type { Mailbox } from '../core/address.ts';
+
+/**
+ * The background's port to Thunderbird (house style rule 6: ports plus stateful fakes). The real
+ * adapter is `platform/thunderbird/thunderbirdHost.ts`; tests use `test/fakes/fakeThunderbirdHost.ts`.
+ */
+export interface KeyValueStore {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  remove(key: string): Promise<void>;
+  /** Every entry whose key starts with `prefix`. */
+  entries<T>(prefix: string): Promise<[string, T][]>;
+}
+
+/** What the compose window holds, as far as Sealpost needs it. */
+export interface ComposeSnapshot {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  isPlainText: boolean;
+  /** HTML body (HTML mode). */
+  body: string;
+  plainTextBody: string;
+  customHeaders: { name: string; value: string }[];
+}
+
+export interface AttachmentSnapshot {
+  id: number;
+  name: string;
+  file: File;
+}
+
+/** What the background may change in a compose window, applied by the host. */
+export interface ComposeChanges {
+  body?: string;
+  plainTextBody?: string;
+  customHeaders?: { name: string; value: string }[];
+}
+
+export interface Host {
+  session: KeyValueStore;
+  local: KeyValueStore;
+  getComposeDetails(tabId: number): Promise<ComposeSnapshot>;
+  setComposeDetails(tabId: number, changes: ComposeChanges): Promise<void>;
+  listAttachments(tabId: number): Promise<AttachmentSnapshot[]>;
+  addAttachment(tabId: number, file: File): Promise<number>;
+  removeAttachment(tabId: number, attachmentId: number): Promise<void>;
+  /** Members of the address-book mailing list called `name`, or null when there is none. */
+  expandMailingList(name: string): Promise<Mailbox[] | null>;
+  /** Shows secure mode on the compose-toolbar button of that tab. */
+  showSecureState(tabId: number, secure: boolean): Promise<void>;
+  /** Opens the Sealpost popup in the compose window of that tab. */
+  openPanel(tabId: number): Promise<void>;
+  /** The compose tab that is active in the focused window, if any. */
+  activeComposeTab(): Promise<number | null>;
+  /** `_locales` message in the UI language. */
+  message(key: string, substitutions?: string[]): string;
+  uiLocale(): string;
+  /** The reader template shipped with the add-on (`reader/secure-message.html`). */
+  readerTemplate(): Promise<string>;
+}

@@ -1,0 +1,28 @@
+import { addBeforeSendListener } from '../platform/thunderbird/events.ts';
+import { createThunderbirdHost } from '../platform/thunderbird/thunderbirdHost.ts';
+import { handleRequest } from './requests.ts';
+import { handleAfterSend, handleBeforeSend } from './sealOnSend.ts';
+import { forgetTab, toggleSecure } from './secureMode.ts';
+
+/**
+ * The MV3 event page. Listeners are registered synchronously at top level, before any await, so
+ * an event that wakes the page finds them (house style rule 2). Top-level code runs again on
+ * every wake, so it only registers listeners.
+ */
+const host = createThunderbirdHost();
+
+addBeforeSendListener((tab) => handleBeforeSend(host, tab.id ?? -1));
+messenger.compose.onAfterSend.addListener((tab, sendInfo) => {
+  void handleAfterSend(host, tab.id ?? -1, Boolean(sendInfo.error));
+});
+messenger.runtime.onMessage.addListener((message: unknown) => handleRequest(host, message));
+messenger.commands.onCommand.addListener((command: string, tab?: messenger.tabs.Tab) => {
+  if (command !== 'toggle-secure-mode') return;
+  void (async () => {
+    const tabId = tab?.type === 'messageCompose' && tab.id !== undefined ? tab.id : await host.activeComposeTab();
+    if (tabId !== null) await toggleSecure(host, tabId);
+  })();
+});
+messenger.tabs.onRemoved.addListener((tabId: number) => {
+  void forgetTab(host, tabId);
+});

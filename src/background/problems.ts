@@ -1,0 +1,46 @@
+import type { SendProblem } from '../messaging/protocol.ts';
+import type { Host } from './host.ts';
+
+/**
+ * A cancelled send is explained where the fix is: the problem is kept for the tab in
+ * `storage.session`, and the popup is opened on it (DESIGN §6).
+ */
+const key = (tabId: number) => `problem:${tabId}`;
+
+const MESSAGE_KEYS: Record<SendProblem['reason'], string> = {
+  'no-method': 'problemNoMethod',
+  'empty-code': 'problemEmptyCode',
+  'weak-code': 'problemWeakCode',
+  'method-unavailable': 'problemMethodUnavailable',
+  'no-recipients': 'problemNoRecipients',
+  'no-identity': 'problemNoIdentity',
+  internal: 'problemInternal',
+};
+
+export function describeProblem(
+  host: Host,
+  reason: SendProblem['reason'],
+  subject?: string,
+): SendProblem {
+  const message = host.message(MESSAGE_KEYS[reason], subject === undefined ? [] : [subject]);
+  const problem: SendProblem = { reason, message: message || reason };
+  if (subject !== undefined && reason !== 'internal') problem.recipient = subject;
+  return problem;
+}
+
+export async function reportProblem(host: Host, tabId: number, problem: SendProblem): Promise<void> {
+  await host.session.set(key(tabId), problem);
+  try {
+    await host.openPanel(tabId);
+  } catch {
+    // The problem stays stored; the popup shows it the next time it opens.
+  }
+}
+
+export async function currentProblem(host: Host, tabId: number): Promise<SendProblem | null> {
+  return (await host.session.get<SendProblem>(key(tabId))) ?? null;
+}
+
+export async function dismissProblem(host: Host, tabId: number): Promise<void> {
+  await host.session.remove(key(tabId));
+}

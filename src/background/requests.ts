@@ -1,0 +1,51 @@
+import {
+  isRequestEnvelope,
+  type RequestName,
+  type Requests,
+  type Response,
+} from '../messaging/protocol.ts';
+import { getComposeState } from './composeState.ts';
+import type { Host } from './host.ts';
+import { dismissProblem } from './problems.ts';
+import {
+  forgetRecipientSettings,
+  listRecipientSettings,
+  saveRecipientSettings,
+} from './recipientStore.ts';
+import { setSecure } from './secureMode.ts';
+
+type Handlers = {
+  [K in RequestName]: (host: Host, payload: Requests[K]['req']) => Promise<Requests[K]['res']>;
+};
+
+const handlers: Handlers = {
+  getComposeState: (host, { tabId }) => getComposeState(host, tabId),
+  setSecureMode: async (host, { tabId, secure }) => ({ secure: await setSecure(host, tabId, secure) }),
+  saveRecipientSettings: async (host, { address, changes }) => ({
+    settings: await saveRecipientSettings(host.local, address, changes),
+  }),
+  listRecipients: async (host) => ({ recipients: await listRecipientSettings(host.local) }),
+  forgetRecipient: async (host, { address }) => ({
+    forgotten: await forgetRecipientSettings(host.local, address),
+  }),
+  dismissProblem: async (host, { tabId }) => {
+    await dismissProblem(host, tabId);
+    return { dismissed: true };
+  },
+};
+
+/**
+ * Answers the popup and options page. Only messages from this add-on's own pages arrive here
+ * (`runtime.onMessage`); nothing listens on `onMessageExternal`, so other add-ons cannot change
+ * security settings (THUNDERBIRD-TESTING.md, "Driving the UI").
+ */
+export async function handleRequest(host: Host, message: unknown): Promise<Response<RequestName>> {
+  if (!isRequestEnvelope(message)) return { ok: false, error: 'Unknown request' };
+  try {
+    const handler = handlers[message.name] as (host: Host, payload: unknown) => Promise<unknown>;
+    const value = await handler(host, message.payload);
+    return { ok: true, value } as Response<RequestName>;
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

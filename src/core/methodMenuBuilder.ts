@@ -1,0 +1,63 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import type { MenuEntry, MenuEntryId } from './methodMenu.ts';
+import type { RecipientSettings } from './recipientSettings.ts';
+
+export interface MenuContext {
+  settings: RecipientSettings | null;
+  serverConfigured: boolean;
+  /** A public key is known for this address (directory, WKD or imported). */
+  keyKnown: boolean;
+}
+
+/** Masks a phone number for the menu: `+4915112345612` -> `+49 ••• •••• 12`. */
+export function maskPhone(e164: string): string {
+  const country = parsePhoneNumberFromString(e164)?.countryCallingCode;
+  return `${country ? `+${country} ` : ''}••• •••• ${e164.slice(-2)}`;
+}
+
+/**
+ * The recipient's menu in the guide's order (DESIGN §2). `account` only when a key is known;
+ * "existing" entries only when something is stored; server methods disabled, with the reason,
+ * while no server is configured; email verification last, with its warning.
+ */
+export function buildMethodMenu(context: MenuContext): MenuEntry[] {
+  const { settings, serverConfigured, keyKnown } = context;
+  const entries: MenuEntry[] = [];
+  const add = (id: MenuEntryId, entry: Omit<MenuEntry, 'id' | 'labelParams'>, params: string[] = []) =>
+    entries.push({ id, ...entry, labelParams: params });
+  const serverOnly = serverConfigured ? {} : { disabledReasonKey: 'reasonNeedsServer' };
+
+  if (keyKnown) add('account', { method: 'account', labelKey: 'methodAccount' });
+  add('sms-new', { method: 'sms', labelKey: 'methodSmsNew', ...serverOnly });
+  if (settings?.phone) {
+    add('sms-known', { method: 'sms', labelKey: 'methodSmsKnown', ...serverOnly }, [maskPhone(settings.phone)]);
+  }
+  add('org-code-new', { method: 'org-code', labelKey: 'methodOrgCodeNew', ...serverOnly });
+  if (settings?.method === 'org-code' && settings.code) {
+    add('org-code-existing', { method: 'org-code', labelKey: 'methodOrgCodeExisting', ...serverOnly }, [settings.code]);
+  }
+  add('code-new', { method: 'code', labelKey: 'methodCodeNew' });
+  if (settings?.method === 'code' && settings.code) {
+    add('code-existing', { method: 'code', labelKey: 'methodCodeExisting' }, [settings.code]);
+  }
+  add('email', { method: 'email', labelKey: 'methodEmail', warningKey: 'warningEmailWeak', ...serverOnly });
+  return entries;
+}
+
+/** The entry that shows what is stored, so the menu opens on the current choice. */
+export function selectedMenuEntry(settings: RecipientSettings | null): MenuEntryId | null {
+  switch (settings?.method) {
+    case undefined:
+      return null;
+    case 'account':
+      return 'account';
+    case 'sms':
+      return settings.phone ? 'sms-known' : 'sms-new';
+    case 'org-code':
+      return settings.code ? 'org-code-existing' : 'org-code-new';
+    case 'code':
+      return settings.code ? 'code-existing' : 'code-new';
+    case 'email':
+      return 'email';
+  }
+}

@@ -1,0 +1,109 @@
+import type { Mailbox } from '../../core/address.ts';
+import { normaliseAddress, isPlausibleAddress } from '../../core/address.ts';
+import type { ComposeSnapshot, Host } from '../../background/host.ts';
+import { storageArea } from './storageArea.ts';
+
+/** The only place the background touches `messenger.*`. */
+export function createThunderbirdHost(): Host {
+  return {
+    session: storageArea(messenger.storage.session),
+    local: storageArea(messenger.storage.local),
+
+    async getComposeDetails(tabId) {
+      const details = await messenger.compose.getComposeDetails(tabId);
+      return snapshot(details);
+    },
+    async setComposeDetails(tabId, changes) {
+      await messenger.compose.setComposeDetails(tabId, changes);
+    },
+    async listAttachments(tabId) {
+      const attachments = await messenger.compose.listAttachments(tabId);
+      return Promise.all(
+        attachments.map(async (attachment) => ({
+          id: attachment.id,
+          name: attachment.name ?? 'attachment',
+          file: await messenger.compose.getAttachmentFile(attachment.id),
+        })),
+      );
+    },
+    async addAttachment(tabId, file) {
+      const added = await messenger.compose.addAttachment(tabId, { file, name: file.name });
+      return added.id;
+    },
+    async removeAttachment(tabId, attachmentId) {
+      await messenger.compose.removeAttachment(tabId, attachmentId);
+    },
+    expandMailingList,
+    async showSecureState(tabId, secure) {
+      const suffix = secure ? 'On' : 'Off';
+      await Promise.all([
+        messenger.composeAction.setIcon({ tabId, path: `icons/lock-${secure ? 'on' : 'off'}.svg` }),
+        messenger.composeAction.setTitle({ tabId, title: messenger.i18n.getMessage(`composeAction${suffix}`) }),
+        messenger.composeAction.setLabel({ tabId, label: messenger.i18n.getMessage(`composeActionLabel${suffix}`) }),
+      ]);
+    },
+    async openPanel(tabId) {
+      const tab = await messenger.tabs.get(tabId);
+      await messenger.composeAction.openPopup({ windowId: tab.windowId });
+    },
+    async activeComposeTab() {
+      const [tab] = await messenger.tabs.query({ active: true, lastFocusedWindow: true });
+      return tab?.type === 'messageCompose' && tab.id !== undefined ? tab.id : null;
+    },
+    message: (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
+    uiLocale: () => messenger.i18n.getUILanguage(),
+    async readerTemplate() {
+      const response = await fetch(messenger.runtime.getURL('reader/secure-message.html'));
+      if (!response.ok) throw new Error('The reader is missing from the add-on package');
+      return response.text();
+    },
+  };
+}
+
+function snapshot(details: messenger.compose.ComposeDetails): ComposeSnapshot {
+  return {
+    from: recipientText(details.from),
+    to: recipientList(details.to),
+    cc: recipientList(details.cc),
+    bcc: recipientList(details.bcc),
+    subject: details.subject ?? '',
+    isPlainText: details.isPlainText ?? true,
+    body: details.body ?? '',
+    plainTextBody: details.plainTextBody ?? '',
+    customHeaders: (details.customHeaders ?? []).map(({ name, value }) => ({ name, value })),
+  };
+}
+
+function recipientList(list: messenger.compose.ComposeRecipientList | undefined): string[] {
+  if (list === undefined) return [];
+  return (Array.isArray(list) ? list : [list]).map(recipientText).filter((text) => text !== '');
+}
+
+/** Since Thunderbird 128 recipients are strings; older `{id, type}` nodes are not expected here. */
+function recipientText(recipient: messenger.compose.ComposeRecipient | undefined): string {
+  return typeof recipient === 'string' ? recipient : '';
+}
+
+/** Looks a mailing list up by name in every address book and returns its members' addresses. */
+async function expandMailingList(name: string): Promise<Mailbox[] | null> {
+  const books = await messenger.addressBooks.list(true);
+  for (const book of books) {
+    for (const list of book.mailingLists ?? []) {
+      if (list.name !== name) continue;
+      return (list.contacts ?? [])
+        .map((contact) => contactMailbox(contact))
+        .filter((mailbox): mailbox is Mailbox => mailbox !== null);
+    }
+  }
+  return null;
+}
+
+/** MV3 contacts carry a vCard; its first EMAIL line is the address Thunderbird sends to. */
+function contactMailbox(contact: messenger.contacts.ContactNode): Mailbox | null {
+  const properties = (contact.properties ?? {}) as Record<string, string | null | undefined>;
+  const vCard = (contact as { vCard?: string }).vCard ?? '';
+  const email = vCard.match(/^EMAIL[^:\r\n]*:(.+)$/im)?.[1] ?? properties.PrimaryEmail ?? '';
+  const name = vCard.match(/^FN[^:\r\n]*:(.+)$/im)?.[1]?.trim() ?? properties.DisplayName ?? '';
+  const address = normaliseAddress(email);
+  return isPlausibleAddress(address) ? { name, address } : null;
+}

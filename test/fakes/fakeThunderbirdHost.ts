@@ -1,0 +1,114 @@
+import type {
+  AttachmentSnapshot,
+  ComposeChanges,
+  ComposeSnapshot,
+  Host,
+  KeyValueStore,
+} from '../../src/background/host.ts';
+import type { Mailbox } from '../../src/core/address.ts';
+
+/** A real in-memory key-value area with structured-clone semantics, like `storage.*`. */
+export class MemoryStore implements KeyValueStore {
+  readonly data = new Map<string, unknown>();
+  async get<T>(key: string) {
+    return this.data.has(key) ? (structuredClone(this.data.get(key)) as T) : undefined;
+  }
+  async set(key: string, value: unknown) {
+    this.data.set(key, structuredClone(value));
+  }
+  async remove(key: string) {
+    this.data.delete(key);
+  }
+  async entries<T>(prefix: string) {
+    return [...this.data].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key, structuredClone(value) as T] as [string, T]);
+  }
+}
+
+export interface FakeComposeTab {
+  details: ComposeSnapshot;
+  attachments: AttachmentSnapshot[];
+}
+
+/**
+ * A stateful stand-in for Thunderbird (house style rule 6): compose tabs whose details and
+ * attachments really change, storage that really stores, and a log of what the UI was asked to
+ * show. `failOn` makes one operation throw, to prove the fail-closed paths.
+ */
+export class FakeThunderbirdHost implements Host {
+  session = new MemoryStore();
+  local = new MemoryStore();
+  tabs = new Map<number, FakeComposeTab>();
+  mailingLists = new Map<string, Mailbox[]>();
+  panelsOpened: number[] = [];
+  buttonStates: [number, boolean][] = [];
+  failOn: 'addAttachment' | 'removeAttachment' | 'readerTemplate' | null = null;
+  template = '<!doctype html><title>reader</title><script type="application/json" id="sealpost-envelope">SEALPOST_ENVELOPE</script>';
+  private nextAttachmentId = 100;
+
+  openCompose(tabId: number, details: Partial<ComposeSnapshot>, files: File[] = []): void {
+    this.tabs.set(tabId, {
+      details: {
+        from: 'Alice Sender <alice@example.test>',
+        to: [],
+        cc: [],
+        bcc: [],
+        subject: '',
+        isPlainText: true,
+        body: '',
+        plainTextBody: '',
+        customHeaders: [],
+        ...details,
+      },
+      attachments: files.map((file) => ({ id: this.nextAttachmentId++, name: file.name, file })),
+    });
+  }
+
+  private tab(tabId: number): FakeComposeTab {
+    const tab = this.tabs.get(tabId);
+    if (!tab) throw new Error(`No compose tab ${tabId}`);
+    return tab;
+  }
+
+  async getComposeDetails(tabId: number) {
+    return structuredClone(this.tab(tabId).details);
+  }
+  async setComposeDetails(tabId: number, changes: ComposeChanges) {
+    Object.assign(this.tab(tabId).details, structuredClone(changes));
+  }
+  async listAttachments(tabId: number) {
+    return [...this.tab(tabId).attachments];
+  }
+  async addAttachment(tabId: number, file: File) {
+    if (this.failOn === 'addAttachment') throw new Error('addAttachment failed');
+    const id = this.nextAttachmentId++;
+    this.tab(tabId).attachments.push({ id, name: file.name, file });
+    return id;
+  }
+  async removeAttachment(tabId: number, attachmentId: number) {
+    if (this.failOn === 'removeAttachment') throw new Error('removeAttachment failed');
+    const tab = this.tab(tabId);
+    tab.attachments = tab.attachments.filter((attachment) => attachment.id !== attachmentId);
+  }
+  async expandMailingList(name: string) {
+    return this.mailingLists.get(name) ?? null;
+  }
+  async showSecureState(tabId: number, secure: boolean) {
+    this.buttonStates.push([tabId, secure]);
+  }
+  async openPanel(tabId: number) {
+    this.panelsOpened.push(tabId);
+  }
+  async activeComposeTab() {
+    return [...this.tabs.keys()][0] ?? null;
+  }
+  message(key: string, substitutions: string[] = []) {
+    return [key, ...substitutions].join('|');
+  }
+  uiLocale() {
+    return 'en-US';
+  }
+  async readerTemplate() {
+    if (this.failOn === 'readerTemplate') throw new Error('reader missing');
+    return this.template;
+  }
+}

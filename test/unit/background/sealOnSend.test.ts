@@ -1,0 +1,143 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handleAfterSend, handleBeforeSend } from '../../../src/background/sealOnSend.ts';
+import { saveRecipientSettings } from '../../../src/background/recipientStore.ts';
+import { setSecure } from '../../../src/background/secureMode.ts';
+import { getSenderKey } from '../../../src/background/senderKey.ts';
+import { extractEnvelopeJson, parseEnvelope, bytesFromBase64 } from '../../../src/core/envelopeCodec.ts';
+import { passwordForCode } from '../../../src/core/accessCode.ts';
+import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
+import { openWithPassword, openWithPrivateKey } from '../../../src/crypto/index.ts';
+import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
+
+const bobCode = 'K7QM-X2PA-9FHT-3WBN-QX4D';
+const carolCode = 'ZR2M-8KQP-T4VW-6HNC-J9XE';
+const TAB = 7;
+
+function pdfBytes(): Uint8Array {
+  const bytes = new Uint8Array(4096);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) % 256;
+  return bytes;
+}
+
+async function sealedHtml(host: FakeThunderbirdHost): Promise<string> {
+  const attachments = host.tabs.get(TAB)?.attachments ?? [];
+  expect(attachments.map((attachment) => attachment.name)).toEqual(['secure-message.html']);
+  return (attachments[0] as { file: File }).file.text();
+}
+
+describe('handleBeforeSend', () => {
+  let host: FakeThunderbirdHost;
+
+  beforeEach(async () => {
+    host = new FakeThunderbirdHost();
+    host.openCompose(
+      TAB,
+      {
+        to: ['Bob <Bob@Partner.example>'],
+        cc: [],
+        bcc: ['carol@hidden.example'],
+        subject: 'Quarterly figures ✓',
+        plainTextBody: 'The secret numbers are 42.',
+        customHeaders: [{ name: 'X-Other', value: 'kept' }],
+      },
+      [new File([pdfBytes()], 'scan.pdf', { type: 'application/pdf' })],
+    );
+    await saveRecipientSettings(host.local, 'bob@partner.example', { method: 'code', code: bobCode, language: 'de' });
+    await saveRecipientSettings(host.local, 'carol@hidden.example', { method: 'code', code: carolCode });
+  });
+
+  it('lets the message go unchanged when secure mode is off', async () => {
+    expect(await handleBeforeSend(host, TAB)).toEqual({});
+    expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
+  });
+
+  it('replaces body and attachments by the notification and the sealed reader', async () => {
+    await setSecure(host, TAB, true);
+    const result = await handleBeforeSend(host, TAB);
+    expect(result.cancel).toBeUndefined();
+    const body = result.details?.plainTextBody ?? '';
+    expect(body).toContain('alice@example.test');
+    expect(body).not.toContain('secret numbers');
+    expect(result.details?.customHeaders).toEqual(
+      expect.arrayContaining([{ name: 'X-Other', value: 'kept' }, { name: 'X-Sealpost', value: '1' }]),
+    );
+
+    const html = await sealedHtml(host);
+    expect(html).not.toContain('secret numbers');
+    expect(html).not.toContain('carol@hidden.example');
+    const parsed = parseEnvelope(extractEnvelopeJson(html) ?? '');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.envelope.languages).toEqual(['de', 'en']);
+    const payload = bytesFromBase64(parsed.envelope.payload);
+    expect(payload).not.toBeNull();
+
+    for (const code of [bobCode, carolCode]) {
+      const opened = await openWithPassword({ payload: payload!, password: passwordForCode(code) });
+      expect(opened.ok).toBe(true);
+      if (!opened.ok) continue;
+      const original = await parseOriginalMime(opened.plaintext);
+      expect(original.subject).toBe('Quarterly figures ✓');
+      expect(original.text).toContain('The secret numbers are 42.');
+      expect(original.attachments[0]?.name).toBe('scan.pdf');
+      expect(original.attachments[0]?.bytes).toEqual(pdfBytes());
+      // Bcc recipients are never written into the sealed message.
+      expect(new TextDecoder().decode(opened.plaintext)).not.toContain('carol@hidden.example');
+    }
+    const wrong = await openWithPassword({ payload: payload!, password: passwordForCode('WRONG-CODE-0000-0000') });
+    expect(wrong).toEqual({ ok: false, reason: 'wrong-code' });
+
+    const senderKey = await getSenderKey(host.local, 'alice@example.test');
+    expect(senderKey).not.toBeNull();
+    const reopened = await openWithPrivateKey({ payload: payload!, armoredPrivateKey: senderKey!.armoredPrivateKey });
+    expect(reopened.ok).toBe(true);
+  });
+
+  it('cancels, leaves the draft untouched and opens the panel when a recipient has no method', async () => {
+    await setSecure(host, TAB, true);
+    host.tabs.get(TAB)!.details.cc = ['dave@nomethod.example'];
+    const before = structuredClone(host.tabs.get(TAB)!.details);
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)?.details).toEqual(before);
+    expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
+    expect(host.panelsOpened).toEqual([TAB]);
+    expect(await host.session.get('problem:7')).toMatchObject({
+      reason: 'no-method',
+      recipient: 'dave@nomethod.example',
+      message: 'problemNoMethod|dave@nomethod.example',
+    });
+  });
+
+  it('cancels on a weak code', async () => {
+    await setSecure(host, TAB, true);
+    await saveRecipientSettings(host.local, 'bob@partner.example', { code: '1234' });
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(await host.session.get('problem:7')).toMatchObject({ reason: 'weak-code', recipient: 'bob@partner.example' });
+  });
+
+  it('puts the attachments back and cancels when changing the window fails half-way', async () => {
+    await setSecure(host, TAB, true);
+    host.failOn = 'removeAttachment';
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
+    expect(await host.session.get('problem:7')).toMatchObject({ reason: 'internal' });
+  });
+
+  it('cancels without touching anything when the reader is missing', async () => {
+    await setSecure(host, TAB, true);
+    host.failOn = 'readerTemplate';
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
+  });
+
+  it('restores the original content when the send itself fails afterwards', async () => {
+    await setSecure(host, TAB, true);
+    const result = await handleBeforeSend(host, TAB);
+    await host.setComposeDetails(TAB, result.details ?? {});
+    await handleAfterSend(host, TAB, true);
+    const tab = host.tabs.get(TAB)!;
+    expect(tab.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
+    expect(tab.details.plainTextBody).toBe('The secret numbers are 42.');
+    expect(tab.details.customHeaders).toEqual([{ name: 'X-Other', value: 'kept' }]);
+  });
+});
