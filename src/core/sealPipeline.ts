@@ -1,0 +1,90 @@
+import { sealPayload, type SealCryptoConfig } from '../crypto/index.ts';
+import { passwordForCode } from './accessCode.ts';
+import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
+import { base64FromBytes, renderReaderHtml } from './envelopeCodec.ts';
+import type { NotificationLanguage } from './languages.ts';
+import { buildOriginalMime, type OriginalMessage } from './mime/buildMime.ts';
+
+/** A code lock: the recipient opens it by typing the access code. */
+export interface SealLock {
+  method: 'code';
+  /** passwordForCode(code): the exact OpenPGP password; anything else is refused. */
+  password: string;
+  /** Masked address shown in the reader; leave out for Bcc recipients. */
+  hint?: string;
+  language: NotificationLanguage;
+}
+
+export interface SealInput {
+  original: OriginalMessage;
+  locks: SealLock[];
+  /** The sender's own armored v6 public key, so the sent copy can be reopened. */
+  senderPublicKey: string;
+  /** The built reader HTML, containing ENVELOPE_ELEMENT exactly once. */
+  readerTemplate: string;
+  serverUrl: string | null;
+  /** Languages of this message's recipients, first = the reader's default. */
+  languages: NotificationLanguage[];
+  /** Defaults to now. */
+  createdAt?: Date;
+  /** Lighter Argon2 in tests only. */
+  cryptoConfig?: SealCryptoConfig;
+}
+
+export interface SealOutput {
+  /** The parts of `secure-message.html`, for `new File(parts, …)`. */
+  readerHtmlParts: string[];
+  envelope: Omit<Envelope, 'payload'>;
+  originalMimeSize: number;
+  payloadSize: number;
+}
+
+/**
+ * Seals one message: original -> MIME -> one payload (a password lock per distinct code plus
+ * the sender's key) -> envelope -> reader HTML parts. Throws on any problem; the caller cancels
+ * the send (DESIGN §6), so nothing here ever falls back to sending plaintext.
+ */
+export async function sealMessage(input: SealInput): Promise<SealOutput> {
+  if (input.locks.length === 0) throw new Error('sealMessage: no lock');
+  if (input.languages.length === 0) throw new Error('sealMessage: no language');
+  for (const lock of input.locks) {
+    if (lock.method !== 'code') throw new Error(`sealMessage: unsupported lock method ${String(lock.method)}`);
+    if (lock.password.length === 0 || lock.password !== passwordForCode(lock.password)) {
+      // A raw code ('k7qm-x2pa…') would seal under a password the reader never derives.
+      throw new Error('sealMessage: lock password must be passwordForCode(code)');
+    }
+  }
+  const createdAt = input.createdAt ?? new Date();
+  const mime = buildOriginalMime(input.original);
+  const passwords = [...new Set(input.locks.map((lock) => lock.password))];
+  const payload = await sealPayload({
+    plaintext: mime,
+    passwords,
+    encryptionKeys: [input.senderPublicKey],
+    date: createdAt,
+    ...(input.cryptoConfig ? { config: input.cryptoConfig } : {}),
+  });
+  const locks: EnvelopeLock[] = [
+    ...input.locks.map((lock): EnvelopeLock =>
+      lock.hint === undefined
+        ? { method: 'code', language: lock.language }
+        : { method: 'code', hint: lock.hint, language: lock.language },
+    ),
+    { method: 'sender-key', language: input.languages[0] ?? 'en' },
+  ];
+  const envelope: Omit<Envelope, 'payload'> = {
+    format: ENVELOPE_FORMAT,
+    version: ENVELOPE_VERSION,
+    messageId: input.original.messageId,
+    createdAt: createdAt.toISOString(),
+    serverUrl: input.serverUrl,
+    sender: { name: input.original.from.name, address: input.original.from.address },
+    languages: [...new Set(input.languages)],
+    locks,
+  };
+  const readerHtmlParts = renderReaderHtml(input.readerTemplate, {
+    ...envelope,
+    payload: base64FromBytes(payload),
+  });
+  return { readerHtmlParts, envelope, originalMimeSize: mime.length, payloadSize: payload.length };
+}

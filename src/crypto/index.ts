@@ -1,0 +1,21 @@
+/**
+ * The only module that imports openpgp. Everything here takes one options object, rejects
+ * unknown options, and accepts an injectable `date` and `config`.
+ */
+export { generateSenderKey, type SenderKey, type SenderKeyOptions } from './senderKey.ts';
+export { sealPayload, type SealPayloadOptions } from './seal.ts';
+export {
+  openWithPassword,
+  openWithPrivateKey,
+  type OpenResult,
+  type OpenWithPasswordOptions,
+  type OpenWithPrivateKeyOptions,
+} from './open.ts';
+export {
+  PRODUCTION_ARGON2_PARAMETERS,
+  DEFAULT_OPEN_LIMITS,
+  type Argon2Parameters,
+  type SealCryptoConfig,
+  type OpenCryptoConfig,
+  type OpenLimits,
+} from './config.ts';

@@ -1,0 +1,176 @@
+import * as openpgp from 'openpgp';
+import { rejectUnknownOptions } from './options.ts';
+import {
+  openingOpenpgpConfig,
+  resolveOpenLimits,
+  type OpenCryptoConfig,
+  type OpenLimits,
+} from './config.ts';
+
+/**
+ * Opening never throws for bad input; the reason tells the UI what to say:
+ * - `wrong-code`: no lock in the payload opens with this password / key;
+ * - `damaged`: truncated, altered or malformed (authentication failed, bad packet structure);
+ * - `too-large`: the plaintext would exceed `maxDecompressedMessageSize`;
+ * - `unsupported`: packet versions or algorithms this code does not read, Argon2 parameters above
+ *   `maxArgon2MemoryExponent`, or more password locks than `maxPasswordLocks`.
+ */
+export type OpenResult =
+  | { ok: true; plaintext: Uint8Array }
+  | { ok: false; reason: 'wrong-code' | 'damaged' | 'too-large' | 'unsupported' };
+
+type OpenFailure = Extract<OpenResult, { ok: false }>;
+
+export interface OpenWithPasswordOptions {
+  payload: Uint8Array;
+  password: string;
+  /** Tighter or looser caps (tests); defaults are DEFAULT_OPEN_LIMITS. */
+  config?: OpenCryptoConfig;
+}
+
+export interface OpenWithPrivateKeyOptions {
+  payload: Uint8Array;
+  armoredPrivateKey: string;
+  config?: OpenCryptoConfig;
+  /** Date used to check the key (tests); defaults to now. */
+  date?: Date;
+}
+
+const failure = (reason: OpenFailure['reason']): OpenFailure => ({ ok: false, reason });
+
+/** Decrypts a payload with an access-code password (see passwordForCode). */
+export async function openWithPassword(options: OpenWithPasswordOptions): Promise<OpenResult> {
+  rejectUnknownOptions('openWithPassword', options, ['payload', 'password', 'config']);
+  const limits = resolveOpenLimits(options.config);
+  const config = openingOpenpgpConfig(limits);
+  const read = await readPayload(options.payload, limits, config);
+  if (!read.ok) return read;
+  const { message, passwordLocks } = read;
+  if (passwordLocks.length === 0) return failure('wrong-code');
+
+  // Try the password locks one at a time and stop at the first that opens: openpgp.js would
+  // run Argon2 for every lock, and each run costs the reader 64 MiB and a noticeable wait.
+  let sawOutOfMemory = false;
+  for (const lock of passwordLocks) {
+    const single = new openpgp.PacketList<openpgp.AnyPacket>();
+    single.push(lock);
+    try {
+      const sessionKeys = await openpgp.decryptSessionKeys({
+        message: new openpgp.Message(single),
+        passwords: [options.password],
+        config,
+      });
+      return decryptWithSessionKeys(message, sessionKeys, config);
+    } catch (error) {
+      if (errorName(error) === 'Argon2OutOfMemoryError') sawOutOfMemory = true;
+    }
+  }
+  return failure(sawOutOfMemory ? 'unsupported' : 'wrong-code');
+}
+
+/** Decrypts a payload with an (unencrypted) armored private key, e.g. the sender's own. */
+export async function openWithPrivateKey(options: OpenWithPrivateKeyOptions): Promise<OpenResult> {
+  rejectUnknownOptions('openWithPrivateKey', options, [
+    'payload',
+    'armoredPrivateKey',
+    'config',
+    'date',
+  ]);
+  const limits = resolveOpenLimits(options.config);
+  const config = openingOpenpgpConfig(limits);
+  // The key is the add-on's own stored key, not untrusted input: a broken key is a bug, so throw.
+  const privateKey = await openpgp.readPrivateKey({ armoredKey: options.armoredPrivateKey });
+  const read = await readPayload(options.payload, limits, config);
+  if (!read.ok) return read;
+  let sessionKeys: openpgp.DecryptedSessionKey[];
+  try {
+    sessionKeys = await openpgp.decryptSessionKeys({
+      message: read.message,
+      decryptionKeys: privateKey,
+      date: options.date ?? new Date(),
+      config,
+    });
+  } catch {
+    return failure('wrong-code');
+  }
+  return decryptWithSessionKeys(read.message, sessionKeys, config);
+}
+
+type ReadPayload =
+  | {
+      ok: true;
+      message: openpgp.Message<Uint8Array>;
+      passwordLocks: openpgp.SymEncryptedSessionKeyPacket[];
+    }
+  | OpenFailure;
+
+/** Parses the packet structure and applies the structural caps before any key derivation. */
+async function readPayload(
+  payload: Uint8Array,
+  limits: OpenLimits,
+  config: openpgp.PartialConfig,
+): Promise<ReadPayload> {
+  if (!(payload instanceof Uint8Array) || payload.length === 0) return failure('damaged');
+  let message: openpgp.Message<Uint8Array>;
+  try {
+    message = await openpgp.readMessage({ binaryMessage: payload, config });
+  } catch (error) {
+    return failure(isUnsupportedError(error) ? 'unsupported' : 'damaged');
+  }
+  const packets = Array.from(message.packets);
+  const hasUnparseable = packets.some((packet) => packet instanceof openpgp.UnparseablePacket);
+  const encryptedData = packets.filter(
+    (packet) =>
+      packet instanceof openpgp.SymEncryptedIntegrityProtectedDataPacket ||
+      packet instanceof openpgp.AEADEncryptedDataPacket ||
+      packet instanceof openpgp.SymmetricallyEncryptedDataPacket,
+  );
+  if (encryptedData.length !== 1) return failure(hasUnparseable ? 'unsupported' : 'damaged');
+  const [data] = encryptedData;
+  // Sealpost writes SEIPD (v2, or v1 for legacy keys); the v5 AEAD packet (tag 20) and the
+  // unauthenticated tag-9 packet are not read.
+  if (!(data instanceof openpgp.SymEncryptedIntegrityProtectedDataPacket)) {
+    return failure('unsupported');
+  }
+  const passwordLocks = packets.filter(
+    (packet): packet is openpgp.SymEncryptedSessionKeyPacket =>
+      packet instanceof openpgp.SymEncryptedSessionKeyPacket,
+  );
+  if (passwordLocks.length > limits.maxPasswordLocks) return failure('unsupported');
+  if (passwordLocks.length === 0 && hasUnparseable) return failure('unsupported');
+  return { ok: true, message, passwordLocks };
+}
+
+async function decryptWithSessionKeys(
+  message: openpgp.Message<Uint8Array>,
+  sessionKeys: openpgp.DecryptedSessionKey[],
+  config: openpgp.PartialConfig,
+): Promise<OpenResult> {
+  try {
+    const { data } = await openpgp.decrypt({
+      message,
+      sessionKeys: sessionKeys.map((sessionKey) => ({
+        data: sessionKey.data,
+        // SKESK v6 / PKESK v6 carry no algorithm; SEIPDv2 names it itself.
+        algorithm: sessionKey.algorithm as openpgp.enums.symmetricNames,
+      })),
+      format: 'binary',
+      config,
+    });
+    return { ok: true, plaintext: data };
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    if (/maximum decompressed (message )?size exceeded/i.test(text)) return failure('too-large');
+    if (isUnsupportedError(error)) return failure('unsupported');
+    return failure('damaged');
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : '';
+}
+
+function isUnsupportedError(error: unknown): boolean {
+  const name = errorName(error);
+  return name === 'UnsupportedError' || name === 'UnknownPacketError';
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { buildOriginalMime, parseMailbox, type OriginalMessage } from '../../../src/core/mime/buildMime.ts';
+import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
+
+function baseMessage(overrides: Partial<OriginalMessage> = {}): OriginalMessage {
+  return {
+    messageId: '<3f1c9a52-0b7e-4d2a-9f51-6c1d2e3f4a5b@sealpost>',
+    date: new Date('2026-11-27T08:15:30Z'),
+    from: { name: 'Jürgen Müller-Łukasiewicz', address: 'juergen@example.test' },
+    to: ['Zoë Ångström <zoe@partner.example>', 'plain@partner.example'],
+    cc: ['"Ça va, Ünal" <unal@other.example>'],
+    subject: 'Grüße aus Köln — 会议纪要 🎉 ' + 'with a rather long tail '.repeat(5),
+    body: { kind: 'plain', text: 'Hallo Zoë,\r\nanbei die Unterlagen.\r\n--\r\nJürgen ✓' },
+    attachments: [],
+    ...overrides,
+  };
+}
+
+describe('MIME round trip (buildOriginalMime -> parseOriginalMime)', () => {
+  it('keeps unicode subject, names, addresses, date and a plain body', async () => {
+    const message = baseMessage();
+    const parsed = await parseOriginalMime(buildOriginalMime(message));
+    expect(parsed.subject).toBe(message.subject);
+    expect(parsed.from).toBe('Jürgen Müller-Łukasiewicz <juergen@example.test>');
+    expect(parsed.to).toEqual(['Zoë Ångström <zoe@partner.example>', 'plain@partner.example']);
+    expect(parsed.cc).toEqual(['Ça va, Ünal <unal@other.example>']);
+    expect(parsed.date).toBe('2026-11-27T08:15:30.000Z');
+    expect(parsed.text?.replace(/\r\n/g, '\n').trim()).toBe(
+      'Hallo Zoë,\nanbei die Unterlagen.\n--\nJürgen ✓',
+    );
+    expect(parsed.html).toBeNull();
+    expect(parsed.attachments).toEqual([]);
+  });
+
+  it('keeps an HTML body with its plain-text alternative', async () => {
+    const html = '<p>Grüße <b>fett</b> &amp; <a href="https://x.example/">Link</a> 🎉</p>';
+    const parsed = await parseOriginalMime(
+      buildOriginalMime(baseMessage({ body: { kind: 'html', html, text: 'Grüße fett & Link 🎉' } })),
+    );
+    expect(parsed.html?.trim()).toBe(html);
+    expect(parsed.text?.trim()).toBe('Grüße fett & Link 🎉');
+  });
+
+  it('carries several binary attachments of several MB byte for byte, with unicode names', async () => {
+    const attachments = [
+      { name: 'Scan Überweisung (März).pdf', contentType: 'application/pdf', bytes: new Uint8Array(randomBytes(3_000_001)) },
+      { name: '写真 "quoted" \\ back.jpg', contentType: 'image/jpeg', bytes: new Uint8Array(randomBytes(2_500_002)) },
+      { name: 'empty.txt', contentType: 'text/plain', bytes: new Uint8Array(0) },
+      { name: 'one-byte.bin', contentType: 'application/octet-stream', bytes: new Uint8Array([0xff]) },
+    ];
+    const message = baseMessage({ body: { kind: 'html', html: '<p>Anhänge</p>' }, attachments });
+    const parsed = await parseOriginalMime(buildOriginalMime(message));
+    expect(parsed.attachments.map((attachment) => attachment.name)).toEqual(attachments.map((a) => a.name));
+    expect(parsed.attachments.map((attachment) => attachment.contentType)).toEqual([
+      'application/pdf',
+      'image/jpeg',
+      'text/plain',
+      'application/octet-stream',
+    ]);
+    for (const [index, attachment] of attachments.entries()) {
+      const back = parsed.attachments[index]!.bytes;
+      expect(back.length).toBe(attachment.bytes.length);
+      expect(Buffer.from(back).equals(Buffer.from(attachment.bytes))).toBe(true);
+    }
+  });
+
+  it('writes CRLF line ends, 76-column base64, and never a Bcc header', async () => {
+    const bytes = buildOriginalMime(
+      baseMessage({ attachments: [{ name: 'a.bin', contentType: 'application/octet-stream', bytes: new Uint8Array(randomBytes(1000)) }] }),
+    );
+    const text = new TextDecoder().decode(bytes);
+    expect(text).not.toMatch(/(?<!\r)\n/);
+    expect(text).not.toMatch(/^bcc:/im);
+    for (const line of text.split('\r\n')) {
+      if (/^[A-Za-z0-9+/=]+$/.test(line)) expect(line.length).toBeLessThanOrEqual(76);
+    }
+    expect(/^[\x00-\x7f]*$/.test(text)).toBe(true);
+  });
+
+  it('refuses values that could inject headers', () => {
+    expect(() => buildOriginalMime(baseMessage({ to: ['evil@x.example\r\nBcc: spy@x.example'] }))).toThrow();
+    expect(() => buildOriginalMime(baseMessage({ messageId: '<a@b>\r\nX-Evil: 1' }))).toThrow();
+    expect(() => buildOriginalMime(baseMessage({ from: { name: 'A', address: 'not an address' } }))).toThrow();
+  });
+
+  it('falls back to application/octet-stream for a malformed content type', async () => {
+    const parsed = await parseOriginalMime(
+      buildOriginalMime(
+        baseMessage({ attachments: [{ name: 'x.bin', contentType: 'text/plain\r\nX-Evil: 1', bytes: new Uint8Array([1, 2, 3]) }] }),
+      ),
+    );
+    expect(parsed.attachments[0]?.contentType).toBe('application/octet-stream');
+    expect(Array.from(parsed.attachments[0]!.bytes)).toEqual([1, 2, 3]);
+  });
+
+  it('parses the address forms Thunderbird gives', () => {
+    expect(parseMailbox('Bob <bob@x.example>')).toEqual({ name: 'Bob', addr: 'bob@x.example' });
+    expect(parseMailbox('"Doe, Jane" <jane@x.example>')).toEqual({ name: 'Doe, Jane', addr: 'jane@x.example' });
+    expect(parseMailbox(' plain@x.example ')).toEqual({ addr: 'plain@x.example' });
+    expect(parseMailbox('<only@x.example>')).toEqual({ addr: 'only@x.example' });
+  });
+});
