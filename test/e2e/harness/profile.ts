@@ -1,0 +1,116 @@
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** An add-on to install into a profile: a packed `.xpi` or an unpacked folder (tests only). */
+export type ProfileAddon = { id: string; xpiPath: string } | { id: string; directory: string };
+
+export interface ProfileOptions {
+  /** The sender's identity, `alice@example.test` or `Alice Sender <alice@example.test>`. */
+  from: string;
+  /** SMTP port on 127.0.0.1 the account sends through (the test sink). */
+  smtpPort: number;
+  /** Port Marionette listens on (`marionette.port`). */
+  marionettePort?: number;
+  addons?: ProfileAddon[];
+  /** Extra `user_pref` lines, e.g. `{ 'mail.identity.id1.compose_html': true }`. */
+  extraPrefs?: Record<string, string | number | boolean>;
+  /** Folder to create the profile in; a fresh temporary one by default. */
+  directory?: string;
+}
+
+/** Splits `Name <address>` (or a bare address) into a display name and an address. */
+export function parseSender(from: string): { name: string; address: string } {
+  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(from);
+  const address = (match ? match[2]! : from).trim();
+  const localPart = address.split('@')[0] ?? address;
+  const name = match?.[1] || localPart.charAt(0).toUpperCase() + localPart.slice(1);
+  return { name, address };
+}
+
+/**
+ * The prefs of a test profile: one Local Folders account whose identity sends through the sink
+ * (see THUNDERBIRD-TESTING.md), add-ons in the profile folder enabled without a prompt, event
+ * pages never suspended, and first-run chatter switched off so nothing covers the windows.
+ */
+export function testProfilePrefs(
+  options: ProfileOptions,
+): Record<string, string | number | boolean> {
+  const sender = parseSender(options.from);
+  return {
+    'mail.accountmanager.accounts': 'account1',
+    'mail.accountmanager.defaultaccount': 'account1',
+    'mail.accountmanager.localfoldersserver': 'server1',
+    'mail.account.account1.server': 'server1',
+    'mail.account.account1.identities': 'id1',
+    'mail.server.server1.type': 'none',
+    'mail.server.server1.hostname': 'Local Folders',
+    'mail.server.server1.userName': 'nobody',
+    'mail.server.server1.name': 'Local Folders',
+    'mail.server.server1.directory-rel': '[ProfD]Mail/Local Folders',
+    'mail.identity.id1.fullName': sender.name,
+    'mail.identity.id1.useremail': sender.address,
+    'mail.identity.id1.smtpServer': 'smtp1',
+    'mail.identity.id1.valid': true,
+    'mail.identity.id1.compose_html': false,
+    'mail.identity.id1.fcc': true,
+    'mail.identity.id1.fcc_folder': 'mailbox://nobody@Local%20Folders/Sent',
+    'mail.smtpservers': 'smtp1',
+    'mail.smtp.defaultserver': 'smtp1',
+    'mail.smtpserver.smtp1.type': 'smtp',
+    'mail.smtpserver.smtp1.hostname': '127.0.0.1',
+    'mail.smtpserver.smtp1.port': options.smtpPort,
+    'mail.smtpserver.smtp1.authMethod': 1,
+    'mail.smtpserver.smtp1.try_ssl': 0,
+    'extensions.autoDisableScopes': 0,
+    'extensions.enabledScopes': 15,
+    'extensions.background.idle.enabled': false,
+    'xpinstall.signatures.required': false,
+    'devtools.console.stdout.content': true,
+    'devtools.console.stdout.chrome': true,
+    // The body may mention "attached"; the reminder bar would only add noise.
+    'mail.compose.attachment_reminder': false,
+    'mail.SpellCheckBeforeSend': false,
+    'mail.shell.checkDefaultClient': false,
+    'mail.rights.version': 1,
+    'mail.provider.suppress_dialog_on_startup': true,
+    'mail.spotlight.firstRunDone': true,
+    'mail.winsearch.firstRunDone': true,
+    'mailnews.start_page.enabled': false,
+    'mail.inappnotifications.enabled': false,
+    'app.update.enabled': false,
+    'app.update.auto': false,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'datareporting.healthreport.uploadEnabled': false,
+    'toolkit.telemetry.reportingpolicy.firstRun': false,
+    'browser.shell.checkDefaultBrowser': false,
+    ...(options.marionettePort ? { 'marionette.port': options.marionettePort } : {}),
+    ...options.extraPrefs,
+  };
+}
+
+/** Renders prefs as user.js lines. */
+export function userJs(prefs: Record<string, string | number | boolean>): string {
+  return Object.entries(prefs)
+    .map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`)
+    .join('\n')
+    .concat('\n');
+}
+
+/**
+ * Creates a profile folder with the test user.js and the given add-ons in `extensions/`
+ * (`<id>.xpi` for packed add-ons, `<id>/` for unpacked ones). Returns its path.
+ */
+export async function createTestProfile(options: ProfileOptions): Promise<string> {
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'sealpost-profile-')));
+  await mkdir(join(directory, 'extensions'), { recursive: true });
+  await writeFile(join(directory, 'user.js'), userJs(testProfilePrefs(options)));
+  for (const addon of options.addons ?? []) {
+    if ('xpiPath' in addon) {
+      await cp(addon.xpiPath, join(directory, 'extensions', `${addon.id}.xpi`));
+    } else {
+      await cp(addon.directory, join(directory, 'extensions', addon.id), { recursive: true });
+    }
+  }
+  return directory;
+}

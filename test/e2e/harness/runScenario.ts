@@ -1,0 +1,125 @@
+import { waitFor } from './chromeWindows.ts';
+import type { LoadedScenario, RecipientChoice } from './scenario.ts';
+import { SealpostPopup } from './sealpostPopup.ts';
+import type { OpenCompose, ThunderbirdSession } from './session.ts';
+import type { ReceivedMail } from './smtpSink.ts';
+
+/** What happened when the scenario pressed Send. */
+export interface ScenarioOutcome {
+  outcome: 'sent' | 'cancelled';
+  /** What the user saw: the `#send-problem` text when cancelled, '' when sent. */
+  message: string;
+  /** Mails the sink received for this send. */
+  mails: ReceivedMail[];
+  /** What the popup showed per configured recipient after the choices were made. */
+  recipients: Record<string, { kind: string | null; method: string; language: string }>;
+  /** Things the scenario asked for that the UI did not offer (e.g. a disabled method). */
+  notes: string[];
+  /** The compose window (still open after a cancel). */
+  compose: OpenCompose;
+}
+
+/** The menu entry a scenario's `method` means, given whether it brings its own code. */
+export function menuEntryFor(choice: RecipientChoice): string | undefined {
+  switch (choice.method) {
+    case undefined:
+      return undefined;
+    case 'code':
+      return choice.code === undefined ? 'code-existing' : 'code-new';
+    case 'org-code':
+      return choice.code === undefined ? 'org-code-existing' : 'org-code-new';
+    case 'sms':
+      return 'sms-new';
+    default:
+      return choice.method;
+  }
+}
+
+/**
+ * Composes the scenario's mail, makes its choices in the real Sealpost popup (toggle, per
+ * recipient method, code typed key by key, language), presses Thunderbird's Send button and
+ * reports whether the mail left or Sealpost cancelled it, with what the user was told.
+ */
+export async function runScenario(
+  session: ThunderbirdSession,
+  scenario: LoadedScenario,
+  options: { sendTimeoutMs?: number } = {},
+): Promise<ScenarioOutcome> {
+  const compose = await session.compose({
+    from: scenario.from,
+    to: scenario.to,
+    cc: scenario.cc,
+    bcc: scenario.bcc,
+    subject: scenario.subject,
+    body: scenario.body,
+    html: scenario.html,
+    attachments: scenario.attachmentFiles,
+  });
+  const notes: string[] = [];
+  const recipients: ScenarioOutcome['recipients'] = {};
+  const popup = new SealpostPopup(session.thunderbird.marionette, compose.window);
+  await popup.open();
+  await popup.setSecure(scenario.secure);
+  for (const [address, choice] of Object.entries(scenario.recipients)) {
+    await popup.waitForRecipient(address);
+    const entry = menuEntryFor(choice);
+    if (entry) {
+      const enabled = await popup.menuEntryEnabled(address, entry);
+      if (enabled === undefined) notes.push(`${address}: the menu has no entry "${entry}"`);
+      else if (!enabled) notes.push(`${address}: the menu entry "${entry}" is disabled`);
+      else {
+        await popup.chooseMethod(address, entry);
+        if (choice.code !== undefined && entry.endsWith('-new')) {
+          await popup.typeCode(address, choice.code);
+        }
+      }
+    }
+    if (choice.language) await popup.chooseLanguage(address, choice.language);
+    if (entry || choice.language) await popup.waitUntilSaved(address);
+    recipients[address] = {
+      kind: await popup.recipientKind(address),
+      method: await popup.methodValue(address),
+      language: await popup.languageValue(address).catch(() => ''),
+    };
+  }
+  return {
+    ...(await pressSend(session, compose, popup, options.sendTimeoutMs)),
+    recipients,
+    notes,
+    compose,
+  };
+}
+
+/**
+ * Closes the popup, clicks Send and waits for either a mail at the sink (sent) or Sealpost's
+ * popup coming back with `#send-problem` (cancelled).
+ */
+export async function pressSend(
+  session: ThunderbirdSession,
+  compose: OpenCompose,
+  popup: SealpostPopup,
+  timeoutMs = 120_000,
+): Promise<{ outcome: 'sent' | 'cancelled'; message: string; mails: ReceivedMail[] }> {
+  const mailsBefore = session.sink.mails.length;
+  await popup.close();
+  await compose.window.clickSend();
+  const result = await waitFor(
+    'the mail at the sink or a send problem in the popup',
+    async () => {
+      if (session.sink.mails.length > mailsBefore) return { outcome: 'sent' as const, message: '' };
+      await compose.window.focus().catch(() => {});
+      const problem = await popup.sendProblem().catch(() => undefined);
+      if (problem !== undefined) return { outcome: 'cancelled' as const, message: problem };
+      return undefined;
+    },
+    timeoutMs,
+    250,
+  );
+  // A cancel must mean nothing left; give a stray mail a moment to show up.
+  await new Promise((resolve) => setTimeout(resolve, result.outcome === 'sent' ? 500 : 1_500));
+  const mails = session.sink.mails.slice(mailsBefore);
+  if (result.outcome === 'cancelled' && mails.length > 0) {
+    return { outcome: 'sent', message: result.message, mails };
+  }
+  return { ...result, mails };
+}

@@ -1,0 +1,218 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+
+/** Per-recipient choices the scenario makes in the Sealpost popup. */
+export interface RecipientChoice {
+  /**
+   * Verification method: a method id (`code`, `sms`, `org-code`, `email`, `account`) or a menu
+   * entry id (`code-new`, `code-existing`, ...). `code` with a `code` means "Access code" (new)
+   * and typing it; `code` without one means reusing the stored code. Omitted: leave the menu.
+   */
+  method?: string;
+  code?: string;
+  language?: string;
+}
+
+/** A send case, as `npm run e2e:scenario` reads it from JSON. */
+export interface Scenario {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  body: string;
+  html: boolean;
+  attachments: Array<{ path: string; name: string; type?: string }>;
+  secure: boolean;
+  /** Keyed by recipient address (any case). */
+  recipients: Record<string, RecipientChoice>;
+}
+
+/** A scenario with its attachment files read. */
+export interface LoadedScenario extends Scenario {
+  attachmentFiles: Array<{ name: string; type?: string; bytes: Uint8Array }>;
+}
+
+const METHOD_VALUES = [
+  'code',
+  'sms',
+  'org-code',
+  'email',
+  'account',
+  'sms-new',
+  'sms-known',
+  'org-code-new',
+  'org-code-existing',
+  'code-new',
+  'code-existing',
+];
+const SCENARIO_KEYS = [
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'body',
+  'html',
+  'attachments',
+  'secure',
+  'recipients',
+];
+
+/**
+ * Checks a parsed JSON value against the scenario format. Returns the scenario with defaults
+ * filled in, or every problem found (each naming its JSON path).
+ */
+export function validateScenario(
+  value: unknown,
+): { ok: true; scenario: Scenario } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  if (!isRecord(value)) return { ok: false, problems: ['the scenario must be a JSON object'] };
+  for (const key of Object.keys(value)) {
+    if (!SCENARIO_KEYS.includes(key)) problems.push(`unknown field "${key}"`);
+  }
+  const address = /^[^\s@<>]+@[^\s@<>]+$/;
+  const from = value.from;
+  if (typeof from !== 'string' || !address.test(from.replace(/^.*<([^>]+)>\s*$/, '$1'))) {
+    problems.push('"from" must be an address such as "alice@example.test"');
+  }
+  const addressList = (key: 'to' | 'cc' | 'bcc'): string[] => {
+    const list = value[key] ?? [];
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+      problems.push(`"${key}" must be an array of addresses`);
+      return [];
+    }
+    list.forEach((item: string, index) => {
+      if (!address.test(item)) problems.push(`"${key}[${index}]" is not an address: "${item}"`);
+    });
+    return list as string[];
+  };
+  const to = addressList('to');
+  const cc = addressList('cc');
+  const bcc = addressList('bcc');
+  if (to.length + cc.length + bcc.length === 0) problems.push('no recipient in to, cc or bcc');
+  const text = (key: 'subject' | 'body'): string => {
+    const field = value[key] ?? '';
+    if (typeof field !== 'string') problems.push(`"${key}" must be a string`);
+    return typeof field === 'string' ? field : '';
+  };
+  const flag = (key: 'html' | 'secure'): boolean => {
+    const field = value[key] ?? false;
+    if (typeof field !== 'boolean') problems.push(`"${key}" must be true or false`);
+    return field === true;
+  };
+  const attachments: Scenario['attachments'] = [];
+  const rawAttachments = value.attachments ?? [];
+  if (!Array.isArray(rawAttachments)) problems.push('"attachments" must be an array');
+  else {
+    rawAttachments.forEach((item: unknown, index) => {
+      const where = `"attachments[${index}]"`;
+      if (!isRecord(item) || typeof item.path !== 'string' || item.path === '') {
+        problems.push(`${where} needs a "path" (relative to the scenario file)`);
+        return;
+      }
+      if (item.name !== undefined && typeof item.name !== 'string') {
+        problems.push(`${where}.name must be a string`);
+      }
+      if (item.type !== undefined && typeof item.type !== 'string') {
+        problems.push(`${where}.type must be a MIME type string`);
+      }
+      attachments.push({
+        path: item.path,
+        name: typeof item.name === 'string' ? item.name : item.path.split('/').pop()!,
+        ...(typeof item.type === 'string' ? { type: item.type } : {}),
+      });
+    });
+  }
+  const recipients: Scenario['recipients'] = {};
+  const rawRecipients = value.recipients ?? {};
+  const allAddresses = [...to, ...cc, ...bcc].map((item) => item.toLowerCase());
+  if (!isRecord(rawRecipients)) problems.push('"recipients" must be an object keyed by address');
+  else {
+    for (const [recipient, choice] of Object.entries(rawRecipients)) {
+      const where = `"recipients.${recipient}"`;
+      if (!allAddresses.includes(recipient.toLowerCase())) {
+        problems.push(`${where} is not in to, cc or bcc`);
+      }
+      if (!isRecord(choice)) {
+        problems.push(`${where} must be an object with method, code, language`);
+        continue;
+      }
+      for (const key of Object.keys(choice)) {
+        if (!['method', 'code', 'language'].includes(key)) {
+          problems.push(`${where} has unknown field "${key}"`);
+        }
+      }
+      if (choice.method !== undefined && !METHOD_VALUES.includes(choice.method as string)) {
+        problems.push(`${where}.method must be one of ${METHOD_VALUES.join(', ')}`);
+      }
+      if (choice.code !== undefined && typeof choice.code !== 'string') {
+        problems.push(`${where}.code must be a string`);
+      }
+      if (choice.language !== undefined && typeof choice.language !== 'string') {
+        problems.push(`${where}.language must be a language code such as "de"`);
+      }
+      recipients[recipient] = {
+        ...(typeof choice.method === 'string' ? { method: choice.method } : {}),
+        ...(typeof choice.code === 'string' ? { code: choice.code } : {}),
+        ...(typeof choice.language === 'string' ? { language: choice.language } : {}),
+      };
+    }
+  }
+  const subject = text('subject');
+  const body = text('body');
+  const html = flag('html');
+  const secure = flag('secure');
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    scenario: {
+      from: from as string,
+      to,
+      cc,
+      bcc,
+      subject,
+      body,
+      html,
+      attachments,
+      secure,
+      recipients,
+    },
+  };
+}
+
+/** Reads and validates a scenario file and the attachment files it names. */
+export async function loadScenario(path: string): Promise<LoadedScenario> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read scenario ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const result = validateScenario(parsed);
+  if (!result.ok) {
+    throw new Error(`invalid scenario ${path}:\n  - ${result.problems.join('\n  - ')}`);
+  }
+  const attachmentFiles = [];
+  for (const attachment of result.scenario.attachments) {
+    const file = resolve(dirname(path), attachment.path);
+    try {
+      attachmentFiles.push({
+        name: attachment.name,
+        ...(attachment.type ? { type: attachment.type } : {}),
+        bytes: new Uint8Array(await readFile(file)),
+      });
+    } catch (error) {
+      throw new Error(`attachment "${attachment.path}" (${file}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  return { ...result.scenario, attachmentFiles };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,149 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ComposeWindow, waitFor, windowHandlesMatching } from './chromeWindows.ts';
+import { findFreePort } from './freePort.ts';
+import { HelperChannel } from './helperChannel.ts';
+import { createTestProfile, type ProfileAddon } from './profile.ts';
+import { SmtpSink } from './smtpSink.ts';
+import { ThunderbirdProcess } from './thunderbird.ts';
+
+export const SEALPOST_ADDON_ID = 'sealpost@sealpost.example';
+export const HELPER_ADDON_ID = 'sealpost-test-helper@sealpost.example';
+export const HELPER_ADDON_DIRECTORY = resolve(import.meta.dirname, '../helper-addon');
+
+export interface SessionOptions {
+  /** Sender identity of the profile's account. */
+  from: string;
+  /** Sealpost's packed add-on; omit to run Thunderbird with only the test helper. */
+  sealpostXpi?: string;
+  /** Folder for the profile and the Thunderbird log; a fresh one is made under it. */
+  workDirectory: string;
+  extraPrefs?: Record<string, string | number | boolean>;
+}
+
+/** What the test helper needs to open a compose window. */
+export interface ComposeRequest {
+  from: string;
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  body: string;
+  html?: boolean;
+  attachments?: Array<{ name: string; bytes: Uint8Array; type?: string }>;
+}
+
+/** What the test helper reports about an open compose window. */
+export interface ComposeState {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  isPlainText: boolean;
+  body: string;
+  plainTextBody: string;
+  attachments: Array<{ name: string; size: number }>;
+}
+
+/** An open compose window: its tab id (helper side) and its chrome window (Marionette side). */
+export interface OpenCompose {
+  tabId: number;
+  window: ComposeWindow;
+}
+
+/**
+ * One Thunderbird with a fresh profile, an SMTP sink it sends to and the test helper add-on,
+ * reusable across test cases.
+ */
+export class ThunderbirdSession {
+  private constructor(
+    readonly sink: SmtpSink,
+    readonly helper: HelperChannel,
+    readonly thunderbird: ThunderbirdProcess,
+    readonly profileDirectory: string,
+  ) {}
+
+  static async start(options: SessionOptions): Promise<ThunderbirdSession> {
+    await mkdir(options.workDirectory, { recursive: true });
+    const sink = await SmtpSink.start();
+    const helper = await HelperChannel.start();
+    try {
+      const marionettePort = await findFreePort();
+      const addons: ProfileAddon[] = [{ id: HELPER_ADDON_ID, directory: HELPER_ADDON_DIRECTORY }];
+      if (options.sealpostXpi) addons.push({ id: SEALPOST_ADDON_ID, xpiPath: options.sealpostXpi });
+      const profileDirectory = join(options.workDirectory, 'profile');
+      await rm(profileDirectory, { recursive: true, force: true });
+      await createTestProfile({
+        from: options.from,
+        smtpPort: sink.port,
+        marionettePort,
+        addons,
+        extraPrefs: options.extraPrefs,
+        directory: profileDirectory,
+      });
+      await writeFile(
+        join(profileDirectory, 'extensions', HELPER_ADDON_ID, 'config.json'),
+        JSON.stringify({ port: helper.port }),
+      );
+      const thunderbird = await ThunderbirdProcess.launch({
+        profileDirectory,
+        marionettePort,
+        logPath: join(options.workDirectory, 'thunderbird.log'),
+      });
+      try {
+        await helper.waitUntilConnected();
+      } catch (error) {
+        await thunderbird.stop();
+        throw error;
+      }
+      return new ThunderbirdSession(sink, helper, thunderbird, profileDirectory);
+    } catch (error) {
+      await helper.stop();
+      await sink.stop();
+      throw error;
+    }
+  }
+
+  /** Opens a compose window through the helper and finds its chrome window. */
+  async compose(request: ComposeRequest): Promise<OpenCompose> {
+    const marionette = this.thunderbird.marionette;
+    const before = await windowHandlesMatching(marionette, 'messengercompose');
+    const opened = await this.helper.call<{ tabId: number }>(
+      'compose',
+      {
+        from: request.from,
+        to: request.to,
+        cc: request.cc ?? [],
+        bcc: request.bcc ?? [],
+        subject: request.subject,
+        body: request.body,
+        html: request.html ?? false,
+        attachments: (request.attachments ?? []).map((attachment) => ({
+          name: attachment.name,
+          type: attachment.type,
+          url: this.helper.shareFile(attachment.bytes),
+        })),
+      },
+      120_000,
+    );
+    const handle = await waitFor('the new compose window', async () => {
+      const now = await windowHandlesMatching(marionette, 'messengercompose');
+      return now.find((candidate) => !before.includes(candidate));
+    });
+    const window = new ComposeWindow(marionette, handle);
+    await window.focus();
+    return { tabId: opened.tabId, window };
+  }
+
+  /** The compose window's current content, read through the compose API. */
+  composeState(tabId: number): Promise<ComposeState> {
+    return this.helper.call<ComposeState>('details', { tabId });
+  }
+
+  async stop(): Promise<void> {
+    await this.thunderbird.stop();
+    await this.helper.stop();
+    await this.sink.stop();
+  }
+}

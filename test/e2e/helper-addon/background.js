@@ -1,0 +1,113 @@
+/* global messenger, browser */
+/* Test-only helper: takes instructions from the harness's HTTP server (its port is in
+ * config.json, written into the profile copy of this add-on) and answers each one.
+ * It composes like a user would (beginNew + attachments); it does not touch Sealpost. */
+'use strict';
+
+const handlers = {
+  /** Lists identities so the harness can check the profile it built. */
+  async identities() {
+    const accounts = await messenger.accounts.list();
+    return accounts.flatMap((account) =>
+      account.identities.map((identity) => ({ id: identity.id, email: identity.email })),
+    );
+  },
+
+  /** Opens a compose window; attachments are fetched from the harness by URL. */
+  async compose(params) {
+    const identityId = await identityIdFor(params.from);
+    const details = {
+      identityId,
+      to: params.to,
+      cc: params.cc,
+      bcc: params.bcc,
+      subject: params.subject,
+      isPlainText: !params.html,
+    };
+    if (params.html) details.body = params.body;
+    else details.plainTextBody = params.body;
+    const tab = await messenger.compose.beginNew(details);
+    for (const attachment of params.attachments ?? []) {
+      const response = await fetch(attachment.url);
+      if (!response.ok) throw new Error(`attachment ${attachment.name}: HTTP ${response.status}`);
+      const bytes = await response.arrayBuffer();
+      const file = new File([bytes], attachment.name, {
+        type: attachment.type || 'application/octet-stream',
+      });
+      await messenger.compose.addAttachment(tab.id, { file, name: attachment.name });
+    }
+    return { tabId: tab.id, windowId: tab.windowId };
+  },
+
+  /** What the compose window holds now (to check that a cancelled send left it untouched). */
+  async details(params) {
+    const details = await messenger.compose.getComposeDetails(params.tabId);
+    const attachments = await messenger.compose.listAttachments(params.tabId);
+    return {
+      from: details.from,
+      to: details.to,
+      cc: details.cc,
+      bcc: details.bcc,
+      subject: details.subject,
+      isPlainText: details.isPlainText,
+      body: details.body,
+      plainTextBody: details.plainTextBody,
+      attachments: attachments.map((attachment) => ({
+        name: attachment.name,
+        size: attachment.size,
+      })),
+    };
+  },
+
+  /** Fallback send without the UI (the harness normally clicks the Send button). */
+  async send(params) {
+    await messenger.compose.sendMessage(params.tabId, { mode: 'sendNow' });
+    return true;
+  },
+
+  /** Lists open compose tabs. */
+  async composeTabs() {
+    const tabs = await messenger.tabs.query({ type: 'messageCompose' });
+    return tabs.map((tab) => ({ tabId: tab.id, windowId: tab.windowId }));
+  },
+};
+
+async function identityIdFor(address) {
+  const identities = await handlers.identities();
+  const wanted = String(address).toLowerCase();
+  const match = identities.find((identity) => identity.email.toLowerCase() === wanted);
+  if (!match) throw new Error(`no identity for ${address}`);
+  return match.id;
+}
+
+const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+async function serve() {
+  const config = await (await fetch(browser.runtime.getURL('config.json'))).json();
+  const base = `http://127.0.0.1:${config.port}`;
+  for (;;) {
+    let command;
+    try {
+      const response = await fetch(`${base}/next`);
+      if (response.status !== 200) continue;
+      command = await response.json();
+    } catch {
+      await sleep(250);
+      continue;
+    }
+    let result;
+    try {
+      const handler = handlers[command.name];
+      if (!handler) throw new Error(`unknown command ${command.name}`);
+      result = { ok: true, value: await handler(command.params ?? {}) };
+    } catch (error) {
+      result = { ok: false, error: String(error?.message ?? error) };
+    }
+    await fetch(`${base}/result/${command.id}`, {
+      method: 'POST',
+      body: JSON.stringify(result),
+    }).catch(() => {});
+  }
+}
+
+serve();
