@@ -62,7 +62,7 @@ export async function openWithPassword(options: OpenWithPasswordOptions): Promis
       });
       return decryptWithSessionKeys(message, sessionKeys, config);
     } catch (error) {
-      if (errorName(error) === 'Argon2OutOfMemoryError') sawOutOfMemory = true;
+      if (causeNames(error).includes('Argon2OutOfMemoryError')) sawOutOfMemory = true;
     }
   }
   return failure(sawOutOfMemory ? 'unsupported' : 'wrong-code');
@@ -166,11 +166,17 @@ async function decryptWithSessionKeys(
   }
 }
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : '';
+/** Names of an error and its causes: openpgp.js wraps the original error as `cause`. */
+function causeNames(error: unknown): string[] {
+  const names: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++) {
+    names.push(current.name);
+    current = current.cause;
+  }
+  return names;
 }
 
 function isUnsupportedError(error: unknown): boolean {
-  const name = errorName(error);
-  return name === 'UnsupportedError' || name === 'UnknownPacketError';
+  return causeNames(error).some((name) => name === 'UnsupportedError' || name === 'UnknownPacketError');
 }
