@@ -1,0 +1,217 @@
+import type { NotificationLanguage } from '../core/languages.ts';
+import type { MenuEntryId } from '../core/methodMenu.ts';
+import type { RecipientSettings } from '../core/recipientSettings.ts';
+import type {
+  ComposeState,
+  RecipientView,
+  RequestName,
+  Requests,
+  SendProblem,
+} from '../messaging/protocol.ts';
+import {
+  changesForEntry,
+  draftAfterChoosing,
+  problemKey,
+  recipientRowModel,
+  type RecipientDraft,
+  type RecipientRowModel,
+  type Translate,
+} from './recipientRow.ts';
+import { RecipientSaver } from './recipientSaver.ts';
+
+/** What the popup needs from its surroundings; the real ones talk to Thunderbird. */
+export interface ComposePorts {
+  request<K extends RequestName>(name: K, payload: Requests[K]['req']): Promise<Requests[K]['res']>;
+  /** Id of the compose tab this popup belongs to; rejects when there is none. */
+  findComposeTab(): Promise<number>;
+  translate: Translate;
+}
+
+/**
+ * There is no "recipients changed" event (THUNDERBIRD-TESTING.md), so the popup asks again
+ * about once a second while it is open.
+ */
+export const POLL_INTERVAL_MS = 1000;
+
+/**
+ * The popup's state: the compose tab's state as the background last reported it, overlaid with
+ * the sender's own edits, and what is still being saved.
+ */
+export class ComposeStore {
+  state = $state<ComposeState | null>(null);
+  /** Why the popup could not load at all (no compose tab, background not answering). */
+  loadError = $state<string | null>(null);
+  drafts = $state<Record<string, RecipientDraft>>({});
+  pending = $state<Record<string, number>>({});
+  saveErrors = $state<Record<string, string>>({});
+  secureSaving = $state(false);
+  secureError = $state<string | null>(null);
+  dismissedProblem = $state<string | null>(null);
+
+  readonly #ports: ComposePorts;
+  readonly #saver: RecipientSaver;
+  #tabId: number | null = null;
+  #pollTimer: ReturnType<typeof setTimeout> | null = null;
+  #stopped = false;
+  /**
+   * Bumped whenever the sender changes something. A poll answer that was asked for before
+   * the latest change is dropped, so a second-old state cannot flip a toggle back.
+   */
+  #changeEpoch = 0;
+
+  constructor(ports: ComposePorts) {
+    this.#ports = ports;
+    this.#saver = new RecipientSaver({
+      save: async (address, changes) =>
+        (await ports.request('saveRecipientSettings', { address, changes })).settings,
+      onPendingChange: (address, count) => {
+        this.#changeEpoch++;
+        if (count === 0) {
+          delete this.pending[address];
+          // The menu's labels depend on what is stored ("Access code <code>"): ask again now,
+          // after the epoch bump above so this answer is not dropped.
+          void this.refresh();
+        } else {
+          this.pending[address] = count;
+        }
+      },
+      onSaved: (settings) => this.#applySaved(settings),
+      onError: (address, error) => {
+        this.saveErrors[address] = error.message;
+      },
+    });
+  }
+
+  /** The problem to show: the stored one, unless the sender dismissed it here. */
+  get problem(): SendProblem | null {
+    const problem = this.state?.problem ?? null;
+    if (!problem || problemKey(problem) === this.dismissedProblem) return null;
+    return problem;
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    try {
+      this.#tabId = await this.#ports.findComposeTab();
+    } catch (error) {
+      this.loadError = errorText(error);
+      return;
+    }
+    await this.refresh();
+    this.#schedulePoll();
+  }
+
+  /** Stops polling and sends anything still waiting (the popup is closing). */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#pollTimer) clearTimeout(this.#pollTimer);
+    this.#pollTimer = null;
+    void this.#saver.flushAll();
+  }
+
+  async refresh(): Promise<void> {
+    if (this.#tabId === null) return;
+    const askedAt = this.#changeEpoch;
+    try {
+      const state = await this.#ports.request('getComposeState', { tabId: this.#tabId });
+      if (askedAt !== this.#changeEpoch) return;
+      this.state = state;
+      this.loadError = null;
+    } catch (error) {
+      // Once loaded, a failed poll keeps the last state; the next poll tries again.
+      if (!this.state) this.loadError = errorText(error);
+    }
+  }
+
+  rowModel(view: RecipientView): RecipientRowModel {
+    return recipientRowModel(view, this.drafts[view.address], this.#ports.translate);
+  }
+
+  /** Every change of this recipient has been acknowledged by the background. */
+  isSaved(address: string): boolean {
+    return (this.pending[address] ?? 0) === 0 && this.saveErrors[address] === undefined;
+  }
+
+  async setSecure(secure: boolean): Promise<void> {
+    if (!this.state || this.#tabId === null) return;
+    this.#changeEpoch++;
+    const before = this.state.secure;
+    this.state.secure = secure;
+    this.secureSaving = true;
+    this.secureError = null;
+    try {
+      const answer = await this.#ports.request('setSecureMode', { tabId: this.#tabId, secure });
+      if (this.state) this.state.secure = answer.secure;
+    } catch (error) {
+      if (this.state) this.state.secure = before;
+      this.secureError = errorText(error);
+    } finally {
+      this.#changeEpoch++;
+      this.secureSaving = false;
+    }
+  }
+
+  chooseEntry(address: string, entryId: MenuEntryId): void {
+    const entry = this.#view(address)?.menu.find((candidate) => candidate.id === entryId);
+    if (!entry || entry.disabledReasonKey) return;
+    this.drafts[address] = draftAfterChoosing(this.drafts[address], entry);
+    this.#save(address, changesForEntry(entry));
+  }
+
+  /** The sender typed in the code field: keep it, save after a short pause. */
+  editCode(address: string, code: string): void {
+    // Typing a code means "a new code": keep the field open even once the stored code makes
+    // the menu offer "Access code <code>".
+    this.drafts[address] = { ...this.drafts[address], entry: 'code-new', code };
+    delete this.saveErrors[address];
+    this.#saver.saveSoon(address, { method: 'code', code });
+  }
+
+  /** Change or blur of the code field: save a waiting code now. */
+  commitCode(address: string): void {
+    void this.#saver.flush(address);
+  }
+
+  setLanguage(address: string, language: NotificationLanguage): void {
+    this.drafts[address] = { ...this.drafts[address], language };
+    this.#save(address, { language });
+  }
+
+  async dismissProblem(): Promise<void> {
+    const problem = this.state?.problem;
+    if (!problem || this.#tabId === null) return;
+    this.dismissedProblem = problemKey(problem);
+    try {
+      await this.#ports.request('dismissProblem', { tabId: this.#tabId });
+    } catch {
+      // Hidden here already; the background shows it again only if it still holds it.
+    }
+  }
+
+  #view(address: string): RecipientView | undefined {
+    return this.state?.recipients.find((view) => view.address === address);
+  }
+
+  #save(address: string, changes: Parameters<RecipientSaver['save']>[1]): void {
+    delete this.saveErrors[address];
+    void this.#saver.save(address, changes);
+  }
+
+  #applySaved(settings: RecipientSettings): void {
+    for (const view of this.state?.recipients ?? []) {
+      if (view.address === settings.address) view.settings = settings;
+    }
+  }
+
+  #schedulePoll(): void {
+    if (this.#stopped) return;
+    this.#pollTimer = setTimeout(async () => {
+      await this.refresh();
+      this.#schedulePoll();
+    }, POLL_INTERVAL_MS);
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,188 @@
+import type { NotificationLanguage } from '../core/languages.ts';
+import type { MenuEntry, MenuEntryId } from '../core/methodMenu.ts';
+import type { VerificationMethod } from '../core/methods.ts';
+import type { RecipientSettings } from '../core/recipientSettings.ts';
+import type { RecipientField, RecipientView, SendProblem } from '../messaging/protocol.ts';
+
+/** Looks up a `_locales` message; injected so this module stays free of browser APIs. */
+export type Translate = (key: string, substitutions?: readonly string[]) => string;
+
+/** What a recipient row may change in the remembered settings. */
+export type RecipientChanges = Partial<Omit<RecipientSettings, 'address' | 'updatedAt'>>;
+
+/**
+ * What the sender did in this popup and has not been overtaken by: the entry they picked, the
+ * code they are typing, the language they chose. It wins over the polled state, which may be a
+ * second old and must not undo a choice made a moment ago.
+ */
+export interface RecipientDraft {
+  entry?: MenuEntryId;
+  code?: string;
+  language?: NotificationLanguage;
+}
+
+/** One `<option>` of the method menu. */
+export interface MethodOption {
+  value: MenuEntryId;
+  /** Visible text: the label, and the reason when the entry cannot be chosen. */
+  text: string;
+  label: string;
+  disabled: boolean;
+  disabledReason?: string;
+}
+
+/** Everything a recipient row renders, derived from the polled view and the local draft. */
+export interface RecipientRowModel {
+  address: string;
+  /** Name as typed in the compose field, or the address when there is none. */
+  displayName: string;
+  field: RecipientField;
+  list?: string;
+  kind: 'internal' | 'external';
+  /** Selected menu entry; '' while no method is set (the placeholder is shown). */
+  selectedEntry: MenuEntryId | '';
+  options: MethodOption[];
+  /** Why the selected entry cannot be used, when it is a disabled one. */
+  selectedDisabledReason?: string;
+  /** Warning of the selected entry (email verification is not a real second factor). */
+  warning?: string;
+  /** The access code field is shown: a new code is being set, or the code method has none. */
+  showCodeField: boolean;
+  code: string;
+  language: NotificationLanguage;
+}
+
+/** The menu entry that shows the remembered settings, or '' when no method is remembered. */
+export function entryForSettings(
+  settings: RecipientSettings | null,
+  menu: readonly MenuEntry[],
+): MenuEntryId | '' {
+  const method = settings?.method;
+  if (!method) return '';
+  const candidates = menu.filter((entry) => entry.method === method);
+  if (candidates.length === 0) return '';
+  // "Existing" entries exist only when something is stored (a code, a number): prefer them,
+  // except that a code method with no stored code is by definition a new code.
+  const preferExisting = method === 'code' || method === 'org-code' ? Boolean(settings.code) : true;
+  const existing = candidates.find((entry) => isExistingEntry(entry.id));
+  if (preferExisting && existing) return existing.id;
+  return (candidates.find((entry) => !isExistingEntry(entry.id)) ?? candidates[0]!).id;
+}
+
+function isExistingEntry(id: MenuEntryId): boolean {
+  return id === 'code-existing' || id === 'org-code-existing' || id === 'sms-known';
+}
+
+/** The options of the method menu, in the order the background built them (DESIGN §2). */
+export function methodOptions(menu: readonly MenuEntry[], translate: Translate): MethodOption[] {
+  return menu.map((entry) => {
+    const label = translate(entry.labelKey, entry.labelParams);
+    if (!entry.disabledReasonKey) return { value: entry.id, text: label, label, disabled: false };
+    const disabledReason = translate(entry.disabledReasonKey);
+    return {
+      value: entry.id,
+      text: `${label} — ${disabledReason}`,
+      label,
+      disabled: true,
+      disabledReason,
+    };
+  });
+}
+
+/** Builds the row model; the draft (this popup's own edits) wins over the polled view. */
+export function recipientRowModel(
+  view: RecipientView,
+  draft: RecipientDraft | undefined,
+  translate: Translate,
+): RecipientRowModel {
+  const base = {
+    address: view.address,
+    displayName: view.name.trim() || view.address,
+    field: view.field,
+    ...(view.list ? { list: view.list } : {}),
+    language: draft?.language ?? view.language,
+  };
+  if (view.internal) {
+    return {
+      ...base,
+      kind: 'internal',
+      selectedEntry: '',
+      options: [],
+      showCodeField: false,
+      code: '',
+    };
+  }
+  const draftEntryOffered = draft?.entry && view.menu.some((entry) => entry.id === draft.entry);
+  const selectedEntry =
+    draftEntryOffered && draft.entry ? draft.entry : entryForSettings(view.settings, view.menu);
+  const selected = view.menu.find((entry) => entry.id === selectedEntry);
+  const code = draft?.code ?? view.settings?.code ?? '';
+  const model: RecipientRowModel = {
+    ...base,
+    kind: 'external',
+    selectedEntry,
+    options: methodOptions(view.menu, translate),
+    showCodeField:
+      selectedEntry === 'code-new' || (selected?.method === 'code' && code.trim() === ''),
+    code,
+  };
+  if (selected?.disabledReasonKey) {
+    model.selectedDisabledReason = translate(selected.disabledReasonKey);
+  }
+  if (selected?.warningKey) model.warning = translate(selected.warningKey);
+  return model;
+}
+
+/**
+ * What choosing a menu entry saves. "Access code <code>" keeps the stored code; "Access code"
+ * clears it, so the sender types or generates a new one (an empty code cancels a send, so an
+ * abandoned choice can never seal with a stale code the sender meant to replace).
+ */
+export function changesForEntry(entry: MenuEntry): RecipientChanges {
+  if (entry.id === 'code-new') return { method: 'code', code: '' };
+  return { method: entry.method satisfies VerificationMethod };
+}
+
+/** The draft after choosing an entry: a new code starts empty, an existing one drops edits. */
+export function draftAfterChoosing(
+  draft: RecipientDraft | undefined,
+  entry: MenuEntry,
+): RecipientDraft {
+  const next: RecipientDraft = { ...draft, entry: entry.id };
+  if (entry.id === 'code-new') next.code = '';
+  else delete next.code;
+  return next;
+}
+
+/** Which control of a row a send problem is about, so the popup can focus it. */
+export function problemControl(problem: SendProblem): 'method' | 'code' | null {
+  switch (problem.reason) {
+    case 'no-method':
+    case 'method-unavailable':
+      return 'method';
+    case 'empty-code':
+    case 'weak-code':
+      return 'code';
+    default:
+      return null;
+  }
+}
+
+/** Identifies one occurrence of a problem, so focusing it happens once, not on every poll. */
+export function problemKey(problem: SendProblem): string {
+  return JSON.stringify([problem.reason, problem.recipient ?? '', problem.message]);
+}
+
+/**
+ * Unique, stable keys for the rows: the same address can appear in two fields or via a list,
+ * and a keyed `{#each}` must never see a duplicate.
+ */
+export function rowKeys(views: readonly RecipientView[]): string[] {
+  const seen = new Map<string, number>();
+  return views.map((view) => {
+    const base = `${view.field}|${view.address}|${view.list ?? ''}`;
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    return count === 0 ? base : `${base}|${count}`;
+  });
+}
