@@ -84,6 +84,14 @@ export class ComposeWindow {
     return handles.includes(this.handle);
   }
 
+  /** Whether a send is under way (the window is locked while add-ons' onBeforeSend run). */
+  async isBusy(): Promise<boolean> {
+    await this.focus();
+    return this.marionette.executeScript<boolean>(
+      'return Boolean(window.gWindowLocked || window.gSendOperationInProgress);',
+    );
+  }
+
   /** Clicks Thunderbird's own Send button, as a user would. */
   async clickSend(): Promise<void> {
     await this.click('#button-send');

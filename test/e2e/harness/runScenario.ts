@@ -5,12 +5,7 @@ import type { OpenCompose, ThunderbirdSession } from './session.ts';
 import type { ReceivedMail } from './smtpSink.ts';
 
 /** What happened when the scenario pressed Send. */
-export interface ScenarioOutcome {
-  outcome: 'sent' | 'cancelled';
-  /** What the user saw: the `#send-problem` text when cancelled, '' when sent. */
-  message: string;
-  /** Mails the sink received for this send. */
-  mails: ReceivedMail[];
+export interface ScenarioOutcome extends SendResult {
   /** What the popup showed per configured recipient after the choices were made. */
   recipients: Record<string, { kind: string | null; method: string; language: string }>;
   /** Things the scenario asked for that the UI did not offer (e.g. a disabled method). */
@@ -82,34 +77,54 @@ export async function runScenario(
       language: await popup.languageValue(address).catch(() => ''),
     };
   }
-  return {
-    ...(await pressSend(session, compose, popup, options.sendTimeoutMs)),
-    recipients,
-    notes,
-    compose,
-  };
+  const sent = await pressSend(session, compose, popup, options.sendTimeoutMs);
+  if (sent.outcome === 'cancelled' && !sent.popupReopenedBySealpost) {
+    notes.push('Sealpost did not reopen its popup after cancelling; the harness opened it');
+  }
+  return { ...sent, recipients, notes, compose };
+}
+
+/** What pressing Send led to. */
+export interface SendResult {
+  outcome: 'sent' | 'cancelled';
+  /** What the user saw: the `#send-problem` text when cancelled, '' when sent. */
+  message: string;
+  mails: ReceivedMail[];
+  /**
+   * After a cancel: whether Sealpost opened its popup by itself (as it should), or the harness
+   * had to click the toolbar button to read the problem.
+   */
+  popupReopenedBySealpost: boolean;
 }
 
 /**
  * Closes the popup, clicks Send and waits for either a mail at the sink (sent) or Sealpost's
- * popup coming back with `#send-problem` (cancelled).
+ * popup with `#send-problem` (cancelled). If the send ended (window unlocked, still open)
+ * without the popup coming back, the harness opens it like a user would, to read the problem.
  */
 export async function pressSend(
   session: ThunderbirdSession,
   compose: OpenCompose,
   popup: SealpostPopup,
   timeoutMs = 120_000,
-): Promise<{ outcome: 'sent' | 'cancelled'; message: string; mails: ReceivedMail[] }> {
+): Promise<SendResult> {
   const mailsBefore = session.sink.mails.length;
   await popup.close();
   await compose.window.clickSend();
+  const clickedAt = Date.now();
+  let openedByHarness = false;
   const result = await waitFor(
     'the mail at the sink or a send problem in the popup',
     async () => {
       if (session.sink.mails.length > mailsBefore) return { outcome: 'sent' as const, message: '' };
-      await compose.window.focus().catch(() => {});
+      if (!(await compose.window.isOpen())) return undefined;
+      await compose.window.focus();
       const problem = await popup.sendProblem().catch(() => undefined);
       if (problem !== undefined) return { outcome: 'cancelled' as const, message: problem };
+      if (!openedByHarness && Date.now() - clickedAt > 3_000 && !(await compose.window.isBusy())) {
+        openedByHarness = true;
+        await popup.open();
+      }
       return undefined;
     },
     timeoutMs,
@@ -118,8 +133,10 @@ export async function pressSend(
   // A cancel must mean nothing left; give a stray mail a moment to show up.
   await new Promise((resolve) => setTimeout(resolve, result.outcome === 'sent' ? 500 : 1_500));
   const mails = session.sink.mails.slice(mailsBefore);
-  if (result.outcome === 'cancelled' && mails.length > 0) {
-    return { outcome: 'sent', message: result.message, mails };
-  }
-  return { ...result, mails };
+  return {
+    outcome: mails.length > 0 ? 'sent' : result.outcome,
+    message: result.message,
+    mails,
+    popupReopenedBySealpost: result.outcome === 'cancelled' && !openedByHarness,
+  };
 }

@@ -112,10 +112,10 @@ export function validateScenario(
         return;
       }
       if (item.name !== undefined && typeof item.name !== 'string') {
-        problems.push(`${where}.name must be a string`);
+        problems.push(`"attachments[${index}].name" must be a string`);
       }
       if (item.type !== undefined && typeof item.type !== 'string') {
-        problems.push(`${where}.type must be a MIME type string`);
+        problems.push(`"attachments[${index}].type" must be a MIME type string`);
       }
       attachments.push({
         path: item.path,
@@ -144,13 +144,15 @@ export function validateScenario(
         }
       }
       if (choice.method !== undefined && !METHOD_VALUES.includes(choice.method as string)) {
-        problems.push(`${where}.method must be one of ${METHOD_VALUES.join(', ')}`);
+        problems.push(
+          `"recipients.${recipient}.method" must be one of ${METHOD_VALUES.join(', ')}`,
+        );
       }
       if (choice.code !== undefined && typeof choice.code !== 'string') {
-        problems.push(`${where}.code must be a string`);
+        problems.push(`"recipients.${recipient}.code" must be a string`);
       }
       if (choice.language !== undefined && typeof choice.language !== 'string') {
-        problems.push(`${where}.language must be a language code such as "de"`);
+        problems.push(`"recipients.${recipient}.language" must be a language code such as "de"`);
       }
       recipients[recipient] = {
         ...(typeof choice.method === 'string' ? { method: choice.method } : {}),
