@@ -24,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
   const html = await readFile(htmlPath, 'utf8');
 
   // 1. The envelope: the text of <script type="application/json" id="sealpost-envelope">.
-  const element = /<script\b[^>]*\bid\s*=\s*["']?sealpost-envelope["']?[^>]*>([\s\S]*?)<\/script\s*>/i.exec(html);
+  const element =
+    /<script\b[^>]*\bid\s*=\s*["']?sealpost-envelope["']?[^>]*>([\s\S]*?)<\/script\s*>/i.exec(html);
   let envelope: { format?: unknown; version?: unknown; payload?: unknown };
   try {
     envelope = JSON.parse(element?.[1] ?? '') as typeof envelope;
@@ -32,7 +33,11 @@ async function main(argv: string[]): Promise<number> {
     console.error('no Sealpost envelope found in', htmlPath);
     return 2;
   }
-  if (envelope.format !== 'sealpost-envelope' || envelope.version !== 1 || typeof envelope.payload !== 'string') {
+  if (
+    envelope.format !== 'sealpost-envelope' ||
+    envelope.version !== 1 ||
+    typeof envelope.payload !== 'string'
+  ) {
     console.error('not a version-1 Sealpost envelope');
     return 2;
   }
@@ -41,7 +46,10 @@ async function main(argv: string[]): Promise<number> {
   const payload = Buffer.from(envelope.payload, 'base64');
 
   // 3. The password: NFKC, remove whitespace and '-', upper-case; UTF-8.
-  const password = code.normalize('NFKC').replace(/[\s-]+/gu, '').toUpperCase();
+  const password = code
+    .normalize('NFKC')
+    .replace(/[\s-]+/gu, '')
+    .toUpperCase();
 
   // 4. Decrypt (RFC 9580: SKESK v6 with Argon2id, SEIPDv2), refusing absurd Argon2 memory.
   let plaintext: Uint8Array;
@@ -71,7 +79,8 @@ async function main(argv: string[]): Promise<number> {
   for (const [index, attachment] of email.attachments.entries()) {
     const name = uniqueName(safeFileName(attachment.filename ?? `attachment-${index + 1}`), used);
     const content = attachment.content;
-    const bytes = typeof content === 'string' ? Buffer.from(content) : new Uint8Array(content as ArrayBuffer);
+    const bytes =
+      typeof content === 'string' ? Buffer.from(content) : new Uint8Array(content as ArrayBuffer);
     await writeFile(join(target, 'attachments', name), bytes);
     console.log(`wrote attachments/${name} (${bytes.length} bytes)`);
   }
@@ -80,7 +89,9 @@ async function main(argv: string[]): Promise<number> {
 
 /** A name from the message must not climb out of the output folder. */
 function safeFileName(name: string): string {
-  const cleaned = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '_');
+  const cleaned = Array.from(basename(name.replace(/\\/g, '/')), (character) =>
+    character.charCodeAt(0) < 0x20 || character === '\u007f' ? '_' : character,
+  ).join('');
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'attachment' : cleaned;
 }
 

@@ -19,7 +19,10 @@ const GROUP_LENGTH = 4;
  * every '-' removed (groups are only for reading), then upper-case.
  */
 export function normaliseAccessCode(code: string): string {
-  return code.normalize('NFKC').replace(/[\s-]+/gu, '').toUpperCase();
+  return code
+    .normalize('NFKC')
+    .replace(/[\s-]+/gu, '')
+    .toUpperCase();
 }
 
 /**
@@ -39,7 +42,8 @@ export function generateAccessCode(
     globalThis.crypto.getRandomValues(new Uint8Array(count)),
 ): string {
   const bytes = randomBytes(GENERATED_CODE_LENGTH);
-  if (bytes.length < GENERATED_CODE_LENGTH) throw new Error('generateAccessCode: too few random bytes');
+  if (bytes.length < GENERATED_CODE_LENGTH)
+    throw new Error('generateAccessCode: too few random bytes');
   let code = '';
   for (let index = 0; index < GENERATED_CODE_LENGTH; index++) {
     if (index > 0 && index % GROUP_LENGTH === 0) code += '-';

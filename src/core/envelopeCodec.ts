@@ -1,9 +1,4 @@
-import {
-  ENVELOPE_FORMAT,
-  ENVELOPE_VERSION,
-  type Envelope,
-  type EnvelopeLock,
-} from './envelope.ts';
+import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
 import { isNotificationLanguage, type NotificationLanguage } from './languages.ts';
 import { isVerificationMethod } from './methods.ts';
 
@@ -22,8 +17,7 @@ const MAX_LOCKS = 64;
 const MAX_SHORT_TEXT = 998; // the longest line RFC 5322 allows; plenty for ids, names, hints
 
 export type EnvelopeParseResult =
-  | { ok: true; envelope: Envelope }
-  | { ok: false; reason: 'damaged' | 'unsupported-version' };
+  { ok: true; envelope: Envelope } | { ok: false; reason: 'damaged' | 'unsupported-version' };
 
 /**
  * Parses and strictly validates envelope JSON: every field present with the right type, no
@@ -130,8 +124,9 @@ export function renderReaderHtml(readerTemplate: string, envelope: Envelope): st
 }
 
 function escapeJsonForScript(json: string): string {
-  return json.replace(/[<>&\u2028\u2029]/g, (character) =>
-    `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return json.replace(
+    /[<>&\u2028\u2029]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
 
@@ -140,11 +135,11 @@ function escapeJsonForScript(json: string): string {
  * `document.getElementById` finds), or null when there is none or it still holds the placeholder.
  */
 export function extractEnvelopeJson(html: string): string | null {
-  const match = /<script\b[^>]*\bid\s*=\s*["']?sealpost-envelope["']?[^>]*>([\s\S]*?)<\/script\s*>/i.exec(
-    html,
-  );
+  const match =
+    /<script\b[^>]*\bid\s*=\s*["']?sealpost-envelope["']?[^>]*>([\s\S]*?)<\/script\s*>/i.exec(html);
   const content = match?.[1]?.trim();
-  if (content === undefined || content.length === 0 || content === ENVELOPE_PLACEHOLDER) return null;
+  if (content === undefined || content.length === 0 || content === ENVELOPE_PLACEHOLDER)
+    return null;
   return content;
 }
 
@@ -203,7 +198,7 @@ export function base64AsciiFromBytes(bytes: Uint8Array, lineLength = 0): Uint8Ar
     output[out++] = encode[first >>> 2]!;
     output[out++] = encode[((first & 3) << 4) | (second >>> 4)]!;
     output[out++] = remaining === 2 ? encode[(second & 15) << 2]! : PAD;
-    output[out++] = PAD;
+    output[out] = PAD;
   }
   return output;
 }
@@ -245,8 +240,8 @@ export function bytesFromBase64(text: string): Uint8Array | null {
     if ((a | b | c) < 0) return null;
     // Non-zero bits under the padding would make two texts decode to the same bytes.
     if (padding === 2 ? (b & 15) !== 0 : (c & 3) !== 0) return null;
-    bytes[written++] = (a << 2) | (b >>> 4);
-    if (padding === 1) bytes[written++] = ((b & 15) << 4) | (c >>> 2);
+    bytes[written] = (a << 2) | (b >>> 4);
+    if (padding === 1) bytes[written + 1] = ((b & 15) << 4) | (c >>> 2);
   }
   return bytes;
 }

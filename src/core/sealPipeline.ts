@@ -48,7 +48,8 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
   if (input.locks.length === 0) throw new Error('sealMessage: no lock');
   if (input.languages.length === 0) throw new Error('sealMessage: no language');
   for (const lock of input.locks) {
-    if (lock.method !== 'code') throw new Error(`sealMessage: unsupported lock method ${String(lock.method)}`);
+    if (lock.method !== 'code')
+      throw new Error(`sealMessage: unsupported lock method ${String(lock.method)}`);
     if (lock.password.length === 0 || lock.password !== passwordForCode(lock.password)) {
       // A raw code ('k7qm-x2pa…') would seal under a password the reader never derives.
       throw new Error('sealMessage: lock password must be passwordForCode(code)');

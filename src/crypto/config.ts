@@ -78,7 +78,10 @@ export function sealingOpenpgpConfig(config: SealCryptoConfig = {}): openpgp.Par
     s2kType: openpgp.enums.s2k.argon2,
     s2kArgon2Params: { ...argon2 },
     // The sealer may write its own parameters even if they exceed the opening cap.
-    maxArgon2MemoryExponent: Math.max(argon2.memoryExponent, DEFAULT_OPEN_LIMITS.maxArgon2MemoryExponent),
+    maxArgon2MemoryExponent: Math.max(
+      argon2.memoryExponent,
+      DEFAULT_OPEN_LIMITS.maxArgon2MemoryExponent,
+    ),
     v6Keys: true,
   };
 }

@@ -178,5 +178,7 @@ function causeNames(error: unknown): string[] {
 }
 
 function isUnsupportedError(error: unknown): boolean {
-  return causeNames(error).some((name) => name === 'UnsupportedError' || name === 'UnknownPacketError');
+  return causeNames(error).some(
+    (name) => name === 'UnsupportedError' || name === 'UnknownPacketError',
+  );
 }

@@ -33,7 +33,8 @@ export async function sealPayload(options: SealPayloadOptions): Promise<Uint8Arr
     'config',
   ]);
   const { plaintext, passwords, encryptionKeys: armoredKeys } = options;
-  if (!(plaintext instanceof Uint8Array)) throw new TypeError('sealPayload: plaintext must be bytes');
+  if (!(plaintext instanceof Uint8Array))
+    throw new TypeError('sealPayload: plaintext must be bytes');
   if (passwords.length === 0 && armoredKeys.length === 0) {
     throw new Error('sealPayload: at least one password or key is needed');
   }

@@ -28,16 +28,27 @@ describe('attack: argon2 memory bomb', () => {
       const bomb = await payloadAskingForMemoryExponent(memoryExponent);
       const before = process.memoryUsage().rss;
       const started = performance.now();
-      expect(await openWithPassword({ payload: bomb, password: 'CODE' })).toEqual({ ok: false, reason: 'unsupported' });
+      expect(await openWithPassword({ payload: bomb, password: 'CODE' })).toEqual({
+        ok: false,
+        reason: 'unsupported',
+      });
       expect(performance.now() - started).toBeLessThan(2_000);
       expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 * 1024);
     });
   }
 
   it('applies a tighter cap given in config (production m=2^16 refused under a 2^12 cap)', async () => {
-    const payload = await sealPayload({ plaintext: new TextEncoder().encode('x'), passwords: ['CODE'], encryptionKeys: [] });
+    const payload = await sealPayload({
+      plaintext: new TextEncoder().encode('x'),
+      passwords: ['CODE'],
+      encryptionKeys: [],
+    });
     expect(
-      await openWithPassword({ payload, password: 'CODE', config: { maxArgon2MemoryExponent: 12 } }),
+      await openWithPassword({
+        payload,
+        password: 'CODE',
+        config: { maxArgon2MemoryExponent: 12 },
+      }),
     ).toEqual({ ok: false, reason: 'unsupported' });
   });
 });

@@ -6,10 +6,19 @@ import { LIGHT_CRYPTO_CONFIG } from '../unit/crypto/testCrypto.ts';
 describe('attack: decompression bomb', () => {
   it('stops expanding at maxDecompressedMessageSize and reports too-large', async () => {
     const zeros = new Uint8Array(8 * 1024 * 1024);
-    const bomb = await sealPayload({ plaintext: zeros, passwords: ['CODE'], encryptionKeys: [], config: LIGHT_CRYPTO_CONFIG });
+    const bomb = await sealPayload({
+      plaintext: zeros,
+      passwords: ['CODE'],
+      encryptionKeys: [],
+      config: LIGHT_CRYPTO_CONFIG,
+    });
     expect(bomb.length).toBeLessThan(64 * 1024); // 8 MiB of zeros deflate to a few KiB
     expect(
-      await openWithPassword({ payload: bomb, password: 'CODE', config: { maxDecompressedMessageSize: 1024 * 1024 } }),
+      await openWithPassword({
+        payload: bomb,
+        password: 'CODE',
+        config: { maxDecompressedMessageSize: 1024 * 1024 },
+      }),
     ).toEqual({ ok: false, reason: 'too-large' });
     // Under the default cap (256 MiB) the same honest payload opens.
     const opened = await openWithPassword({ payload: bomb, password: 'CODE' });

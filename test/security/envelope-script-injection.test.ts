@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ENVELOPE_ELEMENT, extractEnvelopeJson, parseEnvelope, renderReaderHtml } from '../../src/core/envelopeCodec.ts';
+import {
+  ENVELOPE_ELEMENT,
+  extractEnvelopeJson,
+  parseEnvelope,
+  renderReaderHtml,
+} from '../../src/core/envelopeCodec.ts';
 import { SAMPLE_TEMPLATE, sampleEnvelope } from '../unit/envelope/envelopeFixture.ts';
 
 /**
@@ -21,7 +26,10 @@ describe('attack: envelope script injection', () => {
       const envelope = sampleEnvelope({
         sender: { name: value, address: 'alice@example.test' },
         messageId: `<${value.replace(/[<>\s]/g, '')}@x>`,
-        locks: [{ method: 'code', hint: value, language: 'en' }, { method: 'sender-key', language: 'en' }],
+        locks: [
+          { method: 'code', hint: value, language: 'en' },
+          { method: 'sender-key', language: 'en' },
+        ],
       });
       const parts = renderReaderHtml(SAMPLE_TEMPLATE, envelope);
       const json = parts.slice(1, -1).join('');
@@ -32,7 +40,9 @@ describe('attack: envelope script injection', () => {
       expect(closingTags(html)).toBe(closingTags(SAMPLE_TEMPLATE));
       const elementStart = html.indexOf('<script type="application/json" id="sealpost-envelope">');
       const elementEnd = html.indexOf('</script>', elementStart);
-      expect(html.slice(elementStart, elementEnd + 9)).toBe(ENVELOPE_ELEMENT.replace('SEALPOST_ENVELOPE', json));
+      expect(html.slice(elementStart, elementEnd + 9)).toBe(
+        ENVELOPE_ELEMENT.replace('SEALPOST_ENVELOPE', json),
+      );
       // And the values come back exactly.
       expect(parseEnvelope(extractEnvelopeJson(html)!)).toEqual({ ok: true, envelope });
     }

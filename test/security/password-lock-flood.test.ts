@@ -8,10 +8,27 @@ import { LIGHT_CRYPTO_CONFIG } from '../unit/crypto/testCrypto.ts';
  */
 describe('attack: password lock flood', () => {
   it('refuses more password locks than the cap as unsupported', async () => {
-    const passwords = Array.from({ length: DEFAULT_OPEN_LIMITS.maxPasswordLocks + 1 }, (_, index) => `CODE${index}`);
-    const flood = await sealPayload({ plaintext: new TextEncoder().encode('x'), passwords, encryptionKeys: [], config: LIGHT_CRYPTO_CONFIG });
-    expect(await openWithPassword({ payload: flood, password: 'CODE0' })).toEqual({ ok: false, reason: 'unsupported' });
-    expect(await openWithPassword({ payload: flood, password: 'CODE0', config: { maxPasswordLocks: 100 } })).toMatchObject({
+    const passwords = Array.from(
+      { length: DEFAULT_OPEN_LIMITS.maxPasswordLocks + 1 },
+      (_, index) => `CODE${index}`,
+    );
+    const flood = await sealPayload({
+      plaintext: new TextEncoder().encode('x'),
+      passwords,
+      encryptionKeys: [],
+      config: LIGHT_CRYPTO_CONFIG,
+    });
+    expect(await openWithPassword({ payload: flood, password: 'CODE0' })).toEqual({
+      ok: false,
+      reason: 'unsupported',
+    });
+    expect(
+      await openWithPassword({
+        payload: flood,
+        password: 'CODE0',
+        config: { maxPasswordLocks: 100 },
+      }),
+    ).toMatchObject({
       ok: true,
     });
   });

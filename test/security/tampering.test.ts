@@ -13,7 +13,9 @@ describe('attack: tampering', () => {
       encryptionKeys: [],
       config: LIGHT_CRYPTO_CONFIG,
     });
-    dataBodyStart = walkPackets(payload).find((packet) => packet.tag === PACKET_TAG.SEIPD)!.bodyStart;
+    dataBodyStart = walkPackets(payload).find(
+      (packet) => packet.tag === PACKET_TAG.SEIPD,
+    )!.bodyStart;
   });
 
   function flipped(at: number): Uint8Array {
@@ -24,9 +26,18 @@ describe('attack: tampering', () => {
 
   it('reports damaged for a flipped bit in the ciphertext, its salt or its final tag', async () => {
     // SEIPDv2 body: version, cipher, AEAD, chunk size, salt[32], chunks with tags, final tag.
-    const positions = [dataBodyStart + 4, dataBodyStart + 40, dataBodyStart + 200, payload.length - 20, payload.length - 1];
+    const positions = [
+      dataBodyStart + 4,
+      dataBodyStart + 40,
+      dataBodyStart + 200,
+      payload.length - 20,
+      payload.length - 1,
+    ];
     for (const at of positions) {
-      expect(await openWithPassword({ payload: flipped(at), password: 'CODE' }), `byte ${at}`).toEqual({
+      expect(
+        await openWithPassword({ payload: flipped(at), password: 'CODE' }),
+        `byte ${at}`,
+      ).toEqual({
         ok: false,
         reason: 'damaged',
       });
@@ -40,15 +51,26 @@ describe('attack: tampering', () => {
       encryptionKeys: [],
       config: LIGHT_CRYPTO_CONFIG,
     });
-    const otherData = other.subarray(walkPackets(other).find((packet) => packet.tag === PACKET_TAG.SEIPD)!.headerStart);
-    const ownLocks = payload.subarray(0, walkPackets(payload).find((packet) => packet.tag === PACKET_TAG.SEIPD)!.headerStart);
+    const otherData = other.subarray(
+      walkPackets(other).find((packet) => packet.tag === PACKET_TAG.SEIPD)!.headerStart,
+    );
+    const ownLocks = payload.subarray(
+      0,
+      walkPackets(payload).find((packet) => packet.tag === PACKET_TAG.SEIPD)!.headerStart,
+    );
     const spliced = new Uint8Array([...ownLocks, ...otherData]);
-    expect(await openWithPassword({ payload: spliced, password: 'CODE' })).toEqual({ ok: false, reason: 'damaged' });
+    expect(await openWithPassword({ payload: spliced, password: 'CODE' })).toEqual({
+      ok: false,
+      reason: 'damaged',
+    });
   });
 
   it('refuses an altered password lock (its AEAD fails like a wrong code)', async () => {
     const lock = walkPackets(payload).find((packet) => packet.tag === PACKET_TAG.SKESK)!;
-    const result = await openWithPassword({ payload: flipped(lock.bodyStart + lock.bodyLength - 3), password: 'CODE' });
+    const result = await openWithPassword({
+      payload: flipped(lock.bodyStart + lock.bodyLength - 3),
+      password: 'CODE',
+    });
     expect(result.ok).toBe(false);
   });
 });

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openWithPassword, openWithPrivateKey, sealPayload, generateSenderKey, type SenderKey } from '../../src/crypto/index.ts';
+import {
+  openWithPassword,
+  openWithPrivateKey,
+  sealPayload,
+  generateSenderKey,
+  type SenderKey,
+} from '../../src/crypto/index.ts';
 import { LIGHT_CRYPTO_CONFIG, PACKET_TAG, walkPackets } from '../unit/crypto/testCrypto.ts';
 
 /** A payload cut short (a mail client or a download stopping early) must never open. */
@@ -18,11 +24,26 @@ describe('attack: truncation', () => {
   });
 
   it('reports damaged for cuts anywhere, with the right password', async () => {
-    const dataStart = walkPackets(payload).find((packet) => packet.tag === PACKET_TAG.SEIPD)!.headerStart;
-    const cuts = [1, 10, dataStart - 1, dataStart, dataStart + 5, dataStart + 100, Math.floor(payload.length / 2), payload.length - 17, payload.length - 1];
+    const dataStart = walkPackets(payload).find(
+      (packet) => packet.tag === PACKET_TAG.SEIPD,
+    )!.headerStart;
+    const cuts = [
+      1,
+      10,
+      dataStart - 1,
+      dataStart,
+      dataStart + 5,
+      dataStart + 100,
+      Math.floor(payload.length / 2),
+      payload.length - 17,
+      payload.length - 1,
+    ];
     for (const cut of cuts) {
       const result = await openWithPassword({ payload: payload.slice(0, cut), password: 'CODE' });
-      expect(result, `cut at ${cut} of ${payload.length}`).toEqual({ ok: false, reason: 'damaged' });
+      expect(result, `cut at ${cut} of ${payload.length}`).toEqual({
+        ok: false,
+        reason: 'damaged',
+      });
     }
   });
 

@@ -17,14 +17,20 @@ describe('attack: unknown packet versions', () => {
     const payload = await sealed();
     const data = walkPackets(payload).find((packet) => packet.tag === PACKET_TAG.SEIPD)!;
     payload[data.bodyStart] = 3;
-    expect(await openWithPassword({ payload, password: 'CODE' })).toEqual({ ok: false, reason: 'unsupported' });
+    expect(await openWithPassword({ payload, password: 'CODE' })).toEqual({
+      ok: false,
+      reason: 'unsupported',
+    });
   });
 
   it('reports unsupported for an unknown SKESK version', async () => {
     const payload = await sealed();
     const lock = walkPackets(payload).find((packet) => packet.tag === PACKET_TAG.SKESK)!;
     payload[lock.bodyStart] = 7;
-    expect(await openWithPassword({ payload, password: 'CODE' })).toEqual({ ok: false, reason: 'unsupported' });
+    expect(await openWithPassword({ payload, password: 'CODE' })).toEqual({
+      ok: false,
+      reason: 'unsupported',
+    });
   });
 
   it('reports unsupported for an unknown AEAD algorithm', async () => {

@@ -19,7 +19,11 @@ describe('normaliseAccessCode / passwordForCode', () => {
 
   it('gives the same password for every way of typing a code', () => {
     const expected = passwordForCode('K7QM-X2PA-9FHT-3WBN');
-    for (const typed of ['k7qmx2pa9fht3wbn', 'K7QM X2PA 9FHT 3WBN', 'ｋ７ｑｍ-ｘ２ｐａ-９ｆｈｔ-３ｗｂｎ']) {
+    for (const typed of [
+      'k7qmx2pa9fht3wbn',
+      'K7QM X2PA 9FHT 3WBN',
+      'ｋ７ｑｍ-ｘ２ｐａ-９ｆｈｔ-３ｗｂｎ',
+    ]) {
       expect(passwordForCode(typed)).toBe(expected);
     }
     expect(passwordForCode('K7QM-X2PA-9FHT-3WBM')).not.toBe(expected);
@@ -38,14 +42,17 @@ describe('generateAccessCode', () => {
   it('maps random bytes to symbols with the low five bits', () => {
     const bytes = Uint8Array.from({ length: 20 }, (_, index) => index * 33); // low bits: 0,1,2,…
     expect(generateAccessCode(() => bytes)).toBe('0123-4567-89AB-CDEF-GHJK');
-    expect(generateAccessCode(() => new Uint8Array(20).fill(0xff))).toBe('ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ');
+    expect(generateAccessCode(() => new Uint8Array(20).fill(0xff))).toBe(
+      'ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ',
+    );
     expect(() => generateAccessCode(() => new Uint8Array(5))).toThrow();
   });
 
   it('is a fixed point of normalisation and differs each time', () => {
     const codes = new Set(Array.from({ length: 50 }, () => generateAccessCode()));
     expect(codes.size).toBe(50);
-    for (const code of codes) expect(passwordForCode(passwordForCode(code))).toBe(passwordForCode(code));
+    for (const code of codes)
+      expect(passwordForCode(passwordForCode(code))).toBe(passwordForCode(code));
   });
 });
 
@@ -56,7 +63,13 @@ describe('assessAccessCode', () => {
   });
 
   it('refuses common and patterned codes under the default minimum', () => {
-    for (const weak of ['password', 'Sommer2024!', 'qwertyuiopasdfgh', 'abcdefghijklmnop', '1234-5678-1234']) {
+    for (const weak of [
+      'password',
+      'Sommer2024!',
+      'qwertyuiopasdfgh',
+      'abcdefghijklmnop',
+      '1234-5678-1234',
+    ]) {
       const strength = assessAccessCode(weak);
       expect(strength.strongEnough, weak).toBe(false);
       expect(strength.guessesLog10, weak).toBeLessThan(DEFAULT_MINIMUM_GUESSES_LOG10);

@@ -1,8 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { generateSenderKey, openWithPassword, openWithPrivateKey, type SenderKey } from '../../src/crypto/index.ts';
+import {
+  generateSenderKey,
+  openWithPassword,
+  openWithPrivateKey,
+  type SenderKey,
+} from '../../src/crypto/index.ts';
 import { passwordForCode } from '../../src/core/accessCode.ts';
-import { bytesFromBase64, extractEnvelopeJson, parseEnvelope } from '../../src/core/envelopeCodec.ts';
+import {
+  bytesFromBase64,
+  extractEnvelopeJson,
+  parseEnvelope,
+} from '../../src/core/envelopeCodec.ts';
 import type { OriginalMessage } from '../../src/core/mime/buildMime.ts';
 import { parseOriginalMime } from '../../src/core/mime/parseMime.ts';
 import { sealMessage, type SealInput } from '../../src/core/sealPipeline.ts';
@@ -23,15 +32,27 @@ const original: OriginalMessage = {
   cc: ['carol@other.example'],
   subject: 'Vertrag — Entwurf №2 ✍️',
   body: { kind: 'plain', text: 'Hallo Bob, siehe Anhang.' },
-  attachments: [{ name: 'Vertrag Entwurf.pdf', contentType: 'application/pdf', bytes: attachmentBytes }],
+  attachments: [
+    { name: 'Vertrag Entwurf.pdf', contentType: 'application/pdf', bytes: attachmentBytes },
+  ],
 };
 
 function input(overrides: Partial<SealInput> = {}): SealInput {
   return {
     original,
     locks: [
-      { method: 'code', password: passwordForCode('K7QM-X2PA-9FHT-3WBN-5RDE'), hint: 'b•••@partner.example', language: 'de' },
-      { method: 'code', password: passwordForCode('M4NP-Q8RS-T2VW-X6YZ-0ABC'), hint: 'c•••@other.example', language: 'en' },
+      {
+        method: 'code',
+        password: passwordForCode('K7QM-X2PA-9FHT-3WBN-5RDE'),
+        hint: 'b•••@partner.example',
+        language: 'de',
+      },
+      {
+        method: 'code',
+        password: passwordForCode('M4NP-Q8RS-T2VW-X6YZ-0ABC'),
+        hint: 'c•••@other.example',
+        language: 'en',
+      },
       // A Bcc recipient sharing Bob's code: no hint, same password, deduplicated.
       { method: 'code', password: passwordForCode('K7QM-X2PA-9FHT-3WBN-5RDE'), language: 'nl' },
     ],
@@ -65,10 +86,17 @@ describe('sealMessage', () => {
       expect(mime.to).toEqual(original.to);
       expect(mime.cc).toEqual(original.cc);
       expect(mime.text?.trim()).toBe('Hallo Bob, siehe Anhang.');
-      expect(Buffer.from(mime.attachments[0]!.bytes).equals(Buffer.from(attachmentBytes))).toBe(true);
+      expect(Buffer.from(mime.attachments[0]!.bytes).equals(Buffer.from(attachmentBytes))).toBe(
+        true,
+      );
     }
-    expect(await openWithPassword({ payload, password: passwordForCode('WRONG-CODE') })).toEqual({ ok: false, reason: 'wrong-code' });
-    expect(await openWithPrivateKey({ payload, armoredPrivateKey: sender.armoredPrivateKey })).toMatchObject({ ok: true });
+    expect(await openWithPassword({ payload, password: passwordForCode('WRONG-CODE') })).toEqual({
+      ok: false,
+      reason: 'wrong-code',
+    });
+    expect(
+      await openWithPrivateKey({ payload, armoredPrivateKey: sender.armoredPrivateKey }),
+    ).toMatchObject({ ok: true });
   });
 
   it('describes one lock per SealLock plus the sender key, and nothing about Bcc', async () => {
@@ -94,9 +122,9 @@ describe('sealMessage', () => {
   });
 
   it('refuses a raw (unnormalised) code, no locks, or no languages', async () => {
-    await expect(sealMessage(input({ locks: [{ method: 'code', password: 'k7qm-x2pa', language: 'en' }] }))).rejects.toThrow(
-      /passwordForCode/,
-    );
+    await expect(
+      sealMessage(input({ locks: [{ method: 'code', password: 'k7qm-x2pa', language: 'en' }] })),
+    ).rejects.toThrow(/passwordForCode/);
     await expect(sealMessage(input({ locks: [] }))).rejects.toThrow(/no lock/);
     await expect(sealMessage(input({ languages: [] }))).rejects.toThrow(/no language/);
   });

@@ -51,7 +51,11 @@ export function buildOriginalMime(message: OriginalMessage): Uint8Array {
     mime.addMessage({ contentType: 'text/plain', data: base64Text(body.text), encoding: 'base64' });
   } else {
     if (body.text !== undefined) {
-      mime.addMessage({ contentType: 'text/plain', data: base64Text(body.text), encoding: 'base64' });
+      mime.addMessage({
+        contentType: 'text/plain',
+        data: base64Text(body.text),
+        encoding: 'base64',
+      });
     }
     mime.addMessage({ contentType: 'text/html', data: base64Text(body.html), encoding: 'base64' });
   }
@@ -86,7 +90,9 @@ function mailbox(name: string, address: string): { name?: string; addr: string }
   }
   // The name is written as an RFC 2047 encoded word by mimetext, so any character is safe.
   const trimmedName = name.trim();
-  return trimmedName.length > 0 ? { name: trimmedName, addr: trimmedAddress } : { addr: trimmedAddress };
+  return trimmedName.length > 0
+    ? { name: trimmedName, addr: trimmedAddress }
+    : { addr: trimmedAddress };
 }
 
 /** 'Name <addr>', '"Name" <addr>' or 'addr' (as Thunderbird's compose details give them). */

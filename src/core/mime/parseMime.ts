@@ -18,10 +18,11 @@ export interface ParsedOriginal {
 /** Parses MIME bytes (with postal-mime, which runs in browsers and Node). */
 export async function parseOriginalMime(bytes: Uint8Array): Promise<ParsedOriginal> {
   const email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
-  const date = email.date !== undefined && !Number.isNaN(Date.parse(email.date)) ? email.date : null;
+  const date =
+    email.date !== undefined && !Number.isNaN(Date.parse(email.date)) ? email.date : null;
   return {
     subject: email.subject ?? '',
-    from: email.from ? formatAddresses([email.from])[0] ?? '' : '',
+    from: email.from ? (formatAddresses([email.from])[0] ?? '') : '',
     to: formatAddresses(email.to ?? []),
     cc: formatAddresses(email.cc ?? []),
     date: date === null ? null : new Date(date).toISOString(),

@@ -31,10 +31,20 @@ describe('generateSenderKey', () => {
     expect(publicKey.getUserIDs()).toEqual(['Bob <bob@example.test>']);
     expect(key.fingerprint).toMatch(/^[0-9A-F]{64}$/);
     expect(key.fingerprint).toBe(publicKey.getFingerprint().toUpperCase());
-    const encryptionKey = await publicKey.getEncryptionKey(undefined, new Date('2026-06-01T00:00:00Z'));
+    const encryptionKey = await publicKey.getEncryptionKey(
+      undefined,
+      new Date('2026-06-01T00:00:00Z'),
+    );
     expect(encryptionKey.getAlgorithmInfo().algorithm).toBe('x25519');
-    const selfSignature = await publicKey.getPrimarySelfSignature(new Date('2026-06-01T00:00:00Z'));
-    expect((selfSignature.features?.[0] ?? 0) & openpgp.enums.features.seipdv2).toBeTruthy();
+    // Not in openpgp's typings, but public API: the self-signature carries the features subpacket.
+    const withSelfSignature = publicKey as unknown as {
+      getPrimarySelfSignature(date: Date): Promise<{ features?: number[] }>;
+    };
+    const selfSignature = await withSelfSignature.getPrimarySelfSignature(
+      new Date('2026-06-01T00:00:00Z'),
+    );
+    const SEIPDV2_FEATURE = 0x08; // RFC 9580 §5.2.3.32
+    expect((selfSignature.features?.[0] ?? 0) & SEIPDV2_FEATURE).toBe(SEIPDV2_FEATURE);
     expect(key.armoredPrivateKey).toContain('BEGIN PGP PRIVATE KEY BLOCK');
   });
 
@@ -65,7 +75,10 @@ describe('sealPayload + open', () => {
       });
       sessionKeys.add(Buffer.from(sessionKey!.data).toString('hex'));
     }
-    const byKey = await openWithPrivateKey({ payload, armoredPrivateKey: sender.armoredPrivateKey });
+    const byKey = await openWithPrivateKey({
+      payload,
+      armoredPrivateKey: sender.armoredPrivateKey,
+    });
     expect(byKey).toEqual({ ok: true, plaintext });
     const [keySessionKey] = await openpgp.decryptSessionKeys({
       message: await openpgp.readMessage({ binaryMessage: payload }),
@@ -85,30 +98,47 @@ describe('sealPayload + open', () => {
     });
     const message = await openpgp.readMessage({ binaryMessage: payload });
     const packets = Array.from(message.packets);
-    const skesks = packets.filter((packet) => packet instanceof openpgp.SymEncryptedSessionKeyPacket);
-    const pkesks = packets.filter((packet) => packet instanceof openpgp.PublicKeyEncryptedSessionKeyPacket);
-    const data = packets.filter((packet) => packet instanceof openpgp.SymEncryptedIntegrityProtectedDataPacket);
+    const skesks = packets.filter(
+      (packet) => packet instanceof openpgp.SymEncryptedSessionKeyPacket,
+    );
+    const pkesks = packets.filter(
+      (packet) => packet instanceof openpgp.PublicKeyEncryptedSessionKeyPacket,
+    );
+    const data = packets.filter(
+      (packet) => packet instanceof openpgp.SymEncryptedIntegrityProtectedDataPacket,
+    );
     expect(skesks).toHaveLength(2);
     expect(pkesks).toHaveLength(1);
     expect(data).toHaveLength(1);
     for (const skesk of skesks) {
-      expect(skesk.version).toBe(6);
+      expect((skesk as unknown as { version: number }).version).toBe(6);
       expect((skesk as unknown as { s2k: { type: string } }).s2k.type).toBe('argon2');
     }
-    expect(pkesks[0]!.version).toBe(6);
-    const seipd = data[0] as unknown as { version: number; cipherAlgorithm: number; aeadAlgorithm: number };
+    expect((pkesks[0] as unknown as { version: number }).version).toBe(6);
+    const seipd = data[0] as unknown as {
+      version: number;
+      cipherAlgorithm: number;
+      aeadAlgorithm: number;
+    };
     expect(seipd.version).toBe(2);
     expect(seipd.cipherAlgorithm).toBe(openpgp.enums.symmetric.aes256);
     expect(seipd.aeadAlgorithm).toBe(openpgp.enums.aead.gcm);
     // Packet order on the wire: session-key packets, then the data.
-    expect(walkPackets(payload).map((packet) => packet.tag).slice(0, 3).sort()).toEqual(
-      [PACKET_TAG.PKESK, PACKET_TAG.SKESK, PACKET_TAG.SKESK].sort(),
-    );
+    expect(
+      walkPackets(payload)
+        .map((packet) => packet.tag)
+        .slice(0, 3)
+        .sort(),
+    ).toEqual([PACKET_TAG.PKESK, PACKET_TAG.SKESK, PACKET_TAG.SKESK].sort());
   });
 
   it('uses the production Argon2id parameters (t=3, p=4, m=2^16 KiB) when no config is given', async () => {
     expect(PRODUCTION_ARGON2_PARAMETERS).toEqual({ passes: 3, parallelism: 4, memoryExponent: 16 });
-    const payload = await sealPayload({ plaintext: encoder.encode('x'), passwords: ['PRODUCTION'], encryptionKeys: [] });
+    const payload = await sealPayload({
+      plaintext: encoder.encode('x'),
+      passwords: ['PRODUCTION'],
+      encryptionKeys: [],
+    });
     const skesk = walkPackets(payload).find((packet) => packet.tag === PACKET_TAG.SKESK)!;
     // v6 SKESK body: version, count, cipher, AEAD, S2K length, S2K type 4, salt[16], t, p, m.
     const body = payload.subarray(skesk.bodyStart);
@@ -122,7 +152,12 @@ describe('sealPayload + open', () => {
     const binary = crypto.getRandomValues(new Uint8Array(60_000));
     const base64Lines = Buffer.from(binary).toString('base64').replace(/.{76}/g, '$&\r\n');
     const plaintext = encoder.encode(base64Lines);
-    const compressed = await sealPayload({ plaintext, passwords: ['P'], encryptionKeys: [], config: LIGHT_CRYPTO_CONFIG });
+    const compressed = await sealPayload({
+      plaintext,
+      passwords: ['P'],
+      encryptionKeys: [],
+      config: LIGHT_CRYPTO_CONFIG,
+    });
     const uncompressed = await sealPayload({
       plaintext,
       passwords: ['P'],
@@ -131,7 +166,10 @@ describe('sealPayload + open', () => {
     });
     expect(uncompressed.length).toBeGreaterThan(plaintext.length);
     expect(compressed.length).toBeLessThan(binary.length * 1.06);
-    expect(await openWithPassword({ payload: compressed, password: 'P' })).toEqual({ ok: true, plaintext });
+    expect(await openWithPassword({ payload: compressed, password: 'P' })).toEqual({
+      ok: true,
+      plaintext,
+    });
   });
 
   it('refuses a wrong password and a foreign key with wrong-code', async () => {
@@ -141,9 +179,17 @@ describe('sealPayload + open', () => {
       encryptionKeys: [sender.armoredPublicKey],
       config: LIGHT_CRYPTO_CONFIG,
     });
-    expect(await openWithPassword({ payload, password: 'WRONG' })).toEqual({ ok: false, reason: 'wrong-code' });
-    expect(await openWithPassword({ payload, password: 'right' })).toEqual({ ok: false, reason: 'wrong-code' });
-    expect(await openWithPrivateKey({ payload, armoredPrivateKey: otherKey.armoredPrivateKey })).toEqual({
+    expect(await openWithPassword({ payload, password: 'WRONG' })).toEqual({
+      ok: false,
+      reason: 'wrong-code',
+    });
+    expect(await openWithPassword({ payload, password: 'right' })).toEqual({
+      ok: false,
+      reason: 'wrong-code',
+    });
+    expect(
+      await openWithPrivateKey({ payload, armoredPrivateKey: otherKey.armoredPrivateKey }),
+    ).toEqual({
       ok: false,
       reason: 'wrong-code',
     });
@@ -155,7 +201,10 @@ describe('sealPayload + open', () => {
       passwords: [],
       encryptionKeys: [sender.armoredPublicKey],
     });
-    expect(await openWithPassword({ payload, password: 'ANY' })).toEqual({ ok: false, reason: 'wrong-code' });
+    expect(await openWithPassword({ payload, password: 'ANY' })).toEqual({
+      ok: false,
+      reason: 'wrong-code',
+    });
   });
 
   it('refuses a v4 key without SEIPDv2 rather than downgrading every lock to SEIPDv1', async () => {
@@ -166,32 +215,60 @@ describe('sealPayload + open', () => {
       config: { v6Keys: false, aeadProtect: false },
     });
     await expect(
-      sealPayload({ plaintext: encoder.encode('x'), passwords: ['P'], encryptionKeys: [publicKey], config: LIGHT_CRYPTO_CONFIG }),
+      sealPayload({
+        plaintext: encoder.encode('x'),
+        passwords: ['P'],
+        encryptionKeys: [publicKey],
+        config: LIGHT_CRYPTO_CONFIG,
+      }),
     ).rejects.toThrow(/SEIPDv2/);
   });
 
   it('rejects bad input and unknown options', async () => {
     const plaintext = encoder.encode('x');
-    await expect(sealPayload({ plaintext, passwords: [], encryptionKeys: [] })).rejects.toThrow(/at least one/);
-    await expect(sealPayload({ plaintext, passwords: ['A', 'A'], encryptionKeys: [] })).rejects.toThrow(/duplicate/);
-    await expect(sealPayload({ plaintext, passwords: [''], encryptionKeys: [] })).rejects.toThrow(/non-empty/);
+    await expect(sealPayload({ plaintext, passwords: [], encryptionKeys: [] })).rejects.toThrow(
+      /at least one/,
+    );
+    await expect(
+      sealPayload({ plaintext, passwords: ['A', 'A'], encryptionKeys: [] }),
+    ).rejects.toThrow(/duplicate/);
+    await expect(sealPayload({ plaintext, passwords: [''], encryptionKeys: [] })).rejects.toThrow(
+      /non-empty/,
+    );
     await expect(
       sealPayload({ plaintext, passwords: ['A'], encryptionKeys: [], aeadProtect: false } as never),
     ).rejects.toThrow(/unknown option 'aeadProtect'/);
     await expect(
-      sealPayload({ plaintext, passwords: ['A'], encryptionKeys: [], config: { s2kType: 3 } as never }),
+      sealPayload({
+        plaintext,
+        passwords: ['A'],
+        encryptionKeys: [],
+        config: { s2kType: 3 } as never,
+      }),
     ).rejects.toThrow(/unknown option 's2kType'/);
     await expect(
       openWithPassword({ payload: new Uint8Array([1]), password: 'A', date: new Date() } as never),
     ).rejects.toThrow(/unknown option 'date'/);
     await expect(
-      openWithPassword({ payload: new Uint8Array([1]), password: 'A', config: { maxArgon2Memory: 1 } as never }),
+      openWithPassword({
+        payload: new Uint8Array([1]),
+        password: 'A',
+        config: { maxArgon2Memory: 1 } as never,
+      }),
     ).rejects.toThrow(/unknown option 'maxArgon2Memory'/);
   });
 
   it('treats empty or non-OpenPGP input as damaged', async () => {
-    expect(await openWithPassword({ payload: new Uint8Array(0), password: 'A' })).toEqual({ ok: false, reason: 'damaged' });
-    expect(await openWithPassword({ payload: encoder.encode('<html>not a payload</html>'), password: 'A' })).toEqual({
+    expect(await openWithPassword({ payload: new Uint8Array(0), password: 'A' })).toEqual({
+      ok: false,
+      reason: 'damaged',
+    });
+    expect(
+      await openWithPassword({
+        payload: encoder.encode('<html>not a payload</html>'),
+        password: 'A',
+      }),
+    ).toEqual({
       ok: false,
       reason: 'damaged',
     });

@@ -41,7 +41,9 @@ describe('scripts/decrypt-envelope.ts', () => {
           { name: '../../etc/passwd', contentType: 'image/jpeg', bytes: photo },
         ],
       },
-      locks: [{ method: 'code', password: passwordForCode('K7QM-X2PA-9FHT-3WBN-5RDE'), language: 'de' }],
+      locks: [
+        { method: 'code', password: passwordForCode('K7QM-X2PA-9FHT-3WBN-5RDE'), language: 'de' },
+      ],
       senderPublicKey: sender.armoredPublicKey,
       readerTemplate: SAMPLE_TEMPLATE,
       serverUrl: null,
@@ -62,15 +64,25 @@ describe('scripts/decrypt-envelope.ts', () => {
     const eml = await readFile(join(outdir, 'message.eml'));
     const parsed = await parseOriginalMime(new Uint8Array(eml));
     expect(parsed.html?.trim()).toBe('<p>Hallo Bob</p>');
-    expect((await readdir(join(outdir, 'attachments'))).sort()).toEqual(['passwd', 'Überweisung.pdf'].sort());
-    expect((await readFile(join(outdir, 'attachments', 'Überweisung.pdf'))).equals(Buffer.from(pdf))).toBe(true);
-    expect((await readFile(join(outdir, 'attachments', 'passwd'))).equals(Buffer.from(photo))).toBe(true);
+    expect((await readdir(join(outdir, 'attachments'))).sort()).toEqual(
+      ['passwd', 'Überweisung.pdf'].sort(),
+    );
+    expect(
+      (await readFile(join(outdir, 'attachments', 'Überweisung.pdf'))).equals(Buffer.from(pdf)),
+    ).toBe(true);
+    expect((await readFile(join(outdir, 'attachments', 'passwd'))).equals(Buffer.from(photo))).toBe(
+      true,
+    );
   });
 
   it('exits with 3 for a wrong code and 2 for a file without an envelope', async () => {
-    await expect(run(tsx, [script, readerPath, 'WRONG', join(folder, 'wrong')])).rejects.toMatchObject({ code: 3 });
+    await expect(
+      run(tsx, [script, readerPath, 'WRONG', join(folder, 'wrong')]),
+    ).rejects.toMatchObject({ code: 3 });
     const plain = join(folder, 'plain.html');
     await writeFile(plain, '<html><body>nothing here</body></html>');
-    await expect(run(tsx, [script, plain, 'K7QM', join(folder, 'none')])).rejects.toMatchObject({ code: 2 });
+    await expect(run(tsx, [script, plain, 'K7QM', join(folder, 'none')])).rejects.toMatchObject({
+      code: 2,
+    });
   });
 });

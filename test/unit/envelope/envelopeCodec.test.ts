@@ -24,12 +24,31 @@ describe('base64', () => {
   it('breaks MIME base64 into 76-character CRLF lines', () => {
     const bytes = new Uint8Array(randomBytes(1000));
     const text = new TextDecoder().decode(base64AsciiFromBytes(bytes, 76));
-    expect(text).toBe(Buffer.from(bytes).toString('base64').replace(/.{76}(?=.)/g, '$&\r\n'));
-    expect(new TextDecoder().decode(base64AsciiFromBytes(new Uint8Array(57), 76))).not.toContain('\r\n');
+    expect(text).toBe(
+      Buffer.from(bytes)
+        .toString('base64')
+        .replace(/.{76}(?=.)/g, '$&\r\n'),
+    );
+    expect(new TextDecoder().decode(base64AsciiFromBytes(new Uint8Array(57), 76))).not.toContain(
+      '\r\n',
+    );
   });
 
   it('returns null for anything but padded standard base64', () => {
-    for (const bad of ['A', 'AB', 'ABC', 'AB=C', 'AB C', 'AB\nCD==', '-_AA', 'ÄÄÄÄ', 'AA==AA==', 'AB==', 'ABC=', '====']) {
+    for (const bad of [
+      'A',
+      'AB',
+      'ABC',
+      'AB=C',
+      'AB C',
+      'AB\nCD==',
+      '-_AA',
+      'ÄÄÄÄ',
+      'AA==AA==',
+      'AB==',
+      'ABC=',
+      '====',
+    ]) {
       expect(bytesFromBase64(bad), JSON.stringify(bad)).toBeNull();
     }
     expect(Array.from(bytesFromBase64('AA==')!)).toEqual([0]);
@@ -40,11 +59,15 @@ describe('base64', () => {
 
 describe('renderReaderHtml / extractEnvelopeJson / parseEnvelope', () => {
   it('round-trips an envelope through the reader file', () => {
-    const envelope = sampleEnvelope({ payload: base64FromBytes(new Uint8Array(randomBytes(5000))) });
+    const envelope = sampleEnvelope({
+      payload: base64FromBytes(new Uint8Array(randomBytes(5000))),
+    });
     const parts = renderReaderHtml(SAMPLE_TEMPLATE, envelope);
     expect(parts).toContain(envelope.payload); // the payload is its own part, never concatenated
     const html = parts.join('');
-    expect(html.startsWith(SAMPLE_TEMPLATE.slice(0, SAMPLE_TEMPLATE.indexOf(ENVELOPE_ELEMENT)))).toBe(true);
+    expect(
+      html.startsWith(SAMPLE_TEMPLATE.slice(0, SAMPLE_TEMPLATE.indexOf(ENVELOPE_ELEMENT))),
+    ).toBe(true);
     expect(html).not.toContain('SEALPOST_ENVELOPE');
     const json = extractEnvelopeJson(html);
     expect(json).not.toBeNull();
@@ -53,8 +76,12 @@ describe('renderReaderHtml / extractEnvelopeJson / parseEnvelope', () => {
 
   it('refuses a template without the element, or with it twice', () => {
     expect(() => renderReaderHtml('<html></html>', sampleEnvelope())).toThrow(/exactly once/);
-    expect(() => renderReaderHtml(SAMPLE_TEMPLATE + ENVELOPE_ELEMENT, sampleEnvelope())).toThrow(/exactly once/);
-    expect(() => renderReaderHtml(SAMPLE_TEMPLATE, sampleEnvelope({ payload: 'not base64!' }))).toThrow(/base64/);
+    expect(() => renderReaderHtml(SAMPLE_TEMPLATE + ENVELOPE_ELEMENT, sampleEnvelope())).toThrow(
+      /exactly once/,
+    );
+    expect(() =>
+      renderReaderHtml(SAMPLE_TEMPLATE, sampleEnvelope({ payload: 'not base64!' })),
+    ).toThrow(/base64/);
   });
 
   it('extracts nothing from a page without an envelope or with the bare template', () => {
@@ -65,7 +92,10 @@ describe('renderReaderHtml / extractEnvelopeJson / parseEnvelope', () => {
   it('parses an envelope with a server URL and no hints', () => {
     const envelope = sampleEnvelope({
       serverUrl: 'https://sealpost.example.org/',
-      locks: [{ method: 'code', language: 'fr' }, { method: 'sender-key', language: 'fr' }],
+      locks: [
+        { method: 'code', language: 'fr' },
+        { method: 'sender-key', language: 'fr' },
+      ],
       languages: ['fr'],
     });
     expect(parseEnvelope(JSON.stringify(envelope))).toEqual({ ok: true, envelope });
@@ -76,7 +106,9 @@ describe('renderReaderHtml / extractEnvelopeJson / parseEnvelope', () => {
       ok: false,
       reason: 'unsupported-version',
     });
-    expect(parseEnvelope(JSON.stringify({ format: 'sealpost-envelope', version: 7, anything: true }))).toEqual({
+    expect(
+      parseEnvelope(JSON.stringify({ format: 'sealpost-envelope', version: 7, anything: true })),
+    ).toEqual({
       ok: false,
       reason: 'unsupported-version',
     });
@@ -98,10 +130,25 @@ describe('renderReaderHtml / extractEnvelopeJson / parseEnvelope', () => {
     ['an unknown language', { ...sampleEnvelope(), languages: ['xx'] }],
     ['duplicate languages', { ...sampleEnvelope(), languages: ['de', 'de'] }],
     ['no locks', { ...sampleEnvelope(), locks: [] }],
-    ['an unknown lock method', { ...sampleEnvelope(), locks: [{ method: 'magic', language: 'en' }] }],
-    ['a lock with an extra field', { ...sampleEnvelope(), locks: [{ method: 'code', language: 'en', address: 'bcc@x' }] }],
-    ['a lock hint that is a number', { ...sampleEnvelope(), locks: [{ method: 'code', language: 'en', hint: 5 }] }],
-    ['too many locks', { ...sampleEnvelope(), locks: Array.from({ length: 65 }, () => ({ method: 'code', language: 'en' })) }],
+    [
+      'an unknown lock method',
+      { ...sampleEnvelope(), locks: [{ method: 'magic', language: 'en' }] },
+    ],
+    [
+      'a lock with an extra field',
+      { ...sampleEnvelope(), locks: [{ method: 'code', language: 'en', address: 'bcc@x' }] },
+    ],
+    [
+      'a lock hint that is a number',
+      { ...sampleEnvelope(), locks: [{ method: 'code', language: 'en', hint: 5 }] },
+    ],
+    [
+      'too many locks',
+      {
+        ...sampleEnvelope(),
+        locks: Array.from({ length: 65 }, () => ({ method: 'code', language: 'en' })),
+      },
+    ],
     ['a payload that is not base64', { ...sampleEnvelope(), payload: 'AB C' }],
     ['an empty payload', { ...sampleEnvelope(), payload: '' }],
   ];
