@@ -43,7 +43,12 @@ function readerConfig() {
   return {
     root: resolve(import.meta.dirname, 'src/reader'),
     publicDir: false as const,
-    plugins: [svelte(), readerOnlyOpenpgp(), viteSingleFile({ removeViteModuleLoader: true })],
+    plugins: [
+      // The root is src/reader, so the project's svelte.config.js must be named explicitly.
+      svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }),
+      readerOnlyOpenpgp(),
+      viteSingleFile({ removeViteModuleLoader: true }),
+    ],
     resolve: {
       // The lightweight build loads optional algorithms lazily; see readerOnlyOpenpgp().
       alias: { openpgp: 'openpgp/lightweight' },
@@ -55,28 +60,53 @@ function readerConfig() {
       minify: true,
       sourcemap: false,
       assetsInlineLimit: Number.MAX_SAFE_INTEGER,
+      // One inlined module: nothing to preload, so no preload polyfill either.
+      modulePreload: { polyfill: false },
       rollupOptions: { input: resolve(import.meta.dirname, 'src/reader/secure-message.html') },
     },
   };
 }
 
 /**
- * The reader only opens password (SKESK) locks with AEAD (SEIPDv2) and Argon2. The lightweight
+ * The reader only opens password (SKESK v6) locks with AEAD (SEIPDv2) and Argon2. The lightweight
  * openpgp build pulls other algorithms in by dynamic import; the single-file build would inline
- * them all, so the ones a reader never needs are replaced by a module that refuses clearly.
+ * them all, so the ones a reader never needs are replaced by a module that refuses clearly (its
+ * error is named like openpgp's own UnsupportedError, so it is reported as 'unsupported'):
+ * legacy ciphers, the curves and their hashes (public-key locks), bzip2, and the JavaScript
+ * hashes, which only serve streamed hashing (signatures, SEIPDv1's SHA-1 MDC). SEIPDv2 needs no
+ * hash; SKESK v6 derives its key with WebCrypto HKDF.
  */
 function readerOnlyOpenpgp(): Plugin {
-  const unused = /(legacy_ciphers|nacl-fast|noble_curves|unbzip2-stream)\.min\.mjs$/;
+  const unused =
+    /(legacy_ciphers|nacl-fast|noble_curves|noble_hashes|unbzip2-stream)(\.min)?\.mjs$/;
   const stubId = '\0sealpost-reader-unsupported';
+  // postal-mime's full HTML entity table (about 45 KB) only serves its HTML-to-text conversion
+  // of HTML-only messages; the reader shows such messages as HTML and never that text.
+  const entityTable = /postal-mime\/dist\/esm\/html-entities\.js$/;
+  const entityStubId = '\0sealpost-reader-html-entities';
   return {
     name: 'sealpost-reader-only-openpgp',
     enforce: 'pre',
-    resolveId(source) {
-      return unused.test(source) ? stubId : null;
+    async resolveId(source, importer, options) {
+      if (unused.test(source)) return stubId;
+      if (source.endsWith('html-entities.js') && importer?.includes('postal-mime')) {
+        const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+        if (resolved && entityTable.test(resolved.id)) return entityStubId;
+      }
+      return null;
     },
     load(id) {
-      if (id !== stubId) return null;
-      return 'throw new Error("This algorithm is not supported by the Sealpost reader");';
+      if (id === stubId) {
+        return [
+          'const error = new Error("This algorithm is not supported by the Sealpost reader");',
+          'error.name = "UnsupportedError";',
+          'throw error;',
+        ].join('\n');
+      }
+      if (id === entityStubId) {
+        return `export const htmlEntities = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&nbsp;': '\\u00a0' };`;
+      }
+      return null;
     },
   };
 }

@@ -5,18 +5,48 @@
  * written in each recipient's language, not the sender's UI language.
  */
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
-import { de } from './catalogs/de.ts';
-import { en } from './catalogs/en.ts';
-import { es } from './catalogs/es.ts';
-import { fr } from './catalogs/fr.ts';
-import { it } from './catalogs/it.ts';
-import { nl } from './catalogs/nl.ts';
-import type { Catalog, MessageKey } from './catalogs/types.ts';
+import { deNotification, deReader } from './catalogs/de.ts';
+import { enNotification, enReader } from './catalogs/en.ts';
+import { esNotification, esReader } from './catalogs/es.ts';
+import { frNotification, frReader } from './catalogs/fr.ts';
+import { itNotification, itReader } from './catalogs/it.ts';
+import { nlNotification, nlReader } from './catalogs/nl.ts';
+import type {
+  Catalog,
+  EnglishTemplates,
+  MessageKey,
+  NotificationCatalog,
+  NotificationKey,
+  ReaderCatalog,
+  ReaderKey,
+} from './catalogs/types.ts';
 
-export type { Catalog, MessageKey };
+export type { Catalog, MessageKey, NotificationCatalog, NotificationKey, ReaderCatalog, ReaderKey };
 
-/** Every catalog by language; the `Record` type makes a missing language a type error. */
-export const CATALOGS: Readonly<Record<NotificationLanguage, Catalog>> = { en, de, nl, fr, es, it };
+/** The reader's texts by language; the `Record` type makes a missing language a type error. */
+export const READER_CATALOGS: Readonly<Record<NotificationLanguage, ReaderCatalog>> = {
+  en: enReader,
+  de: deReader,
+  nl: nlReader,
+  fr: frReader,
+  es: esReader,
+  it: itReader,
+};
+
+/** The notification mail's texts by language. */
+export const NOTIFICATION_CATALOGS: Readonly<Record<NotificationLanguage, NotificationCatalog>> = {
+  en: enNotification,
+  de: deNotification,
+  nl: nlNotification,
+  fr: frNotification,
+  es: esNotification,
+  it: itNotification,
+};
+
+/** Every text of one language (reader and notification). */
+export function catalogOf(language: NotificationLanguage): Catalog {
+  return { ...READER_CATALOGS[language], ...NOTIFICATION_CATALOGS[language] };
+}
 
 /** The `{name}` placeholders of a template string, as a union of names. */
 type PlaceholdersOf<Template extends string> =
@@ -24,12 +54,14 @@ type PlaceholdersOf<Template extends string> =
 
 /** The parameters a key needs, read from its English template. */
 export type MessageParams<Key extends MessageKey> = Record<
-  PlaceholdersOf<(typeof en)[Key]>,
+  PlaceholdersOf<EnglishTemplates[Key]>,
   string | number
 >;
 
 /** `t(language, key)` for keys without placeholders, `t(language, key, params)` otherwise. */
-type ParamsArgument<Key extends MessageKey> = [PlaceholdersOf<(typeof en)[Key]>] extends [never]
+export type MessageArguments<Key extends MessageKey> = [
+  PlaceholdersOf<EnglishTemplates[Key]>,
+] extends [never]
   ? []
   : [params: MessageParams<Key>];
 
@@ -42,10 +74,31 @@ const PLACEHOLDER = /\{([a-zA-Z][a-zA-Z0-9-]*)\}/g;
 export function t<Key extends MessageKey>(
   language: NotificationLanguage,
   key: Key,
-  ...params: ParamsArgument<Key>
+  ...params: MessageArguments<Key>
 ): string {
-  const template = CATALOGS[language][key];
-  const values = (params[0] ?? {}) as Record<string, string | number>;
+  const template = Object.hasOwn(READER_CATALOGS[language], key)
+    ? READER_CATALOGS[language][key as ReaderKey]
+    : NOTIFICATION_CATALOGS[language][key as NotificationKey];
+  return fillPlaceholders(template, params[0]);
+}
+
+/**
+ * `t()` restricted to the reader's texts. The reader uses this one so its bundle does not carry
+ * the notification texts.
+ */
+export function readerText<Key extends ReaderKey>(
+  language: NotificationLanguage,
+  key: Key,
+  ...params: MessageArguments<Key>
+): string {
+  return fillPlaceholders(READER_CATALOGS[language][key], params[0]);
+}
+
+function fillPlaceholders(
+  template: string,
+  params: Readonly<Record<string, string | number>> | undefined,
+): string {
+  const values = params ?? {};
   // A single pass, so a parameter value that itself looks like `{name}` is left alone.
   return template.replace(PLACEHOLDER, (whole, name: string) =>
     Object.hasOwn(values, name) ? String(values[name]) : whole,
@@ -59,7 +112,7 @@ export function placeholdersIn(template: string): string[] {
 
 /** A language's own name for itself ("Deutsch"), for language pickers and section headings. */
 export function languageName(language: NotificationLanguage): string {
-  return CATALOGS[language]['language.name'];
+  return READER_CATALOGS[language]['language.name'];
 }
 
 /**

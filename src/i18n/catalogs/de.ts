@@ -1,7 +1,7 @@
-import type { Catalog } from './types.ts';
+import type { NotificationCatalog, ReaderCatalog } from './types.ts';
 
 /** German, formal address (Sie). */
-export const de: Catalog = {
+export const deReader: ReaderCatalog = {
   'language.name': 'Deutsch',
 
   'reader.title': 'Sichere Nachricht',
@@ -46,7 +46,9 @@ export const de: Catalog = {
   'reader.download-named': '{name} herunterladen',
   'reader.local-note':
     'Die Nachricht wurde auf diesem Gerät entschlüsselt. Es wurde nichts über das Internet gesendet.',
+};
 
+export const deNotification: NotificationCatalog = {
   'notification.subject': 'Sichere Nachricht',
   'notification.intro': '{sender} hat Ihnen eine sichere Nachricht gesendet.',
   'notification.attachment':

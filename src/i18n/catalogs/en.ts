@@ -3,7 +3,7 @@
  * `{placeholders}` are the parameters `t()` requires. Keep lines of notification texts plain:
  * they go into a format=flowed text mail.
  */
-export const en = {
+export const enReader = {
   'language.name': 'English',
 
   'reader.title': 'Secure message',
@@ -45,7 +45,10 @@ export const en = {
   'reader.download-named': 'Download {name}',
   'reader.local-note':
     'The message was decrypted on this device. Nothing was sent over the internet.',
+} as const;
 
+/** English notification mail texts (see ../notification.ts). */
+export const enNotification = {
   'notification.subject': 'Secure message',
   'notification.intro': '{sender} has sent you a secure message.',
   'notification.attachment':

@@ -1,7 +1,7 @@
-import type { Catalog } from './types.ts';
+import type { NotificationCatalog, ReaderCatalog } from './types.ts';
 
 /** Spanish, formal address (usted). */
-export const es: Catalog = {
+export const esReader: ReaderCatalog = {
   'language.name': 'Español',
 
   'reader.title': 'Mensaje seguro',
@@ -45,7 +45,9 @@ export const es: Catalog = {
   'reader.download': 'Descargar',
   'reader.download-named': 'Descargar {name}',
   'reader.local-note': 'El mensaje se descifró en este dispositivo. No se envió nada por internet.',
+};
 
+export const esNotification: NotificationCatalog = {
   'notification.subject': 'Mensaje seguro',
   'notification.intro': '{sender} le ha enviado un mensaje seguro.',
   'notification.attachment':

@@ -1,10 +1,10 @@
-import type { Catalog } from './types.ts';
+import type { NotificationCatalog, ReaderCatalog } from './types.ts';
 
 /**
  * French, formal address (vous). A no-break space (U+00A0) precedes `:` and `;` as French
  * typography wants, and keeps the line wrapper from leaving the sign alone on a line.
  */
-export const fr: Catalog = {
+export const frReader: ReaderCatalog = {
   'language.name': 'Français',
 
   'reader.title': 'Message sécurisé',
@@ -48,7 +48,9 @@ export const fr: Catalog = {
   'reader.download-named': 'Télécharger {name}',
   'reader.local-note':
     'Le message a été déchiffré sur cet appareil. Rien n’a été envoyé sur Internet.',
+};
 
+export const frNotification: NotificationCatalog = {
   'notification.subject': 'Message sécurisé',
   'notification.intro': '{sender} vous a envoyé un message sécurisé.',
   'notification.attachment':

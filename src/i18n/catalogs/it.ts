@@ -1,7 +1,7 @@
-import type { Catalog } from './types.ts';
+import type { NotificationCatalog, ReaderCatalog } from './types.ts';
 
 /** Italian, formal address (Lei), in the current lower-case style. */
-export const it: Catalog = {
+export const itReader: ReaderCatalog = {
   'language.name': 'Italiano',
 
   'reader.title': 'Messaggio sicuro',
@@ -46,7 +46,9 @@ export const it: Catalog = {
   'reader.download-named': 'Scarica {name}',
   'reader.local-note':
     'Il messaggio è stato decifrato su questo dispositivo. Nulla è stato inviato tramite Internet.',
+};
 
+export const itNotification: NotificationCatalog = {
   'notification.subject': 'Messaggio sicuro',
   'notification.intro': '{sender} le ha inviato un messaggio sicuro.',
   'notification.attachment':

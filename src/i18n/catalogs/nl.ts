@@ -1,7 +1,7 @@
-import type { Catalog } from './types.ts';
+import type { NotificationCatalog, ReaderCatalog } from './types.ts';
 
 /** Dutch, formal address (u). */
-export const nl: Catalog = {
+export const nlReader: ReaderCatalog = {
   'language.name': 'Nederlands',
 
   'reader.title': 'Beveiligd bericht',
@@ -45,7 +45,9 @@ export const nl: Catalog = {
   'reader.download-named': '{name} downloaden',
   'reader.local-note':
     'Het bericht is op dit apparaat ontsleuteld. Er is niets via internet verstuurd.',
+};
 
+export const nlNotification: NotificationCatalog = {
   'notification.subject': 'Beveiligd bericht',
   'notification.intro': '{sender} heeft u een beveiligd bericht gestuurd.',
   'notification.attachment':

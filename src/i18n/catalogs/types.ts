@@ -1,10 +1,17 @@
-import type { en } from './en.ts';
+import type { enNotification, enReader } from './en.ts';
 
-/** Every message key; English is the reference catalog. */
-export type MessageKey = keyof typeof en;
+/** English is the reference: its keys are every catalog's keys, its placeholders the parameters. */
+export type EnglishTemplates = typeof enReader & typeof enNotification;
 
-/**
- * A complete catalog: every key, nothing else (object literals typed with it reject unknown
- * keys, and a missing key fails the type check).
+export type ReaderKey = keyof typeof enReader;
+export type NotificationKey = keyof typeof enNotification;
+export type MessageKey = ReaderKey | NotificationKey;
+
+/*
+ * Complete catalogs: every key, nothing else (object literals typed with these reject unknown
+ * keys, and a missing key fails the type check). Reader and notification texts are separate
+ * objects so the reader's single-file build carries only its own texts.
  */
-export type Catalog = { readonly [Key in MessageKey]: string };
+export type ReaderCatalog = { readonly [Key in ReaderKey]: string };
+export type NotificationCatalog = { readonly [Key in NotificationKey]: string };
+export type Catalog = ReaderCatalog & NotificationCatalog;

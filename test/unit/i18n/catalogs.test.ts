@@ -1,31 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { NOTIFICATION_LANGUAGES } from '../../../src/core/languages.ts';
-import { en } from '../../../src/i18n/catalogs/en.ts';
 import {
-  CATALOGS,
+  NOTIFICATION_CATALOGS,
+  READER_CATALOGS,
+  catalogOf,
   languageName,
   pickLanguage,
   placeholdersIn,
+  readerText,
   t,
   type MessageKey,
 } from '../../../src/i18n/index.ts';
 
+const en = catalogOf('en');
 const englishKeys = Object.keys(en).sort() as MessageKey[];
 
 describe('catalogs', () => {
   it('exist for every notification language', () => {
-    expect(Object.keys(CATALOGS).sort()).toEqual([...NOTIFICATION_LANGUAGES].sort());
+    expect(Object.keys(READER_CATALOGS).sort()).toEqual([...NOTIFICATION_LANGUAGES].sort());
+    expect(Object.keys(NOTIFICATION_CATALOGS).sort()).toEqual([...NOTIFICATION_LANGUAGES].sort());
+  });
+
+  it('keep reader and notification texts apart', () => {
+    for (const language of NOTIFICATION_LANGUAGES) {
+      expect(
+        Object.keys(READER_CATALOGS[language]).every((key) => !key.startsWith('notification.')),
+      ).toBe(true);
+      expect(
+        Object.keys(NOTIFICATION_CATALOGS[language]).every((key) =>
+          key.startsWith('notification.'),
+        ),
+      ).toBe(true);
+    }
   });
 
   it.each(NOTIFICATION_LANGUAGES)('%s has exactly the English keys, none empty', (language) => {
-    const catalog = CATALOGS[language];
+    const catalog = catalogOf(language);
     expect(Object.keys(catalog).sort()).toEqual(englishKeys);
     for (const key of englishKeys) expect(catalog[key].trim(), key).not.toBe('');
   });
 
   it.each(NOTIFICATION_LANGUAGES)('%s uses the same placeholders as English', (language) => {
     for (const key of englishKeys) {
-      expect(placeholdersIn(CATALOGS[language][key]), `${language} ${key}`).toEqual(
+      expect(placeholdersIn(catalogOf(language)[key]), `${language} ${key}`).toEqual(
         placeholdersIn(en[key]),
       );
     }
@@ -34,7 +51,7 @@ describe('catalogs', () => {
   it('are translated, not copies of English (beyond names and short labels)', () => {
     for (const language of NOTIFICATION_LANGUAGES.filter((language) => language !== 'en')) {
       const same = englishKeys.filter(
-        (key) => CATALOGS[language][key] === en[key] && en[key].length > 12,
+        (key) => catalogOf(language)[key] === en[key] && en[key].length > 12,
       );
       expect(same, language).toEqual([]);
     }
@@ -63,6 +80,13 @@ describe('t', () => {
     expect(text).toContain('Ada Lovelace');
     expect(text).not.toMatch(/[{}]/);
     expect(t('fr', 'reader.download-named', { name: 'scan.pdf' })).toBe('Télécharger scan.pdf');
+  });
+
+  it('gives the reader the same texts through readerText', () => {
+    expect(readerText('it', 'reader.download-named', { name: 'a.pdf' })).toBe(
+      t('it', 'reader.download-named', { name: 'a.pdf' }),
+    );
+    expect(t('es', 'notification.subject')).toBe('Mensaje seguro');
   });
 
   it('does not re-expand placeholders found in parameter values', () => {

@@ -1,0 +1,36 @@
+/**
+ * The reader's only contact with the core: envelope parsing, the code-to-password rule, the
+ * decryption and the MIME parsing. Every failure is returned as a reason.
+ */
+import { passwordForCode } from '../core/accessCode.ts';
+import type { Envelope } from '../core/envelope.ts';
+import { bytesFromBase64, parseEnvelope } from '../core/envelopeCodec.ts';
+import { parseOriginalMime } from '../core/mime/parseMime.ts';
+import { openWithPassword } from '../crypto/index.ts';
+import type { OpenedMessage } from './openedMessage.ts';
+
+/** Why a message cannot be opened whatever code is typed. */
+export type FatalReason = 'damaged' | 'unsupported' | 'too-large';
+
+export type LoadEnvelopeResult =
+  { ok: true; envelope: Envelope } | { ok: false; reason: FatalReason };
+
+export type UnlockResult =
+  { ok: true; message: OpenedMessage } | { ok: false; reason: FatalReason | 'wrong-code' };
+
+/** Parses and validates the envelope JSON found in the page. */
+export function loadEnvelope(json: string): LoadEnvelopeResult {
+  const parsed = parseEnvelope(json);
+  if (parsed.ok) return parsed;
+  return { ok: false, reason: parsed.reason === 'unsupported-version' ? 'unsupported' : 'damaged' };
+}
+
+/** Opens the payload with an access code and parses the original message. */
+export async function unlockPayload(envelope: Envelope, code: string): Promise<UnlockResult> {
+  const payload = bytesFromBase64(envelope.payload);
+  if (!payload) return { ok: false, reason: 'damaged' };
+  const opened = await openWithPassword({ payload, password: passwordForCode(code) });
+  if (!opened.ok) return opened;
+  const parsed = await parseOriginalMime(opened.plaintext);
+  return { ok: true, message: parsed };
+}
