@@ -25,7 +25,9 @@ export type ReaderScreen =
   | { kind: 'open'; envelope: Envelope; message: OpenedMessage };
 
 export class ReaderState {
-  screen: ReaderScreen = $state({ kind: 'template' });
+  // Raw: screens are replaced whole, never mutated, and a deep proxy over a message with
+  // megabytes of attachments would only cost time.
+  screen: ReaderScreen = $state.raw({ kind: 'template' });
   language: NotificationLanguage = $state('en');
   /** True while Argon2 and decryption run (about a second). */
   busy = $state(false);

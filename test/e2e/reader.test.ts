@@ -248,8 +248,29 @@ describe('a plain-text message with attachments', () => {
       await expect(page.locator('#access-code').inputValue()).resolves.toBe('');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('access-code');
 
+      // While Argon2 runs the form says so (recorded as it happens: Argon2 blocks the page).
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { busySeen: string[] }).busySeen = seen;
+        new MutationObserver(() => {
+          const form = document.querySelector('form[aria-busy="true"]');
+          const button = form?.querySelector('button[type="submit"]');
+          if (form && button instanceof HTMLButtonElement && button.disabled) {
+            seen.push(form.querySelector('[role="status"]')?.textContent?.trim() ?? '');
+          }
+        }).observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          characterData: true,
+        });
+      });
       // Codes are typed as people read them: lower case, spaces instead of dashes.
       expect(await submitAccessCode(page, 'zx4n 8jrt qw2m 7hkp d3sa')).toBe('open');
+      const busySeen = await page.evaluate(
+        () => (window as unknown as { busySeen: string[] }).busySeen,
+      );
+      expect(busySeen).toContain(readerText('de', 'reader.unlocking'));
       const message = await readOpenedMessage(page, join(workDir, 'downloads-plain'));
       expect(message.subject).toBe(unicodeSubject);
       expect(message.from).toBe('Alice Example <alice@example.test>');
