@@ -16,7 +16,7 @@ function extensionConfig() {
   return {
     root: resolve(import.meta.dirname, 'src'),
     publicDir: resolve(import.meta.dirname, 'extension'),
-    plugins: [svelte()],
+    plugins: [svelte(), noCoreJsEval()],
     build: {
       outDir: resolve(import.meta.dirname, 'dist/extension'),
       emptyOutDir: false,
@@ -107,6 +107,22 @@ function readerOnlyOpenpgp(): Plugin {
         return `export const htmlEntities = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&nbsp;': '\\u00a0' };`;
       }
       return null;
+    },
+  };
+}
+
+/**
+ * mimetext pulls in core-js-pure (through @babel/runtime-corejs3), whose global-this helper ends
+ * in `Function('return this')()`: an eval that the no-eval rule and add-on review reject. Every
+ * engine Sealpost runs on has `globalThis`, so that one module is replaced.
+ */
+function noCoreJsEval(): Plugin {
+  const shim = resolve(import.meta.dirname, 'src/platform/shims/globalThis.cjs');
+  return {
+    name: 'sealpost-no-core-js-eval',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      return importer?.includes('core-js-pure') && /\/internals\/global-this(\.js)?$/.test(source) ? shim : null;
     },
   };
 }

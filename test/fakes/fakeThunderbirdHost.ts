@@ -32,7 +32,7 @@ export interface FakeComposeTab {
 /**
  * A stateful stand-in for Thunderbird (house style rule 6): compose tabs whose details and
  * attachments really change, storage that really stores, and a log of what the UI was asked to
- * show. `failOn` makes one operation throw, to prove the fail-closed paths.
+ * show. `failOn` makes the next call of one operation throw once, to prove the fail-closed paths.
  */
 export class FakeThunderbirdHost implements Host {
   session = new MemoryStore();
@@ -63,6 +63,12 @@ export class FakeThunderbirdHost implements Host {
     });
   }
 
+  private maybeFail(operation: NonNullable<FakeThunderbirdHost['failOn']>): void {
+    if (this.failOn !== operation) return;
+    this.failOn = null;
+    throw new Error(`${operation} failed`);
+  }
+
   private tab(tabId: number): FakeComposeTab {
     const tab = this.tabs.get(tabId);
     if (!tab) throw new Error(`No compose tab ${tabId}`);
@@ -79,13 +85,13 @@ export class FakeThunderbirdHost implements Host {
     return [...this.tab(tabId).attachments];
   }
   async addAttachment(tabId: number, file: File) {
-    if (this.failOn === 'addAttachment') throw new Error('addAttachment failed');
+    this.maybeFail('addAttachment');
     const id = this.nextAttachmentId++;
     this.tab(tabId).attachments.push({ id, name: file.name, file });
     return id;
   }
   async removeAttachment(tabId: number, attachmentId: number) {
-    if (this.failOn === 'removeAttachment') throw new Error('removeAttachment failed');
+    this.maybeFail('removeAttachment');
     const tab = this.tab(tabId);
     tab.attachments = tab.attachments.filter((attachment) => attachment.id !== attachmentId);
   }
@@ -108,7 +114,7 @@ export class FakeThunderbirdHost implements Host {
     return 'en-US';
   }
   async readerTemplate() {
-    if (this.failOn === 'readerTemplate') throw new Error('reader missing');
+    this.maybeFail('readerTemplate');
     return this.template;
   }
 }

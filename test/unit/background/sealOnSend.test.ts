@@ -13,7 +13,7 @@ const bobCode = 'K7QM-X2PA-9FHT-3WBN-QX4D';
 const carolCode = 'ZR2M-8KQP-T4VW-6HNC-J9XE';
 const TAB = 7;
 
-function pdfBytes(): Uint8Array {
+function pdfBytes(): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(4096);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) % 256;
   return bytes;
@@ -121,6 +121,14 @@ describe('handleBeforeSend', () => {
     expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
     expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
     expect(await host.session.get('problem:7')).toMatchObject({ reason: 'internal' });
+  });
+
+  it('cancels with the draft as it was when the sealed file cannot be attached', async () => {
+    await setSecure(host, TAB, true);
+    host.failOn = 'addAttachment';
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
+    expect(host.tabs.get(TAB)?.details.plainTextBody).toBe('The secret numbers are 42.');
   });
 
   it('cancels without touching anything when the reader is missing', async () => {

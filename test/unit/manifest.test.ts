@@ -1,0 +1,48 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** The manifest as data (house style rule 9): what it grants and loads is reviewed here. */
+const root = resolve(import.meta.dirname, '../..');
+const manifest = JSON.parse(readFileSync(resolve(root, 'extension/manifest.json'), 'utf8'));
+
+describe('manifest.json', () => {
+  it('is an MV3 MailExtension for Thunderbird 128+ with a stable id', () => {
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.browser_specific_settings.gecko).toMatchObject({
+      id: 'sealpost@sealpost.example',
+      strict_min_version: '128.0',
+    });
+  });
+
+  it('asks only for the permissions the code uses', () => {
+    expect([...manifest.permissions].sort()).toEqual(
+      ['addressBooks', 'compose', 'storage'].sort(),
+    );
+    expect(manifest.host_permissions).toBeUndefined();
+    expect(manifest.optional_permissions).toBeUndefined();
+  });
+
+  it('loads no remote code: scripts only from the package, WebAssembly for Argon2', () => {
+    const policy: string = manifest.content_security_policy.extension_pages;
+    expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+    expect(policy).not.toMatch(/https?:|'unsafe-eval'|'unsafe-inline'/);
+    expect(policy).toContain("object-src 'none'");
+  });
+
+  it('has an event-page background, a compose action with popup and a toggle command', () => {
+    expect(manifest.background).toEqual({ scripts: ['background.js'], type: 'module' });
+    expect(manifest.compose_action.default_popup).toBe('popup.html');
+    expect(manifest.commands['toggle-secure-mode'].suggested_key.default).toMatch(/^Ctrl\+/);
+  });
+
+  it('uses only messages that exist in every locale', () => {
+    const used = JSON.stringify(manifest).match(/__MSG_(\w+)__/g)?.map((m) => m.slice(6, -2)) ?? [];
+    const locales = readdirSync(resolve(root, 'extension/_locales'));
+    expect(locales).toEqual(expect.arrayContaining(['en', 'de', 'nl']));
+    for (const locale of locales) {
+      const messages = JSON.parse(readFileSync(resolve(root, `extension/_locales/${locale}/messages.json`), 'utf8'));
+      for (const key of used) expect(messages[key]?.message, `${locale}: ${key}`).toBeTruthy();
+    }
+  });
+});
