@@ -17,19 +17,22 @@ import { loadScenario } from '../test/e2e/harness/scenario.ts';
 import { ThunderbirdSession } from '../test/e2e/harness/session.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
-const xpiPath = join(projectRoot, 'dist', 'sealpost.xpi');
+const builtXpiPath = join(projectRoot, 'dist', 'sealpost.xpi');
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string' } },
+    options: { out: { type: 'string' }, xpi: { type: 'string' } },
   });
   const scenarioPath = positionals[0];
   if (!scenarioPath || !values.out || positionals.length > 1) {
-    throw new Error('usage: npm run e2e:scenario -- <scenario.json> --out <dir>');
+    throw new Error('usage: npm run e2e:scenario -- <scenario.json> --out <dir> [--xpi <file>]');
   }
   const scenario = await loadScenario(resolve(scenarioPath));
   const outDirectory = resolve(values.out);
+  // --xpi tries another build of the add-on; by default the project's own, built if missing.
+  const xpiPath = values.xpi ? resolve(values.xpi) : builtXpiPath;
+  if (values.xpi && !existsSync(xpiPath)) throw new Error(`--xpi ${xpiPath} does not exist`);
   if (!existsSync(xpiPath)) {
     console.log('dist/sealpost.xpi is missing: running npm run build');
     const build = spawnSync('npm', ['run', 'build'], { cwd: projectRoot, stdio: 'inherit' });

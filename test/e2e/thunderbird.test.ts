@@ -1,0 +1,282 @@
+/**
+ * Sealpost in a real, headless Thunderbird driven through its real UI: the compose window is
+ * opened by a test-only helper add-on, everything Sealpost-related is clicked and typed in
+ * Sealpost's popup via Marionette, Send is Thunderbird's own button, and what leaves arrives at
+ * an SMTP sink on loopback. One Thunderbird serves every case (cases run in order and later ones
+ * rely on what earlier ones remembered); the reader attached to the sealed mail is opened in
+ * Debian's Chromium.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchChromium,
+  openReaderAndUnlock,
+  openReaderExpectingError,
+} from '../helpers/chromium.ts';
+import { ensureSealpostBuilt } from './harness/build.ts';
+import { findLeaks, middleSlice } from './harness/leakSearch.ts';
+import { runScenario, type ScenarioOutcome } from './harness/runScenario.ts';
+import type { LoadedScenario } from './harness/scenario.ts';
+import { SealpostPopup } from './harness/sealpostPopup.ts';
+import { ThunderbirdSession } from './harness/session.ts';
+
+const SENDER = 'alice@example.test';
+
+/** A scenario with defaults, attachments given as bytes. */
+function scenario(fields: Partial<LoadedScenario>): LoadedScenario {
+  return {
+    from: SENDER,
+    to: [],
+    cc: [],
+    bcc: [],
+    subject: 'Test',
+    body: '',
+    html: false,
+    attachments: [],
+    attachmentFiles: [],
+    secure: false,
+    recipients: {},
+    ...fields,
+  };
+}
+
+let session: ThunderbirdSession;
+let browser: Browser;
+let workDirectory: string;
+
+beforeAll(async () => {
+  const xpi = ensureSealpostBuilt();
+  workDirectory = await mkdtemp(join(tmpdir(), 'sealpost-e2e-'));
+  [session, browser] = await Promise.all([
+    ThunderbirdSession.start({ from: SENDER, sealpostXpi: xpi, workDirectory }),
+    launchChromium(),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([session?.stop(), browser?.close()]);
+  if (workDirectory) await rm(workDirectory, { recursive: true, force: true });
+});
+
+describe('Sealpost in Thunderbird', () => {
+  it('sends the message unchanged when secure mode is off', async () => {
+    const attachment = randomBytes(4096);
+    const outcome = await runScenario(
+      session,
+      scenario({
+        to: ['bob@partner.example'],
+        subject: 'Lunch on Friday',
+        body: 'Plain mail, PLAINMARK-5521, nothing sealed.',
+        attachmentFiles: [{ name: 'menu.bin', bytes: attachment }],
+        secure: false,
+      }),
+    );
+    expect(outcome.outcome).toBe('sent');
+    expect(outcome.mails).toHaveLength(1);
+    const parsed = await simpleParser(outcome.mails[0]!.raw);
+    expect(parsed.headers.has('x-sealpost')).toBe(false);
+    expect(parsed.subject).toBe('Lunch on Friday');
+    expect(parsed.text).toContain('PLAINMARK-5521');
+    expect(parsed.attachments.map((part) => part.filename)).toEqual(['menu.bin']);
+    expect(Buffer.compare(parsed.attachments[0]!.content, attachment)).toBe(0);
+    // The leak search used on sealed mail below must see these when they are there.
+    const found = await findLeaks(outcome.mails[0]!.raw, [
+      { label: 'body', value: 'PLAINMARK-5521' },
+      { label: 'attachment', value: middleSlice(attachment) },
+    ]);
+    expect(found).toContain('body found as is in raw mail');
+    expect(found).toContain('attachment found as base64 in raw mail without line breaks');
+    expect(found).toContain('attachment found as is in decoded attachment menu.bin');
+  });
+
+  describe('secure mode on, several recipients with different codes and languages', () => {
+    const bodyText =
+      'Dear all, the biopsy result is benign. Case reference MEDSECRET-80417-Ωmega. — Alice';
+    const scan = randomBytes(3 * 1024 * 1024 + 17);
+    const sheet = randomBytes(150_000);
+    const codes = {
+      'bob@partner.example': 'Otter-Harbour-Violet-93',
+      'emile@autre.example': 'Plum-Kettle-Rapid-4417',
+      'hidden.auditor@elsewhere.example': 'Quiet-Lantern-Spruce-58',
+    };
+    const subject = 'Befund für Émile — 機密 ✓';
+    let outcome: ScenarioOutcome;
+    let parsed: ParsedMail;
+    let readerPath: string;
+
+    beforeAll(async () => {
+      outcome = await runScenario(
+        session,
+        scenario({
+          to: ['bob@partner.example', 'dana@example.test'],
+          cc: ['emile@autre.example'],
+          bcc: ['hidden.auditor@elsewhere.example'],
+          subject,
+          body: bodyText,
+          attachmentFiles: [
+            { name: 'scan-ü.pdf', type: 'application/pdf', bytes: scan },
+            { name: 'sheet.bin', bytes: sheet },
+          ],
+          secure: true,
+          recipients: {
+            'bob@partner.example': {
+              method: 'code',
+              code: codes['bob@partner.example'],
+              language: 'de',
+            },
+            'emile@autre.example': {
+              method: 'code',
+              code: codes['emile@autre.example'],
+              language: 'fr',
+            },
+            'hidden.auditor@elsewhere.example': {
+              method: 'code',
+              code: codes['hidden.auditor@elsewhere.example'],
+              language: 'nl',
+            },
+          },
+        }),
+      );
+      if (outcome.outcome !== 'sent') {
+        throw new Error(`expected the sealed mail to be sent, got: ${outcome.message}`);
+      }
+      parsed = await simpleParser(outcome.mails[0]!.raw);
+      const reader = parsed.attachments.find((part) => part.filename === 'secure-message.html');
+      readerPath = join(workDirectory, 'secure-message.html');
+      if (reader) await writeFile(readerPath, reader.content);
+    });
+
+    it('sends one mail to every recipient, Bcc only in the SMTP envelope', () => {
+      expect(outcome.mails).toHaveLength(1);
+      expect(outcome.recipients['bob@partner.example']?.kind).toBe('external');
+      expect([...outcome.mails[0]!.rcptTo].sort()).toEqual(
+        [
+          'bob@partner.example',
+          'dana@example.test',
+          'emile@autre.example',
+          'hidden.auditor@elsewhere.example',
+        ].sort(),
+      );
+    });
+
+    it('replaces body and attachments by the notification and secure-message.html', () => {
+      expect(parsed.headers.get('x-sealpost')).toBe('1');
+      expect(parsed.subject).toBe(subject);
+      expect(parsed.attachments.map((part) => part.filename)).toEqual(['secure-message.html']);
+      expect(parsed.attachments[0]!.contentType).toBe('text/html');
+      // The notification speaks the chosen languages and names the attachment.
+      expect(parsed.text).toContain('secure-message.html');
+      expect(parsed.text).toMatch(/Zugangscode/);
+      expect(parsed.text).toMatch(/code d.accès/);
+      expect(parsed.text).toMatch(/toegangscode/);
+    });
+
+    it('leaks no body text, no attachment bytes and no Bcc address, raw or decoded', async () => {
+      const leaks = await findLeaks(outcome.mails[0]!.raw, [
+        { label: 'body text', value: 'MEDSECRET-80417' },
+        { label: 'body sentence', value: 'the biopsy result is benign' },
+        { label: 'scan bytes', value: middleSlice(scan) },
+        { label: 'scan start', value: scan.subarray(0, 64) },
+        { label: 'sheet bytes', value: middleSlice(sheet) },
+        { label: 'Bcc address', value: 'hidden.auditor@elsewhere.example' },
+        { label: 'Bcc local part', value: 'hidden.auditor' },
+        ...Object.entries(codes).map(([address, code]) => ({
+          label: `access code of ${address}`,
+          value: code,
+        })),
+      ]);
+      expect(leaks).toEqual([]);
+    });
+
+    it.each(Object.entries(codes))(
+      'the reader opens for %s with their code: body and identical attachments',
+      async (address, code) => {
+        const shown = await openReaderAndUnlock(readerPath, code, {
+          browser,
+          downloadDir: join(workDirectory, `download-${address}`),
+        });
+        expect(shown.subject).toBe(subject);
+        expect(shown.bodyText).toContain('MEDSECRET-80417-Ωmega');
+        const byName = new Map(shown.attachments.map((file) => [file.name, file.bytes]));
+        expect([...byName.keys()].sort()).toEqual(['scan-ü.pdf', 'sheet.bin']);
+        expect(Buffer.compare(Buffer.from(byName.get('scan-ü.pdf')!), scan)).toBe(0);
+        expect(Buffer.compare(Buffer.from(byName.get('sheet.bin')!), sheet)).toBe(0);
+      },
+    );
+
+    it('the reader refuses a wrong code', async () => {
+      const refused = await openReaderExpectingError(readerPath, 'Otter-Harbour-Violet-94', {
+        browser,
+      });
+      expect(refused.errorText).not.toBe('');
+    });
+
+    it('remembers method, code and language for the next message', async () => {
+      const compose = await session.compose({
+        from: SENDER,
+        to: ['bob@partner.example'],
+        cc: ['emile@autre.example'],
+        subject: 'Follow-up',
+        body: 'Second message.',
+      });
+      const popup = new SealpostPopup(session.thunderbird.marionette, compose.window);
+      await popup.open();
+      for (const [address, language] of [
+        ['bob@partner.example', 'de'],
+        ['emile@autre.example', 'fr'],
+      ] as const) {
+        await popup.waitForRecipient(address);
+        expect(await popup.methodValue(address)).toBe('code-existing');
+        expect(await popup.methodLabel(address)).toContain(codes[address]);
+        expect(await popup.languageValue(address)).toBe(language);
+      }
+      await popup.close();
+    });
+  });
+
+  it('cancels when an external recipient has no method, naming them, and keeps the draft', async () => {
+    const attachment = randomBytes(2048);
+    const outcome = await runScenario(
+      session,
+      scenario({
+        to: ['carol@another.example'],
+        subject: 'Contract draft',
+        body: 'Draft text that must stay in the window.',
+        attachmentFiles: [{ name: 'contract.bin', bytes: attachment }],
+        secure: true,
+      }),
+    );
+    expect(outcome.outcome).toBe('cancelled');
+    expect(outcome.mails).toEqual([]);
+    expect(outcome.message).toContain('carol@another.example');
+    expect(outcome.popupReopenedBySealpost).toBe(true);
+    expect(await outcome.compose.window.isOpen()).toBe(true);
+    const state = await session.composeState(outcome.compose.tabId);
+    expect(state.subject).toBe('Contract draft');
+    expect(state.plainTextBody).toContain('Draft text that must stay in the window.');
+    expect(state.attachments).toEqual([{ name: 'contract.bin', size: 2048 }]);
+  });
+
+  it('cancels a weak access code', async () => {
+    const outcome = await runScenario(
+      session,
+      scenario({
+        to: ['frank@weak.example'],
+        subject: 'Payslip',
+        body: 'Weak code case.',
+        secure: true,
+        recipients: { 'frank@weak.example': { method: 'code', code: '1234', language: 'en' } },
+      }),
+    );
+    expect(outcome.outcome).toBe('cancelled');
+    expect(outcome.mails).toEqual([]);
+    expect(outcome.message).toContain('frank@weak.example');
+    expect(outcome.message).toMatch(/weak/i);
+    expect(await outcome.compose.window.isOpen()).toBe(true);
+  });
+});
