@@ -25,12 +25,21 @@ export function loadEnvelope(json: string): LoadEnvelopeResult {
   return { ok: false, reason: parsed.reason === 'unsupported-version' ? 'unsupported' : 'damaged' };
 }
 
-/** Opens the payload with an access code and parses the original message. */
+/**
+ * Opens the payload with an access code and parses the original message. Never throws: the
+ * payload is untrusted, so anything unexpected while reading it (a MIME parser error on a
+ * payload that decrypted fine, say) is reported as a damaged message.
+ */
 export async function unlockPayload(envelope: Envelope, code: string): Promise<UnlockResult> {
-  const payload = bytesFromBase64(envelope.payload);
-  if (!payload) return { ok: false, reason: 'damaged' };
-  const opened = await openWithPassword({ payload, password: passwordForCode(code) });
-  if (!opened.ok) return opened;
-  const parsed = await parseOriginalMime(opened.plaintext);
-  return { ok: true, message: parsed };
+  try {
+    const payload = bytesFromBase64(envelope.payload);
+    if (!payload) return { ok: false, reason: 'damaged' };
+    const opened = await openWithPassword({ payload, password: passwordForCode(code) });
+    if (!opened.ok) return opened;
+    const message = await parseOriginalMime(opened.plaintext);
+    return { ok: true, message };
+  } catch (error) {
+    console.error('Sealpost reader: could not open the message', error);
+    return { ok: false, reason: 'damaged' };
+  }
 }

@@ -416,6 +416,18 @@ describe('broken files', () => {
     }
   });
 
+  it('reports a file cut off in the middle (an incomplete download) as damaged', async () => {
+    const html = await readFile(plainPath, 'utf8');
+    const cutPath = join(workDir, 'cut.html');
+    await writeFile(cutPath, html.slice(0, Math.floor(html.length * 0.6)));
+    const page = await openReaderPage(browser, cutPath, { locale: 'nl-BE' });
+    try {
+      expect(await errorText(page)).toContain(readerText('nl', 'reader.error.damaged'));
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('reports a mangled envelope as damaged', async () => {
     const html = await readFile(plainPath, 'utf8');
     const mangledPath = join(workDir, 'mangled.html');
