@@ -152,10 +152,22 @@ export class ComposeStore {
   }
 
   chooseEntry(address: string, entryId: MenuEntryId): void {
-    const entry = this.#view(address)?.menu.find((candidate) => candidate.id === entryId);
-    if (!entry || entry.disabledReasonKey) return;
-    this.drafts[address] = draftAfterChoosing(this.drafts[address], entry);
+    const view = this.#view(address);
+    const entry = view?.menu.find((candidate) => candidate.id === entryId);
+    if (!view || !entry || entry.disabledReasonKey) return;
+    const storedCode = view.settings?.method === 'code' ? view.settings.code : undefined;
+    this.drafts[address] = draftAfterChoosing(this.drafts[address], entry, storedCode);
     this.#save(address, changesForEntry(entry));
+  }
+
+  /** Takes back the code that choosing "Access code" (new) replaced. */
+  restoreCode(address: string): void {
+    const code = this.drafts[address]?.replacedCode;
+    if (!code) return;
+    const { language } = this.drafts[address] ?? {};
+    // Shown in the field until the next poll offers "Access code <code>" again.
+    this.drafts[address] = { ...(language ? { language } : {}), entry: 'code-existing', code };
+    this.#save(address, { method: 'code', code });
   }
 
   /** The sender typed in the code field: keep it, save after a short pause. */

@@ -19,6 +19,11 @@ export interface RecipientDraft {
   entry?: MenuEntryId;
   code?: string;
   language?: NotificationLanguage;
+  /**
+   * The stored code that choosing "Access code" (new) cleared. Kept so the sender can take it
+   * back: in Firefox, arrowing through a closed menu picks each entry on the way.
+   */
+  replacedCode?: string;
 }
 
 /** One `<option>` of the method menu. */
@@ -50,6 +55,8 @@ export interface RecipientRowModel {
   showCodeField: boolean;
   code: string;
   language: NotificationLanguage;
+  /** A code replaced in this popup that the sender can still keep instead. */
+  replacedCode?: string;
 }
 
 /** The menu entry that shows the remembered settings, or '' when no method is remembered. */
@@ -130,6 +137,9 @@ export function recipientRowModel(
     model.selectedDisabledReason = translate(selected.disabledReasonKey);
   }
   if (selected?.warningKey) model.warning = translate(selected.warningKey);
+  if (model.showCodeField && draft?.replacedCode && draft.replacedCode !== code) {
+    model.replacedCode = draft.replacedCode;
+  }
   return model;
 }
 
@@ -143,14 +153,23 @@ export function changesForEntry(entry: MenuEntry): RecipientChanges {
   return { method: entry.method satisfies VerificationMethod };
 }
 
-/** The draft after choosing an entry: a new code starts empty, an existing one drops edits. */
+/**
+ * The draft after choosing an entry: a new code starts empty (remembering the stored code it
+ * replaces), any other entry drops typed edits.
+ */
 export function draftAfterChoosing(
   draft: RecipientDraft | undefined,
   entry: MenuEntry,
+  storedCode: string | undefined,
 ): RecipientDraft {
   const next: RecipientDraft = { ...draft, entry: entry.id };
-  if (entry.id === 'code-new') next.code = '';
-  else delete next.code;
+  delete next.code;
+  delete next.replacedCode;
+  if (entry.id === 'code-new') {
+    next.code = '';
+    const replaced = draft?.replacedCode ?? storedCode;
+    if (replaced) next.replacedCode = replaced;
+  }
   return next;
 }
 

@@ -163,6 +163,30 @@ describe('ComposeStore', () => {
     store.stop();
   });
 
+  it('takes back a code that choosing a new one cleared', async () => {
+    const { background, store } = await started();
+    const address = 'bob@partner.example';
+    background.settings.set(address, {
+      address,
+      method: 'code',
+      code: 'K7QM-X2PA',
+      updatedAt: 'x',
+    });
+    await vi.advanceTimersByTimeAsync(1100);
+    store.chooseEntry(address, 'code-new');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(background.settings.get(address)?.code).toBeUndefined();
+    expect(store.rowModel(store.state!.recipients[0]!).replacedCode).toBe('K7QM-X2PA');
+    store.restoreCode(address);
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(background.settings.get(address)).toMatchObject({ method: 'code', code: 'K7QM-X2PA' });
+    expect(store.rowModel(store.state!.recipients[0]!)).toMatchObject({
+      selectedEntry: 'code-existing',
+      showCodeField: false,
+    });
+    store.stop();
+  });
+
   it('ignores disabled entries', async () => {
     const { background, store } = await started();
     store.chooseEntry('bob@partner.example', 'sms-new');

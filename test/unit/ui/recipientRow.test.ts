@@ -191,14 +191,33 @@ describe('choosing an entry', () => {
   });
 
   it('starts a new code empty and drops a typed code when switching to the stored one', () => {
-    expect(draftAfterChoosing({ language: 'nl' }, entry('code-new', 'code'))).toEqual({
+    expect(draftAfterChoosing({ language: 'nl' }, entry('code-new', 'code'), undefined)).toEqual({
       language: 'nl',
       entry: 'code-new',
       code: '',
     });
-    expect(draftAfterChoosing({ code: 'typed' }, entry('code-existing', 'code'))).toEqual({
+    expect(draftAfterChoosing({ code: 'typed' }, entry('code-existing', 'code'), 'K7QM')).toEqual({
       entry: 'code-existing',
     });
+  });
+
+  it('remembers the stored code a new code replaces, across repeated choices', () => {
+    const first = draftAfterChoosing(undefined, entry('code-new', 'code'), 'K7QM-X2PA');
+    expect(first.replacedCode).toBe('K7QM-X2PA');
+    // The store has cleared the code by now; choosing "new" again must not forget the old one.
+    const again = draftAfterChoosing(first, entry('code-new', 'code'), undefined);
+    expect(again.replacedCode).toBe('K7QM-X2PA');
+    expect(draftAfterChoosing(again, entry('email', 'email'), undefined)).not.toHaveProperty(
+      'replacedCode',
+    );
+  });
+
+  it('offers to keep the replaced code while the new one differs', () => {
+    const draft = draftAfterChoosing(undefined, entry('code-new', 'code'), 'K7QM-X2PA');
+    expect(recipientRowModel(view(), draft, translate).replacedCode).toBe('K7QM-X2PA');
+    expect(
+      recipientRowModel(view(), { ...draft, code: 'K7QM-X2PA' }, translate).replacedCode,
+    ).toBeUndefined();
   });
 });
 
