@@ -130,6 +130,17 @@ describe('buildNotificationText', () => {
     expect(text).not.toContain('<alice@example.test>');
   });
 
+  it('has no input through which message content could enter', () => {
+    const base = input();
+    // @ts-expect-error the subject is not an input of the notification
+    const withSubject: NotificationInput = { ...base, subject: 'Quarterly salaries' };
+    // @ts-expect-error nor is the body
+    const withBody: NotificationInput = { ...base, body: 'Bonus list' };
+    // Even if a caller forces extra fields through, they are ignored.
+    expect(buildNotificationText(withSubject)).not.toContain('Quarterly salaries');
+    expect(buildNotificationText(withBody)).not.toContain('Bonus list');
+  });
+
   it('never contains message content', () => {
     // The notification builder has no content input; whatever the caller holds elsewhere
     // (subject, body) cannot leak through it, even from the same call site.
