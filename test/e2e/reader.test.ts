@@ -428,6 +428,28 @@ describe('broken files', () => {
     }
   });
 
+  it('says what a message for a server method needs instead of asking for a code', async () => {
+    const smsPath = await withEditedEnvelope(plainPath, 'sms.html', (envelope) => ({
+      ...envelope,
+      locks: envelope.locks.map((lock) =>
+        lock.method === 'code' ? { ...lock, method: 'sms' } : lock,
+      ),
+    }));
+    const page = await openReaderPage(browser, smsPath, { locale: 'de-DE' });
+    try {
+      expect(await senderShown(page)).toContain('alice@example.test');
+      expect(await page.locator('#access-code').count()).toBe(0);
+      await expect(page.locator('.factor').innerText()).resolves.toBe(
+        readerText('de', 'reader.factor.sms'),
+      );
+      expect(await errorText(page)).toBe(
+        readerText('de', 'reader.method-unavailable', { name: 'Alice Example' }),
+      );
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('reports a mangled envelope as damaged', async () => {
     const html = await readFile(plainPath, 'utf8');
     const mangledPath = join(workDir, 'mangled.html');
