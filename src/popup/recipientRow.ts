@@ -44,6 +44,11 @@ export interface RecipientRowModel {
   field: RecipientField;
   list?: string;
   kind: 'internal' | 'external';
+  /**
+   * The row has a method menu. Internal colleagues need none once their account key is known;
+   * until then (no directory yet) they choose a factor like anyone else, or could not open it.
+   */
+  needsVerification: boolean;
   /** Selected menu entry; '' while no method is set (the placeholder is shown). */
   selectedEntry: MenuEntryId | '';
   options: MethodOption[];
@@ -109,10 +114,11 @@ export function recipientRowModel(
     ...(view.list ? { list: view.list } : {}),
     language: draft?.language ?? view.language,
   };
-  if (view.internal) {
+  if (view.internal && view.menu.length === 0) {
     return {
       ...base,
       kind: 'internal',
+      needsVerification: false,
       selectedEntry: '',
       options: [],
       showCodeField: false,
@@ -126,7 +132,8 @@ export function recipientRowModel(
   const code = draft?.code ?? view.settings?.code ?? '';
   const model: RecipientRowModel = {
     ...base,
-    kind: 'external',
+    kind: view.internal ? 'internal' : 'external',
+    needsVerification: true,
     selectedEntry,
     options: methodOptions(view.menu, translate),
     showCodeField:

@@ -44,7 +44,7 @@ export function createThunderbirdHost(): Host {
     },
     async openPanel(tabId) {
       const tab = await messenger.tabs.get(tabId);
-      await messenger.composeAction.openPopup({ windowId: tab.windowId });
+      if (tab.windowId !== undefined) void openPopupWhenUnlocked(tab.windowId);
     },
     async activeComposeTab() {
       const [tab] = await messenger.tabs.query({ active: true, lastFocusedWindow: true });
@@ -58,6 +58,22 @@ export function createThunderbirdHost(): Host {
       return response.text();
     },
   };
+}
+
+/**
+ * The compose window stays locked until the `onBeforeSend` listener has returned, and a popup
+ * does not open on it meanwhile (`openPopup` resolves false). So the panel is opened after the
+ * listener returns, retrying briefly until Thunderbird has unlocked the window.
+ */
+async function openPopupWhenUnlocked(windowId: number): Promise<void> {
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 150 * attempt));
+    try {
+      if (await messenger.composeAction.openPopup({ windowId })) return;
+    } catch {
+      // Not openable yet (window still locked or not focused): try again.
+    }
+  }
 }
 
 function snapshot(details: messenger.compose.ComposeDetails): ComposeSnapshot {

@@ -95,9 +95,15 @@ describe('methodOptions', () => {
 });
 
 describe('recipientRowModel', () => {
-  it('gives internal recipients no menu and no code field', () => {
+  it('gives internal recipients whose key is known no menu and no code field', () => {
+    const model = recipientRowModel(view({ internal: true, menu: [] }), undefined, translate);
+    expect(model).toMatchObject({ kind: 'internal', needsVerification: false, options: [], showCodeField: false });
+  });
+
+  it('lets internal recipients without a known key choose a factor like external ones', () => {
     const model = recipientRowModel(view({ internal: true }), undefined, translate);
-    expect(model).toMatchObject({ kind: 'internal', options: [], showCodeField: false });
+    expect(model).toMatchObject({ kind: 'internal', needsVerification: true, selectedEntry: '' });
+    expect(model.options.map((option) => option.value)).toContain('code-new');
   });
 
   it('starts external recipients without a method on the placeholder', () => {
