@@ -8,7 +8,8 @@ import svelteConfig from './svelte.config.js';
 const pureLayers = ['src/core/**', 'src/crypto/**', 'src/i18n/**', 'src/messaging/**'];
 const extensionGlobals = ['browser', 'messenger', 'chrome'].map((name) => ({
   name,
-  message: 'Pure modules take what they need as arguments; only src/platform touches extension APIs.',
+  message:
+    'Pure modules take what they need as arguments; only src/platform touches extension APIs.',
 }));
 
 export default tseslint.config(
@@ -27,7 +28,9 @@ export default tseslint.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'], svelteConfig } },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'], svelteConfig },
+    },
     rules: { 'svelte/no-at-html-tags': 'error' },
   },
   { files: pureLayers, rules: { 'no-restricted-globals': ['error', ...extensionGlobals] } },

@@ -16,7 +16,10 @@ function extensionConfig() {
   return {
     root: resolve(import.meta.dirname, 'src'),
     publicDir: resolve(import.meta.dirname, 'extension'),
-    plugins: [svelte(), noCoreJsEval()],
+    plugins: [
+      svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') }),
+      noCoreJsEval(),
+    ],
     build: {
       outDir: resolve(import.meta.dirname, 'dist/extension'),
       emptyOutDir: false,
@@ -122,7 +125,9 @@ function noCoreJsEval(): Plugin {
     name: 'sealpost-no-core-js-eval',
     enforce: 'pre',
     resolveId(source, importer) {
-      return importer?.includes('core-js-pure') && /\/internals\/global-this(\.js)?$/.test(source) ? shim : null;
+      return importer?.includes('core-js-pure') && /\/internals\/global-this(\.js)?$/.test(source)
+        ? shim
+        : null;
     },
   };
 }

@@ -15,23 +15,43 @@ const dist = resolve(root, 'dist');
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error(`build: ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+    console.error(
+      `build: ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`,
+    );
     process.exit(1);
   }
 }
 
 rmSync(resolve(dist, 'extension'), { recursive: true, force: true });
 rmSync(resolve(dist, 'sealpost.xpi'), { force: true });
-run(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'reader', '--logLevel', 'warn']);
-run(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
+run(process.execPath, [
+  resolve(root, 'node_modules/vite/bin/vite.js'),
+  'build',
+  '--mode',
+  'reader',
+  '--logLevel',
+  'warn',
+]);
+run(process.execPath, [
+  resolve(root, 'node_modules/vite/bin/vite.js'),
+  'build',
+  '--logLevel',
+  'warn',
+]);
 mkdirSync(resolve(dist, 'extension/reader'), { recursive: true });
-copyFileSync(resolve(dist, 'reader/secure-message.html'), resolve(dist, 'extension/reader/secure-message.html'));
+copyFileSync(
+  resolve(dist, 'reader/secure-message.html'),
+  resolve(dist, 'extension/reader/secure-message.html'),
+);
 run(process.execPath, [
   resolve(root, 'node_modules/web-ext/bin/web-ext.js'),
   'build',
-  '--source-dir', resolve(dist, 'extension'),
-  '--artifacts-dir', dist,
-  '--filename', 'sealpost.xpi',
+  '--source-dir',
+  resolve(dist, 'extension'),
+  '--artifacts-dir',
+  dist,
+  '--filename',
+  'sealpost.xpi',
   '--overwrite-dest',
 ]);
 console.log('build: dist/extension, dist/sealpost.xpi');

@@ -15,10 +15,21 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const result = spawnSync(
   process.execPath,
-  [resolve(root, 'node_modules/web-ext/bin/web-ext.js'), 'lint', '--source-dir', resolve(root, 'dist/extension'), '--output', 'json'],
+  [
+    resolve(root, 'node_modules/web-ext/bin/web-ext.js'),
+    'lint',
+    '--source-dir',
+    resolve(root, 'dist/extension'),
+    '--output',
+    'json',
+  ],
   { cwd: root, encoding: 'utf8' },
 );
-interface Finding { code: string; message: string; file?: string }
+interface Finding {
+  code: string;
+  message: string;
+  file?: string;
+}
 const report = JSON.parse(result.stdout) as { errors: Finding[]; warnings: Finding[] };
 const thunderbirdPermissions = /Invalid permissions "(compose|addressBooks)"/;
 const unexpected = [
@@ -30,6 +41,9 @@ const unexpected = [
       !(warning.code === 'UNSAFE_VAR_ASSIGNMENT' && /^assets\//.test(warning.file ?? '')),
   ),
 ];
-console.log(`web-ext lint: ${report.errors.length} errors, ${report.warnings.length} warnings (${unexpected.length} unexpected)`);
-for (const finding of unexpected) console.error(`  ${finding.code} ${finding.file ?? ''}: ${finding.message}`);
+console.log(
+  `web-ext lint: ${report.errors.length} errors, ${report.warnings.length} warnings (${unexpected.length} unexpected)`,
+);
+for (const finding of unexpected)
+  console.error(`  ${finding.code} ${finding.file ?? ''}: ${finding.message}`);
 process.exit(unexpected.length === 0 ? 0 : 1);

@@ -19,7 +19,10 @@ messenger.runtime.onMessage.addListener((message: unknown) => handleRequest(host
 messenger.commands.onCommand.addListener((command: string, tab?: messenger.tabs.Tab) => {
   if (command !== 'toggle-secure-mode') return;
   void (async () => {
-    const tabId = tab?.type === 'messageCompose' && tab.id !== undefined ? tab.id : await host.activeComposeTab();
+    const tabId =
+      tab?.type === 'messageCompose' && tab.id !== undefined
+        ? tab.id
+        : await host.activeComposeTab();
     if (tabId !== null) await toggleSecure(host, tabId);
   })();
 });

@@ -28,7 +28,11 @@ export function describeProblem(
   return problem;
 }
 
-export async function reportProblem(host: Host, tabId: number, problem: SendProblem): Promise<void> {
+export async function reportProblem(
+  host: Host,
+  tabId: number,
+  problem: SendProblem,
+): Promise<void> {
   await host.session.set(key(tabId), problem);
   try {
     await host.openPanel(tabId);

@@ -53,7 +53,10 @@ export async function saveRecipientSettings(
   return checked;
 }
 
-export async function forgetRecipientSettings(store: KeyValueStore, address: string): Promise<boolean> {
+export async function forgetRecipientSettings(
+  store: KeyValueStore,
+  address: string,
+): Promise<boolean> {
   const normalised = normaliseAddress(address);
   const existed = (await store.get<unknown>(PREFIX + normalised)) !== undefined;
   await store.remove(PREFIX + normalised);

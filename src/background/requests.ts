@@ -20,7 +20,9 @@ type Handlers = {
 
 const handlers: Handlers = {
   getComposeState: (host, { tabId }) => getComposeState(host, tabId),
-  setSecureMode: async (host, { tabId, secure }) => ({ secure: await setSecure(host, tabId, secure) }),
+  setSecureMode: async (host, { tabId, secure }) => ({
+    secure: await setSecure(host, tabId, secure),
+  }),
   saveRecipientSettings: async (host, { address, changes }) => ({
     settings: await saveRecipientSettings(host.local, address, changes),
   }),

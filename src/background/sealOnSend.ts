@@ -121,7 +121,11 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
     return {
       details: details.isPlainText
         ? { plainTextBody: notification, customHeaders: headers }
-        : { body: notificationHtml(notification), plainTextBody: notification, customHeaders: headers },
+        : {
+            body: notificationHtml(notification),
+            plainTextBody: notification,
+            customHeaders: headers,
+          },
     };
   } catch (error) {
     if (changed) await restore(host, tabId, changed).catch(() => undefined);

@@ -15,7 +15,10 @@ export interface StoredSenderKey {
 
 const key = (address: string) => `senderKey:${address}`;
 
-export async function ensureSenderKey(store: KeyValueStore, sender: Mailbox): Promise<StoredSenderKey> {
+export async function ensureSenderKey(
+  store: KeyValueStore,
+  sender: Mailbox,
+): Promise<StoredSenderKey> {
   const existing = await store.get<StoredSenderKey>(key(sender.address));
   if (existing && typeof existing.armoredPublicKey === 'string') return existing;
   const generated = await generateSenderKey({ name: sender.name, address: sender.address });
@@ -24,6 +27,9 @@ export async function ensureSenderKey(store: KeyValueStore, sender: Mailbox): Pr
   return stored;
 }
 
-export async function getSenderKey(store: KeyValueStore, address: string): Promise<StoredSenderKey | null> {
+export async function getSenderKey(
+  store: KeyValueStore,
+  address: string,
+): Promise<StoredSenderKey | null> {
   return (await store.get<StoredSenderKey>(key(address))) ?? null;
 }

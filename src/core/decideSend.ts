@@ -7,12 +7,7 @@ import type { RecipientSettings } from './recipientSettings.ts';
 
 /** Why a send was cancelled; the shell turns it into a sentence in the UI language. */
 export type SendProblemReason =
-  | 'no-identity'
-  | 'no-recipients'
-  | 'no-method'
-  | 'empty-code'
-  | 'weak-code'
-  | 'method-unavailable';
+  'no-identity' | 'no-recipients' | 'no-method' | 'empty-code' | 'weak-code' | 'method-unavailable';
 
 /** One lock to build: who it is for and the secret that opens it. */
 export interface PlannedLock {
@@ -62,7 +57,8 @@ export function decideSend(input: SendInput): SendDecision {
       recipient: recipient.address,
     });
     if (!settings?.method) return cancel('no-method');
-    if (needsServer(settings.method) && !input.serverConfigured) return cancel('method-unavailable');
+    if (needsServer(settings.method) && !input.serverConfigured)
+      return cancel('method-unavailable');
     // Keys (`account`) arrive with the directory issue; until then nothing can seal to one.
     if (settings.method !== 'code') return cancel('method-unavailable');
     const code = settings.code ?? '';

@@ -23,24 +23,38 @@ export function maskPhone(e164: string): string {
 export function buildMethodMenu(context: MenuContext): MenuEntry[] {
   const { settings, serverConfigured, keyKnown } = context;
   const entries: MenuEntry[] = [];
-  const add = (id: MenuEntryId, entry: Omit<MenuEntry, 'id' | 'labelParams'>, params: string[] = []) =>
-    entries.push({ id, ...entry, labelParams: params });
+  const add = (
+    id: MenuEntryId,
+    entry: Omit<MenuEntry, 'id' | 'labelParams'>,
+    params: string[] = [],
+  ) => entries.push({ id, ...entry, labelParams: params });
   const serverOnly = serverConfigured ? {} : { disabledReasonKey: 'reasonNeedsServer' };
 
   if (keyKnown) add('account', { method: 'account', labelKey: 'methodAccount' });
   add('sms-new', { method: 'sms', labelKey: 'methodSmsNew', ...serverOnly });
   if (settings?.phone) {
-    add('sms-known', { method: 'sms', labelKey: 'methodSmsKnown', ...serverOnly }, [maskPhone(settings.phone)]);
+    add('sms-known', { method: 'sms', labelKey: 'methodSmsKnown', ...serverOnly }, [
+      maskPhone(settings.phone),
+    ]);
   }
   add('org-code-new', { method: 'org-code', labelKey: 'methodOrgCodeNew', ...serverOnly });
   if (settings?.method === 'org-code' && settings.code) {
-    add('org-code-existing', { method: 'org-code', labelKey: 'methodOrgCodeExisting', ...serverOnly }, [settings.code]);
+    add(
+      'org-code-existing',
+      { method: 'org-code', labelKey: 'methodOrgCodeExisting', ...serverOnly },
+      [settings.code],
+    );
   }
   add('code-new', { method: 'code', labelKey: 'methodCodeNew' });
   if (settings?.method === 'code' && settings.code) {
     add('code-existing', { method: 'code', labelKey: 'methodCodeExisting' }, [settings.code]);
   }
-  add('email', { method: 'email', labelKey: 'methodEmail', warningKey: 'warningEmailWeak', ...serverOnly });
+  add('email', {
+    method: 'email',
+    labelKey: 'methodEmail',
+    warningKey: 'warningEmailWeak',
+    ...serverOnly,
+  });
   return entries;
 }
 

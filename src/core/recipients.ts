@@ -28,7 +28,10 @@ export function classifyRecipients(
   internalDomains: readonly string[] = [],
 ): Recipient[] {
   const senderAddress = normaliseAddress(sender.address);
-  const domains = new Set([domainOf(senderAddress), ...internalDomains.map((d) => d.toLowerCase())]);
+  const domains = new Set([
+    domainOf(senderAddress),
+    ...internalDomains.map((d) => d.toLowerCase()),
+  ]);
   const rank: Record<RecipientField, number> = { to: 0, cc: 1, bcc: 2 };
   const byAddress = new Map<string, Recipient>();
   for (const input of inputs) {

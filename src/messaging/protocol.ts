@@ -74,8 +74,7 @@ export interface RequestEnvelope<K extends RequestName = RequestName> {
 }
 
 export type Response<K extends RequestName> =
-  | { ok: true; value: Requests[K]['res'] }
-  | { ok: false; error: string };
+  { ok: true; value: Requests[K]['res'] } | { ok: false; error: string };
 
 /** Narrow an unknown runtime message to a request of this protocol. */
 export function isRequestEnvelope(message: unknown): message is RequestEnvelope {

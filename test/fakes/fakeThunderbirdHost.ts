@@ -20,7 +20,9 @@ export class MemoryStore implements KeyValueStore {
     this.data.delete(key);
   }
   async entries<T>(prefix: string) {
-    return [...this.data].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key, structuredClone(value) as T] as [string, T]);
+    return [...this.data]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key, structuredClone(value) as T] as [string, T]);
   }
 }
 
@@ -42,7 +44,8 @@ export class FakeThunderbirdHost implements Host {
   panelsOpened: number[] = [];
   buttonStates: [number, boolean][] = [];
   failOn: 'addAttachment' | 'removeAttachment' | 'readerTemplate' | null = null;
-  template = '<!doctype html><title>reader</title><script type="application/json" id="sealpost-envelope">SEALPOST_ENVELOPE</script>';
+  template =
+    '<!doctype html><title>reader</title><script type="application/json" id="sealpost-envelope">SEALPOST_ENVELOPE</script>';
   private nextAttachmentId = 100;
 
   openCompose(tabId: number, details: Partial<ComposeSnapshot>, files: File[] = []): void {

@@ -16,9 +16,7 @@ describe('manifest.json', () => {
   });
 
   it('asks only for the permissions the code uses', () => {
-    expect([...manifest.permissions].sort()).toEqual(
-      ['addressBooks', 'compose', 'storage'].sort(),
-    );
+    expect([...manifest.permissions].sort()).toEqual(['addressBooks', 'compose', 'storage'].sort());
     expect(manifest.host_permissions).toBeUndefined();
     expect(manifest.optional_permissions).toBeUndefined();
   });
@@ -37,11 +35,16 @@ describe('manifest.json', () => {
   });
 
   it('uses only messages that exist in every locale', () => {
-    const used = JSON.stringify(manifest).match(/__MSG_(\w+)__/g)?.map((m) => m.slice(6, -2)) ?? [];
+    const used =
+      JSON.stringify(manifest)
+        .match(/__MSG_(\w+)__/g)
+        ?.map((m) => m.slice(6, -2)) ?? [];
     const locales = readdirSync(resolve(root, 'extension/_locales'));
     expect(locales).toEqual(expect.arrayContaining(['en', 'de', 'nl']));
     for (const locale of locales) {
-      const messages = JSON.parse(readFileSync(resolve(root, `extension/_locales/${locale}/messages.json`), 'utf8'));
+      const messages = JSON.parse(
+        readFileSync(resolve(root, `extension/_locales/${locale}/messages.json`), 'utf8'),
+      );
       for (const key of used) expect(messages[key]?.message, `${locale}: ${key}`).toBeTruthy();
     }
   });

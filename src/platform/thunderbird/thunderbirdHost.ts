@@ -38,8 +38,14 @@ export function createThunderbirdHost(): Host {
       const suffix = secure ? 'On' : 'Off';
       await Promise.all([
         messenger.composeAction.setIcon({ tabId, path: `icons/lock-${secure ? 'on' : 'off'}.svg` }),
-        messenger.composeAction.setTitle({ tabId, title: messenger.i18n.getMessage(`composeAction${suffix}`) }),
-        messenger.composeAction.setLabel({ tabId, label: messenger.i18n.getMessage(`composeActionLabel${suffix}`) }),
+        messenger.composeAction.setTitle({
+          tabId,
+          title: messenger.i18n.getMessage(`composeAction${suffix}`),
+        }),
+        messenger.composeAction.setLabel({
+          tabId,
+          label: messenger.i18n.getMessage(`composeActionLabel${suffix}`),
+        }),
       ]);
     },
     async openPanel(tabId) {

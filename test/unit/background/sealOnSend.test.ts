@@ -3,7 +3,11 @@ import { handleAfterSend, handleBeforeSend } from '../../../src/background/sealO
 import { saveRecipientSettings } from '../../../src/background/recipientStore.ts';
 import { setSecure } from '../../../src/background/secureMode.ts';
 import { getSenderKey } from '../../../src/background/senderKey.ts';
-import { extractEnvelopeJson, parseEnvelope, bytesFromBase64 } from '../../../src/core/envelopeCodec.ts';
+import {
+  extractEnvelopeJson,
+  parseEnvelope,
+  bytesFromBase64,
+} from '../../../src/core/envelopeCodec.ts';
 import { passwordForCode } from '../../../src/core/accessCode.ts';
 import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
 import { openWithPassword, openWithPrivateKey } from '../../../src/crypto/index.ts';
@@ -42,8 +46,15 @@ describe('handleBeforeSend', () => {
       },
       [new File([pdfBytes()], 'scan.pdf', { type: 'application/pdf' })],
     );
-    await saveRecipientSettings(host.local, 'bob@partner.example', { method: 'code', code: bobCode, language: 'de' });
-    await saveRecipientSettings(host.local, 'carol@hidden.example', { method: 'code', code: carolCode });
+    await saveRecipientSettings(host.local, 'bob@partner.example', {
+      method: 'code',
+      code: bobCode,
+      language: 'de',
+    });
+    await saveRecipientSettings(host.local, 'carol@hidden.example', {
+      method: 'code',
+      code: carolCode,
+    });
   });
 
   it('lets the message go unchanged when secure mode is off', async () => {
@@ -59,7 +70,10 @@ describe('handleBeforeSend', () => {
     expect(body).toContain('alice@example.test');
     expect(body).not.toContain('secret numbers');
     expect(result.details?.customHeaders).toEqual(
-      expect.arrayContaining([{ name: 'X-Other', value: 'kept' }, { name: 'X-Sealpost', value: '1' }]),
+      expect.arrayContaining([
+        { name: 'X-Other', value: 'kept' },
+        { name: 'X-Sealpost', value: '1' },
+      ]),
     );
 
     const html = await sealedHtml(host);
@@ -84,12 +98,18 @@ describe('handleBeforeSend', () => {
       // Bcc recipients are never written into the sealed message.
       expect(new TextDecoder().decode(opened.plaintext)).not.toContain('carol@hidden.example');
     }
-    const wrong = await openWithPassword({ payload: payload!, password: passwordForCode('WRONG-CODE-0000-0000') });
+    const wrong = await openWithPassword({
+      payload: payload!,
+      password: passwordForCode('WRONG-CODE-0000-0000'),
+    });
     expect(wrong).toEqual({ ok: false, reason: 'wrong-code' });
 
     const senderKey = await getSenderKey(host.local, 'alice@example.test');
     expect(senderKey).not.toBeNull();
-    const reopened = await openWithPrivateKey({ payload: payload!, armoredPrivateKey: senderKey!.armoredPrivateKey });
+    const reopened = await openWithPrivateKey({
+      payload: payload!,
+      armoredPrivateKey: senderKey!.armoredPrivateKey,
+    });
     expect(reopened.ok).toBe(true);
   });
 
@@ -112,7 +132,10 @@ describe('handleBeforeSend', () => {
     await setSecure(host, TAB, true);
     await saveRecipientSettings(host.local, 'bob@partner.example', { code: '1234' });
     expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
-    expect(await host.session.get('problem:7')).toMatchObject({ reason: 'weak-code', recipient: 'bob@partner.example' });
+    expect(await host.session.get('problem:7')).toMatchObject({
+      reason: 'weak-code',
+      recipient: 'bob@partner.example',
+    });
   });
 
   it('puts the attachments back and cancels when changing the window fails half-way', async () => {

@@ -22,7 +22,10 @@ describe('parseMailbox', () => {
       name: 'Bob Example',
       address: 'bob@partner.example',
     });
-    expect(parseMailbox('bob@partner.example')).toEqual({ name: '', address: 'bob@partner.example' });
+    expect(parseMailbox('bob@partner.example')).toEqual({
+      name: '',
+      address: 'bob@partner.example',
+    });
   });
 
   it('returns null for a mailing list entry and for junk', () => {

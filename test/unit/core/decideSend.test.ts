@@ -16,7 +16,13 @@ function input(overrides: Partial<SendInput> & { settings?: RecipientSettings[] 
     sender,
   );
   const settings = overrides.settings ?? [
-    { address: 'bob@partner.example', method: 'code', code: strongCode, language: 'de', updatedAt: now },
+    {
+      address: 'bob@partner.example',
+      method: 'code',
+      code: strongCode,
+      language: 'de',
+      updatedAt: now,
+    },
     { address: 'hidden@other.example', method: 'code', code: `${strongCode}-B`, updatedAt: now },
   ];
   return {
@@ -49,9 +55,17 @@ describe('decideSend', () => {
 
   it('cancels naming the first recipient without a method', () => {
     const decision = decideSend(
-      input({ settings: [{ address: 'bob@partner.example', method: 'code', code: strongCode, updatedAt: now }] }),
+      input({
+        settings: [
+          { address: 'bob@partner.example', method: 'code', code: strongCode, updatedAt: now },
+        ],
+      }),
     );
-    expect(decision).toEqual({ action: 'cancel', reason: 'no-method', recipient: 'hidden@other.example' });
+    expect(decision).toEqual({
+      action: 'cancel',
+      reason: 'no-method',
+      recipient: 'hidden@other.example',
+    });
   });
 
   it('cancels on an empty or weak code', () => {
@@ -59,9 +73,17 @@ describe('decideSend', () => {
       { address: 'bob@partner.example', method: 'code', code, updatedAt: now },
       { address: 'hidden@other.example', method: 'code', code: strongCode, updatedAt: now },
     ];
-    expect(decideSend(input({ settings: settings('  ') }))).toMatchObject({ reason: 'empty-code', recipient: 'bob@partner.example' });
-    expect(decideSend(input({ settings: settings('1234') }))).toMatchObject({ reason: 'weak-code', recipient: 'bob@partner.example' });
-    expect(decideSend(input({ settings: settings('password1') }))).toMatchObject({ reason: 'weak-code' });
+    expect(decideSend(input({ settings: settings('  ') }))).toMatchObject({
+      reason: 'empty-code',
+      recipient: 'bob@partner.example',
+    });
+    expect(decideSend(input({ settings: settings('1234') }))).toMatchObject({
+      reason: 'weak-code',
+      recipient: 'bob@partner.example',
+    });
+    expect(decideSend(input({ settings: settings('password1') }))).toMatchObject({
+      reason: 'weak-code',
+    });
   });
 
   it('cancels a server method while no server is configured', () => {
@@ -73,7 +95,11 @@ describe('decideSend', () => {
         ],
       }),
     );
-    expect(decision).toMatchObject({ action: 'cancel', reason: 'method-unavailable', recipient: 'bob@partner.example' });
+    expect(decision).toMatchObject({
+      action: 'cancel',
+      reason: 'method-unavailable',
+      recipient: 'bob@partner.example',
+    });
   });
 
   it('cancels without an identity or without recipients', () => {
@@ -82,7 +108,10 @@ describe('decideSend', () => {
   });
 
   it('needs no lock for the sender writing to themself (the sender key opens it)', () => {
-    const recipients = classifyRecipients([{ name: '', address: 'Alice@example.test', field: 'to' }], sender);
+    const recipients = classifyRecipients(
+      [{ name: '', address: 'Alice@example.test', field: 'to' }],
+      sender,
+    );
     const decision = decideSend(input({ recipients, settings: [] }));
     expect(decision).toMatchObject({ action: 'seal', locks: [], languages: ['en'] });
   });

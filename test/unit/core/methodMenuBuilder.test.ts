@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildMethodMenu, maskPhone, selectedMenuEntry } from '../../../src/core/methodMenuBuilder.ts';
+import {
+  buildMethodMenu,
+  maskPhone,
+  selectedMenuEntry,
+} from '../../../src/core/methodMenuBuilder.ts';
 
 const now = '2026-11-27T00:00:00.000Z';
 
@@ -14,7 +18,13 @@ describe('buildMethodMenu', () => {
 
   it('adds account only when a key is known, and existing entries for what is stored', () => {
     const menu = buildMethodMenu({
-      settings: { address: 'bob@partner.example', method: 'code', code: 'K7QM-X2PA', phone: '+4915112345612', updatedAt: now },
+      settings: {
+        address: 'bob@partner.example',
+        method: 'code',
+        code: 'K7QM-X2PA',
+        phone: '+4915112345612',
+        updatedAt: now,
+      },
       serverConfigured: true,
       keyKnown: true,
     });
@@ -28,7 +38,9 @@ describe('buildMethodMenu', () => {
       'email',
     ]);
     expect(menu.find((entry) => entry.id === 'code-existing')?.labelParams).toEqual(['K7QM-X2PA']);
-    expect(menu.find((entry) => entry.id === 'sms-known')?.labelParams).toEqual(['+49 ••• •••• 12']);
+    expect(menu.find((entry) => entry.id === 'sms-known')?.labelParams).toEqual([
+      '+49 ••• •••• 12',
+    ]);
     expect(menu.every((entry) => entry.disabledReasonKey === undefined)).toBe(true);
   });
 
@@ -46,9 +58,15 @@ describe('buildMethodMenu', () => {
 describe('selectedMenuEntry', () => {
   it('maps stored settings to the entry that shows them', () => {
     expect(selectedMenuEntry(null)).toBeNull();
-    expect(selectedMenuEntry({ address: 'a@b.c', method: 'code', updatedAt: now })).toBe('code-new');
-    expect(selectedMenuEntry({ address: 'a@b.c', method: 'code', code: 'X', updatedAt: now })).toBe('code-existing');
-    expect(selectedMenuEntry({ address: 'a@b.c', method: 'sms', phone: '+31612345678', updatedAt: now })).toBe('sms-known');
+    expect(selectedMenuEntry({ address: 'a@b.c', method: 'code', updatedAt: now })).toBe(
+      'code-new',
+    );
+    expect(selectedMenuEntry({ address: 'a@b.c', method: 'code', code: 'X', updatedAt: now })).toBe(
+      'code-existing',
+    );
+    expect(
+      selectedMenuEntry({ address: 'a@b.c', method: 'sms', phone: '+31612345678', updatedAt: now }),
+    ).toBe('sms-known');
   });
 });
 

@@ -33,7 +33,11 @@ describe('classifyRecipients', () => {
       sender,
     );
     expect(recipients).toHaveLength(1);
-    expect(recipients[0]).toMatchObject({ address: 'bob@partner.example', field: 'to', name: 'Bob' });
+    expect(recipients[0]).toMatchObject({
+      address: 'bob@partner.example',
+      field: 'to',
+      name: 'Bob',
+    });
   });
 
   it('keeps the list a member came from', () => {
