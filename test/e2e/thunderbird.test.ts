@@ -103,6 +103,8 @@ describe('Sealpost in Thunderbird', () => {
       'bob@partner.example': 'Otter-Harbour-Violet-93',
       'emile@autre.example': 'Plum-Kettle-Rapid-4417',
       'hidden.auditor@elsewhere.example': 'Quiet-Lantern-Spruce-58',
+      // Internal (same domain as the sender) but without a known key: a code too.
+      'dana@example.test': 'Copper-Meadow-Tundra-71',
     };
     const subject = 'Befund für Émile — 機密 ✓';
     let outcome: ScenarioOutcome;
@@ -139,6 +141,7 @@ describe('Sealpost in Thunderbird', () => {
               code: codes['hidden.auditor@elsewhere.example'],
               language: 'nl',
             },
+            'dana@example.test': { method: 'code', code: codes['dana@example.test'] },
           },
         }),
       );
@@ -154,6 +157,7 @@ describe('Sealpost in Thunderbird', () => {
     it('sends one mail to every recipient, Bcc only in the SMTP envelope', () => {
       expect(outcome.mails).toHaveLength(1);
       expect(outcome.recipients['bob@partner.example']?.kind).toBe('external');
+      expect(outcome.recipients['dana@example.test']?.kind).toBe('internal');
       expect([...outcome.mails[0]!.rcptTo].sort()).toEqual(
         [
           'bob@partner.example',
