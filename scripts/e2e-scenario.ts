@@ -22,11 +22,17 @@ const builtXpiPath = join(projectRoot, 'dist', 'sealpost.xpi');
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string' }, xpi: { type: 'string' } },
+    options: {
+      out: { type: 'string' },
+      xpi: { type: 'string' },
+      screenshot: { type: 'string' },
+    },
   });
   const scenarioPath = positionals[0];
   if (!scenarioPath || !values.out || positionals.length > 1) {
-    throw new Error('usage: npm run e2e:scenario -- <scenario.json> --out <dir> [--xpi <file>]');
+    throw new Error(
+      'usage: npm run e2e:scenario -- <scenario.json> --out <dir> [--xpi <file>] [--screenshot <png>]',
+    );
   }
   const scenario = await loadScenario(resolve(scenarioPath));
   const outDirectory = resolve(values.out);
@@ -56,7 +62,13 @@ async function main(): Promise<void> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    const outcome = await runScenario(session, scenario);
+    const screenshotPath = values.screenshot ? resolve(values.screenshot) : undefined;
+    const outcome = await runScenario(session, scenario, {
+      // --screenshot saves the popup as the user left it, just before Send.
+      ...(screenshotPath
+        ? { onPopupReady: (png: string) => writeFile(screenshotPath, Buffer.from(png, 'base64')) }
+        : {}),
+    });
     for (const [index, mail] of outcome.mails.entries()) {
       await writeFile(join(outDirectory, `mail-${index + 1}.eml`), mail.raw);
     }

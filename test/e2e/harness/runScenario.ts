@@ -38,7 +38,11 @@ export function menuEntryFor(choice: RecipientChoice): string | undefined {
 export async function runScenario(
   session: ThunderbirdSession,
   scenario: LoadedScenario,
-  options: { sendTimeoutMs?: number } = {},
+  options: {
+    sendTimeoutMs?: number;
+    /** Called with the popup's PNG (base64) once every choice is made, before Send. */
+    onPopupReady?: (screenshotPng: string) => Promise<void> | void;
+  } = {},
 ): Promise<ScenarioOutcome> {
   const compose = await session.compose({
     from: scenario.from,
@@ -77,6 +81,7 @@ export async function runScenario(
       language: await popup.languageValue(address).catch(() => ''),
     };
   }
+  if (options.onPopupReady) await options.onPopupReady(await popup.screenshot());
   const sent = await pressSend(session, compose, popup, options.sendTimeoutMs);
   if (sent.outcome === 'cancelled' && !sent.popupReopenedBySealpost) {
     notes.push('Sealpost did not reopen its popup after cancelling; the harness opened it');
