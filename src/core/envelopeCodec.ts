@@ -105,19 +105,43 @@ function parseLock(lock: unknown): EnvelopeLock | null {
  * Throws if the template does not contain the envelope element exactly once (a build error).
  */
 export function renderReaderHtml(readerTemplate: string, envelope: Envelope): string[] {
+  const { payload, ...metadata } = envelope;
+  if (!isBase64(payload)) throw new Error('envelope payload must be base64');
+  return renderReaderHtmlFromParts(readerTemplate, metadata, [payload]);
+}
+
+/**
+ * renderReaderHtml with the payload's base64 already split into parts (as
+ * createBase64PartEncoder makes them); the parts must join to one base64 text.
+ */
+export function renderReaderHtmlFromParts(
+  readerTemplate: string,
+  metadata: Omit<Envelope, 'payload'>,
+  payloadParts: string[],
+): string[] {
   const elementAt = readerTemplate.indexOf(ENVELOPE_ELEMENT);
   if (elementAt < 0 || readerTemplate.indexOf(ENVELOPE_ELEMENT, elementAt + 1) >= 0) {
     throw new Error('reader template must contain the envelope element exactly once');
   }
-  if (!isBase64(envelope.payload)) throw new Error('envelope payload must be base64');
   const placeholderAt = elementAt + ENVELOPE_ELEMENT.indexOf(ENVELOPE_PLACEHOLDER);
-  const { payload, ...metadata } = envelope;
-  const metadataJson = escapeJsonForScript(JSON.stringify(metadata));
+  // Only the metadata fields, in a fixed order, whatever else the object carries.
+  const metadataJson = escapeJsonForScript(
+    JSON.stringify({
+      format: metadata.format,
+      version: metadata.version,
+      messageId: metadata.messageId,
+      createdAt: metadata.createdAt,
+      serverUrl: metadata.serverUrl,
+      sender: { name: metadata.sender.name, address: metadata.sender.address },
+      languages: metadata.languages,
+      locks: metadata.locks,
+    }),
+  );
   return [
     readerTemplate.slice(0, placeholderAt),
     // `{…}` without its closing brace, then the payload as the last member.
     metadataJson.slice(0, -1) + ',"payload":"',
-    payload,
+    ...payloadParts,
     '"}',
     readerTemplate.slice(placeholderAt + ENVELOPE_PLACEHOLDER.length),
   ];
@@ -156,21 +180,43 @@ const PAD = 61; // '='
 const CR = 13;
 const LF = 10;
 
+/** Length of base64 text for `byteCount` bytes, with CRLF between lines of `lineLength`. */
+export function base64AsciiLength(byteCount: number, lineLength = 0): number {
+  const encodedLength = Math.ceil(byteCount / 3) * 4;
+  const lineBreaks =
+    lineLength > 0 && encodedLength > 0 ? Math.ceil(encodedLength / lineLength) - 1 : 0;
+  return encodedLength + 2 * lineBreaks;
+}
+
 /**
  * Base64 as ASCII bytes, optionally broken into CRLF-separated lines of `lineLength` characters
  * (76 for MIME, RFC 2045 §6.8). A table-driven loop: about 20× faster than btoa over
  * String.fromCharCode chunks, and the same code in browsers and Node.
  */
 export function base64AsciiFromBytes(bytes: Uint8Array, lineLength = 0): Uint8Array {
-  const encodedLength = Math.ceil(bytes.length / 3) * 4;
-  const lineBreaks =
-    lineLength > 0 && encodedLength > 0 ? Math.ceil(encodedLength / lineLength) - 1 : 0;
+  const output = new Uint8Array(base64AsciiLength(bytes.length, lineLength));
+  writeBase64Ascii(bytes, lineLength, output, 0);
+  return output;
+}
+
+/**
+ * Writes what base64AsciiFromBytes returns into `output` at `offset` (so a large attachment is
+ * encoded straight into the MIME buffer, without an intermediate copy); returns the end offset.
+ */
+export function writeBase64Ascii(
+  bytes: Uint8Array,
+  lineLength: number,
+  output: Uint8Array,
+  offset: number,
+): number {
   if (lineLength % 4 !== 0) throw new RangeError('lineLength must be a multiple of 4');
-  const output = new Uint8Array(encodedLength + 2 * lineBreaks);
+  if (offset + base64AsciiLength(bytes.length, lineLength) > output.length) {
+    throw new RangeError('output too small for base64');
+  }
   const encode = BASE64_ENCODE;
   const fullGroups = Math.floor(bytes.length / 3);
   const groupsPerLine = lineLength > 0 ? lineLength / 4 : Infinity;
-  let out = 0;
+  let out = offset;
   let inLine = 0;
   let index = 0;
   for (let group = 0; group < fullGroups; group++) {
@@ -198,12 +244,76 @@ export function base64AsciiFromBytes(bytes: Uint8Array, lineLength = 0): Uint8Ar
     output[out++] = encode[first >>> 2]!;
     output[out++] = encode[((first & 3) << 4) | (second >>> 4)]!;
     output[out++] = remaining === 2 ? encode[(second & 15) << 2]! : PAD;
-    output[out] = PAD;
+    output[out++] = PAD;
   }
-  return output;
+  return out;
 }
 
-const asciiDecoder = new TextDecoder('latin1');
+// Base64 is ASCII, so UTF-8 decoding gives the same text; V8's UTF-8 decoder writes a one-byte
+// string directly, its latin1 decoder goes through a two-byte copy (3× the memory at its peak).
+const asciiDecoder = new TextDecoder();
+
+/** Bytes of base64 text gathered before it is turned into one string part. */
+const BASE64_PART_CHARACTERS = 4 * 1024 * 1024;
+
+/**
+ * Base64-encodes a byte stream as it arrives, as a list of string parts (about 4 MiB each) that
+ * join to the base64 of all bytes. Up to two bytes are carried between pushes, so chunks of any
+ * size work. Keeps no copy of the input: a 26 MB payload costs only its base64 text.
+ */
+export function createBase64PartEncoder(): {
+  push(bytes: Uint8Array): void;
+  end(): string[];
+} {
+  const parts: string[] = [];
+  let carry = new Uint8Array(0);
+  let pending: Uint8Array[] = [];
+  let pendingLength = 0;
+  const flush = () => {
+    if (pendingLength === 0) return;
+    const ascii = new Uint8Array(pendingLength);
+    let offset = 0;
+    for (const piece of pending) {
+      ascii.set(piece, offset);
+      offset += piece.length;
+    }
+    parts.push(asciiDecoder.decode(ascii));
+    pending = [];
+    pendingLength = 0;
+  };
+  const add = (bytes: Uint8Array) => {
+    const ascii = base64AsciiFromBytes(bytes);
+    pending.push(ascii);
+    pendingLength += ascii.length;
+    if (pendingLength >= BASE64_PART_CHARACTERS) flush();
+  };
+  return {
+    push(bytes) {
+      let input = bytes;
+      if (carry.length > 0) {
+        const take = Math.min(3 - carry.length, input.length);
+        const group = new Uint8Array(carry.length + take);
+        group.set(carry);
+        group.set(input.subarray(0, take), carry.length);
+        input = input.subarray(take);
+        if (group.length < 3) {
+          carry = group;
+          return;
+        }
+        add(group);
+      }
+      const aligned = input.length - (input.length % 3);
+      if (aligned > 0) add(input.subarray(0, aligned));
+      carry = input.slice(aligned);
+    },
+    end() {
+      if (carry.length > 0) add(carry);
+      carry = new Uint8Array(0);
+      flush();
+      return parts;
+    },
+  };
+}
 
 /** Standard base64 (RFC 4648 §4, with padding, no line breaks). */
 export function base64FromBytes(bytes: Uint8Array): string {

@@ -3,7 +3,7 @@
  * unknown options, and accepts an injectable `date` and `config`.
  */
 export { generateSenderKey, type SenderKey, type SenderKeyOptions } from './senderKey.ts';
-export { sealPayload, type SealPayloadOptions } from './seal.ts';
+export { sealPayload, sealPayloadStream, type SealPayloadOptions } from './seal.ts';
 export {
   openWithPassword,
   openWithPrivateKey,

@@ -20,7 +20,12 @@ import { SAMPLE_TEMPLATE } from './envelope/envelopeFixture.ts';
 
 let sender: SenderKey;
 beforeAll(async () => {
-  sender = await generateSenderKey({ name: 'Alice Äpfel', address: 'alice@example.test' });
+  // Created before the pinned createdAt below: keys are checked as of the sealing date.
+  sender = await generateSenderKey({
+    name: 'Alice Äpfel',
+    address: 'alice@example.test',
+    date: new Date('2026-01-01T00:00:00Z'),
+  });
 });
 
 const attachmentBytes = new Uint8Array(randomBytes(300_000));

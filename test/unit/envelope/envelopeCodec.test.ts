@@ -5,6 +5,7 @@ import {
   base64AsciiFromBytes,
   base64FromBytes,
   bytesFromBase64,
+  createBase64PartEncoder,
   extractEnvelopeJson,
   parseEnvelope,
   renderReaderHtml,
@@ -19,6 +20,27 @@ describe('base64', () => {
       expect(text).toBe(Buffer.from(bytes).toString('base64'));
       expect(Buffer.from(bytesFromBase64(text)!).equals(Buffer.from(bytes))).toBe(true);
     }
+  });
+
+  it('encodes a stream pushed in chunks of any size to the same base64 as one piece', () => {
+    const bytes = new Uint8Array(randomBytes(9_000_001));
+    for (const chunkSizes of [[1], [2], [5, 1, 7], [65_536], [1_000_003, 1]]) {
+      const encoder = createBase64PartEncoder();
+      let offset = 0;
+      for (let index = 0; offset < bytes.length; index++) {
+        const size = chunkSizes[index % chunkSizes.length]!;
+        encoder.push(bytes.subarray(offset, offset + size));
+        offset += size;
+        if (size < 8 && offset > 3000) {
+          encoder.push(bytes.subarray(offset)); // the rest in one go; tiny chunks are slow
+          offset = bytes.length;
+        }
+      }
+      const parts = encoder.end();
+      expect(parts.join('')).toBe(Buffer.from(bytes).toString('base64'));
+      expect(parts.length).toBeGreaterThan(1); // split into parts, not one 12 MB string
+    }
+    expect(createBase64PartEncoder().end()).toEqual([]);
   });
 
   it('breaks MIME base64 into 76-character CRLF lines', () => {

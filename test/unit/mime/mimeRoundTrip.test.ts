@@ -66,6 +66,12 @@ describe('MIME round trip (buildOriginalMime -> parseOriginalMime)', () => {
         contentType: 'application/octet-stream',
         bytes: new Uint8Array([0xff]),
       },
+      // Looks like the builder's internal marker; must still be just a name.
+      {
+        name: '<<sealpost-attachment-0>>',
+        contentType: 'text/plain',
+        bytes: new Uint8Array([1, 2]),
+      },
     ];
     const message = baseMessage({ body: { kind: 'html', html: '<p>Anhänge</p>' }, attachments });
     const parsed = await parseOriginalMime(buildOriginalMime(message));
@@ -77,6 +83,7 @@ describe('MIME round trip (buildOriginalMime -> parseOriginalMime)', () => {
       'image/jpeg',
       'text/plain',
       'application/octet-stream',
+      'text/plain',
     ]);
     for (const [index, attachment] of attachments.entries()) {
       const back = parsed.attachments[index]!.bytes;
