@@ -243,6 +243,35 @@ describe('Sealpost in Thunderbird', () => {
     });
   });
 
+  it('seals an HTML message; the reader shows it as HTML', async () => {
+    const code = 'Velvet-Canyon-Ember-2048';
+    const outcome = await runScenario(
+      session,
+      scenario({
+        to: ['grace@html.example'],
+        subject: 'Quarterly figures',
+        body: '<p>Hello Grace,</p><p>the <b>figures</b>: HTMLMARK-3319.</p>',
+        html: true,
+        secure: true,
+        recipients: { 'grace@html.example': { method: 'code', code, language: 'en' } },
+      }),
+    );
+    expect(outcome.outcome).toBe('sent');
+    expect(
+      await findLeaks(outcome.mails[0]!.raw, [{ label: 'body', value: 'HTMLMARK-3319' }]),
+    ).toEqual([]);
+    const parsed = await simpleParser(outcome.mails[0]!.raw);
+    const reader = parsed.attachments.find((part) => part.filename === 'secure-message.html');
+    const readerFile = join(workDirectory, 'html-message.html');
+    await writeFile(readerFile, reader!.content);
+    const shown = await openReaderAndUnlock(readerFile, code, {
+      browser,
+      downloadDir: join(workDirectory, 'download-html'),
+    });
+    expect(shown.bodyIsHtml).toBe(true);
+    expect(shown.bodyText).toContain('figures: HTMLMARK-3319.');
+  });
+
   it('cancels when an external recipient has no method, naming them, and keeps the draft', async () => {
     const attachment = randomBytes(2048);
     const outcome = await runScenario(
