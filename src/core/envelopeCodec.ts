@@ -254,10 +254,10 @@ export function writeBase64Ascii(
 const asciiDecoder = new TextDecoder();
 
 /** Bytes of base64 text gathered before it is turned into one string part. */
-const BASE64_PART_CHARACTERS = 4 * 1024 * 1024;
+const BASE64_PART_CHARACTERS = 1024 * 1024;
 
 /**
- * Base64-encodes a byte stream as it arrives, as a list of string parts (about 4 MiB each) that
+ * Base64-encodes a byte stream as it arrives, as a list of string parts (about 1 MiB each) that
  * join to the base64 of all bytes. Up to two bytes are carried between pushes, so chunks of any
  * size work. Keeps no copy of the input: a 26 MB payload costs only its base64 text.
  */

@@ -3,7 +3,7 @@ import { passwordForCode } from './accessCode.ts';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
 import { createBase64PartEncoder, renderReaderHtmlFromParts } from './envelopeCodec.ts';
 import type { NotificationLanguage } from './languages.ts';
-import { buildOriginalMime, type OriginalMessage } from './mime/buildMime.ts';
+import { streamOriginalMime, type OriginalMessage } from './mime/buildMime.ts';
 
 /** A code lock: the recipient opens it by typing the access code. */
 export interface SealLock {
@@ -56,17 +56,18 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
     }
   }
   const createdAt = input.createdAt ?? new Date();
-  const mime = buildOriginalMime(input.original);
+  // MIME, encryption and base64 run as one stream: no stage holds the whole message at once.
+  const mime = streamOriginalMime(input.original);
   const passwords = [...new Set(input.locks.map((lock) => lock.password))];
   const payloadStream = await sealPayloadStream({
-    plaintext: mime,
+    plaintext: mime.stream,
     passwords,
     encryptionKeys: [input.senderPublicKey],
     date: createdAt,
     ...(input.cryptoConfig ? { config: input.cryptoConfig } : {}),
   });
   // The payload is base64-encoded as openpgp.js produces it, so the binary payload is never
-  // held whole next to its base64 text (25 MB of attachments: about 100 MB less at the peak).
+  // held whole next to its base64 text.
   const base64Encoder = createBase64PartEncoder();
   let payloadSize = 0;
   const reader = payloadStream.getReader();
@@ -96,5 +97,5 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
     locks,
   };
   const readerHtmlParts = renderReaderHtmlFromParts(input.readerTemplate, envelope, payloadParts);
-  return { readerHtmlParts, envelope, originalMimeSize: mime.length, payloadSize };
+  return { readerHtmlParts, envelope, originalMimeSize: mime.size, payloadSize };
 }

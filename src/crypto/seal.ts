@@ -3,7 +3,8 @@ import { rejectUnknownOptions } from './options.ts';
 import { sealingOpenpgpConfig, type SealCryptoConfig } from './config.ts';
 
 export interface SealPayloadOptions {
-  plaintext: Uint8Array;
+  /** The bytes, or a stream of them (read once, while encrypting). */
+  plaintext: Uint8Array | ReadableStream<Uint8Array>;
   /** One password per code lock; each gets its own SKESK v6 with Argon2id S2K and its own salt. */
   passwords: string[];
   /** Armored v6 public keys (the sender's own, later recipients' account keys). */
@@ -44,8 +45,9 @@ export async function sealPayloadStream(
     'config',
   ]);
   const { plaintext, passwords, encryptionKeys: armoredKeys } = options;
-  if (!(plaintext instanceof Uint8Array))
-    throw new TypeError('sealPayload: plaintext must be bytes');
+  if (!(plaintext instanceof Uint8Array) && !(plaintext instanceof ReadableStream)) {
+    throw new TypeError('sealPayload: plaintext must be bytes or a stream of bytes');
+  }
   if (passwords.length === 0 && armoredKeys.length === 0) {
     throw new Error('sealPayload: at least one password or key is needed');
   }
@@ -72,7 +74,7 @@ export async function sealPayloadStream(
   // message rather than whole intermediate copies (25 MB of attachments: peak memory of the
   // encryption step about halved, measured by scripts/bench.ts).
   const message = await openpgp.createMessage({
-    binary: chunkedStream(plaintext),
+    binary: plaintext instanceof Uint8Array ? chunkedStream(plaintext) : plaintext,
     date,
     format: 'binary',
   });

@@ -32,7 +32,8 @@ export interface OriginalMessage {
  * Every text part is base64, so no line of content can look like a MIME boundary.
  *
  * mimetext lays out the structure with a short marker in place of each attachment's content;
- * the base64 of the attachment is then written straight into the output buffer at the marker.
+ * the base64 of the attachment is then written straight into the output buffer at the marker
+ * (or, with streamOriginalMime, produced chunk by chunk).
  * Building a 25 MB message as strings would hold the base64 three times over (the part, the
  * joined message, the encoded bytes).
  *
@@ -40,6 +41,61 @@ export interface OriginalMessage {
  * or angle brackets): callers treat that as a failed seal, never as a reason to send plaintext.
  */
 export function buildOriginalMime(message: OriginalMessage): Uint8Array {
+  const layout = layOut(message);
+  const output = new Uint8Array(layout.size);
+  let offset = 0;
+  for (const [index, piece] of layout.pieces.entries()) {
+    output.set(piece, offset);
+    offset += piece.length;
+    const attachment = message.attachments[index];
+    if (attachment) offset = writeBase64Ascii(attachment.bytes, 76, output, offset);
+  }
+  return output;
+}
+
+/**
+ * The same bytes as buildOriginalMime, produced as a stream while they are read, with their
+ * total size known up front. An attachment's base64 exists only one chunk (about 1.3 MB) at a
+ * time, so sealing a 25 MB message does not first need a 34 MB MIME copy of it.
+ */
+export function streamOriginalMime(message: OriginalMessage): {
+  size: number;
+  stream: ReadableStream<Uint8Array>;
+} {
+  const layout = layOut(message);
+  // Whole 76-character lines per chunk: 57 bytes make one line.
+  const bytesPerChunk = 57 * 16 * 1024;
+  function* chunks(): Generator<Uint8Array> {
+    for (const [index, piece] of layout.pieces.entries()) {
+      yield piece;
+      const bytes = message.attachments[index]?.bytes;
+      if (!bytes) continue;
+      for (let offset = 0; offset < bytes.length; offset += bytesPerChunk) {
+        const slice = bytes.subarray(offset, offset + bytesPerChunk);
+        const lineBreak = offset > 0 ? 2 : 0; // CRLF between this chunk's lines and the last's
+        const chunk = new Uint8Array(lineBreak + base64AsciiLength(slice.length, 76));
+        if (lineBreak) chunk.set([13, 10]);
+        writeBase64Ascii(slice, 76, chunk, lineBreak);
+        yield chunk;
+      }
+    }
+  }
+  const iterator = chunks();
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+  });
+  return { size: layout.size, stream };
+}
+
+/**
+ * The message's MIME text as pieces around its attachments' content: pieces[i] comes before
+ * attachment i, the last piece after the last attachment.
+ */
+function layOut(message: OriginalMessage): { pieces: Uint8Array[]; size: number } {
   const mime = createMimeMessage();
   mime.setHeader('Date', formatDate(message.date));
   mime.setSender(mailbox(message.from.name, message.from.address));
@@ -75,17 +131,8 @@ export function buildOriginalMime(message: OriginalMessage): Uint8Array {
       encoding: 'base64',
     });
   }
-  return spliceAttachments(mime.asRaw(), markers, message.attachments);
-}
-
-/** Replaces each marker in `skeleton` with the 76-column base64 of its attachment. */
-function spliceAttachments(
-  skeleton: string,
-  markers: string[],
-  attachments: OriginalMessage['attachments'],
-): Uint8Array {
   const pieces: Uint8Array[] = [];
-  let rest = skeleton;
+  let rest = mime.asRaw();
   for (const marker of markers) {
     const at = rest.indexOf(marker);
     if (at < 0 || rest.indexOf(marker, at + 1) >= 0) {
@@ -95,17 +142,11 @@ function spliceAttachments(
     rest = rest.slice(at + marker.length);
   }
   pieces.push(textEncoder.encode(rest));
-  let total = pieces.reduce((sum, piece) => sum + piece.length, 0);
-  for (const attachment of attachments) total += base64AsciiLength(attachment.bytes.length, 76);
-  const output = new Uint8Array(total);
-  let offset = 0;
-  for (const [index, piece] of pieces.entries()) {
-    output.set(piece, offset);
-    offset += piece.length;
-    const attachment = attachments[index];
-    if (attachment) offset = writeBase64Ascii(attachment.bytes, 76, output, offset);
+  let size = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  for (const attachment of message.attachments) {
+    size += base64AsciiLength(attachment.bytes.length, 76);
   }
-  return output;
+  return { pieces, size };
 }
 
 // Base64 is ASCII, so UTF-8 decoding gives the same text; V8's UTF-8 decoder writes a one-byte

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import {
   buildOriginalMime,
   parseMailbox,
+  streamOriginalMime,
   type OriginalMessage,
 } from '../../../src/core/mime/buildMime.ts';
 import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
@@ -149,5 +150,48 @@ describe('MIME round trip (buildOriginalMime -> parseOriginalMime)', () => {
     });
     expect(parseMailbox(' plain@x.example ')).toEqual({ addr: 'plain@x.example' });
     expect(parseMailbox('<only@x.example>')).toEqual({ addr: 'only@x.example' });
+  });
+
+  it('streams exactly the bytes buildOriginalMime builds, with the size known up front', async () => {
+    const bytesPerChunk = 57 * 16 * 1024;
+    const message = baseMessage({
+      body: { kind: 'html', html: '<p>Ströme</p>', text: 'Ströme' },
+      attachments: [
+        {
+          name: 'exact.bin',
+          contentType: 'application/octet-stream',
+          bytes: new Uint8Array(randomBytes(2 * bytesPerChunk)),
+        },
+        {
+          name: 'Größer.bin',
+          contentType: 'application/octet-stream',
+          bytes: new Uint8Array(randomBytes(2 * bytesPerChunk + 5)),
+        },
+        { name: 'small.txt', contentType: 'text/plain', bytes: new Uint8Array(randomBytes(100)) },
+      ],
+    });
+    const { size, stream } = streamOriginalMime(message);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    const streamed = Buffer.concat(chunks);
+    expect(streamed.length).toBe(size);
+    expect(chunks.length).toBeGreaterThan(4);
+    // Same bytes once the random MIME boundaries are made equal.
+    const built = Buffer.from(buildOriginalMime(message)).toString('latin1');
+    const boundaries = (text: string) =>
+      [...text.matchAll(/boundary=(\S+)/g)].map((match) => match[1]!);
+    let streamedText = streamed.toString('latin1');
+    const [builtBoundaries, streamedBoundaries] = [boundaries(built), boundaries(streamedText)];
+    expect(streamedBoundaries).toHaveLength(builtBoundaries.length);
+    for (const [index, boundary] of streamedBoundaries.entries()) {
+      streamedText = streamedText.split(boundary).join(builtBoundaries[index]!);
+    }
+    expect(streamedText).toBe(built);
+    const parsed = await parseOriginalMime(new Uint8Array(streamed));
+    for (const [index, attachment] of message.attachments.entries()) {
+      expect(
+        Buffer.from(parsed.attachments[index]!.bytes).equals(Buffer.from(attachment.bytes)),
+      ).toBe(true);
+    }
   });
 });
