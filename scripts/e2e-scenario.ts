@@ -6,18 +6,15 @@
  * described in test/e2e/scenarios/README.md. Exit code 0 whatever the outcome; 1 only when the
  * harness itself failed (bad scenario, Thunderbird did not start, ...).
  */
-import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureSealpostBuilt } from '../test/e2e/harness/build.ts';
 import { runScenario } from '../test/e2e/harness/runScenario.ts';
 import { loadScenario } from '../test/e2e/harness/scenario.ts';
 import { ThunderbirdSession } from '../test/e2e/harness/session.ts';
-
-const projectRoot = resolve(import.meta.dirname, '..');
-const builtXpiPath = join(projectRoot, 'dist', 'sealpost.xpi');
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -37,13 +34,8 @@ async function main(): Promise<void> {
   const scenario = await loadScenario(resolve(scenarioPath));
   const outDirectory = resolve(values.out);
   // --xpi tries another build of the add-on; by default the project's own, built if missing.
-  const xpiPath = values.xpi ? resolve(values.xpi) : builtXpiPath;
-  if (values.xpi && !existsSync(xpiPath)) throw new Error(`--xpi ${xpiPath} does not exist`);
-  if (!existsSync(xpiPath)) {
-    console.log('dist/sealpost.xpi is missing: running npm run build');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: projectRoot, stdio: 'inherit' });
-    if (build.status !== 0 || !existsSync(xpiPath)) throw new Error('npm run build failed');
-  }
+  const xpiPath = values.xpi ? resolve(values.xpi) : ensureSealpostBuilt();
+  if (!existsSync(xpiPath)) throw new Error(`--xpi ${xpiPath} does not exist`);
   await mkdir(outDirectory, { recursive: true });
   for (const name of await readdir(outDirectory)) {
     if (/^mail-\d+\.eml$/.test(name) || name === 'result.json') {

@@ -17,6 +17,7 @@ export function ensureSealpostBuilt(): string {
     return resolve(override);
   }
   if (existsSync(SEALPOST_XPI)) return SEALPOST_XPI;
+  console.log('dist/sealpost.xpi is missing: running npm run build');
   const build = spawnSync('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
   if (build.status !== 0 || !existsSync(SEALPOST_XPI)) {
     throw new Error('npm run build did not produce dist/sealpost.xpi');
