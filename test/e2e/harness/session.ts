@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { ComposeWindow, waitFor, windowHandlesMatching } from './chromeWindows.ts';
 import { findFreePort } from './freePort.ts';
 import { HelperChannel } from './helperChannel.ts';
-import { createTestProfile, type ProfileAddon } from './profile.ts';
+import { createTestProfile, parseSender, type ProfileAddon } from './profile.ts';
 import { SmtpSink } from './smtpSink.ts';
 import { ThunderbirdProcess } from './thunderbird.ts';
 
@@ -112,7 +112,7 @@ export class ThunderbirdSession {
     const opened = await this.helper.call<{ tabId: number }>(
       'compose',
       {
-        from: request.from,
+        from: parseSender(request.from).address,
         to: request.to,
         cc: request.cc ?? [],
         bcc: request.bcc ?? [],
