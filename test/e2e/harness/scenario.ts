@@ -72,8 +72,10 @@ export function validateScenario(
     if (!SCENARIO_KEYS.includes(key)) problems.push(`unknown field "${key}"`);
   }
   const address = /^[^\s@<>]+@[^\s@<>]+$/;
+  // "bob@x.example" or "Bob Example <bob@x.example>".
+  const bareAddress = (entry: string) => entry.replace(/^.*<([^>]+)>\s*$/, '$1').trim();
   const from = value.from;
-  if (typeof from !== 'string' || !address.test(from.replace(/^.*<([^>]+)>\s*$/, '$1'))) {
+  if (typeof from !== 'string' || !address.test(bareAddress(from))) {
     problems.push('"from" must be an address such as "alice@example.test"');
   }
   const addressList = (key: 'to' | 'cc' | 'bcc'): string[] => {
@@ -83,7 +85,8 @@ export function validateScenario(
       return [];
     }
     list.forEach((item: string, index) => {
-      if (!address.test(item)) problems.push(`"${key}[${index}]" is not an address: "${item}"`);
+      if (!address.test(bareAddress(item)))
+        problems.push(`"${key}[${index}]" is not an address: "${item}"`);
     });
     return list as string[];
   };
@@ -126,7 +129,7 @@ export function validateScenario(
   }
   const recipients: Scenario['recipients'] = {};
   const rawRecipients = value.recipients ?? {};
-  const allAddresses = [...to, ...cc, ...bcc].map((item) => item.toLowerCase());
+  const allAddresses = [...to, ...cc, ...bcc].map((item) => bareAddress(item).toLowerCase());
   if (!isRecord(rawRecipients)) problems.push('"recipients" must be an object keyed by address');
   else {
     for (const [recipient, choice] of Object.entries(rawRecipients)) {
