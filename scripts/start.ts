@@ -106,9 +106,10 @@ Sealpost is starting in Thunderbird (${headed ? `on display ${process.env.DISPLA
 ${
   headed
     ? ''
-    : `No display (DISPLAY is not set), so Thunderbird runs headless and you cannot see it.
-To see it: run "xvfb-run -a npm start" and look at it with a VNC/screenshot tool, or run
-npm start from a desktop session (or with ssh -X).
+    : `No display (DISPLAY is not set): Thunderbird runs headless, so you cannot see its windows
+(the mail page above still shows what it sends). To see Thunderbird, run npm start from a
+desktop session or over "ssh -X"; on a server, "xvfb-run -a npm start" gives it a virtual
+display (look at it with "DISPLAY=:99 import -window root shot.png" or a VNC server).
 `
 }Press Ctrl-C to stop.`);
 
