@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { NOTIFICATION_LANGUAGES, isNotificationLanguage } from '../../../src/core/languages.ts';
 
 /** Per-recipient choices the scenario makes in the Sealpost popup. */
 export interface RecipientChoice {
@@ -154,8 +155,10 @@ export function validateScenario(
       if (choice.code !== undefined && typeof choice.code !== 'string') {
         problems.push(`"recipients.${recipient}.code" must be a string`);
       }
-      if (choice.language !== undefined && typeof choice.language !== 'string') {
-        problems.push(`"recipients.${recipient}.language" must be a language code such as "de"`);
+      if (choice.language !== undefined && !isNotificationLanguage(choice.language)) {
+        problems.push(
+          `"recipients.${recipient}.language" must be one of ${NOTIFICATION_LANGUAGES.join(', ')}`,
+        );
       }
       recipients[recipient] = {
         ...(typeof choice.method === 'string' ? { method: choice.method } : {}),
