@@ -111,7 +111,8 @@ export async function pressSend(
   session: ThunderbirdSession,
   compose: OpenCompose,
   popup: SealpostPopup,
-  timeoutMs = 120_000,
+  // Sealing tens of MB (Argon2 per recipient, then encryption) on a slow machine takes a while.
+  timeoutMs = 300_000,
 ): Promise<SendResult> {
   const mailsBefore = session.sink.mails.length;
   await popup.close();
