@@ -97,7 +97,12 @@ describe('methodOptions', () => {
 describe('recipientRowModel', () => {
   it('gives internal recipients whose key is known no menu and no code field', () => {
     const model = recipientRowModel(view({ internal: true, menu: [] }), undefined, translate);
-    expect(model).toMatchObject({ kind: 'internal', needsVerification: false, options: [], showCodeField: false });
+    expect(model).toMatchObject({
+      kind: 'internal',
+      needsVerification: false,
+      options: [],
+      showCodeField: false,
+    });
   });
 
   it('lets internal recipients without a known key choose a factor like external ones', () => {
