@@ -45,8 +45,10 @@ async function startSink(preferredPort: number): Promise<SmtpSink> {
 async function prepareProfile(smtpPort: number): Promise<void> {
   await mkdir(profileDirectory, { recursive: true });
   const prefs = testProfilePrefs({ from: sender, smtpPort });
-  // Unlike the tests, let Thunderbird suspend Sealpost's event page as it would for a user.
+  // Unlike the tests, behave as for a user: the event page is suspended when idle, and
+  // Thunderbird warns before sending a message over 20 MB.
   delete prefs['extensions.background.idle.enabled'];
+  delete prefs['mailnews.message_warning_size'];
   await writeFile(join(profileDirectory, 'user.js'), userJs(prefs));
 }
 

@@ -71,6 +71,9 @@ export function testProfilePrefs(
     // The body may mention "attached"; the reminder bar would only add noise.
     'mail.compose.attachment_reminder': false,
     'mail.SpellCheckBeforeSend': false,
+    // Over 20 MB on the wire Thunderbird asks "send anyway?"; sealed mail is ~1.37x the
+    // original, so scenarios of a few MB can reach it. 0 = never ask.
+    'mailnews.message_warning_size': 0,
     'mail.shell.checkDefaultClient': false,
     'mail.rights.version': 1,
     'mail.provider.suppress_dialog_on_startup': true,
