@@ -323,19 +323,9 @@ async function readerTimings(
     for (const label of files.keys()) timings.set(label, 'reader not built');
     return timings;
   }
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  // The same Chromium launch as the reader's end-to-end tests (Debian's binary, no downloads).
+  const { launchChromium } = await import('../test/helpers/chromium.ts');
+  const browser = await launchChromium();
   try {
     for (const [label, path] of files) {
       const page = await browser.newPage();
