@@ -96,7 +96,7 @@ export class HelperChannel {
           this.pollers.splice(index, 1);
           response.writeHead(204).end();
         }
-      }, 10_000);
+      }, 10_000).unref();
       this.dispatch();
       return;
     }
