@@ -32,6 +32,7 @@ function extensionConfig() {
           background: resolve(import.meta.dirname, 'src/background/index.ts'),
           popup: resolve(import.meta.dirname, 'src/popup.html'),
           options: resolve(import.meta.dirname, 'src/options.html'),
+          'sent-copy': resolve(import.meta.dirname, 'src/sent-copy.html'),
         },
         output: {
           entryFileNames: (chunk: { name: string }) =>

@@ -58,6 +58,13 @@ export interface Host {
   /** `_locales` message in the UI language. */
   message(key: string, substitutions?: string[]): string;
   uiLocale(): string;
+  /** Text of the named attachment of a stored message, or null when it has none. */
+  messageAttachmentText(messageId: number, name: string): Promise<string | null>;
+  messageHasAttachment(messageId: number, name: string): Promise<boolean>;
+  /** Enables the message-display button that opens the sender's copy. */
+  showSentCopyButton(tabId: number, enabled: boolean): Promise<void>;
+  /** Opens the page showing the sender's copy of a stored message. */
+  openSentCopyPage(messageId: number): Promise<void>;
   /** The reader template shipped with the add-on (`reader/secure-message.html`). */
   readerTemplate(): Promise<string>;
 }

@@ -3,6 +3,8 @@ import { createThunderbirdHost } from '../platform/thunderbird/thunderbirdHost.t
 import { handleRequest } from './requests.ts';
 import { handleAfterSend, handleBeforeSend } from './sealOnSend.ts';
 import { forgetTab, toggleSecure } from './secureMode.ts';
+import { updateSentCopyButton } from './sentCopy.ts';
+import { displayedMessageIds } from '../platform/thunderbird/displayedMessages.ts';
 
 /**
  * The MV3 event page. Listeners are registered synchronously at top level, before any await, so
@@ -28,4 +30,16 @@ messenger.commands.onCommand.addListener((command: string, tab?: messenger.tabs.
 });
 messenger.tabs.onRemoved.addListener((tabId: number) => {
   void forgetTab(host, tabId);
+});
+messenger.messageDisplay.onMessagesDisplayed.addListener((tab, displayed) => {
+  if (tab.id !== undefined) void updateSentCopyButton(host, tab.id, displayedMessageIds(displayed));
+});
+messenger.messageDisplayAction.onClicked.addListener((tab) => {
+  void (async () => {
+    if (tab.id === undefined) return;
+    const [messageId] = displayedMessageIds(
+      await messenger.messageDisplay.getDisplayedMessages(tab.id),
+    );
+    if (messageId !== undefined) await host.openSentCopyPage(messageId);
+  })();
 });

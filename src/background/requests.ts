@@ -13,6 +13,7 @@ import {
   saveRecipientSettings,
 } from './recipientStore.ts';
 import { setSecure } from './secureMode.ts';
+import { openSentCopy } from './sentCopy.ts';
 
 type Handlers = {
   [K in RequestName]: (host: Host, payload: Requests[K]['req']) => Promise<Requests[K]['res']>;
@@ -34,6 +35,7 @@ const handlers: Handlers = {
     await dismissProblem(host, tabId);
     return { dismissed: true };
   },
+  openSentCopy: (host, { messageId }) => openSentCopy(host, messageId),
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { NotificationLanguage } from '../core/languages.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
+import type { Envelope } from '../core/envelope.ts';
 import type { MenuEntry } from '../core/methodMenu.ts';
 
 /** Which header a recipient came from. */
@@ -63,6 +64,16 @@ export interface Requests {
   listRecipients: { req: Record<string, never>; res: { recipients: RecipientSettings[] } };
   forgetRecipient: { req: { address: string }; res: { forgotten: boolean } };
   dismissProblem: { req: { tabId: number }; res: { dismissed: true } };
+  /** The sender's own copy of a sealed message they sent, opened with their key. */
+  openSentCopy: {
+    req: { messageId: number };
+    res:
+      | { ok: true; envelope: Envelope; mimeBase64: string }
+      | {
+          ok: false;
+          reason: 'not-sealed' | 'damaged' | 'unsupported' | 'too-large' | 'no-key' | 'wrong-key';
+        };
+  };
 }
 
 export type RequestName = keyof Requests;
@@ -96,4 +107,5 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listRecipients',
   'forgetRecipient',
   'dismissProblem',
+  'openSentCopy',
 ];

@@ -41,6 +41,10 @@ export class FakeThunderbirdHost implements Host {
   local = new MemoryStore();
   tabs = new Map<number, FakeComposeTab>();
   mailingLists = new Map<string, Mailbox[]>();
+  /** Stored messages (a Sent folder) by message id: their attachments. */
+  storedMessages = new Map<number, { name: string; file: File }[]>();
+  sentCopyButtons: [number, boolean][] = [];
+  sentCopyPagesOpened: number[] = [];
   panelsOpened: number[] = [];
   buttonStates: [number, boolean][] = [];
   failOn: 'addAttachment' | 'removeAttachment' | 'readerTemplate' | null = null;
@@ -64,6 +68,28 @@ export class FakeThunderbirdHost implements Host {
       },
       attachments: files.map((file) => ({ id: this.nextAttachmentId++, name: file.name, file })),
     });
+  }
+
+  /** Files the compose tab's current attachments as stored message `messageId`, as a Sent copy. */
+  fileAsSent(tabId: number, messageId: number): void {
+    this.storedMessages.set(
+      messageId,
+      this.tab(tabId).attachments.map(({ name, file }) => ({ name, file })),
+    );
+  }
+
+  async messageAttachmentText(messageId: number, name: string) {
+    const attachment = this.storedMessages.get(messageId)?.find((entry) => entry.name === name);
+    return attachment ? attachment.file.text() : null;
+  }
+  async messageHasAttachment(messageId: number, name: string) {
+    return (this.storedMessages.get(messageId) ?? []).some((entry) => entry.name === name);
+  }
+  async showSentCopyButton(tabId: number, enabled: boolean) {
+    this.sentCopyButtons.push([tabId, enabled]);
+  }
+  async openSentCopyPage(messageId: number) {
+    this.sentCopyPagesOpened.push(messageId);
   }
 
   private maybeFail(operation: NonNullable<FakeThunderbirdHost['failOn']>): void {

@@ -16,7 +16,7 @@ describe('manifest.json', () => {
   });
 
   it('asks only for the permissions the code uses', () => {
-    expect([...manifest.permissions].sort()).toEqual(['addressBooks', 'compose', 'storage'].sort());
+    expect([...manifest.permissions].sort()).toEqual(['addressBooks', 'compose', 'messagesRead', 'storage'].sort());
     expect(manifest.host_permissions).toBeUndefined();
     expect(manifest.optional_permissions).toBeUndefined();
   });
@@ -26,6 +26,11 @@ describe('manifest.json', () => {
     expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     expect(policy).not.toMatch(/https?:|'unsafe-eval'|'unsafe-inline'/);
     expect(policy).toContain("object-src 'none'");
+  });
+
+  it('has a message-display button for the sender to reopen their sealed copy', () => {
+    expect(manifest.message_display_action.default_popup).toBeUndefined();
+    expect(manifest.message_display_action.default_title).toBe('__MSG_openSentCopyTitle__');
   });
 
   it('has an event-page background, a compose action with popup and a toggle command', () => {

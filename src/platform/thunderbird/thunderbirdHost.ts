@@ -56,6 +56,25 @@ export function createThunderbirdHost(): Host {
       const [tab] = await messenger.tabs.query({ active: true, lastFocusedWindow: true });
       return tab?.type === 'messageCompose' && tab.id !== undefined ? tab.id : null;
     },
+    async messageAttachmentText(messageId, name) {
+      const attachment = await findAttachment(messageId, name);
+      if (!attachment) return null;
+      const file = await messenger.messages.getAttachmentFile(messageId, attachment.partName);
+      return file.text();
+    },
+    async messageHasAttachment(messageId, name) {
+      return (await findAttachment(messageId, name)) !== null;
+    },
+    async showSentCopyButton(tabId, enabled) {
+      await (enabled
+        ? messenger.messageDisplayAction.enable(tabId)
+        : messenger.messageDisplayAction.disable(tabId));
+    },
+    async openSentCopyPage(messageId) {
+      await messenger.tabs.create({
+        url: `sent-copy.html?message=${encodeURIComponent(String(messageId))}`,
+      });
+    },
     message: (key, substitutions) => messenger.i18n.getMessage(key, substitutions),
     uiLocale: () => messenger.i18n.getUILanguage(),
     async readerTemplate() {
@@ -64,6 +83,11 @@ export function createThunderbirdHost(): Host {
       return response.text();
     },
   };
+}
+
+async function findAttachment(messageId: number, name: string) {
+  const attachments = await messenger.messages.listAttachments(messageId);
+  return attachments.find((attachment) => attachment.name === name) ?? null;
 }
 
 /**

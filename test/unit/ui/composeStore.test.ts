@@ -61,6 +61,7 @@ function fakeBackground() {
       state.problem = null;
       return { dismissed: true };
     },
+    openSentCopy: () => ({ ok: false, reason: 'not-sealed' }),
   };
 
   return {

@@ -1,0 +1,39 @@
+import { normaliseAddress } from '../core/address.ts';
+import { base64FromBytes } from '../core/envelopeCodec.ts';
+import { openSealedCopy } from '../core/openSealedCopy.ts';
+import type { Requests } from '../messaging/protocol.ts';
+import type { Host } from './host.ts';
+import { READER_FILE_NAME } from './sealOnSend.ts';
+import { getSenderKey } from './senderKey.ts';
+
+/**
+ * The sender rereads a sealed message they sent: the Sent copy holds the notification and
+ * `secure-message.html`, whose payload has a lock for the sender's own key.
+ */
+export async function openSentCopy(
+  host: Host,
+  messageId: number,
+): Promise<Requests['openSentCopy']['res']> {
+  const html = await host.messageAttachmentText(messageId, READER_FILE_NAME);
+  if (html === null) return { ok: false, reason: 'not-sealed' };
+  const result = await openSealedCopy(html, async (address) => {
+    const key = await getSenderKey(host.local, normaliseAddress(address));
+    return key?.armoredPrivateKey ?? null;
+  });
+  if (!result.ok) return result;
+  // Base64 keeps the bytes intact through runtime messaging whatever its serialisation.
+  return { ok: true, envelope: result.envelope, mimeBase64: base64FromBytes(result.mime) };
+}
+
+/** Shows the "open my copy" button only on messages that carry a sealed reader. */
+export async function updateSentCopyButton(
+  host: Host,
+  tabId: number,
+  messageIds: number[],
+): Promise<void> {
+  const sealed =
+    messageIds.length === 1 && messageIds[0] !== undefined
+      ? await host.messageHasAttachment(messageIds[0], READER_FILE_NAME)
+      : false;
+  await host.showSentCopyButton(tabId, sealed);
+}
