@@ -16,7 +16,9 @@ describe('manifest.json', () => {
   });
 
   it('asks only for the permissions the code uses', () => {
-    expect([...manifest.permissions].sort()).toEqual(['addressBooks', 'compose', 'messagesRead', 'storage'].sort());
+    expect([...manifest.permissions].sort()).toEqual(
+      ['addressBooks', 'compose', 'messagesRead', 'storage'].sort(),
+    );
     expect(manifest.host_permissions).toBeUndefined();
     expect(manifest.optional_permissions).toBeUndefined();
   });
