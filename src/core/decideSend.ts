@@ -39,8 +39,9 @@ export interface SendInput {
 
 /**
  * The send decision (house style rule 1: the shell gathers, the core decides). Secure mode off
- * passes the message unchanged; on, every recipient but the sender needs a usable method, and the
- * first one that lacks it cancels the send, naming that recipient.
+ * passes the message unchanged; on, every external recipient needs a usable method, and the
+ * first one that lacks it cancels the send, naming that recipient. Internal recipients may have
+ * one; a method that is set must be usable.
  */
 export function decideSend(input: SendInput): SendDecision {
   if (!input.secure) return { action: 'pass' };
@@ -51,6 +52,10 @@ export function decideSend(input: SendInput): SendDecision {
   const locks: PlannedLock[] = [];
   for (const recipient of others) {
     const settings = input.settingsByAddress.get(recipient.address);
+    // Colleagues need no verification (guide: the method is for external recipients). Until
+    // their account keys come from the directory, one without a chosen factor gets no lock of
+    // their own: nothing leaks, and the panel tells the sender they cannot open it.
+    if (recipient.internal && !settings?.method) continue;
     const cancel = (reason: SendProblemReason): SendDecision => ({
       action: 'cancel',
       reason,

@@ -107,6 +107,35 @@ describe('decideSend', () => {
     expect(decideSend(input({ recipients: [] }))).toMatchObject({ reason: 'no-recipients' });
   });
 
+  it('asks no method of internal recipients, but checks one that is set', () => {
+    const recipients = classifyRecipients(
+      [
+        { name: 'Bob', address: 'bob@partner.example', field: 'to' },
+        { name: 'Dana', address: 'dana@example.test', field: 'cc' },
+      ],
+      sender,
+    );
+    const bob: RecipientSettings = {
+      address: 'bob@partner.example',
+      method: 'code',
+      code: strongCode,
+      updatedAt: now,
+    };
+    const decision = decideSend(input({ recipients, settings: [bob] }));
+    expect(decision).toMatchObject({ action: 'seal', locks: [{ address: 'bob@partner.example' }] });
+    const weakDana: RecipientSettings = {
+      address: 'dana@example.test',
+      method: 'code',
+      code: '1234',
+      updatedAt: now,
+    };
+    expect(decideSend(input({ recipients, settings: [bob, weakDana] }))).toMatchObject({
+      action: 'cancel',
+      reason: 'weak-code',
+      recipient: 'dana@example.test',
+    });
+  });
+
   it('needs no lock for the sender writing to themself (the sender key opens it)', () => {
     const recipients = classifyRecipients(
       [{ name: '', address: 'Alice@example.test', field: 'to' }],
