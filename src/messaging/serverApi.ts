@@ -1,0 +1,200 @@
+/**
+ * The Sealpost server's HTTP API (issue 3): one contract shared by the server (`src/server`), the
+ * add-on's client and the reader. JSON over HTTPS, base path `/api/v1`. Binary values are
+ * standard base64 strings. Every error is `{ error: { code, message } }` with a stable `code`.
+ * docs/server.md documents it for humans; keep both in step.
+ */
+import type { NotificationLanguage } from '../core/languages.ts';
+
+export const API_BASE = '/api/v1';
+
+export type ErrorCode =
+  | 'bad-request' // validation failed (400)
+  | 'unauthorized' // missing/invalid/revoked device token (401)
+  | 'forbidden' // not the owner, or a domain outside the organisation (403)
+  | 'not-found' // unknown message, lock, challenge or directory entry (404)
+  | 'payload-too-large' // request body over the limit (413)
+  | 'rate-limited' // resend/start throttled; `retryAfterSeconds` says when (429)
+  | 'wrong-code' // the code was wrong; `attemptsLeft` says how many remain (403)
+  | 'locked' // too many wrong codes for this lock (423)
+  | 'code-expired' // the one-time code expired: request a new one (410)
+  | 'expired' // the message expired (410)
+  | 'revoked' // the sender revoked the message (410)
+  | 'unavailable' // a provider (SMS/email) or the database failed (503)
+  | 'internal'; // anything else (500)
+
+export interface ApiError {
+  error: { code: ErrorCode; message: string; attemptsLeft?: number; retryAfterSeconds?: number };
+}
+
+/** Methods whose factor the server checks. `code` is server-protected when a server is configured. */
+export type ServerLockMethod = 'sms' | 'email' | 'org-code' | 'code';
+
+// ---- health -------------------------------------------------------------------------------
+// GET /healthz -> { status: 'ok' }            (process alive)
+// GET /readyz  -> { status: 'ok' } | 503      (database reachable, migrations applied)
+
+// ---- sender sign-in (a one-time code mailed to the sender's own mailbox) ---------------------
+/** POST /api/v1/auth/start — only addresses of the organisation's domains (403 otherwise). */
+export interface SignInStartRequest {
+  address: string;
+}
+export interface SignInStartResponse {
+  challengeId: string;
+  expiresAt: string;
+}
+/** POST /api/v1/auth/complete — 6-digit code, 10 minutes, 5 tries. */
+export interface SignInCompleteRequest {
+  challengeId: string;
+  code: string;
+  /** Shown to admins listing tokens, e.g. "Thunderbird on alice-laptop". */
+  deviceName: string;
+}
+export interface SignInCompleteResponse {
+  /** Device token: `Authorization: Bearer <token>` on every sender call. Revocable. */
+  token: string;
+  address: string;
+  organisation: OrganisationInfo;
+}
+export interface OrganisationInfo {
+  name: string;
+  domains: string[];
+}
+/** GET /api/v1/auth/me (Bearer) */
+export interface MeResponse {
+  address: string;
+  organisation: OrganisationInfo;
+}
+// POST /api/v1/auth/signout (Bearer) -> 204; the token is revoked.
+
+// ---- organisation directory (Bearer; shared by every sender of the organisation) -------------
+export interface DirectoryEntry {
+  /** Normalised recipient address. */
+  address: string;
+  method: 'account' | 'sms' | 'org-code' | 'code' | 'email' | null;
+  /** E.164. */
+  phone: string | null;
+  /** Organisation-wide access code, visible to every sender of the organisation (guide). */
+  orgCode: string | null;
+  language: NotificationLanguage | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+/** GET /api/v1/directory?address=<a>&address=<b> -> entries for those addresses (or all, paged by `after`). */
+export interface DirectoryListResponse {
+  entries: DirectoryEntry[];
+}
+/** PUT /api/v1/directory/:address — fields present are set; `null` clears. Audited. */
+export interface DirectoryUpdateRequest {
+  method?: DirectoryEntry['method'];
+  phone?: string | null;
+  orgCode?: string | null;
+  language?: NotificationLanguage | null;
+}
+/** GET /api/v1/directory/:address/audit */
+export interface DirectoryAuditResponse {
+  changes: { at: string; by: string; field: string; from: string | null; to: string | null }[];
+}
+
+// ---- messages: registration by the sender (Bearer) ------------------------------------------
+export interface RegisterLock {
+  /** Random id chosen by the add-on (base64url, 16 bytes); also in the envelope's lock. */
+  lockId: string;
+  method: ServerLockMethod;
+  /** The recipient's normalised address (the server needs it to match the recipient). */
+  address: string;
+  /** Bcc recipients are never listed in public lock descriptions. */
+  hidden: boolean;
+  /** E.164, method `sms`. */
+  phone?: string;
+  /** Methods `code`/`org-code`: the normalised access code the server will check (stored only as a salted hash). */
+  accessCode?: string;
+  /** 32 random bytes, base64: the server's half of the lock secret, released only after the factor. */
+  serverShare: string;
+  language: NotificationLanguage;
+}
+/** POST /api/v1/messages */
+export interface RegisterMessageRequest {
+  /** The envelope's message id (a UUID). */
+  messageId: string;
+  expiresInDays?: number;
+  locks: RegisterLock[];
+  /** The encrypted payload (base64), hosted so the link opens without the attachment. */
+  payload?: string;
+}
+export interface RegisterMessageResponse {
+  messageId: string;
+  expiresAt: string;
+  /** `<server>/r/<messageId>`; the add-on appends `#<mail share>` in the notification. */
+  readerUrl: string;
+}
+/** POST /api/v1/messages/:id/revoke (Bearer, sender only) -> { revokedAt } */
+export interface RevokeResponse {
+  revokedAt: string;
+}
+/** GET /api/v1/messages/:id/status (Bearer, sender only) — read status. */
+export interface MessageStatusResponse {
+  messageId: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  recipients: {
+    lockId: string;
+    address: string;
+    method: ServerLockMethod;
+    openedAt: string | null;
+    lockedAt: string | null;
+  }[];
+}
+
+// ---- messages: the recipient (no account; the factor is the credential) ---------------------
+/** GET /api/v1/messages/:id/public — what the reader may show before verification. */
+export interface PublicMessageResponse {
+  messageId: string;
+  state: 'active' | 'expired' | 'revoked';
+  expiresAt: string;
+  hasPayload: boolean;
+  /** Hidden (Bcc) locks have no hint. */
+  locks: { lockId: string; method: ServerLockMethod; hint: string | null }[];
+}
+/** GET /api/v1/messages/:id/payload -> { payload } (the hosted encrypted payload, base64). */
+export interface PayloadResponse {
+  payload: string;
+}
+/**
+ * POST /api/v1/messages/:id/verify/start — the recipient confirms the address they got the mail
+ * at (Bcc included). For sms/email the server sends a 6-digit code (10 min, 5 tries; resend
+ * throttled). For code/org-code nothing is sent.
+ */
+export interface VerifyStartRequest {
+  address: string;
+}
+export interface VerifyStartResponse {
+  lockId: string;
+  method: ServerLockMethod;
+  /** Masked phone/address the code went to (sms/email), else null. */
+  sentTo: string | null;
+  codeExpiresAt: string | null;
+}
+/** POST /api/v1/messages/:id/verify/complete — on success the share is released and the open recorded. */
+export interface VerifyCompleteRequest {
+  lockId: string;
+  /** The SMS/email one-time code, or the access code (normalised by the server too). */
+  code: string;
+}
+export interface VerifyCompleteResponse {
+  serverShare: string;
+}
+/** POST /api/v1/messages/:id/verify/resend { lockId } -> VerifyStartResponse (429 when throttled). */
+export interface VerifyResendRequest {
+  lockId: string;
+}
+
+// ---- hosted reader ----------------------------------------------------------------------------
+// GET /r/:messageId  -> the reader HTML (same build as the attachment) in hosted mode: it reads
+// the message id from the path and the mail share from `location.hash`, fetches
+// /public and /payload, and never sends the hash to the server.
+// ---- development outbox (only with the development SMS/email provider) ------------------------
+// GET /dev/outbox -> HTML list of sent SMS and emails (codes visible); GET /api/v1/dev/outbox -> JSON
+export interface DevOutboxResponse {
+  messages: { at: string; channel: 'sms' | 'email'; to: string; text: string }[];
+}
