@@ -1,0 +1,285 @@
+/**
+ * The add-on's client of the Sealpost server (issue 3), typed by `src/messaging/serverApi.ts`.
+ * Pure: `fetch` is injected, so the background passes the platform's and unit tests pass a fake.
+ * Every failure is a value (house style rule 5): HTTP errors carry the server's stable code,
+ * and a network error, a timeout or an unreadable answer become `unavailable`.
+ */
+import {
+  API_BASE,
+  type ApiError,
+  type DirectoryEntry,
+  type DirectoryListResponse,
+  type DirectoryUpdateRequest,
+  type ErrorCode,
+  type MeResponse,
+  type MessageStatusResponse,
+  type RegisterMessageRequest,
+  type RegisterMessageResponse,
+  type RevokeResponse,
+  type SignInCompleteRequest,
+  type SignInCompleteResponse,
+  type SignInStartResponse,
+} from '../messaging/serverApi.ts';
+
+/** What a failed call reports: the server's code when it gave one, `unavailable` otherwise. */
+export interface ServerFailure {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  /** HTTP status, when an answer arrived. */
+  status?: number;
+  attemptsLeft?: number;
+  retryAfterSeconds?: number;
+}
+
+export type ServerResult<T> = { ok: true; value: T } | ServerFailure;
+
+/** The subset of `fetch` the client uses; the global `fetch` fits. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface ServerClientOptions {
+  /** Base URL of the server, e.g. `https://sealpost.example.org` (no `/api/v1`). */
+  baseUrl: string;
+  /** Device token for the sender routes. */
+  token?: string | null;
+  fetch: FetchFunction;
+  /**
+   * How long one request may take. Sealing waits for registration with the compose window
+   * locked, so a hung server must not hang the send; 20 s leaves room for a large hosted payload.
+   */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 20_000;
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  'bad-request',
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'payload-too-large',
+  'rate-limited',
+  'wrong-code',
+  'locked',
+  'code-expired',
+  'expired',
+  'revoked',
+  'unavailable',
+  'internal',
+];
+
+/** The sender-side calls of the API. */
+export interface ServerClient {
+  signInStart(address: string): Promise<ServerResult<SignInStartResponse>>;
+  signInComplete(request: SignInCompleteRequest): Promise<ServerResult<SignInCompleteResponse>>;
+  me(): Promise<ServerResult<MeResponse>>;
+  signOut(): Promise<ServerResult<null>>;
+  /** Directory entries for these addresses (addresses without an entry are simply absent). */
+  directory(addresses: readonly string[]): Promise<ServerResult<DirectoryEntry[]>>;
+  updateDirectory(
+    address: string,
+    update: DirectoryUpdateRequest,
+  ): Promise<ServerResult<DirectoryEntry | null>>;
+  registerMessage(request: RegisterMessageRequest): Promise<ServerResult<RegisterMessageResponse>>;
+  revokeMessage(messageId: string): Promise<ServerResult<RevokeResponse>>;
+  messageStatus(messageId: string): Promise<ServerResult<MessageStatusResponse>>;
+}
+
+/** A client for one server and (optionally) one device token. */
+export function createServerClient(options: ServerClientOptions): ServerClient {
+  const base = options.baseUrl.replace(/\/+$/, '') + API_BASE;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function call<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+    parse: (value: unknown) => T | null = (value) => value as T,
+  ): Promise<ServerResult<T>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await options.fetch(base + path, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: controller.signal,
+        // Nothing the server says should redirect a token elsewhere.
+        redirect: 'error',
+        credentials: 'omit',
+      });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = controller.signal.aborted;
+      return {
+        ok: false,
+        code: 'unavailable',
+        message: timedOut
+          ? `The server did not answer within ${Math.round(timeoutMs / 1000)} s`
+          : `The server could not be reached (${errorText(error)})`,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) return failureFrom(response.status, text);
+    let json: unknown = null;
+    if (text !== '') {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return unreadable(response.status);
+      }
+    }
+    const parsed = parse(json);
+    return parsed === null ? unreadable(response.status) : { ok: true, value: parsed };
+  }
+
+  const encode = encodeURIComponent;
+  return {
+    signInStart: (address) =>
+      call('POST', '/auth/start', { address }, (value) =>
+        hasStrings(value, ['challengeId', 'expiresAt']) ? (value as unknown as SignInStartResponse) : null,
+      ),
+    signInComplete: (request) =>
+      call('POST', '/auth/complete', request, (value) =>
+        hasStrings(value, ['token', 'address']) && isOrganisation(value.organisation)
+          ? (value as unknown as SignInCompleteResponse)
+          : null,
+      ),
+    me: () =>
+      call('GET', '/auth/me', undefined, (value) =>
+        hasStrings(value, ['address']) && isOrganisation(value.organisation)
+          ? (value as unknown as MeResponse)
+          : null,
+      ),
+    signOut: async () => {
+      const result = await call('POST', '/auth/signout', undefined, () => true);
+      return result.ok ? { ok: true, value: null } : result;
+    },
+    directory: async (addresses) => {
+      if (addresses.length === 0) return { ok: true, value: [] };
+      const query = addresses.map((address) => `address=${encode(address)}`).join('&');
+      return call('GET', `/directory?${query}`, undefined, (value) => {
+        const entries = (value as Partial<DirectoryListResponse> | null)?.entries;
+        return Array.isArray(entries) ? entries.filter(isDirectoryEntry) : null;
+      });
+    },
+    updateDirectory: (address, update) =>
+      call('PUT', `/directory/${encode(address)}`, update, (value) =>
+        isDirectoryEntry(value) ? value : null,
+      ),
+    registerMessage: (request) =>
+      call('POST', '/messages', request, (value) =>
+        hasStrings(value, ['messageId', 'expiresAt', 'readerUrl'])
+          ? (value as unknown as RegisterMessageResponse)
+          : null,
+      ),
+    revokeMessage: (messageId) =>
+      call('POST', `/messages/${encode(messageId)}/revoke`, {}, (value) =>
+        hasStrings(value, ['revokedAt']) ? (value as unknown as RevokeResponse) : null,
+      ),
+    messageStatus: (messageId) =>
+      call('GET', `/messages/${encode(messageId)}/status`, undefined, (value) =>
+        hasStrings(value, ['messageId', 'expiresAt']) &&
+        Array.isArray((value as { recipients?: unknown }).recipients)
+          ? (value as unknown as MessageStatusResponse)
+          : null,
+      ),
+  };
+}
+
+export type ServerUrlResult =
+  { ok: true; url: string } | { ok: false; reason: 'invalid' | 'insecure' };
+
+/**
+ * Checks a server URL typed by the sender: `https:`, or `http:` only for this machine
+ * (127.0.0.1, localhost, ::1 — development), with no credentials, query or fragment. Returns
+ * the origin plus path without a trailing slash.
+ */
+export function validateServerUrl(text: string): ServerUrlResult {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return { ok: false, reason: 'invalid' };
+  }
+  if (url.username || url.password || url.search || url.hash)
+    return { ok: false, reason: 'invalid' };
+  if (url.protocol === 'http:') {
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      return { ok: false, reason: 'insecure' };
+    }
+  } else if (url.protocol !== 'https:') {
+    return { ok: false, reason: 'invalid' };
+  }
+  return { ok: true, url: (url.origin + url.pathname).replace(/\/+$/, '') };
+}
+
+function failureFrom(status: number, text: string): ServerFailure {
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy's error page): fall back on the status below.
+  }
+  const error = (body as Partial<ApiError> | null)?.error;
+  const code =
+    error && ERROR_CODES.includes(error.code)
+      ? error.code
+      : status >= 500
+        ? 'unavailable'
+        : 'bad-request';
+  const failure: ServerFailure = {
+    ok: false,
+    code,
+    message:
+      error && typeof error.message === 'string' && error.message !== ''
+        ? error.message
+        : `The server answered HTTP ${status}`,
+    status,
+  };
+  if (typeof error?.attemptsLeft === 'number') failure.attemptsLeft = error.attemptsLeft;
+  if (typeof error?.retryAfterSeconds === 'number')
+    failure.retryAfterSeconds = error.retryAfterSeconds;
+  return failure;
+}
+
+function unreadable(status: number): ServerFailure {
+  return {
+    ok: false,
+    code: 'unavailable',
+    message: 'The server gave an answer Sealpost cannot read',
+    status,
+  };
+}
+
+function hasStrings(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  return keys.every((key) => typeof (value as Record<string, unknown>)[key] === 'string');
+}
+
+function isOrganisation(value: unknown): boolean {
+  return (
+    hasStrings(value, ['name']) &&
+    Array.isArray(value.domains) &&
+    value.domains.every((domain) => typeof domain === 'string')
+  );
+}
+
+function isDirectoryEntry(value: unknown): value is DirectoryEntry {
+  if (!hasStrings(value, ['address'])) return false;
+  const nullableString = (field: unknown) =>
+    field === null || field === undefined || typeof field === 'string';
+  return (
+    nullableString(value.phone) && nullableString(value.orgCode) && nullableString(value.method)
+  );
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
