@@ -121,6 +121,8 @@ export interface RegisterMessageRequest {
   locks: RegisterLock[];
   /** The encrypted payload (base64), hosted so the link opens without the attachment. */
   payload?: string;
+  /** The sender's display name as in the envelope; the hosted reader shows it (optional). */
+  senderName?: string;
 }
 export interface RegisterMessageResponse {
   messageId: string;
@@ -153,6 +155,8 @@ export interface PublicMessageResponse {
   state: 'active' | 'expired' | 'revoked';
   expiresAt: string;
   hasPayload: boolean;
+  /** The sender as the envelope names them, so the hosted reader can say who sent it (optional). */
+  sender?: { name: string; address: string };
   /** Hidden (Bcc) locks have no hint. */
   locks: { lockId: string; method: ServerLockMethod; hint: string | null }[];
 }
