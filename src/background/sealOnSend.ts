@@ -71,7 +71,8 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
         attachments.map(async (attachment) => ({
           name: attachment.name,
           contentType: attachment.file.type || 'application/octet-stream',
-          bytes: new Uint8Array(await attachment.file.arrayBuffer()),
+          // The File itself: the seal pipeline reads it a slice at a time, never whole.
+          bytes: attachment.file,
         })),
       ),
     };
@@ -102,7 +103,7 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
       })),
       serverUrl: null,
     });
-    const readerFile = new File(sealed.readerHtmlParts, READER_FILE_NAME, { type: 'text/html' });
+    const readerFile = new File([sealed.readerHtml], READER_FILE_NAME, { type: 'text/html' });
 
     // Every lock is built: only now does the compose window change.
     const sealedAttachmentId = await host.addAttachment(tabId, readerFile);

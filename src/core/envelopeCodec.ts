@@ -111,14 +111,15 @@ export function renderReaderHtml(readerTemplate: string, envelope: Envelope): st
 }
 
 /**
- * renderReaderHtml with the payload's base64 already split into parts (as
- * createBase64PartEncoder makes them); the parts must join to one base64 text.
+ * renderReaderHtml with the payload's base64 given as parts, strings or Blobs (the seal
+ * pipeline passes the one Blob createBase64BlobEncoder makes); the parts must join to one
+ * base64 text. The result is meant for `new Blob(parts)` / `new File(parts, …)`.
  */
-export function renderReaderHtmlFromParts(
+export function renderReaderHtmlFromParts<Part extends string | Blob>(
   readerTemplate: string,
   metadata: Omit<Envelope, 'payload'>,
-  payloadParts: string[],
-): string[] {
+  payloadParts: Part[],
+): (string | Part)[] {
   const elementAt = readerTemplate.indexOf(ENVELOPE_ELEMENT);
   if (elementAt < 0 || readerTemplate.indexOf(ENVELOPE_ELEMENT, elementAt + 1) >= 0) {
     throw new Error('reader template must contain the envelope element exactly once');
@@ -253,64 +254,73 @@ export function writeBase64Ascii(
 // string directly, its latin1 decoder goes through a two-byte copy (3× the memory at its peak).
 const asciiDecoder = new TextDecoder();
 
-/** Bytes of base64 text gathered before it is turned into one string part. */
-const BASE64_PART_CHARACTERS = 1024 * 1024;
+/** Base64 characters gathered in the encoder's working buffer before they become a Blob. */
+const BASE64_BLOB_PIECE_CHARACTERS = 1024 * 1024;
 
 /**
- * Base64-encodes a byte stream as it arrives, as a list of string parts (about 1 MiB each) that
- * join to the base64 of all bytes. Up to two bytes are carried between pushes, so chunks of any
- * size work. Keeps no copy of the input: a 26 MB payload costs only its base64 text.
+ * Base64-encodes a byte stream as it arrives into a Blob that holds the base64 of all bytes (no
+ * line breaks). Up to two bytes are carried between pushes, so chunks of any size work.
+ *
+ * Why a Blob: each 1 MiB of base64 is written into one reused working buffer and copied once
+ * into a small Blob (`new Blob([view])` copies synchronously); the result is a Blob of those
+ * Blobs, which browsers and Node join by reference. So a 26 MB payload costs its 35 MB of
+ * base64 once, with no garbage per chunk and no strings (turning base64 into strings and then
+ * a File would hold it twice).
  */
-export function createBase64PartEncoder(): {
+export function createBase64BlobEncoder(): {
   push(bytes: Uint8Array): void;
-  end(): string[];
+  end(): Blob;
 } {
-  const parts: string[] = [];
-  let carry = new Uint8Array(0);
-  let pending: Uint8Array[] = [];
-  let pendingLength = 0;
+  const pieces: Blob[] = [];
+  let working: Uint8Array<ArrayBuffer> | null = new Uint8Array(BASE64_BLOB_PIECE_CHARACTERS);
+  let used = 0; // always a multiple of 4
+  const carry = new Uint8Array(2);
+  let carryLength = 0;
   const flush = () => {
-    if (pendingLength === 0) return;
-    const ascii = new Uint8Array(pendingLength);
-    let offset = 0;
-    for (const piece of pending) {
-      ascii.set(piece, offset);
-      offset += piece.length;
-    }
-    parts.push(asciiDecoder.decode(ascii));
-    pending = [];
-    pendingLength = 0;
+    if (used === 0 || working === null) return;
+    pieces.push(new Blob([working.subarray(0, used)]));
+    used = 0;
   };
-  const add = (bytes: Uint8Array) => {
-    const ascii = base64AsciiFromBytes(bytes);
-    pending.push(ascii);
-    pendingLength += ascii.length;
-    if (pendingLength >= BASE64_PART_CHARACTERS) flush();
+  /** Encodes whole 3-byte groups (and, at the end, one padded group). */
+  const encode = (bytes: Uint8Array) => {
+    if (working === null) throw new Error('base64 encoder: push after end');
+    let index = 0;
+    while (index < bytes.length) {
+      if (used === working.length) flush();
+      const room = ((working.length - used) / 4) * 3;
+      const take = Math.min(room, bytes.length - index);
+      used = writeBase64Ascii(bytes.subarray(index, index + take), 0, working, used);
+      index += take;
+    }
   };
   return {
     push(bytes) {
       let input = bytes;
-      if (carry.length > 0) {
-        const take = Math.min(3 - carry.length, input.length);
-        const group = new Uint8Array(carry.length + take);
-        group.set(carry);
-        group.set(input.subarray(0, take), carry.length);
+      if (carryLength > 0) {
+        const take = Math.min(3 - carryLength, input.length);
+        const group = new Uint8Array(carryLength + take);
+        group.set(carry.subarray(0, carryLength));
+        group.set(input.subarray(0, take), carryLength);
         input = input.subarray(take);
         if (group.length < 3) {
-          carry = group;
+          carry.set(group);
+          carryLength = group.length;
           return;
         }
-        add(group);
+        carryLength = 0;
+        encode(group);
       }
       const aligned = input.length - (input.length % 3);
-      if (aligned > 0) add(input.subarray(0, aligned));
-      carry = input.slice(aligned);
+      if (aligned > 0) encode(input.subarray(0, aligned));
+      carry.set(input.subarray(aligned));
+      carryLength = input.length - aligned;
     },
     end() {
-      if (carry.length > 0) add(carry);
-      carry = new Uint8Array(0);
+      if (carryLength > 0) encode(carry.subarray(0, carryLength));
+      carryLength = 0;
       flush();
-      return parts;
+      working = null;
+      return new Blob(pieces);
     },
   };
 }

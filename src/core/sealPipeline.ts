@@ -1,7 +1,7 @@
 import { sealPayloadStream, type SealCryptoConfig } from '../crypto/index.ts';
 import { passwordForCode } from './accessCode.ts';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
-import { createBase64PartEncoder, renderReaderHtmlFromParts } from './envelopeCodec.ts';
+import { createBase64BlobEncoder, renderReaderHtmlFromParts } from './envelopeCodec.ts';
 import type { NotificationLanguage } from './languages.ts';
 import { streamOriginalMime, type OriginalMessage } from './mime/buildMime.ts';
 
@@ -32,8 +32,12 @@ export interface SealInput {
 }
 
 export interface SealOutput {
-  /** The parts of `secure-message.html`, for `new File(parts, …)`. */
-  readerHtmlParts: string[];
+  /**
+   * `secure-message.html` (type text/html), for `new File([readerHtml], …)`: a Blob rather
+   * than strings, so the 35 MB of a 25 MB message's envelope is held once, as bytes, and
+   * making the File from it copies nothing.
+   */
+  readerHtml: Blob;
   envelope: Omit<Envelope, 'payload'>;
   originalMimeSize: number;
   payloadSize: number;
@@ -68,7 +72,7 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
   });
   // The payload is base64-encoded as openpgp.js produces it, so the binary payload is never
   // held whole next to its base64 text.
-  const base64Encoder = createBase64PartEncoder();
+  const base64Encoder = createBase64BlobEncoder();
   let payloadSize = 0;
   const reader = payloadStream.getReader();
   for (;;) {
@@ -77,7 +81,7 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
     payloadSize += value.length;
     base64Encoder.push(value);
   }
-  const payloadParts = base64Encoder.end();
+  const payloadBase64 = base64Encoder.end();
   const locks: EnvelopeLock[] = [
     ...input.locks.map((lock): EnvelopeLock =>
       lock.hint === undefined
@@ -96,6 +100,9 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
     languages: [...new Set(input.languages)],
     locks,
   };
-  const readerHtmlParts = renderReaderHtmlFromParts(input.readerTemplate, envelope, payloadParts);
-  return { readerHtmlParts, envelope, originalMimeSize: mime.size, payloadSize };
+  const readerHtml = new Blob(
+    renderReaderHtmlFromParts(input.readerTemplate, envelope, [payloadBase64]),
+    { type: 'text/html' },
+  );
+  return { readerHtml, envelope, originalMimeSize: mime.size, payloadSize };
 }

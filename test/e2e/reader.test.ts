@@ -143,7 +143,7 @@ async function sealToFile(fileName: string, options: SealOptions): Promise<strin
     languages: options.languages,
   });
   const path = join(workDir, fileName);
-  await writeFile(path, sealed.readerHtmlParts.join(''));
+  await writeFile(path, Buffer.from(await sealed.readerHtml.arrayBuffer()));
   return path;
 }
 

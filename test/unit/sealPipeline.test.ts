@@ -71,8 +71,8 @@ function input(overrides: Partial<SealInput> = {}): SealInput {
   };
 }
 
-async function payloadOf(readerHtmlParts: string[]): Promise<Uint8Array> {
-  const parsed = parseEnvelope(extractEnvelopeJson(readerHtmlParts.join(''))!);
+async function payloadOf(readerHtml: Blob): Promise<Uint8Array> {
+  const parsed = parseEnvelope(extractEnvelopeJson(await readerHtml.text())!);
   if (!parsed.ok) throw new Error(parsed.reason);
   return bytesFromBase64(parsed.envelope.payload)!;
 }
@@ -80,7 +80,7 @@ async function payloadOf(readerHtmlParts: string[]): Promise<Uint8Array> {
 describe('sealMessage', () => {
   it('produces a reader whose payload every code and the sender key open to the original MIME', async () => {
     const output = await sealMessage(input());
-    const payload = await payloadOf(output.readerHtmlParts);
+    const payload = await payloadOf(output.readerHtml);
     expect(payload.length).toBe(output.payloadSize);
     for (const typed of ['k7qm x2pa 9fht 3wbn 5rde', 'M4NP-Q8RS-T2VW-X6YZ-0ABC']) {
       const opened = await openWithPassword({ payload, password: passwordForCode(typed) });
@@ -121,7 +121,8 @@ describe('sealMessage', () => {
         { method: 'sender-key', language: 'de' },
       ],
     });
-    const html = output.readerHtmlParts.join('');
+    const html = await output.readerHtml.text();
+    expect(output.readerHtml.type).toBe('text/html');
     expect(html).not.toContain('K7QM');
     expect(html).not.toContain('Vertrag');
   });

@@ -16,8 +16,18 @@ export interface OriginalMessage {
   /** Unicode allowed. */
   subject: string;
   body: { kind: 'plain'; text: string } | { kind: 'html'; html: string; text?: string };
-  /** Carried byte for byte. */
-  attachments: { name: string; contentType: string; bytes: Uint8Array }[];
+  /**
+   * Carried byte for byte. A Blob (such as the File Thunderbird gives for a compose attachment)
+   * is read a chunk at a time while sealing, so the whole attachment is never copied into memory.
+   */
+  attachments: { name: string; contentType: string; bytes: AttachmentContent }[];
+}
+
+/** An attachment's content: bytes in memory, or a Blob/File read while streaming. */
+export type AttachmentContent = Uint8Array | Blob;
+
+function contentLength(content: AttachmentContent): number {
+  return content instanceof Uint8Array ? content.length : content.size;
 }
 
 /**
@@ -39,6 +49,8 @@ export interface OriginalMessage {
  *
  * Throws on values that cannot be written safely (an address or message id with line breaks
  * or angle brackets): callers treat that as a failed seal, never as a reason to send plaintext.
+ * Attachments must be bytes here (this builds synchronously); Blob attachments need
+ * streamOriginalMime.
  */
 export function buildOriginalMime(message: OriginalMessage): Uint8Array {
   const layout = layOut(message);
@@ -48,7 +60,11 @@ export function buildOriginalMime(message: OriginalMessage): Uint8Array {
     output.set(piece, offset);
     offset += piece.length;
     const attachment = message.attachments[index];
-    if (attachment) offset = writeBase64Ascii(attachment.bytes, 76, output, offset);
+    if (!attachment) continue;
+    if (!(attachment.bytes instanceof Uint8Array)) {
+      throw new TypeError('buildOriginalMime: attachments must be bytes; stream Blobs instead');
+    }
+    offset = writeBase64Ascii(attachment.bytes, 76, output, offset);
   }
   return output;
 }
@@ -56,7 +72,9 @@ export function buildOriginalMime(message: OriginalMessage): Uint8Array {
 /**
  * The same bytes as buildOriginalMime, produced as a stream while they are read, with their
  * total size known up front. An attachment's base64 exists only one chunk (about 1.3 MB) at a
- * time, so sealing a 25 MB message does not first need a 34 MB MIME copy of it.
+ * time, so sealing a 25 MB message does not first need a 34 MB MIME copy of it; a Blob
+ * attachment is read one slice (about 0.9 MB) at a time, so it is never held whole either.
+ * A Blob that cannot be read errors the stream (and so the seal).
  */
 export function streamOriginalMime(message: OriginalMessage): {
   size: number;
@@ -65,13 +83,21 @@ export function streamOriginalMime(message: OriginalMessage): {
   const layout = layOut(message);
   // Whole 76-character lines per chunk: 57 bytes make one line.
   const bytesPerChunk = 57 * 16 * 1024;
-  function* chunks(): Generator<Uint8Array> {
+  async function* chunks(): AsyncGenerator<Uint8Array> {
     for (const [index, piece] of layout.pieces.entries()) {
       yield piece;
-      const bytes = message.attachments[index]?.bytes;
-      if (!bytes) continue;
-      for (let offset = 0; offset < bytes.length; offset += bytesPerChunk) {
-        const slice = bytes.subarray(offset, offset + bytesPerChunk);
+      const content = message.attachments[index]?.bytes;
+      if (content === undefined) continue;
+      const length = contentLength(content);
+      for (let offset = 0; offset < length; offset += bytesPerChunk) {
+        const end = Math.min(length, offset + bytesPerChunk);
+        const slice =
+          content instanceof Uint8Array
+            ? content.subarray(offset, end)
+            : new Uint8Array(await content.slice(offset, end).arrayBuffer());
+        if (slice.length !== end - offset) {
+          throw new Error('streamOriginalMime: an attachment changed size while being read');
+        }
         const lineBreak = offset > 0 ? 2 : 0; // CRLF between this chunk's lines and the last's
         const chunk = new Uint8Array(lineBreak + base64AsciiLength(slice.length, 76));
         if (lineBreak) chunk.set([13, 10]);
@@ -82,10 +108,13 @@ export function streamOriginalMime(message: OriginalMessage): {
   }
   const iterator = chunks();
   const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = iterator.next();
+    async pull(controller) {
+      const next = await iterator.next();
       if (next.done) controller.close();
       else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await iterator.return(undefined);
     },
   });
   return { size: layout.size, stream };
@@ -144,7 +173,7 @@ function layOut(message: OriginalMessage): { pieces: Uint8Array[]; size: number 
   pieces.push(textEncoder.encode(rest));
   let size = pieces.reduce((sum, piece) => sum + piece.length, 0);
   for (const attachment of message.attachments) {
-    size += base64AsciiLength(attachment.bytes.length, 76);
+    size += base64AsciiLength(contentLength(attachment.bytes), 76);
   }
   return { pieces, size };
 }

@@ -51,7 +51,7 @@ describe('scripts/decrypt-envelope.ts', () => {
       cryptoConfig: LIGHT_CRYPTO_CONFIG,
     });
     readerPath = join(folder, 'secure-message.html');
-    await writeFile(readerPath, sealed.readerHtmlParts.join(''));
+    await writeFile(readerPath, Buffer.from(await sealed.readerHtml.arrayBuffer()));
   });
   afterAll(async () => {
     await rm(folder, { recursive: true, force: true });

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import {
   ENVELOPE_ELEMENT,
   base64AsciiFromBytes,
+  base64AsciiLength,
   base64FromBytes,
   bytesFromBase64,
-  createBase64PartEncoder,
+  createBase64BlobEncoder,
   extractEnvelopeJson,
   parseEnvelope,
   renderReaderHtml,
@@ -22,10 +23,10 @@ describe('base64', () => {
     }
   });
 
-  it('encodes a stream pushed in chunks of any size to the same base64 as one piece', () => {
+  it('encodes a stream pushed in chunks of any size to the same base64 as one piece', async () => {
     const bytes = new Uint8Array(randomBytes(9_000_001));
-    for (const chunkSizes of [[1], [2], [5, 1, 7], [65_536], [1_000_003, 1]]) {
-      const encoder = createBase64PartEncoder();
+    for (const chunkSizes of [[1], [2], [5, 1, 7], [65_536], [1_000_003, 1], [786_432]]) {
+      const encoder = createBase64BlobEncoder();
       let offset = 0;
       for (let index = 0; offset < bytes.length; index++) {
         const size = chunkSizes[index % chunkSizes.length]!;
@@ -36,11 +37,22 @@ describe('base64', () => {
           offset = bytes.length;
         }
       }
-      const parts = encoder.end();
-      expect(parts.join('')).toBe(Buffer.from(bytes).toString('base64'));
-      expect(parts.length).toBeGreaterThan(1); // split into parts, not one 12 MB string
+      const encoded = encoder.end();
+      expect(encoded.size).toBe(base64AsciiLength(bytes.length));
+      expect(await encoded.text()).toBe(Buffer.from(bytes).toString('base64'));
     }
-    expect(createBase64PartEncoder().end()).toEqual([]);
+    expect((await createBase64BlobEncoder().end().text()).length).toBe(0);
+  });
+
+  it('encodes the tail of 1 and 2 bytes with padding, and refuses bytes after the end', async () => {
+    for (const length of [1, 2, 4, 5]) {
+      const bytes = new Uint8Array(randomBytes(length));
+      const encoder = createBase64BlobEncoder();
+      for (const byte of bytes) encoder.push(Uint8Array.of(byte));
+      const encoded = encoder.end();
+      expect(await encoded.text()).toBe(Buffer.from(bytes).toString('base64'));
+      expect(() => encoder.push(Uint8Array.of(1, 2, 3))).toThrow(/after end/);
+    }
   });
 
   it('breaks MIME base64 into 76-character CRLF lines', () => {

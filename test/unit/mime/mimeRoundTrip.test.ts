@@ -153,45 +153,100 @@ describe('MIME round trip (buildOriginalMime -> parseOriginalMime)', () => {
   });
 
   it('streams exactly the bytes buildOriginalMime builds, with the size known up front', async () => {
-    const bytesPerChunk = 57 * 16 * 1024;
-    const message = baseMessage({
-      body: { kind: 'html', html: '<p>Ströme</p>', text: 'Ströme' },
-      attachments: [
-        {
-          name: 'exact.bin',
-          contentType: 'application/octet-stream',
-          bytes: new Uint8Array(randomBytes(2 * bytesPerChunk)),
-        },
-        {
-          name: 'Größer.bin',
-          contentType: 'application/octet-stream',
-          bytes: new Uint8Array(randomBytes(2 * bytesPerChunk + 5)),
-        },
-        { name: 'small.txt', contentType: 'text/plain', bytes: new Uint8Array(randomBytes(100)) },
-      ],
-    });
+    const message = streamingMessage();
     const { size, stream } = streamOriginalMime(message);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    const chunks = await collectChunks(stream);
     const streamed = Buffer.concat(chunks);
     expect(streamed.length).toBe(size);
     expect(chunks.length).toBeGreaterThan(4);
-    // Same bytes once the random MIME boundaries are made equal.
-    const built = Buffer.from(buildOriginalMime(message)).toString('latin1');
-    const boundaries = (text: string) =>
-      [...text.matchAll(/boundary=(\S+)/g)].map((match) => match[1]!);
-    let streamedText = streamed.toString('latin1');
-    const [builtBoundaries, streamedBoundaries] = [boundaries(built), boundaries(streamedText)];
-    expect(streamedBoundaries).toHaveLength(builtBoundaries.length);
-    for (const [index, boundary] of streamedBoundaries.entries()) {
-      streamedText = streamedText.split(boundary).join(builtBoundaries[index]!);
-    }
-    expect(streamedText).toBe(built);
+    const built = buildOriginalMime(message);
+    expect(sameBoundaries(streamed, built)).toBe(Buffer.from(built).toString('latin1'));
     const parsed = await parseOriginalMime(new Uint8Array(streamed));
     for (const [index, attachment] of message.attachments.entries()) {
       expect(
-        Buffer.from(parsed.attachments[index]!.bytes).equals(Buffer.from(attachment.bytes)),
+        Buffer.from(parsed.attachments[index]!.bytes).equals(
+          Buffer.from(attachment.bytes as Uint8Array),
+        ),
       ).toBe(true);
     }
   });
+
+  it('streams Blob attachments (as Thunderbird gives Files) to the same bytes, a slice at a time', async () => {
+    const message = streamingMessage();
+    const sliced: number[] = [];
+    const asFiles = {
+      ...message,
+      attachments: message.attachments.map((attachment) => {
+        const file = new File([attachment.bytes as Uint8Array<ArrayBuffer>], attachment.name);
+        const slice = file.slice.bind(file);
+        file.slice = (start?: number, end?: number) => {
+          sliced.push((end ?? file.size) - (start ?? 0));
+          return slice(start, end);
+        };
+        return { ...attachment, bytes: file };
+      }),
+    };
+    const { size, stream } = streamOriginalMime(asFiles);
+    const streamed = Buffer.concat(await collectChunks(stream));
+    expect(streamed.length).toBe(size);
+    const built = buildOriginalMime(message);
+    expect(sameBoundaries(streamed, built)).toBe(Buffer.from(built).toString('latin1'));
+    // Never read whole: the two large files come in several slices of at most one chunk.
+    expect(Math.max(...sliced)).toBe(57 * 16 * 1024);
+    expect(sliced.length).toBeGreaterThanOrEqual(5);
+    expect(() => buildOriginalMime(asFiles)).toThrow(/must be bytes/);
+  });
+
+  it('errors the stream when an attachment cannot be read', async () => {
+    const broken = new Blob([new Uint8Array(100)]);
+    broken.slice = () => {
+      throw new Error('file gone');
+    };
+    const { stream } = streamOriginalMime(
+      baseMessage({
+        attachments: [{ name: 'gone.bin', contentType: 'application/octet-stream', bytes: broken }],
+      }),
+    );
+    await expect(collectChunks(stream)).rejects.toThrow('file gone');
+  });
 });
+
+function streamingMessage() {
+  const bytesPerChunk = 57 * 16 * 1024;
+  return baseMessage({
+    body: { kind: 'html', html: '<p>Ströme</p>', text: 'Ströme' },
+    attachments: [
+      {
+        name: 'exact.bin',
+        contentType: 'application/octet-stream',
+        bytes: new Uint8Array(randomBytes(2 * bytesPerChunk)),
+      },
+      {
+        name: 'Größer.bin',
+        contentType: 'application/octet-stream',
+        bytes: new Uint8Array(randomBytes(2 * bytesPerChunk + 5)),
+      },
+      { name: 'small.txt', contentType: 'text/plain', bytes: new Uint8Array(randomBytes(100)) },
+    ],
+  });
+}
+
+async function collectChunks(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+  return chunks;
+}
+
+/** `streamed` as text with its random MIME boundaries replaced by those of `built`. */
+function sameBoundaries(streamed: Uint8Array, built: Uint8Array): string {
+  const boundaries = (text: string) =>
+    [...text.matchAll(/boundary=(\S+)/g)].map((match) => match[1]!);
+  let streamedText = Buffer.from(streamed).toString('latin1');
+  const builtBoundaries = boundaries(Buffer.from(built).toString('latin1'));
+  const streamedBoundaries = boundaries(streamedText);
+  expect(streamedBoundaries).toHaveLength(builtBoundaries.length);
+  for (const [index, boundary] of streamedBoundaries.entries()) {
+    streamedText = streamedText.split(boundary).join(builtBoundaries[index]!);
+  }
+  return streamedText;
+}
