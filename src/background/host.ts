@@ -1,4 +1,5 @@
 import type { Mailbox } from '../core/address.ts';
+import type { FetchFunction } from '../core/serverClient.ts';
 
 /**
  * The background's port to Thunderbird (house style rule 6: ports plus stateful fakes). The real
@@ -67,4 +68,10 @@ export interface Host {
   openSentCopyPage(messageId: number): Promise<void>;
   /** The reader template shipped with the add-on (`reader/secure-message.html`). */
   readerTemplate(): Promise<string>;
+  /** HTTP to the Sealpost server (the add-on's host permissions let it past CORS). */
+  fetch: FetchFunction;
+  /** Text of a file in the add-on package (e.g. a development `defaults.json`), or null. */
+  packagedText(path: string): Promise<string | null>;
+  /** A name for this installation, shown to admins listing device tokens. */
+  deviceName(): string;
 }

@@ -14,8 +14,18 @@ const MESSAGE_KEYS: Record<SendProblem['reason'], string> = {
   'method-unavailable': 'problemMethodUnavailable',
   'no-recipients': 'problemNoRecipients',
   'no-identity': 'problemNoIdentity',
+  'no-phone': 'problemNoPhone',
+  'server-unreachable': 'problemServerUnreachable',
+  'server-refused': 'problemServerRefused',
   internal: 'problemInternal',
 };
+
+/** Problems whose substitution is a technical detail, not the recipient the fix concerns. */
+const DETAIL_REASONS: ReadonlySet<SendProblem['reason']> = new Set([
+  'internal',
+  'server-unreachable',
+  'server-refused',
+]);
 
 export function describeProblem(
   host: Host,
@@ -24,7 +34,7 @@ export function describeProblem(
 ): SendProblem {
   const message = host.message(MESSAGE_KEYS[reason], subject === undefined ? [] : [subject]);
   const problem: SendProblem = { reason, message: message || reason };
-  if (subject !== undefined && reason !== 'internal') problem.recipient = subject;
+  if (subject !== undefined && !DETAIL_REASONS.has(reason)) problem.recipient = subject;
   return problem;
 }
 

@@ -14,6 +14,15 @@ import {
 } from './recipientStore.ts';
 import { setSecure } from './secureMode.ts';
 import { openSentCopy } from './sentCopy.ts';
+import { listSentMessages, messageStatus, revokeMessage } from './sentMessages.ts';
+import { saveOrgCode } from './orgCode.ts';
+import {
+  serverSettingsView,
+  setServerUrl,
+  signInComplete,
+  signInStart,
+  signOut,
+} from './serverSettings.ts';
 
 type Handlers = {
   [K in RequestName]: (host: Host, payload: Requests[K]['req']) => Promise<Requests[K]['res']>;
@@ -36,6 +45,15 @@ const handlers: Handlers = {
     return { dismissed: true };
   },
   openSentCopy: (host, { messageId }) => openSentCopy(host, messageId),
+  getServerSettings: (host) => serverSettingsView(host),
+  setServerUrl: (host, { url }) => setServerUrl(host, url),
+  signInStart: (host, { address }) => signInStart(host, address),
+  signInComplete: (host, { challengeId, code }) => signInComplete(host, challengeId, code),
+  signOut: (host) => signOut(host),
+  saveOrgCode: (host, { address, code }) => saveOrgCode(host, address, code),
+  listSentMessages: async (host) => ({ messages: await listSentMessages(host) }),
+  getMessageStatus: (host, { messageId }) => messageStatus(host, messageId),
+  revokeMessage: (host, { messageId }) => revokeMessage(host, messageId),
 };
 
 /**

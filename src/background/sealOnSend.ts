@@ -1,14 +1,21 @@
-import { decideSend } from '../core/decideSend.ts';
+import { parseMailbox } from '../core/address.ts';
+import { decideSend, type PlannedServerLock } from '../core/decideSend.ts';
 import { languageFromLocale } from '../core/languages.ts';
 import type { OriginalMessage } from '../core/mime/buildMime.ts';
+import type { Recipient } from '../core/recipients.ts';
 import { sealMessage } from '../core/sealPipeline.ts';
+import type { ServerFailure } from '../core/serverClient.ts';
+import { planServerSeal } from '../core/serverSeal.ts';
 import { buildNotificationText } from '../i18n/notification.ts';
 import type { SendProblem } from '../messaging/protocol.ts';
-import { resolveCompose } from './composeState.ts';
+import type { DirectoryEntry } from '../messaging/serverApi.ts';
+import { resolveCompose, type ResolvedCompose } from './composeState.ts';
 import type { AttachmentSnapshot, ComposeChanges, ComposeSnapshot, Host } from './host.ts';
 import { describeProblem, dismissProblem, reportProblem } from './problems.ts';
 import { ensureSenderKey } from './senderKey.ts';
 import { isSecure } from './secureMode.ts';
+import { rememberSentMessage } from './sentMessages.ts';
+import { cacheDirectoryEntry, noteServerFailure, type ServerConnection } from './serverSettings.ts';
 
 export const READER_FILE_NAME = 'secure-message.html';
 
@@ -34,6 +41,8 @@ const originals = new Map<number, Original>();
 export async function handleBeforeSend(host: Host, tabId: number): Promise<BeforeSendResult> {
   if (!(await isSecure(host, tabId))) return {};
   let changed: Original | null = null;
+  /** A message the server registered: revoked again if the send is cancelled after all. */
+  let registered: { server: ServerConnection; messageId: string } | null = null;
   try {
     const resolved = await resolveCompose(host, tabId);
     const uiLanguage = languageFromLocale(host.uiLocale());
@@ -45,7 +54,7 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
       sender: resolved.sender,
       recipients: resolved.recipients,
       settingsByAddress: resolved.settingsByAddress,
-      serverConfigured: false,
+      serverConfigured: resolved.server !== null,
       defaultLanguage: uiLanguage,
     });
     if (decision.action === 'pass') return {};
@@ -56,13 +65,16 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
     if (!sender) return await cancel(host, tabId, describeProblem(host, 'no-identity'));
 
     const { details } = resolved;
+    const server = resolved.server;
     const attachments = await host.listAttachments(tabId);
+    // With a server, the server knows the message by this UUID (docs/envelope.md).
+    const serverMessageId = crypto.randomUUID();
     const original: OriginalMessage = {
-      messageId: `<${crypto.randomUUID()}@sealpost>`,
+      messageId: `<${serverMessageId}@sealpost>`,
       date: new Date(),
       from: sender,
-      to: details.to,
-      cc: details.cc,
+      to: headerEntries(details.to, resolved.recipients, 'to'),
+      cc: headerEntries(details.cc, resolved.recipients, 'cc'),
       subject: details.subject,
       body: details.isPlainText
         ? { kind: 'plain', text: details.plainTextBody }
@@ -77,19 +89,60 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
       ),
     };
     const senderKey = await ensureSenderKey(host.local, sender);
+    const serverPlan =
+      server && decision.serverLocks.length > 0
+        ? await planServerSeal({ messageId: serverMessageId, locks: decision.serverLocks })
+        : null;
     const sealed = await sealMessage({
       original,
-      locks: decision.locks.map((lock) => ({
-        method: lock.method,
-        password: lock.password,
-        language: lock.language,
-        ...(lock.hint === undefined ? {} : { hint: lock.hint }),
-      })),
+      locks: [
+        ...decision.locks.map((lock) => ({
+          method: lock.method,
+          password: lock.password,
+          language: lock.language,
+          ...(lock.hint === undefined ? {} : { hint: lock.hint }),
+        })),
+        ...(serverPlan?.sealLocks ?? []),
+      ],
       senderPublicKey: senderKey.armoredPublicKey,
       readerTemplate: await host.readerTemplate(),
-      serverUrl: null,
+      serverUrl: server?.url ?? null,
       languages: decision.languages,
+      ...(server ? { envelopeMessageId: serverMessageId } : {}),
+      ...(serverPlan ? { mailShare: serverPlan.mailShare } : {}),
     });
+
+    // Register before anything in the compose window changes (DESIGN §6): a server that is
+    // down or refuses cancels the send with the window untouched.
+    let readerLink: string | null = null;
+    if (server && serverPlan) {
+      await shareWithColleagues(host, server, decision.serverLocks, resolved);
+      const registration = await server.client.registerMessage({
+        messageId: serverMessageId,
+        locks: serverPlan.registerLocks,
+        payload: await sealed.payloadBase64.text(),
+        senderName: sender.name,
+      });
+      if (!registration.ok) {
+        await noteServerFailure(host, registration);
+        return await cancel(host, tabId, serverProblem(host, registration));
+      }
+      registered = { server, messageId: serverMessageId };
+      readerLink = `${registration.value.readerUrl}#${serverPlan.mailShare}`;
+      await rememberSentMessage(host, {
+        messageId: serverMessageId,
+        serverUrl: server.url,
+        subject: details.subject,
+        sentAt: new Date().toISOString(),
+        expiresAt: registration.value.expiresAt,
+        recipients: decision.serverLocks.map((lock) => ({
+          address: lock.address,
+          method: lock.method,
+          hidden: lock.field === 'bcc',
+        })),
+      });
+    }
+    const allLocks = [...decision.locks, ...decision.serverLocks];
     const notification = buildNotificationText({
       senderName: sender.name,
       senderAddress: sender.address,
@@ -97,11 +150,12 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
         language,
         methods: [
           ...new Set(
-            decision.locks.filter((lock) => lock.language === language).map((lock) => lock.method),
+            allLocks.filter((lock) => lock.language === language).map((lock) => lock.method),
           ),
         ],
       })),
-      serverUrl: null,
+      serverUrl: server?.url ?? null,
+      readerLink,
     });
     const readerFile = new File([sealed.readerHtml], READER_FILE_NAME, { type: 'text/html' });
 
@@ -113,6 +167,7 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
       changed.attachments.push(attachment);
     }
     originals.set(tabId, { details, attachments, sealedAttachmentId });
+    registered = null;
     await dismissProblem(host, tabId);
     const headers = details.customHeaders.filter((header) => !/^x-sealpost/i.test(header.name));
     headers.push(
@@ -130,9 +185,28 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
     };
   } catch (error) {
     if (changed) await restore(host, tabId, changed).catch(() => undefined);
+    // Nothing half-registered stays usable: a registered message that is not sent is revoked.
+    if (registered) {
+      await registered.server.client.revokeMessage(registered.messageId).catch(() => undefined);
+    }
     const detail = error instanceof Error ? error.message : String(error);
     return await cancel(host, tabId, describeProblem(host, 'internal', detail));
   }
+}
+
+/**
+ * The To or Cc entries for the sealed original's headers. A mailing list arrives as
+ * `Name <Name>`, which is no address: it is replaced by the members it was expanded to.
+ */
+function headerEntries(entries: string[], recipients: Recipient[], field: 'to' | 'cc'): string[] {
+  const members = recipients
+    .filter((recipient) => recipient.field === field && recipient.list !== undefined)
+    .map((recipient) =>
+      recipient.name === ''
+        ? recipient.address
+        : `"${recipient.name.replace(/["\\]/g, '\\$&')}" <${recipient.address}>`,
+    );
+  return [...entries.filter((entry) => parseMailbox(entry) !== null), ...members];
 }
 
 /**
@@ -154,6 +228,42 @@ async function restore(host: Host, tabId: number, original: Original): Promise<v
       : { body: original.details.body }),
     customHeaders: original.details.customHeaders,
   });
+}
+
+/**
+ * Organisation-wide codes and known numbers go to the directory, so a colleague's panel offers
+ * them too. The panel writes codes as they are typed; this catches what it could not (closed
+ * too early, server briefly away). Best effort: the lock itself is registered either way.
+ */
+async function shareWithColleagues(
+  host: Host,
+  server: ServerConnection,
+  locks: readonly PlannedServerLock[],
+  resolved: ResolvedCompose,
+): Promise<void> {
+  for (const lock of locks) {
+    const entry: DirectoryEntry | undefined = resolved.directoryByAddress.get(lock.address);
+    let update: { method: 'org-code'; orgCode: string } | { method: 'sms'; phone: string } | null =
+      null;
+    if (lock.method === 'org-code' && lock.accessCode && entry?.orgCode !== lock.accessCode) {
+      update = { method: 'org-code', orgCode: lock.accessCode };
+    } else if (lock.method === 'sms' && lock.phone && entry?.phone !== lock.phone) {
+      update = { method: 'sms', phone: lock.phone };
+    }
+    if (!update) continue;
+    const result = await server.client.updateDirectory(lock.address, update);
+    if (result.ok && result.value) await cacheDirectoryEntry(host, result.value);
+  }
+}
+
+/** A failed registration as the panel explains it: unreachable, or refused with the reason. */
+function serverProblem(host: Host, failure: ServerFailure): SendProblem {
+  const unreachable = failure.code === 'unavailable' || failure.code === 'internal';
+  return describeProblem(
+    host,
+    unreachable ? 'server-unreachable' : 'server-refused',
+    failure.message,
+  );
 }
 
 async function cancel(host: Host, tabId: number, problem: SendProblem): Promise<BeforeSendResult> {

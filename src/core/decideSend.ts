@@ -1,15 +1,23 @@
-import { assessAccessCode, passwordForCode } from './accessCode.ts';
+import { assessAccessCode, normaliseAccessCode, passwordForCode } from './accessCode.ts';
 import { maskAddress, type Mailbox } from './address.ts';
 import type { NotificationLanguage } from './languages.ts';
 import { needsServer } from './methods.ts';
+import { isE164, MINIMUM_SERVER_CODE_LENGTH } from './recipientDirectory.ts';
+import type { ServerLockMethod } from '../messaging/serverApi.ts';
 import type { Recipient, RecipientField } from './recipients.ts';
 import type { RecipientSettings } from './recipientSettings.ts';
 
 /** Why a send was cancelled; the shell turns it into a sentence in the UI language. */
 export type SendProblemReason =
-  'no-identity' | 'no-recipients' | 'no-method' | 'empty-code' | 'weak-code' | 'method-unavailable';
+  | 'no-identity'
+  | 'no-recipients'
+  | 'no-method'
+  | 'empty-code'
+  | 'weak-code'
+  | 'method-unavailable'
+  | 'no-phone';
 
-/** One lock to build: who it is for and the secret that opens it. */
+/** One lock to build without a server: who it is for and the secret that opens it. */
 export interface PlannedLock {
   address: string;
   field: RecipientField;
@@ -20,10 +28,35 @@ export interface PlannedLock {
   hint?: string;
 }
 
+/**
+ * A server-protected lock (DESIGN §5, two-of-two): the shell adds the lock id and shares,
+ * registers it with the server and derives the password. With a server configured every lock
+ * except the sender's key is one of these, `code` included.
+ */
+export interface PlannedServerLock {
+  address: string;
+  field: RecipientField;
+  method: ServerLockMethod;
+  serverProtected: true;
+  language: NotificationLanguage;
+  hint?: string;
+  /** E.164, method `sms`. */
+  phone?: string;
+  /** The access code as the sender set it, methods `code` and `org-code`. */
+  accessCode?: string;
+}
+
 export type SendDecision =
   | { action: 'pass' }
   | { action: 'cancel'; reason: SendProblemReason; recipient?: string }
-  | { action: 'seal'; locks: PlannedLock[]; languages: NotificationLanguage[] };
+  | {
+      action: 'seal';
+      /** Code locks: only without a server. */
+      locks: PlannedLock[];
+      /** With a server every recipient's lock is server-protected. */
+      serverLocks: PlannedServerLock[];
+      languages: NotificationLanguage[];
+    };
 
 export interface SendInput {
   secure: boolean;
@@ -50,6 +83,7 @@ export function decideSend(input: SendInput): SendDecision {
   if (input.recipients.length === 0) return { action: 'cancel', reason: 'no-recipients' };
 
   const locks: PlannedLock[] = [];
+  const serverLocks: PlannedServerLock[] = [];
   for (const recipient of others) {
     const settings = input.settingsByAddress.get(recipient.address);
     // Colleagues need no verification (guide: the method is for external recipients). Until
@@ -64,6 +98,12 @@ export function decideSend(input: SendInput): SendDecision {
     if (!settings?.method) return cancel('no-method');
     if (needsServer(settings.method) && !input.serverConfigured)
       return cancel('method-unavailable');
+    if (input.serverConfigured) {
+      const planned = planServerLock(recipient, settings, input.defaultLanguage);
+      if ('reason' in planned) return cancel(planned.reason);
+      serverLocks.push(planned);
+      continue;
+    }
     // Keys (`account`) arrive with the directory issue; until then nothing can seal to one.
     if (settings.method !== 'code') return cancel('method-unavailable');
     const code = settings.code ?? '';
@@ -79,7 +119,43 @@ export function decideSend(input: SendInput): SendDecision {
     if (recipient.field !== 'bcc') lock.hint = maskAddress(recipient.address);
     locks.push(lock);
   }
-  const languages = [...new Set(locks.map((lock) => lock.language))];
+  const languages = [...new Set([...locks, ...serverLocks].map((lock) => lock.language))];
   if (languages.length === 0) languages.push(input.defaultLanguage);
-  return { action: 'seal', locks, languages };
+  return { action: 'seal', locks, serverLocks, languages };
+}
+
+/**
+ * The lock for one recipient when a server protects it. Short access codes are fine here (the
+ * server allows only a few wrong tries), but not trivially short ones.
+ */
+function planServerLock(
+  recipient: Recipient,
+  settings: RecipientSettings,
+  defaultLanguage: NotificationLanguage,
+): PlannedServerLock | { reason: SendProblemReason } {
+  const base = {
+    address: recipient.address,
+    field: recipient.field,
+    serverProtected: true as const,
+    language: settings.language ?? defaultLanguage,
+    ...(recipient.field === 'bcc' ? {} : { hint: maskAddress(recipient.address) }),
+  };
+  switch (settings.method) {
+    case 'code':
+    case 'org-code': {
+      const code = settings.code ?? '';
+      if (code.trim() === '') return { reason: 'empty-code' };
+      if (normaliseAccessCode(code).length < MINIMUM_SERVER_CODE_LENGTH)
+        return { reason: 'weak-code' };
+      return { ...base, method: settings.method, accessCode: code };
+    }
+    case 'sms':
+      if (!isE164(settings.phone)) return { reason: 'no-phone' };
+      return { ...base, method: 'sms', phone: settings.phone };
+    case 'email':
+      return { ...base, method: 'email' };
+    default:
+      // Keys (`account`) arrive with the directory issue.
+      return { reason: 'method-unavailable' };
+  }
 }

@@ -15,6 +15,13 @@ export interface EnvelopeLock {
   /** Masked address shown to help the recipient pick (e.g. `b•••@partner.example`); absent for Bcc. */
   hint?: string;
   language: NotificationLanguage;
+  /** The lock id the server knows this lock by (server-protected locks). */
+  id?: string;
+  /**
+   * The password is `deriveLockPassword` of the mail's share and a share the server releases
+   * after the factor (DESIGN §5), not the code itself.
+   */
+  serverProtected?: true;
 }
 
 export interface Envelope {
@@ -27,6 +34,11 @@ export interface Envelope {
   /** Languages chosen for this message's recipients, first = default for the reader. */
   languages: NotificationLanguage[];
   locks: EnvelopeLock[];
+  /**
+   * The mail's half of every server-protected lock (base64, 32 bytes); the notification link
+   * carries the same value in its `#fragment`. Present exactly when a lock is server-protected.
+   */
+  mailShare?: string;
   /** One binary OpenPGP message (RFC 9580), base64. Plaintext: the original message as MIME. */
   payload: string;
 }

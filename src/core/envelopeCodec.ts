@@ -37,9 +37,9 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
     return damaged;
   }
   if (value.version !== ENVELOPE_VERSION) return { ok: false, reason: 'unsupported-version' };
-  if (!hasExactlyKeys(value, ENVELOPE_KEYS, [])) return damaged;
+  if (!hasExactlyKeys(value, ENVELOPE_KEYS, ['mailShare'])) return damaged;
 
-  const { messageId, createdAt, serverUrl, sender, languages, locks, payload } = value;
+  const { messageId, createdAt, serverUrl, sender, languages, locks, payload, mailShare } = value;
   if (!isShortText(messageId) || messageId.length === 0) return damaged;
   if (!isIsoDate(createdAt)) return damaged;
   if (serverUrl !== null && !isHttpUrl(serverUrl)) return damaged;
@@ -57,6 +57,15 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
     parsedLocks.push(parsed);
   }
   if (typeof payload !== 'string' || payload.length === 0 || !isBase64(payload)) return damaged;
+  // Server-protected locks need the mail's share and a server; a share without them is damage.
+  const serverProtected = parsedLocks.some((lock) => lock.serverProtected);
+  if (serverProtected !== (mailShare !== undefined)) return damaged;
+  if (mailShare !== undefined && (typeof mailShare !== 'string' || !isShare(mailShare))) {
+    return damaged;
+  }
+  if (serverProtected && serverUrl === null) return damaged;
+  const lockIds = parsedLocks.flatMap((lock) => (lock.id === undefined ? [] : [lock.id]));
+  if (new Set(lockIds).size !== lockIds.length) return damaged;
 
   return {
     ok: true,
@@ -69,10 +78,19 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
       sender: { name: sender.name, address: sender.address },
       languages: languages as NotificationLanguage[],
       locks: parsedLocks,
+      ...(typeof mailShare === 'string' ? { mailShare } : {}),
       payload,
     },
   };
 }
+
+/** A share: base64 of exactly 32 bytes (docs/envelope.md). */
+function isShare(text: string): boolean {
+  return text.length === 44 && isBase64(text) && text.endsWith('=') && !text.endsWith('==');
+}
+
+/** Methods a server can protect (serverApi `ServerLockMethod`). */
+const SERVER_PROTECTED_METHODS: readonly string[] = ['sms', 'email', 'org-code', 'code'];
 
 const ENVELOPE_KEYS = [
   'format',
@@ -87,12 +105,29 @@ const ENVELOPE_KEYS = [
 ] as const;
 
 function parseLock(lock: unknown): EnvelopeLock | null {
-  if (!isPlainObject(lock) || !hasExactlyKeys(lock, ['method', 'language'], ['hint'])) return null;
-  const { method, language, hint } = lock;
+  if (
+    !isPlainObject(lock) ||
+    !hasExactlyKeys(lock, ['method', 'language'], ['hint', 'id', 'serverProtected'])
+  ) {
+    return null;
+  }
+  const { method, language, hint, id, serverProtected } = lock;
   if (method !== 'sender-key' && !isVerificationMethod(method)) return null;
   if (!isNotificationLanguage(language)) return null;
   if (hint !== undefined && !isShortText(hint)) return null;
-  return hint === undefined ? { method, language } : { method, hint, language };
+  // Lock ids are the add-on's base64url ids (16 bytes → 22 characters); allow some slack.
+  if (id !== undefined && (typeof id !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(id))) {
+    return null;
+  }
+  if (serverProtected !== undefined) {
+    if (serverProtected !== true || id === undefined) return null;
+    if (!SERVER_PROTECTED_METHODS.includes(method)) return null;
+  }
+  const parsed: EnvelopeLock =
+    hint === undefined ? { method, language } : { method, hint, language };
+  if (typeof id === 'string') parsed.id = id;
+  if (serverProtected === true) parsed.serverProtected = true;
+  return parsed;
 }
 
 /**
@@ -136,6 +171,7 @@ export function renderReaderHtmlFromParts<Part extends string | Blob>(
       sender: { name: metadata.sender.name, address: metadata.sender.address },
       languages: metadata.languages,
       locks: metadata.locks,
+      ...(metadata.mailShare === undefined ? {} : { mailShare: metadata.mailShare }),
     }),
   );
   return [

@@ -21,4 +21,9 @@ export interface MenuEntry {
   disabledReasonKey?: string;
   /** `_locales` message name of a warning shown when chosen (email verification). */
   warningKey?: string;
+  /**
+   * What choosing an "existing" entry stores for the recipient: the known number (shown only
+   * masked in the label) or the organisation-wide code from the directory.
+   */
+  stores?: { phone?: string; code?: string };
 }

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import type { DirectoryEntry } from '../messaging/serverApi.ts';
 import type { MenuEntry, MenuEntryId } from './methodMenu.ts';
 import type { RecipientSettings } from './recipientSettings.ts';
 
@@ -7,6 +8,8 @@ export interface MenuContext {
   serverConfigured: boolean;
   /** A public key is known for this address (directory, WKD or imported). */
   keyKnown: boolean;
+  /** The organisation directory's entry for this address (a colleague's number or code). */
+  directory?: DirectoryEntry;
 }
 
 /** Masks a phone number for the menu: `+4915112345612` -> `+49 ••• •••• 12`. */
@@ -21,7 +24,7 @@ export function maskPhone(e164: string): string {
  * while no server is configured; email verification last, with its warning.
  */
 export function buildMethodMenu(context: MenuContext): MenuEntry[] {
-  const { settings, serverConfigured, keyKnown } = context;
+  const { settings, serverConfigured, keyKnown, directory } = context;
   const entries: MenuEntry[] = [];
   const add = (
     id: MenuEntryId,
@@ -32,17 +35,30 @@ export function buildMethodMenu(context: MenuContext): MenuEntry[] {
 
   if (keyKnown) add('account', { method: 'account', labelKey: 'methodAccount' });
   add('sms-new', { method: 'sms', labelKey: 'methodSmsNew', ...serverOnly });
-  if (settings?.phone) {
-    add('sms-known', { method: 'sms', labelKey: 'methodSmsKnown', ...serverOnly }, [
-      maskPhone(settings.phone),
-    ]);
+  // A number the sender stored wins over the directory's (it is what they last typed).
+  const phone = settings?.phone || directory?.phone;
+  if (phone) {
+    add(
+      'sms-known',
+      { method: 'sms', labelKey: 'methodSmsKnown', stores: { phone }, ...serverOnly },
+      [maskPhone(phone)],
+    );
   }
   add('org-code-new', { method: 'org-code', labelKey: 'methodOrgCodeNew', ...serverOnly });
-  if (settings?.method === 'org-code' && settings.code) {
+  // The organisation's code: the one in effect for this recipient, else the directory's, so a
+  // colleague's setup appears for everyone (guide: organisation-wide codes are shared).
+  const orgCode =
+    (settings?.method === 'org-code' && settings.code) || directory?.orgCode || undefined;
+  if (orgCode) {
     add(
       'org-code-existing',
-      { method: 'org-code', labelKey: 'methodOrgCodeExisting', ...serverOnly },
-      [settings.code],
+      {
+        method: 'org-code',
+        labelKey: 'methodOrgCodeExisting',
+        stores: { code: orgCode },
+        ...serverOnly,
+      },
+      [orgCode],
     );
   }
   add('code-new', { method: 'code', labelKey: 'methodCodeNew' });

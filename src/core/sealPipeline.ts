@@ -3,6 +3,7 @@ import { passwordForCode } from './accessCode.ts';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
 import { createBase64BlobEncoder, renderReaderHtmlFromParts } from './envelopeCodec.ts';
 import type { NotificationLanguage } from './languages.ts';
+import type { ServerLockMethod } from '../messaging/serverApi.ts';
 import { streamOriginalMime, type OriginalMessage } from './mime/buildMime.ts';
 
 /** A code lock: the recipient opens it by typing the access code. */
@@ -15,9 +16,30 @@ export interface SealLock {
   language: NotificationLanguage;
 }
 
+/**
+ * A server-protected lock (DESIGN §5): its password is `deriveLockPassword` of the mail's share,
+ * the server's share for this lock and the access code if the method has one.
+ */
+export interface ServerSealLock {
+  method: ServerLockMethod;
+  serverProtected: true;
+  /** The lock id registered with the server. */
+  id: string;
+  password: string;
+  hint?: string;
+  language: NotificationLanguage;
+}
+
 export interface SealInput {
   original: OriginalMessage;
-  locks: SealLock[];
+  locks: (SealLock | ServerSealLock)[];
+  /** The mail's share, required when a lock is server-protected; written into the envelope. */
+  mailShare?: string;
+  /**
+   * The envelope's `messageId` when it is not the original's Message-ID: with a server, the
+   * bare UUID the server knows the message by (docs/envelope.md).
+   */
+  envelopeMessageId?: string;
   /** The sender's own armored v6 public key, so the sent copy can be reopened. */
   senderPublicKey: string;
   /** The built reader HTML, containing ENVELOPE_ELEMENT exactly once. */
@@ -38,6 +60,8 @@ export interface SealOutput {
    * making the File from it copies nothing.
    */
   readerHtml: Blob;
+  /** The payload's base64 alone (the same bytes as in the reader file), for a hosted copy. */
+  payloadBase64: Blob;
   envelope: Omit<Envelope, 'payload'>;
   originalMimeSize: number;
   payloadSize: number;
@@ -52,8 +76,15 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
   if (input.locks.length === 0) throw new Error('sealMessage: no lock');
   if (input.languages.length === 0) throw new Error('sealMessage: no language');
   for (const lock of input.locks) {
+    if ('serverProtected' in lock) {
+      if (!lock.id || lock.password.length === 0) throw new Error('sealMessage: bad server lock');
+      if (!input.mailShare || !input.serverUrl) {
+        throw new Error('sealMessage: a server lock needs the mail share and the server URL');
+      }
+      continue;
+    }
     if (lock.method !== 'code')
-      throw new Error(`sealMessage: unsupported lock method ${String(lock.method)}`);
+      throw new Error(`sealMessage: unsupported lock method ${String((lock as SealLock).method)}`);
     if (lock.password.length === 0 || lock.password !== passwordForCode(lock.password)) {
       // A raw code ('k7qm-x2pa…') would seal under a password the reader never derives.
       throw new Error('sealMessage: lock password must be passwordForCode(code)');
@@ -83,26 +114,33 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
   }
   const payloadBase64 = base64Encoder.end();
   const locks: EnvelopeLock[] = [
-    ...input.locks.map((lock): EnvelopeLock =>
-      lock.hint === undefined
-        ? { method: 'code', language: lock.language }
-        : { method: 'code', hint: lock.hint, language: lock.language },
-    ),
+    ...input.locks.map((lock): EnvelopeLock => {
+      const described: EnvelopeLock = { method: lock.method, language: lock.language };
+      if (lock.hint !== undefined) described.hint = lock.hint;
+      if ('serverProtected' in lock) {
+        described.id = lock.id;
+        described.serverProtected = true;
+      }
+      return described;
+    }),
     { method: 'sender-key', language: input.languages[0] ?? 'en' },
   ];
   const envelope: Omit<Envelope, 'payload'> = {
     format: ENVELOPE_FORMAT,
     version: ENVELOPE_VERSION,
-    messageId: input.original.messageId,
+    messageId: input.envelopeMessageId ?? input.original.messageId,
     createdAt: createdAt.toISOString(),
     serverUrl: input.serverUrl,
     sender: { name: input.original.from.name, address: input.original.from.address },
     languages: [...new Set(input.languages)],
     locks,
+    ...(input.locks.some((lock) => 'serverProtected' in lock) && input.mailShare
+      ? { mailShare: input.mailShare }
+      : {}),
   };
   const readerHtml = new Blob(
     renderReaderHtmlFromParts(input.readerTemplate, envelope, [payloadBase64]),
     { type: 'text/html' },
   );
-  return { readerHtml, envelope, originalMimeSize: mime.size, payloadSize };
+  return { readerHtml, payloadBase64, envelope, originalMimeSize: mime.size, payloadSize };
 }

@@ -143,7 +143,9 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
   return {
     signInStart: (address) =>
       call('POST', '/auth/start', { address }, (value) =>
-        hasStrings(value, ['challengeId', 'expiresAt']) ? (value as unknown as SignInStartResponse) : null,
+        hasStrings(value, ['challengeId', 'expiresAt'])
+          ? (value as unknown as SignInStartResponse)
+          : null,
       ),
     signInComplete: (request) =>
       call('POST', '/auth/complete', request, (value) =>

@@ -2,6 +2,13 @@ import type { NotificationLanguage } from '../core/languages.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 import type { Envelope } from '../core/envelope.ts';
 import type { MenuEntry } from '../core/methodMenu.ts';
+import type {
+  DirectoryEntry,
+  ErrorCode,
+  MessageStatusResponse,
+  OrganisationInfo,
+  ServerLockMethod,
+} from './serverApi.ts';
 
 /** Which header a recipient came from. */
 export type RecipientField = 'to' | 'cc' | 'bcc';
@@ -22,6 +29,8 @@ export interface RecipientView {
   language: NotificationLanguage;
   /** The menu entries of DESIGN §2 for this recipient, in guide order. */
   menu: MenuEntry[];
+  /** The organisation directory's entry for this address, when a server is configured and has one. */
+  directory?: DirectoryEntry;
 }
 
 /** Why the last send of a compose tab was cancelled; shown at the top of the panel. */
@@ -33,6 +42,9 @@ export interface SendProblem {
     | 'method-unavailable'
     | 'no-recipients'
     | 'no-identity'
+    | 'no-phone'
+    | 'server-unreachable'
+    | 'server-refused'
     | 'internal';
   /** Address the fix concerns, if one. */
   recipient?: string;
@@ -48,6 +60,42 @@ export interface ComposeState {
   uiLanguage: NotificationLanguage;
   serverConfigured: boolean;
   problem: SendProblem | null;
+  /**
+   * Country for phone numbers typed without a country code (ISO 3166 alpha-2), from the UI
+   * locale; null when it names none.
+   */
+  defaultCountry?: string | null;
+}
+
+/** The server settings as the options page shows them. */
+export interface ServerSettingsView {
+  /** The configured server, or null. */
+  serverUrl: string | null;
+  /** Where the URL came from: the options page, or `defaults.json` of a development build. */
+  urlSource: 'options' | 'defaults' | null;
+  /** Who is signed in on that server, or null. */
+  signedIn: { address: string; organisation: OrganisationInfo } | null;
+}
+
+/** A server call the background made for the UI: the answer, or why it failed. */
+export type ServerAnswer<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      code: ErrorCode | 'not-configured' | 'invalid-url' | 'insecure-url';
+      message: string;
+    };
+
+/** A sealed message the sender sent with a server, remembered for read status and revocation. */
+export interface SentMessageRecord {
+  /** The server's message id (UUID). */
+  messageId: string;
+  serverUrl: string;
+  subject: string;
+  sentAt: string;
+  expiresAt: string;
+  recipients: { address: string; method: ServerLockMethod; hidden: boolean }[];
+  revokedAt?: string;
 }
 
 /**
@@ -74,6 +122,30 @@ export interface Requests {
           reason: 'not-sealed' | 'damaged' | 'unsupported' | 'too-large' | 'no-key' | 'wrong-key';
         };
   };
+  getServerSettings: { req: Record<string, never>; res: ServerSettingsView };
+  /** Sets (or with null clears) the server URL; a new server drops the old sign-in. */
+  setServerUrl: { req: { url: string | null }; res: ServerAnswer<ServerSettingsView> };
+  /** Mails a one-time code to the sender's own address. */
+  signInStart: {
+    req: { address: string };
+    res: ServerAnswer<{ challengeId: string; expiresAt: string }>;
+  };
+  signInComplete: {
+    req: { challengeId: string; code: string };
+    res: ServerAnswer<ServerSettingsView>;
+  };
+  signOut: { req: Record<string, never>; res: ServerSettingsView };
+  /**
+   * Sets an organisation-wide access code for a recipient in the directory (every colleague
+   * sees it) and remembers it locally.
+   */
+  saveOrgCode: {
+    req: { address: string; code: string };
+    res: ServerAnswer<{ settings: RecipientSettings }>;
+  };
+  listSentMessages: { req: Record<string, never>; res: { messages: SentMessageRecord[] } };
+  getMessageStatus: { req: { messageId: string }; res: ServerAnswer<MessageStatusResponse> };
+  revokeMessage: { req: { messageId: string }; res: ServerAnswer<{ revokedAt: string }> };
 }
 
 export type RequestName = keyof Requests;
@@ -108,4 +180,13 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'forgetRecipient',
   'dismissProblem',
   'openSentCopy',
+  'getServerSettings',
+  'setServerUrl',
+  'signInStart',
+  'signInComplete',
+  'signOut',
+  'saveOrgCode',
+  'listSentMessages',
+  'getMessageStatus',
+  'revokeMessage',
 ];

@@ -6,6 +6,7 @@ import type {
   KeyValueStore,
 } from '../../src/background/host.ts';
 import type { Mailbox } from '../../src/core/address.ts';
+import type { FetchFunction } from '../../src/core/serverClient.ts';
 
 /** A real in-memory key-value area with structured-clone semantics, like `storage.*`. */
 export class MemoryStore implements KeyValueStore {
@@ -146,4 +147,26 @@ export class FakeThunderbirdHost implements Host {
     this.maybeFail('readerTemplate');
     return this.template;
   }
+
+  /** Files of the add-on package by path (e.g. `defaults.json`). */
+  packagedFiles = new Map<string, string>();
+  async packagedText(path: string) {
+    return this.packagedFiles.get(path) ?? null;
+  }
+  deviceName() {
+    return 'Fake Thunderbird';
+  }
+  /** Every request the background made to a server. */
+  fetched: { url: string; method: string; body: unknown }[] = [];
+  /**
+   * Where server requests go: a test installs a fake server (e.g. `test/fakes/fakeSealpostServer.ts`).
+   * Without one, the network is down.
+   */
+  server: FetchFunction | null = null;
+  fetch: FetchFunction = async (url, init) => {
+    const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+    this.fetched.push({ url, method: init.method ?? 'GET', body });
+    if (!this.server) throw new TypeError('NetworkError when attempting to fetch resource.');
+    return this.server(url, init);
+  };
 }

@@ -82,6 +82,17 @@ export function createThunderbirdHost(): Host {
       if (!response.ok) throw new Error('The reader is missing from the add-on package');
       return response.text();
     },
+    fetch: (input, init) => fetch(input, init),
+    async packagedText(path) {
+      try {
+        const response = await fetch(messenger.runtime.getURL(path));
+        return response.ok ? await response.text() : null;
+      } catch {
+        // A file missing from the package is a failed fetch, not an error worth reporting.
+        return null;
+      }
+    },
+    deviceName: () => `Thunderbird (Sealpost) on ${navigator.platform || 'unknown system'}`,
   };
 }
 

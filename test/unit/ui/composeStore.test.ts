@@ -13,6 +13,8 @@ import { ComposeStore } from '../../../src/popup/composeStore.svelte.ts';
  * A stateful fake background (house style rule 6): it keeps secure mode, settings and the
  * problem, and builds the menu with the real menu builder, like the real one.
  */
+const noServer = { serverUrl: null, urlSource: null, signedIn: null };
+
 function fakeBackground() {
   const settings = new Map<string, RecipientSettings>();
   const state = { secure: false, problem: null as ComposeState['problem'] };
@@ -62,6 +64,20 @@ function fakeBackground() {
       return { dismissed: true };
     },
     openSentCopy: () => ({ ok: false, reason: 'not-sealed' }),
+    getServerSettings: () => noServer,
+    setServerUrl: () => ({ ok: true, value: noServer }),
+    signInStart: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
+    signInComplete: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
+    signOut: () => noServer,
+    saveOrgCode: ({ address, code }) => {
+      const next: RecipientSettings = { ...settings.get(address), address, updatedAt: 'now' };
+      Object.assign(next, { method: 'org-code', code });
+      settings.set(address, next);
+      return { ok: true, value: { settings: next } };
+    },
+    listSentMessages: () => ({ messages: [] }),
+    getMessageStatus: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
+    revokeMessage: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
   };
 
   return {

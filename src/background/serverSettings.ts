@@ -1,0 +1,240 @@
+import { normaliseAddress } from '../core/address.ts';
+import {
+  createServerClient,
+  validateServerUrl,
+  type ServerClient,
+  type ServerFailure,
+} from '../core/serverClient.ts';
+import type { ServerAnswer, ServerSettingsView } from '../messaging/protocol.ts';
+import type { DirectoryEntry, OrganisationInfo } from '../messaging/serverApi.ts';
+import type { Host } from './host.ts';
+
+/**
+ * The Sealpost server as this installation knows it: its URL (options page, else the
+ * development `defaults.json`; the policy issue adds managed settings) and the sender's device
+ * token from signing in, both in `storage.local`. A server counts as configured when there is a
+ * URL and a token the server has not refused.
+ */
+const URL_KEY = 'server:url';
+const SESSION_KEY = 'server:session';
+/** Written only by `npm start`'s development setup; not part of the shipped package. */
+export const DEFAULTS_FILE = 'defaults.json';
+
+interface StoredSession {
+  /** The server the token belongs to: a token is never sent to another one. */
+  serverUrl: string;
+  token: string;
+  address: string;
+  organisation: OrganisationInfo;
+}
+
+/** A configured server: its URL, who is signed in, and a client carrying the token. */
+export interface ServerConnection {
+  url: string;
+  address: string;
+  organisation: OrganisationInfo;
+  client: ServerClient;
+}
+
+/** The server URL and where it came from. An explicit "no server" in the options wins over defaults. */
+export async function currentServerUrl(
+  host: Host,
+): Promise<{ url: string | null; source: ServerSettingsView['urlSource'] }> {
+  const stored = await host.local.get<unknown>(URL_KEY);
+  if (stored === null) return { url: null, source: null };
+  if (typeof stored === 'string') {
+    const checked = validateServerUrl(stored);
+    if (checked.ok) return { url: checked.url, source: 'options' };
+  }
+  const defaults = await readDefaults(host);
+  return defaults ? { url: defaults, source: 'defaults' } : { url: null, source: null };
+}
+
+async function readDefaults(host: Host): Promise<string | null> {
+  const text = await host.packagedText(DEFAULTS_FILE);
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as { serverUrl?: unknown };
+    if (typeof value.serverUrl !== 'string') return null;
+    const checked = validateServerUrl(value.serverUrl);
+    return checked.ok ? checked.url : null;
+  } catch {
+    return null;
+  }
+}
+
+async function currentSession(host: Host, url: string | null): Promise<StoredSession | null> {
+  if (url === null) return null;
+  const session = await host.local.get<StoredSession>(SESSION_KEY);
+  if (
+    !session ||
+    session.serverUrl !== url ||
+    typeof session.token !== 'string' ||
+    typeof session.address !== 'string'
+  ) {
+    return null;
+  }
+  return session;
+}
+
+/** The configured server with a token, or null when there is none (then no server method works). */
+export async function serverConnection(host: Host): Promise<ServerConnection | null> {
+  const { url } = await currentServerUrl(host);
+  const session = await currentSession(host, url);
+  if (url === null || session === null) return null;
+  return {
+    url,
+    address: session.address,
+    organisation: session.organisation,
+    client: createServerClient({ baseUrl: url, token: session.token, fetch: host.fetch }),
+  };
+}
+
+/**
+ * Called with every failed sender call: a token the server no longer accepts (revoked by an
+ * admin, signed out elsewhere) is dropped, so the panel stops offering server methods.
+ */
+export async function noteServerFailure(host: Host, failure: ServerFailure): Promise<void> {
+  if (failure.code === 'unauthorized') await host.local.remove(SESSION_KEY);
+}
+
+export async function serverSettingsView(host: Host): Promise<ServerSettingsView> {
+  const { url, source } = await currentServerUrl(host);
+  const session = await currentSession(host, url);
+  return {
+    serverUrl: url,
+    urlSource: source,
+    signedIn: session ? { address: session.address, organisation: session.organisation } : null,
+  };
+}
+
+/** Sets the server URL from the options page; null means "no server", even over defaults. */
+export async function setServerUrl(
+  host: Host,
+  text: string | null,
+): Promise<ServerAnswer<ServerSettingsView>> {
+  if (text === null || text.trim() === '') {
+    await host.local.set(URL_KEY, null);
+    await host.local.remove(SESSION_KEY);
+    return { ok: true, value: await serverSettingsView(host) };
+  }
+  const checked = validateServerUrl(text);
+  if (!checked.ok) {
+    return {
+      ok: false,
+      code: checked.reason === 'insecure' ? 'insecure-url' : 'invalid-url',
+      message: host.message(
+        checked.reason === 'insecure' ? 'serverUrlInsecure' : 'serverUrlInvalid',
+      ),
+    };
+  }
+  await host.local.set(URL_KEY, checked.url);
+  // A token belongs to the server that issued it (currentSession checks the URL too).
+  const session = await host.local.get<StoredSession>(SESSION_KEY);
+  if (session && session.serverUrl !== checked.url) await host.local.remove(SESSION_KEY);
+  return { ok: true, value: await serverSettingsView(host) };
+}
+
+function notConfigured(host: Host): { ok: false; code: 'not-configured'; message: string } {
+  return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
+}
+
+/** Step 1 of signing in: the server mails a one-time code to the sender's address. */
+export async function signInStart(
+  host: Host,
+  address: string,
+): Promise<ServerAnswer<{ challengeId: string; expiresAt: string }>> {
+  const { url } = await currentServerUrl(host);
+  if (url === null) return notConfigured(host);
+  const client = createServerClient({ baseUrl: url, fetch: host.fetch });
+  const result = await client.signInStart(normaliseAddress(address));
+  if (!result.ok) return { ok: false, code: result.code, message: result.message };
+  return { ok: true, value: result.value };
+}
+
+/** Step 2: the code from the mail gives a device token, kept in `storage.local`. */
+export async function signInComplete(
+  host: Host,
+  challengeId: string,
+  code: string,
+): Promise<ServerAnswer<ServerSettingsView>> {
+  const { url } = await currentServerUrl(host);
+  if (url === null) return notConfigured(host);
+  const client = createServerClient({ baseUrl: url, fetch: host.fetch });
+  const result = await client.signInComplete({
+    challengeId,
+    code: code.trim(),
+    deviceName: host.deviceName(),
+  });
+  if (!result.ok) return { ok: false, code: result.code, message: result.message };
+  const session: StoredSession = {
+    serverUrl: url,
+    token: result.value.token,
+    address: result.value.address,
+    organisation: result.value.organisation,
+  };
+  await host.local.set(SESSION_KEY, session);
+  return { ok: true, value: await serverSettingsView(host) };
+}
+
+/** Signs out: the server revokes the token (best effort) and it is forgotten here in any case. */
+export async function signOut(host: Host): Promise<ServerSettingsView> {
+  const connection = await serverConnection(host);
+  if (connection) await connection.client.signOut();
+  await host.local.remove(SESSION_KEY);
+  return serverSettingsView(host);
+}
+
+/** How long directory entries fetched for the panel are reused (it polls every second). */
+export const DIRECTORY_CACHE_MS = 30_000;
+const directoryKey = (address: string) => `directory:${address}`;
+
+interface CachedDirectoryEntry {
+  entry: DirectoryEntry | null;
+  fetchedAt: number;
+}
+
+/**
+ * Directory entries for these addresses: from `storage.session` when fetched in the last 30 s,
+ * else from the server in one request. A colleague's setup so appears within half a minute.
+ * When the server cannot be asked, the cached entries (if any) are used.
+ */
+export async function directoryEntries(
+  host: Host,
+  connection: ServerConnection,
+  addresses: readonly string[],
+  now: number = Date.now(),
+): Promise<Map<string, DirectoryEntry>> {
+  const entries = new Map<string, DirectoryEntry>();
+  const stale: string[] = [];
+  for (const address of new Set(addresses)) {
+    const cached = await host.session.get<CachedDirectoryEntry>(directoryKey(address));
+    if (cached?.entry) entries.set(address, cached.entry);
+    if (!cached || now - cached.fetchedAt > DIRECTORY_CACHE_MS || now < cached.fetchedAt) {
+      stale.push(address);
+    }
+  }
+  if (stale.length === 0) return entries;
+  const result = await connection.client.directory(stale);
+  if (!result.ok) {
+    await noteServerFailure(host, result);
+    return entries;
+  }
+  const found = new Map(result.value.map((entry) => [normaliseAddress(entry.address), entry]));
+  for (const address of stale) {
+    const entry = found.get(address) ?? null;
+    await host.session.set(directoryKey(address), { entry, fetchedAt: now });
+    if (entry) entries.set(address, entry);
+    else entries.delete(address);
+  }
+  return entries;
+}
+
+/** Remembers a directory entry just written, so the panel shows it without waiting. */
+export async function cacheDirectoryEntry(
+  host: Host,
+  entry: DirectoryEntry,
+  now: number = Date.now(),
+): Promise<void> {
+  await host.session.set(directoryKey(normaliseAddress(entry.address)), { entry, fetchedAt: now });
+}
