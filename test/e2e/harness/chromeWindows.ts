@@ -53,6 +53,35 @@ export async function waitFor<T>(
   }
 }
 
+/** A `<key>` combination as Thunderbird writes it: `key="Y" modifiers="accel,shift"`. */
+export interface WindowShortcut {
+  key: string;
+  modifiers: string;
+}
+
+/**
+ * The WebDriver key sequence that presses `shortcut` (Linux: accel is Control): modifiers go
+ * down in order, the key is typed, and U+E000 releases the modifiers.
+ */
+export function webDriverKeys(shortcut: WindowShortcut): string {
+  const codes: Record<string, string> = {
+    accel: '\uE009',
+    control: '\uE009',
+    shift: '\uE008',
+    alt: '\uE00A',
+    meta: '\uE03D',
+  };
+  const modifiers = shortcut.modifiers
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((modifier) => {
+      const code = codes[modifier];
+      if (!code) throw new Error(`unknown modifier ${modifier}`);
+      return code;
+    });
+  return `${modifiers.join('')}${shortcut.key.toLowerCase()}\uE000`;
+}
+
 /**
  * A compose window seen from the chrome context: its window handle and the few chrome
  * elements the tests press (Send, the Sealpost toolbar button).
@@ -89,6 +118,71 @@ export class ComposeWindow {
     await this.focus();
     return this.marionette.executeScript<boolean>(
       'return Boolean(window.gWindowLocked || window.gSendOperationInProgress);',
+    );
+  }
+
+  /**
+   * Types into a chrome element of this window (default: the subject field) through
+   * Marionette's key-by-key input; WebDriver key codes such as `\uE009` (Control) and
+   * `\uE008` (Shift) stay pressed until `\uE000`, so `'\uE009\uE008y\uE000'` is Ctrl+Shift+Y,
+   * which reaches the window's keyboard shortcuts (add-on `commands` included).
+   */
+  async sendKeys(keys: string, selector = '#msgSubject'): Promise<void> {
+    await this.focus();
+    const found = await this.marionette.command<{ value: ElementReference }>(
+      'WebDriver:FindElement',
+      { using: 'css selector', value: selector },
+    );
+    await this.marionette.command('WebDriver:ElementSendKeys', {
+      id: elementId(found.value),
+      text: keys,
+    });
+  }
+
+  /**
+   * The keyboard shortcut Thunderbird registered in this window for an add-on's command (the
+   * `<key>` of its `ext-keyset-id-<widget id>` keyset), or null if there is none.
+   */
+  async addonShortcut(widgetId: string): Promise<WindowShortcut | null> {
+    await this.focus();
+    return this.marionette.executeScript(
+      `const key = document.querySelector('keyset[id="ext-keyset-id-' + arguments[0] + '"] key');
+       return key ? { key: key.getAttribute('key') || '',
+         modifiers: key.getAttribute('modifiers') || '' } : null;`,
+      [widgetId],
+    );
+  }
+
+  /**
+   * Ids of this window's own `<key>`s (not add-ons') bound to the same combination as
+   * `shortcut`: Thunderbird's shortcuts that could take the key press first.
+   */
+  async builtInKeysLike(shortcut: WindowShortcut): Promise<string[]> {
+    await this.focus();
+    return this.marionette.executeScript(
+      `const [wanted] = arguments;
+       const normal = (modifiers) => (modifiers || '').split(/[\\s,]+/).filter(Boolean)
+         .map((m) => (m === 'accel' ? 'control' : m)).sort().join(',');
+       return [...document.querySelectorAll('key')]
+         .filter((key) => !(key.parentNode.id || '').startsWith('ext-keyset-id-'))
+         .filter((key) => (key.getAttribute('key') || '').toLowerCase() === wanted.key.toLowerCase()
+           && normal(key.getAttribute('modifiers')) === normal(wanted.modifiers))
+         .map((key) => key.id || '(no id) ' + (key.getAttribute('command') || ''));`,
+      [shortcut],
+    );
+  }
+
+  /** Label, tooltip and icon URL of a toolbar button of this window (null if it is missing). */
+  async toolbarButton(
+    selector: string,
+  ): Promise<{ label: string | null; tooltip: string | null; icon: string } | null> {
+    await this.focus();
+    return this.marionette.executeScript(
+      `const button = document.querySelector(arguments[0]);
+       if (!button) return null;
+       return { label: button.getAttribute('label'), tooltip: button.getAttribute('tooltiptext'),
+         icon: getComputedStyle(button).listStyleImage };`,
+      [selector],
     );
   }
 

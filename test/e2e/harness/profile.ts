@@ -13,6 +13,11 @@ export interface ProfileOptions {
   /** Port Marionette listens on (`marionette.port`). */
   marionettePort?: number;
   addons?: ProfileAddon[];
+  /**
+   * Let add-on event pages be suspended after this many idle milliseconds. Unset (the
+   * default): event pages are never suspended, so a test cannot fail on a badly timed wake-up.
+   */
+  eventPageIdleTimeoutMs?: number;
   /** Extra `user_pref` lines, e.g. `{ 'mail.identity.id1.compose_html': true }`. */
   extraPrefs?: Record<string, string | number | boolean>;
   /** Folder to create the profile in; a fresh temporary one by default. */
@@ -31,7 +36,8 @@ export function parseSender(from: string): { name: string; address: string } {
 /**
  * The prefs of a test profile: one Local Folders account whose identity sends through the sink
  * (see THUNDERBIRD-TESTING.md), add-ons in the profile folder enabled without a prompt, event
- * pages never suspended, and first-run chatter switched off so nothing covers the windows.
+ * pages never suspended (unless `eventPageIdleTimeoutMs` is set), and first-run chatter switched
+ * off so nothing covers the windows.
  */
 export function testProfilePrefs(
   options: ProfileOptions,
@@ -64,7 +70,12 @@ export function testProfilePrefs(
     'mail.smtpserver.smtp1.try_ssl': 0,
     'extensions.autoDisableScopes': 0,
     'extensions.enabledScopes': 15,
-    'extensions.background.idle.enabled': false,
+    ...(options.eventPageIdleTimeoutMs === undefined
+      ? { 'extensions.background.idle.enabled': false }
+      : {
+          'extensions.background.idle.enabled': true,
+          'extensions.background.idle.timeout': options.eventPageIdleTimeoutMs,
+        }),
     'xpinstall.signatures.required': false,
     'devtools.console.stdout.content': true,
     'devtools.console.stdout.chrome': true,

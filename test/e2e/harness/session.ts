@@ -18,6 +18,8 @@ export interface SessionOptions {
   sealpostXpi?: string;
   /** Folder for the profile and the Thunderbird log; a fresh one is made under it. */
   workDirectory: string;
+  /** See `ProfileOptions.eventPageIdleTimeoutMs`: suspend idle event pages after this long. */
+  eventPageIdleTimeoutMs?: number;
   extraPrefs?: Record<string, string | number | boolean>;
 }
 
@@ -79,6 +81,7 @@ export class ThunderbirdSession {
         smtpPort: sink.port,
         marionettePort,
         addons,
+        eventPageIdleTimeoutMs: options.eventPageIdleTimeoutMs,
         extraPrefs: options.extraPrefs,
         directory: profileDirectory,
       });

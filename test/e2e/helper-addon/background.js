@@ -1,7 +1,9 @@
 /* global messenger, browser */
 /* Test-only helper: takes instructions from the harness's HTTP server (its port is in
  * config.json, written into the profile copy of this add-on) and answers each one.
- * It composes like a user would (beginNew + attachments); it does not touch Sealpost. */
+ * It composes like a user would (beginNew + attachments), prepares what a user would already
+ * have (a mailing list in the address book) and shows messages as a user would open them;
+ * it does not touch Sealpost. */
 'use strict';
 
 const handlers = {
@@ -65,12 +67,85 @@ const handlers = {
     return true;
   },
 
+  /**
+   * Creates (or recreates) a mailing list in the personal address book with the given members,
+   * so the compose window can address the list as `Name <Name>`.
+   */
+  async createMailingList(params) {
+    const books = await messenger.addressBooks.list(true);
+    const book = books.find((candidate) => !candidate.readOnly && !candidate.remote);
+    if (!book) throw new Error('no writable address book');
+    for (const existing of book.mailingLists ?? []) {
+      if (existing.name === params.name) await messenger.mailingLists.delete(existing.id);
+    }
+    const listId = await messenger.mailingLists.create(book.id, { name: params.name });
+    for (const member of params.members) {
+      const contactId = await messenger.contacts.create(book.id, {
+        PrimaryEmail: member.address,
+        DisplayName: member.name,
+      });
+      await messenger.mailingLists.addMember(listId, contactId);
+    }
+    const list = await messenger.mailingLists.get(listId);
+    const contacts = await messenger.mailingLists.listMembers(listId);
+    return {
+      listId,
+      name: list.name,
+      members: contacts.map((contact) => contact.properties.PrimaryEmail),
+    };
+  },
+
+  /** Ids of the messages in the Sent folder whose subject is `params.subject`. */
+  async sentMessages(params) {
+    const folder = await sentFolder();
+    const ids = [];
+    let page = await messenger.messages.list(folder.id ?? folder);
+    for (;;) {
+      for (const message of page.messages) {
+        if (message.subject === params.subject) ids.push(message.id);
+      }
+      if (!page.id) break;
+      page = await messenger.messages.continueList(page.id);
+    }
+    return ids;
+  },
+
+  /** Shows a message in a tab of the main window, as double-clicking it in the list would. */
+  async displayMessage(params) {
+    const tab = await messenger.messageDisplay.open({
+      messageId: params.messageId,
+      location: 'tab',
+      active: true,
+    });
+    return { tabId: tab.id, windowId: tab.windowId };
+  },
+
+  /** Closes tabs whose URL contains `params.urlPart` (sent-copy pages, message tabs). */
+  async closeTabs(params) {
+    const tabs = await messenger.tabs.query({});
+    const closing = tabs.filter((tab) => tab.url && tab.url.includes(params.urlPart));
+    await messenger.tabs.remove(closing.map((tab) => tab.id));
+    return closing.length;
+  },
+
   /** Lists open compose tabs. */
   async composeTabs() {
     const tabs = await messenger.tabs.query({ type: 'messageCompose' });
     return tabs.map((tab) => ({ tabId: tab.id, windowId: tab.windowId }));
   },
 };
+
+async function sentFolder() {
+  for (const account of await messenger.accounts.list(true)) {
+    const stack = [...(account.folders ?? [])];
+    while (stack.length > 0) {
+      const folder = stack.shift();
+      if (folder.type === 'sent' || folder.specialUse?.includes('sent')) return folder;
+      stack.push(...(folder.subFolders ?? []));
+    }
+  }
+  throw new Error('no Sent folder');
+}
 
 async function identityIdFor(address) {
   const identities = await handlers.identities();

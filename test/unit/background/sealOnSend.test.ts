@@ -128,6 +128,32 @@ describe('handleBeforeSend', () => {
     });
   });
 
+  it('writes the members of a mailing list, not its name, into the sealed headers', async () => {
+    await setSecure(host, TAB, true);
+    host.mailingLists.set('Partners', [
+      { name: 'Eve "E" Partner', address: 'eve@partner.example' },
+      { name: '', address: 'fred@partner.example' },
+    ]);
+    host.tabs.get(TAB)!.details.cc = ['Partners <Partners>'];
+    for (const address of ['eve@partner.example', 'fred@partner.example']) {
+      await saveRecipientSettings(host.local, address, { method: 'code', code: carolCode });
+    }
+    const result = await handleBeforeSend(host, TAB);
+    expect(result.cancel).toBeUndefined();
+    const parsed = parseEnvelope(extractEnvelopeJson(await sealedHtml(host)) ?? '');
+    if (!parsed.ok) throw new Error('no envelope');
+    const opened = await openWithPassword({
+      payload: bytesFromBase64(parsed.envelope.payload)!,
+      password: passwordForCode(carolCode),
+    });
+    if (!opened.ok) throw new Error(opened.reason);
+    const original = await parseOriginalMime(opened.plaintext);
+    expect(original.cc.join(', ')).toContain('eve@partner.example');
+    expect(original.cc.join(', ')).toContain('Eve "E" Partner');
+    expect(original.cc.join(', ')).toContain('fred@partner.example');
+    expect(original.cc.join(', ')).not.toContain('Partners');
+  });
+
   it('cancels on a weak code', async () => {
     await setSecure(host, TAB, true);
     await saveRecipientSettings(host.local, 'bob@partner.example', { code: '1234' });
