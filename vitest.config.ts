@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /**
  * unit: pure code in Node (core, crypto, i18n, messaging) plus attack tests.
+ * server: the Sealpost server over real HTTP, on PGlite and PostgreSQL (test/server).
  * e2e: the built add-on in a real Thunderbird and the built reader in a real Chromium; these
  * share machine-wide resources (ports, Thunderbird) so they run one file at a time.
  */
@@ -28,6 +29,20 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 240_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The server over real HTTP on PGlite and on a throw-away PostgreSQL cluster that the
+          // global setup starts once (or SEALPOST_TEST_PG_URL); one file at a time.
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/server/globalSetup.ts'],
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Sealpost's tests and `npm start` need, if any are missing:
 # Thunderbird (the product's host and the E2E target), Xvfb + xauth (a display for headed runs),
-# Chromium (the recipient's reader in tests), GnuPG (interop checks), fonts for screenshots.
+# Chromium (the recipient's reader in tests), GnuPG (interop checks), fonts for screenshots,
+# PostgreSQL (the server tests start a throw-away cluster from its binaries).
 # Idempotent and quick when everything is present (a few dpkg-query calls, ~0.2 s). As root it runs
 # apt-get itself; otherwise it prints the exact command and fails.
 # Set SEALPOST_SKIP_SYSTEM_DEPS=1 to skip the check (e.g. on a machine managed another way).
@@ -11,7 +12,7 @@ if [[ "${SEALPOST_SKIP_SYSTEM_DEPS:-}" == 1 ]]; then
   exit 0
 fi
 
-packages=(thunderbird xvfb xauth chromium gnupg fonts-dejavu-core)
+packages=(thunderbird xvfb xauth chromium gnupg fonts-dejavu-core postgresql)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   # Not Debian-like: check for the programs and say what is missing.

@@ -1,0 +1,146 @@
+/**
+ * `buildServer(deps)`: the Fastify instance with everything every route relies on — the
+ * contract's JSON errors, strict JSON-schema validation, a body limit, CORS only for the
+ * reader's routes, a log with secrets redacted, health and readiness — and then the feature
+ * plugins listed in `routes.ts`. It does not listen: `main.ts` and the tests do.
+ */
+import cors from '@fastify/cors';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
+import { sql } from 'kysely';
+import { pendingMigrations } from './db/migrate.ts';
+import type { ServerDeps } from './deps.ts';
+import { errorBody, replyError } from './errors.ts';
+import { featurePlugins } from './routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The injected dependencies, for feature plugins. */
+    deps: ServerDeps;
+  }
+}
+
+/**
+ * Log paths that may carry secrets or personal data. Fastify does not log bodies, but handlers
+ * logging objects and errors might: codes, tokens, shares, phone numbers, payloads never appear.
+ */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'body',
+  'req.body',
+  ...[
+    'code',
+    'token',
+    'serverShare',
+    'mailShare',
+    'accessCode',
+    'orgCode',
+    'phone',
+    'payload',
+    'password',
+    'authToken',
+  ].flatMap((key) => [key, `*.${key}`]),
+];
+
+/** The reader (file:// origin `null`, or hosted at the server's origin) calls only these. */
+const RECIPIENT_ROUTE =
+  /^\/api\/v1\/messages\/[^/?#]+\/(public|payload|verify\/(start|complete|resend))(?:[?#]|$)/;
+
+function loggerOptions(deps: ServerDeps): FastifyServerOptions['logger'] {
+  return {
+    level: deps.config.logLevel,
+    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+    ...(deps.logStream ? { stream: deps.logStream } : {}),
+    serializers: {
+      // The path only: query strings can carry addresses.
+      req: (request: { method: string; url: string; id: string }) => ({
+        id: request.id,
+        method: request.method,
+        path: request.url.split('?')[0],
+      }),
+      // Type, message and code only: database errors' `detail` can quote stored values.
+      err: (error: FastifyError) => ({
+        type: error.name,
+        message: error.message,
+        code: error.code,
+        stack: error.stack ?? '',
+      }),
+    },
+  };
+}
+
+/** Builds the server on the given dependencies (database already migrated). */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(deps),
+    bodyLimit: deps.config.limits.bodyBytes,
+    // Unknown properties are errors (schemas say `additionalProperties: false`), not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    return503OnClosing: true,
+  });
+  app.decorate('deps', deps);
+  app.decorateRequest('sender', null);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return replyError(reply, 'bad-request', `Invalid request: ${error.message}`);
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return replyError(
+        reply,
+        'payload-too-large',
+        'The request body is larger than this server accepts.',
+      );
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Malformed JSON, unsupported content type and the like: the client's fault, said plainly.
+      return reply.code(status).send(errorBody('bad-request', error.message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return replyError(reply, 'internal', 'Something went wrong on the server.');
+  });
+  app.setNotFoundHandler((request, reply) =>
+    replyError(reply, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}.`),
+  );
+
+  const allowedOrigins = ['null', new URL(deps.config.publicUrl).origin];
+  await app.register(cors, {
+    delegator: (request, callback) => {
+      const forReader = RECIPIENT_ROUTE.test(request.url ?? '');
+      callback(null, {
+        origin: forReader ? allowedOrigins : false,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['content-type'],
+        maxAge: 600,
+      });
+    },
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      const pending = await pendingMigrations(deps.db);
+      if (pending.length > 0) {
+        return replyError(
+          reply,
+          'unavailable',
+          `Database migrations pending: ${pending.join(', ')}.`,
+        );
+      }
+      return { status: 'ok' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'readiness check failed');
+      return replyError(reply, 'unavailable', 'The database is not reachable.');
+    }
+  });
+
+  for (const plugin of featurePlugins) await app.register(plugin);
+  return app;
+}

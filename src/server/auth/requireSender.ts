@@ -1,0 +1,51 @@
+/**
+ * The sender guard: `Authorization: Bearer <device token>` → the signed-in sender, or 401.
+ * Use as a route's `preHandler`; afterwards `request.sender` is set.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { replyError } from '../errors.ts';
+import { sha256Hex } from '../secrets.ts';
+
+/** Who is calling: their normalised address and the id of the device token they used. */
+export interface Sender {
+  address: string;
+  tokenId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireSender`; null on routes without it. */
+    sender: Sender | null;
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
+
+/**
+ * Looks the token up by its SHA-256 (a unique index, so the lookup itself reveals nothing about
+ * near misses); revoked tokens are refused.
+ */
+export async function requireSender(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const match = BEARER.exec(request.headers.authorization ?? '');
+  if (!match) {
+    await replyError(reply, 'unauthorized', 'Sign in first: missing or malformed device token.');
+    return reply;
+  }
+  const { db, clock } = request.server.deps;
+  const row = await db
+    .updateTable('device_tokens')
+    .set({ last_used_at: clock.now() })
+    .where('token_digest', '=', sha256Hex(match[1]!))
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'address'])
+    .executeTakeFirst();
+  if (!row) {
+    await replyError(
+      reply,
+      'unauthorized',
+      'This device token is unknown or was revoked: sign in again.',
+    );
+    return reply;
+  }
+  request.sender = { address: row.address, tokenId: row.id };
+}

@@ -1,0 +1,12 @@
+/**
+ * Every migration, in order. Names sort by their number; add new ones at the end (server-core
+ * owns 0001, server-messages 0002).
+ */
+import type { Migration } from 'kysely';
+import * as core from './0001_core.ts';
+import * as messages from './0002_messages.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_core': core,
+  '0002_messages': messages,
+};

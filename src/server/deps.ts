@@ -1,0 +1,30 @@
+/**
+ * What the server is built from. Everything with an outside effect (database, time, mail, SMS,
+ * log output) is injected, so tests run the real HTTP stack with a moving clock and a captured log.
+ */
+import type { Kysely } from 'kysely';
+import type { ServerConfig } from './config.ts';
+import type { Database } from './db/schema.ts';
+import type { Mailer } from './mail/mailer.ts';
+
+/** The only source of "now" on the server. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Sends one text message to an E.164 number. Implementations live in `src/server/providers`. */
+export interface SmsSender {
+  send(message: { to: string; text: string }): Promise<void>;
+}
+
+export interface ServerDeps {
+  config: ServerConfig;
+  db: Kysely<Database>;
+  clock: Clock;
+  mailer: Mailer;
+  sms: SmsSender;
+  /** Where the JSON log lines go (default stdout); tests pass a collecting stream. */
+  logStream?: NodeJS.WritableStream;
+}

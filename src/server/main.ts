@@ -1,0 +1,49 @@
+/**
+ * Starts the server: `npm run server -- [--config <file.json>]` (env `SEALPOST_*` overrides the
+ * file). Migrates the database, listens, and shuts down cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { buildServer } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { systemClock } from './deps.ts';
+import { createMailer } from './mail/mailer.ts';
+import { outboxSmsSender } from './outbox.ts';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: 'string' } } });
+  const loaded = await loadConfig(values.config ?? process.env.SEALPOST_CONFIG, process.env);
+  if (!loaded.ok) {
+    console.error(`sealpost server: invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
+    process.exit(2);
+  }
+  const config = loaded.config;
+  const database = await openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  const mailer = createMailer(config.smtp, database.db, systemClock);
+  // The SMS providers (webhook, twilio) come from src/server/providers; the outbox is the default.
+  const sms = outboxSmsSender(database.db, systemClock);
+  const app = await buildServer({ config, db: database.db, clock: systemClock, mailer, sms });
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info(
+    {
+      database: database.kind,
+      organisation: config.organisation.name,
+      devOutbox: config.devOutbox,
+    },
+    'sealpost server ready',
+  );
+
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    mailer.close?.();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+await main();

@@ -1,0 +1,10 @@
+/**
+ * Every feature of the server, each a Fastify plugin from its own folder. A feature gets the
+ * injected dependencies as `app.deps` and guards sender routes with `requireSender`.
+ * To add one: export a `FastifyPluginAsync` from its folder and list it here (one line).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { devOutboxRoutes } from './devOutboxRoutes.ts';
+import { messageRoutes } from './messages/routes.ts';
+
+export const featurePlugins: FastifyPluginAsync[] = [devOutboxRoutes, messageRoutes];

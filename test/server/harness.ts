@@ -1,0 +1,161 @@
+/**
+ * Starts the real server over real HTTP on 127.0.0.1 for a test file, on PGlite (in memory) or
+ * on a fresh PostgreSQL database, with a clock the test moves, the log captured as parsed JSON
+ * lines, and mail/SMS going to the outbox (unless the test injects a mailer).
+ */
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { buildServer } from '../../src/server/app.ts';
+import { resolveConfig, type ServerConfig } from '../../src/server/config.ts';
+import { openDatabase } from '../../src/server/db/connect.ts';
+import { migrateToLatest } from '../../src/server/db/migrate.ts';
+import type { Database } from '../../src/server/db/schema.ts';
+import type { Clock, SmsSender } from '../../src/server/deps.ts';
+import { outboxMailer, type Mailer } from '../../src/server/mail/mailer.ts';
+import { outboxSmsSender } from '../../src/server/outbox.ts';
+import { freshPostgresDatabase } from '../helpers/postgres.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+/** For `describe.each(DATABASE_KINDS)`. */
+export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
+
+/** A clock that stands still until the test moves it. */
+export interface TestClock extends Clock {
+  advanceSeconds(seconds: number): void;
+}
+
+export function testClock(start = new Date('2026-03-01T09:00:00Z')): TestClock {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    advanceSeconds: (seconds) => {
+      current += seconds * 1000;
+    },
+  };
+}
+
+export interface TestServer {
+  baseUrl: string;
+  app: FastifyInstance;
+  db: Kysely<Database>;
+  config: ServerConfig;
+  clock: TestClock;
+  /** Every log line so far, parsed, plus the raw text (to search for leaked secrets). */
+  logLines: () => Record<string, unknown>[];
+  logText: () => string;
+  /** `fetch` relative to the server, JSON in and out. */
+  request: (
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ) => Promise<{
+    status: number;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by expect(), not by the type
+    body: any;
+    headers: Headers;
+  }>;
+  /** Outbox rows for a recipient, newest first. */
+  outboxFor: (recipient: string) => Promise<{ channel: string; text: string }[]>;
+  close: () => Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Deep-merged over the test defaults (organisation `example.org`, devOutbox on). */
+  config?: Record<string, unknown>;
+  mailer?: (db: Kysely<Database>, clock: Clock) => Mailer;
+  sms?: (db: Kysely<Database>, clock: Clock) => SmsSender;
+  clock?: TestClock;
+}
+
+export async function startTestServer(
+  kind: DatabaseKind,
+  options: TestServerOptions = {},
+): Promise<TestServer> {
+  const postgres = kind === 'postgres' ? await freshPostgresDatabase() : null;
+  const databaseUrl = postgres ? postgres.url : 'pglite:memory';
+  const resolved = resolveConfig(
+    {
+      databaseUrl,
+      port: 0,
+      organisation: { name: 'Example Ltd', domains: ['example.org', 'example.net'] },
+      devOutbox: true,
+      logLevel: 'info',
+      ...options.config,
+    },
+    {},
+  );
+  if (!resolved.ok) throw new Error(`test config invalid: ${resolved.errors.join('; ')}`);
+  const config = resolved.config;
+  const database = await openDatabase(databaseUrl);
+  await migrateToLatest(database.db);
+  const clock = options.clock ?? testClock();
+  const logChunks: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, callback) {
+      logChunks.push(chunk.toString());
+      callback();
+    },
+  });
+  const app = await buildServer({
+    config,
+    db: database.db,
+    clock,
+    mailer: (options.mailer ?? outboxMailer)(database.db, clock),
+    sms: (options.sms ?? outboxSmsSender)(database.db, clock),
+    logStream,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (typeof address !== 'object' || !address) throw new Error('server has no address');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+
+  return {
+    baseUrl,
+    app,
+    db: database.db,
+    config,
+    clock,
+    logText: () => logChunks.join(''),
+    logLines: () =>
+      logChunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    async request(method, path, { body, token, headers = {} } = {}) {
+      const response = await fetch(baseUrl + path, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        ...(body !== undefined
+          ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
+          : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // Not JSON (HTML pages): keep the text.
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async outboxFor(recipient) {
+      return database.db
+        .selectFrom('outbox')
+        .select(['channel', 'text'])
+        .where('recipient', '=', recipient)
+        .orderBy('id', 'desc')
+        .execute();
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      await postgres?.drop();
+    },
+  };
+}
