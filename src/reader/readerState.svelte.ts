@@ -1,39 +1,57 @@
 /**
  * The reader's state: which screen is shown, in which language, and the unlock flow. Screens
- * are values, never exceptions: every failure of the envelope or the payload becomes a screen
- * with a reason the UI can explain.
+ * are values, never exceptions: every failure of the envelope, the payload or the server becomes
+ * a screen or a retry reason the UI can explain.
  */
-import type { Envelope } from '../core/envelope.ts';
+import { passwordForCode } from '../core/accessCode.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
+import { deriveLockPassword } from '../core/serverLock.ts';
 import { pickLanguage, readerText, type MessageArguments, type ReaderKey } from '../i18n/index.ts';
+import type { VerifyCompleteResponse, VerifyStartResponse } from '../messaging/serverApi.ts';
 import { readEnvelopeSource } from './envelopeSource.ts';
+import { hostedMessageId, loadHostedEnvelope, mailShareFromHash } from './hostedMessage.ts';
 import type { OpenedMessage } from './openedMessage.ts';
-import { loadEnvelope, unlockPayload, type FatalReason } from './unlock.ts';
+import { callServer, type ServerFailure } from './serverClient.ts';
+import { loadEnvelope, openPayload, type FatalReason, type ReaderEnvelope } from './unlock.ts';
 
 /** Failures after which a new code cannot help. */
 export type { FatalReason };
-/** Failures the recipient fixes by typing the code again. */
-export type RetryReason = 'empty-code' | 'wrong-code';
+/** Failures the recipient fixes by typing again, asking for a new code or waiting. */
+export type RetryReason =
+  'empty-code' | 'wrong-code' | 'code-expired' | 'rate-limited' | 'not-recipient' | 'unavailable';
 
 export type ReaderScreen =
   /** The template itself was opened: no envelope in it. */
   | { kind: 'template' }
+  /** A hosted page while it fetches its message. */
+  | { kind: 'loading' }
   /** The envelope is unreadable, so not even the sender is known. */
   | { kind: 'invalid'; reason: FatalReason }
   /** The sender is known; waiting for the factor (or unable to open: `fatal`). */
-  | { kind: 'locked'; envelope: Envelope; fatal: FatalReason | null }
-  | { kind: 'open'; envelope: Envelope; message: OpenedMessage };
+  | { kind: 'locked'; envelope: ReaderEnvelope; fatal: FatalReason | null }
+  | { kind: 'open'; envelope: ReaderEnvelope; message: OpenedMessage };
+
+type LockedScreen = Extract<ReaderScreen, { kind: 'locked' }>;
+
+/** True when the server guards the locks: the recipient verifies before typing a code. */
+export function usesServer(envelope: ReaderEnvelope): boolean {
+  return !!envelope.serverUrl && envelope.locks.some((lock) => lock.serverProtected);
+}
 
 export class ReaderState {
   // Raw: screens are replaced whole, never mutated, and a deep proxy over a message with
   // megabytes of attachments would only cost time.
   screen: ReaderScreen = $state.raw({ kind: 'template' });
   language: NotificationLanguage = $state('en');
-  /** True while Argon2 and decryption run (about a second). */
+  /** True while the server answers, or Argon2 and decryption run (about a second). */
   busy = $state(false);
   retry: RetryReason | null = $state(null);
+  /** With `retry`: attempts left (wrong-code) or seconds to wait (rate-limited), if known. */
+  retryCount: number | undefined = $state();
   /** Counts failed attempts so the UI can re-announce an identical error message. */
   attempts = $state(0);
+  /** The server's answer once the recipient confirmed their address (server locks only). */
+  verification: VerifyStartResponse | null = $state.raw(null);
 
   constructor(screen: ReaderScreen, language: NotificationLanguage) {
     this.screen = screen;
@@ -44,55 +62,142 @@ export class ReaderState {
   text = <Key extends ReaderKey>(key: Key, ...params: MessageArguments<Key>): string =>
     readerText(this.language, key, ...params);
 
-  /** Tries a code; on success the screen becomes `open`, else `retry` or `fatal` says why. */
+  /** The explanation of `retry`, or '' when there is none. */
+  retryText(): string {
+    const count = this.retryCount;
+    if (this.retry === 'wrong-code' && count !== undefined) {
+      return this.text('reader.error.attempts-left', { count });
+    }
+    if (this.retry === 'rate-limited') {
+      return this.text('reader.error.rate-limited', { seconds: count ?? 60 });
+    }
+    return this.retry ? this.text(`reader.error.${this.retry}`) : '';
+  }
+
+  /** Server locks, step 1: the recipient confirms the address they got the mail at. */
+  async verify(address: string): Promise<void> {
+    await this.step('/verify/start', { address: address.trim() });
+  }
+
+  /** Server locks: a new SMS/email code (the server throttles it). */
+  async resend(): Promise<void> {
+    await this.step('/verify/resend', { lockId: this.verification?.lockId });
+  }
+
+  /**
+   * Tries a code; on success the screen becomes `open`, else `retry` or `fatal` says why. With
+   * server locks the server checks the code first and releases its share of the lock.
+   */
   async unlock(code: string): Promise<void> {
+    if (code.trim() === '') return this.fail('empty-code');
+    await this.run(async (screen) => {
+      const { envelope } = screen;
+      const verification = this.verification;
+      let password = passwordForCode(code);
+      if (verification) {
+        const { lockId, method } = verification;
+        const released = await callServer<VerifyCompleteResponse>(
+          envelope.serverUrl ?? '',
+          envelope.messageId,
+          '/verify/complete',
+          { lockId, code },
+        );
+        if (!released.ok) return this.failOnServer(screen, released);
+        const derived = await deriveLockPassword({
+          messageId: envelope.messageId,
+          lockId,
+          mailShare: envelope.mailShare ?? '',
+          serverShare: released.value.serverShare,
+          ...(method === 'code' || method === 'org-code' ? { accessCode: code } : {}),
+        });
+        if (!derived.ok) return this.end(screen, 'damaged');
+        password = derived.password;
+      }
+      // Argon2 runs on the main thread; let the browser paint the busy state first.
+      await nextPaint();
+      const result = await openPayload(envelope, password);
+      if (result.ok) {
+        this.screen = { kind: 'open', envelope, message: result.message };
+      } else if (result.reason !== 'wrong-code') {
+        this.end(screen, result.reason);
+      } else if (verification) {
+        // The server accepted the factor, so the mail's share does not fit its lock.
+        this.end(screen, 'damaged');
+      } else {
+        this.fail('wrong-code');
+      }
+    });
+  }
+
+  /** Runs one step of the locked screen, unless a step is running or nothing can help. */
+  private async run(work: (screen: LockedScreen) => Promise<void>): Promise<void> {
     const screen = this.screen;
     if (screen.kind !== 'locked' || screen.fatal || this.busy) return;
-    if (code.trim() === '') {
-      this.retry = 'empty-code';
-      this.attempts++;
-      return;
-    }
     this.busy = true;
     this.retry = null;
     try {
-      // Argon2 runs on the main thread; let the browser paint the busy state first.
-      await nextPaint();
-      const result = await unlockPayload(screen.envelope, code);
-      if (result.ok) {
-        this.screen = { kind: 'open', envelope: screen.envelope, message: result.message };
-      } else if (result.reason === 'wrong-code') {
-        this.retry = 'wrong-code';
-        this.attempts++;
-      } else {
-        this.screen = { ...screen, fatal: result.reason };
-      }
+      await work(screen);
     } finally {
       this.busy = false;
     }
   }
+
+  /** A verify/start or verify/resend call: both answer where the code went. */
+  private step(route: string, body: object): Promise<void> {
+    return this.run(async (screen) => {
+      const { serverUrl, messageId } = screen.envelope;
+      const answer = await callServer<VerifyStartResponse>(serverUrl ?? '', messageId, route, body);
+      if (answer.ok) this.verification = answer.value;
+      else this.failOnServer(screen, answer);
+    });
+  }
+
+  private failOnServer(
+    screen: LockedScreen,
+    { code, attemptsLeft, retryAfterSeconds }: ServerFailure,
+  ) {
+    if (code === 'locked' || code === 'expired' || code === 'revoked')
+      return this.end(screen, code);
+    if (code === 'wrong-code' || code === 'code-expired' || code === 'rate-limited') {
+      return this.fail(code, attemptsLeft ?? retryAfterSeconds);
+    }
+    if (code === 'not-found' || code === 'bad-request' || code === 'forbidden') {
+      // Before verification: no lock for that address. After: the code's challenge is gone.
+      return this.fail(this.verification ? 'code-expired' : 'not-recipient');
+    }
+    this.fail('unavailable');
+  }
+
+  private fail(reason: RetryReason, count?: number): void {
+    this.retry = reason;
+    this.retryCount = count;
+    this.attempts++;
+  }
+
+  private end(screen: LockedScreen, fatal: FatalReason): void {
+    this.screen = { ...screen, fatal };
+  }
 }
 
-/** Builds the state from the page: the envelope element and the browser's languages. */
+/** Builds the state from the page: the envelope element (or hosted link) and the browser's languages. */
 export function createReaderState(
   document: Document,
   browserLanguages: readonly string[],
 ): ReaderState {
+  const fallbackLanguage = pickLanguage(NOTIFICATION_LANGUAGES, browserLanguages);
+  const hostedId = hostedMessageId(document);
+  if (hostedId) {
+    const reader = new ReaderState({ kind: 'loading' }, fallbackLanguage);
+    void loadHosted(reader, document.location, hostedId);
+    return reader;
+  }
   const source = readEnvelopeSource(document);
-  if (source.kind === 'template') {
-    return new ReaderState({ kind: 'template' }, browserLanguage(browserLanguages));
-  }
-  if (source.kind === 'missing') {
+  if (source.kind === 'template') return new ReaderState({ kind: 'template' }, fallbackLanguage);
+  const loaded = source.kind === 'json' ? loadEnvelope(source.json) : null;
+  if (!loaded?.ok) {
     return new ReaderState(
-      { kind: 'invalid', reason: 'damaged' },
-      browserLanguage(browserLanguages),
-    );
-  }
-  const loaded = loadEnvelope(source.json);
-  if (!loaded.ok) {
-    return new ReaderState(
-      { kind: 'invalid', reason: loaded.reason },
-      browserLanguage(browserLanguages),
+      { kind: 'invalid', reason: loaded?.reason ?? 'damaged' },
+      fallbackLanguage,
     );
   }
   const { envelope } = loaded;
@@ -102,9 +207,15 @@ export function createReaderState(
   );
 }
 
-/** Without an envelope, the browser's own language if it is one of ours, else English. */
-function browserLanguage(browserLanguages: readonly string[]): NotificationLanguage {
-  return pickLanguage(NOTIFICATION_LANGUAGES, browserLanguages);
+/** A hosted page: the server is the page's own (`<server>/r/<id>`), the share is the fragment. */
+async function loadHosted(reader: ReaderState, location: Location, messageId: string) {
+  const mailShare = mailShareFromHash(location.hash);
+  const loaded = mailShare
+    ? await loadHostedEnvelope(new URL('..', location.href).href, messageId, mailShare)
+    : ({ ok: false, reason: 'link' } as const);
+  reader.screen = loaded.ok
+    ? { kind: 'locked', envelope: loaded.envelope, fatal: null }
+    : { kind: 'invalid', reason: loaded.reason };
 }
 
 function nextPaint(): Promise<void> {

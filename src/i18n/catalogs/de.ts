@@ -1,52 +1,67 @@
-import type { NotificationCatalog, ReaderCatalog } from './types.ts';
+import { readerCatalog } from './readerCatalog.ts';
+import type { NotificationCatalog, ReaderCatalog, ReaderTexts } from './types.ts';
 
 /** German, formal address (Sie). */
-export const deReader: ReaderCatalog = {
-  'language.name': 'Deutsch',
-
-  'reader.title': 'Sichere Nachricht',
-  'reader.language': 'Sprache',
-  'reader.from-sender': 'Sichere Nachricht von',
-  'reader.template.title': 'Dies ist die leere Vorlage für sichere Nachrichten',
-  'reader.template.body':
-    'Diese Datei enthält keine Nachricht. Öffnen Sie stattdessen die Datei secure-message.html, die an die erhaltene E-Mail angehängt ist.',
-  'reader.factor.code':
-    'Geben Sie den Zugangscode ein, den Ihnen {name} separat mitgeteilt hat, zum Beispiel per Telefon oder Brief.',
-  'reader.factor.org-code':
-    'Geben Sie den Zugangscode Ihrer Organisation ein, den Sie separat erhalten haben.',
-  'reader.factor.sms': 'Sie benötigen einen Code, der per SMS an Ihr Mobiltelefon gesendet wird.',
-  'reader.factor.email': 'Sie benötigen einen Code, der an Ihre E-Mail-Adresse gesendet wird.',
-  'reader.factor.account':
-    'Öffnen Sie diese Nachricht mit Ihrem Sealpost-Konto oder Ihrem eigenen OpenPGP-Schlüssel.',
-  'reader.method-unavailable':
-    'Diese Datei kann die Nachricht nicht allein öffnen. Bitten Sie {name}, sie erneut mit einem Zugangscode zu senden.',
-  'reader.code.label': 'Zugangscode',
-  'reader.unlock': 'Nachricht öffnen',
-  'reader.unlocking': 'Der Code wird geprüft und die Nachricht geöffnet …',
-  'reader.error.title': 'Die Nachricht kann nicht geöffnet werden',
-  'reader.error.empty-code': 'Bitte geben Sie den Zugangscode ein.',
-  'reader.error.wrong-code':
-    'Mit diesem Zugangscode lässt sich die Nachricht nicht öffnen. Prüfen Sie ihn und versuchen Sie es erneut.',
-  'reader.error.damaged':
-    'Diese Datei ist beschädigt oder unvollständig. Bitten Sie den Absender, die Nachricht erneut zu senden.',
-  'reader.error.unsupported':
-    'Diese Nachricht verwendet ein Format, das hier nicht unterstützt wird. Bitten Sie den Absender, sie mit einer aktuellen Sealpost-Version erneut zu senden.',
-  'reader.error.too-large': 'Diese Nachricht ist zu groß, um im Browser geöffnet zu werden.',
-  'reader.subject': 'Betreff',
-  'reader.from': 'Von',
-  'reader.to': 'An',
-  'reader.cc': 'Cc',
-  'reader.date': 'Datum',
-  'reader.no-subject': '(kein Betreff)',
-  'reader.empty-body': '(Diese Nachricht enthält keinen Text.)',
-  'reader.html-note':
-    'Bilder und andere Inhalte aus dem Internet werden in dieser Nachricht blockiert.',
-  'reader.attachments': 'Anhänge',
-  'reader.download': 'Herunterladen',
-  'reader.download-named': '{name} herunterladen',
-  'reader.local-note':
-    'Die Nachricht wurde auf diesem Gerät entschlüsselt. Es wurde nichts über das Internet gesendet.',
-};
+export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
+  title: 'Sichere Nachricht',
+  language: 'Sprache',
+  'from-sender': 'Sichere Nachricht von',
+  template: {
+    title: 'Dies ist die leere Vorlage für sichere Nachrichten',
+    body: 'Diese Datei enthält keine Nachricht. Öffnen Sie die secure-message.html aus der erhaltenen E-Mail.',
+  },
+  factor: {
+    code: 'Geben Sie den Zugangscode ein, den Ihnen {name} separat mitgeteilt hat, zum Beispiel per Telefon oder Brief.',
+    'org-code': 'Geben Sie den Zugangscode Ihrer Organisation ein, den Sie separat erhalten haben.',
+    sms: 'Sie benötigen einen Code per SMS an Ihr Mobiltelefon.',
+    email: 'Sie benötigen einen Code an Ihre E-Mail-Adresse.',
+    account:
+      'Öffnen Sie diese Nachricht mit Ihrem Sealpost-Konto oder Ihrem eigenen OpenPGP-Schlüssel.',
+  },
+  'method-unavailable':
+    'Diese Datei kann die Nachricht nicht öffnen. Bitten Sie {name}, sie mit einem Zugangscode erneut zu senden.',
+  code: {
+    label: 'Zugangscode',
+  },
+  unlock: 'Nachricht öffnen',
+  unlocking: 'Die Nachricht wird geöffnet …',
+  error: {
+    title: 'Die Nachricht kann nicht geöffnet werden',
+    'empty-code': 'Bitte geben Sie den Zugangscode ein.',
+    'wrong-code':
+      'Dieser Zugangscode öffnet die Nachricht nicht. Prüfen Sie ihn und versuchen Sie es erneut.',
+    damaged:
+      'Diese Datei ist beschädigt oder unvollständig. Bitten Sie den Absender, die Nachricht erneut zu senden.',
+    unsupported:
+      'Dieses Nachrichtenformat wird hier nicht unterstützt. Bitten Sie den Absender, sie mit aktuellem Sealpost erneut zu senden.',
+    'too-large': 'Diese Nachricht ist zu groß, um im Browser geöffnet zu werden.',
+    'attempts-left': 'Falscher Code. Verbleibende Versuche: {count}.',
+    'rate-limited': 'Warten Sie {seconds} Sekunden und versuchen Sie es dann erneut.',
+    'code-expired': 'Der Code ist abgelaufen. Fordern Sie einen neuen an.',
+    'not-recipient': 'Diese Nachricht wurde nicht an diese Adresse gesendet.',
+    unavailable: 'Der Server ist nicht erreichbar. Versuchen Sie es später erneut.',
+    locked: 'Zu viele falsche Codes: Die Nachricht ist gesperrt. Der Absender wurde informiert.',
+    expired: 'Diese Nachricht ist abgelaufen.',
+    revoked: 'Der Absender hat diese Nachricht zurückgezogen.',
+    link: 'Dieser Link ist unvollständig.',
+  },
+  address: 'Ihre E-Mail-Adresse',
+  next: 'Weiter',
+  sent: 'Code an {to} gesendet.',
+  resend: 'Erneut senden',
+  subject: 'Betreff',
+  from: 'Von',
+  to: 'An',
+  cc: 'Cc',
+  date: 'Datum',
+  'no-subject': '(kein Betreff)',
+  'empty-body': '(Diese Nachricht enthält keinen Text.)',
+  'html-note': 'Inhalte aus dem Internet werden in dieser Nachricht blockiert.',
+  attachments: 'Anhänge',
+  download: 'Herunterladen',
+  'download-named': '{name} herunterladen',
+  'local-note': 'Auf diesem Gerät entschlüsselt. Der Inhalt wurde nirgendwohin gesendet.',
+} satisfies ReaderTexts);
 
 export const deNotification: NotificationCatalog = {
   'notification.subject': 'Sichere Nachricht',

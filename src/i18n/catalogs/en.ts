@@ -1,51 +1,72 @@
+import { readerCatalog } from './readerCatalog.ts';
+
 /**
  * English, the reference catalog: its keys are the message keys of every other catalog, and its
  * `{placeholders}` are the parameters `t()` requires. Keep lines of notification texts plain:
  * they go into a format=flowed text mail.
+ *
+ * The reader's texts as written: grouped and without `reader.` (see readerCatalog.ts), so
+ * `error: { damaged }` is the key `reader.error.damaged`. Every reader catalog has this shape.
  */
-export const enReader = {
-  'language.name': 'English',
-
-  'reader.title': 'Secure message',
-  'reader.language': 'Language',
-  'reader.from-sender': 'Secure message from',
-  'reader.template.title': 'This is the empty reader template',
-  'reader.template.body':
-    'This file does not contain a message. Open the file secure-message.html attached to the email you received instead.',
-  'reader.factor.code':
-    'Enter the access code that {name} gave you separately, for example by phone or letter.',
-  'reader.factor.org-code':
-    'Enter the access code of your organisation, which you received separately.',
-  'reader.factor.sms': 'You will need a code that is sent to your mobile phone by SMS.',
-  'reader.factor.email': 'You will need a code that is sent to your email address.',
-  'reader.factor.account': 'Open this message with your Sealpost account or your own OpenPGP key.',
-  'reader.method-unavailable':
-    'This reader cannot open this message on its own. Ask {name} to send it again with an access code.',
-  'reader.code.label': 'Access code',
-  'reader.unlock': 'Open message',
-  'reader.unlocking': 'Checking the code and opening the message…',
-  'reader.error.title': 'The message cannot be opened',
-  'reader.error.empty-code': 'Please enter the access code.',
-  'reader.error.wrong-code': 'This access code does not open the message. Check it and try again.',
-  'reader.error.damaged':
-    'This file is damaged or incomplete. Ask the sender to send the message again.',
-  'reader.error.unsupported':
-    'This message uses a format this reader does not support. Ask the sender to send it again with a current version of Sealpost.',
-  'reader.error.too-large': 'This message is too large to be opened in the browser.',
-  'reader.subject': 'Subject',
-  'reader.from': 'From',
-  'reader.to': 'To',
-  'reader.cc': 'Cc',
-  'reader.date': 'Date',
-  'reader.no-subject': '(no subject)',
-  'reader.empty-body': '(This message has no text.)',
-  'reader.html-note': 'Images and other content from the internet are blocked in this message.',
-  'reader.attachments': 'Attachments',
-  'reader.download': 'Download',
-  'reader.download-named': 'Download {name}',
-  'reader.local-note':
-    'The message was decrypted on this device. Nothing was sent over the internet.',
+export const enReaderTexts = {
+  title: 'Secure message',
+  language: 'Language',
+  'from-sender': 'Secure message from',
+  template: {
+    title: 'This is the empty reader template',
+    body: 'This file holds no message. Open the secure-message.html attached to the email you received.',
+  },
+  factor: {
+    code: 'Enter the access code that {name} gave you separately, for example by phone or letter.',
+    'org-code': 'Enter the access code of your organisation, which you received separately.',
+    sms: 'You need a code sent to your mobile phone by SMS.',
+    email: 'You need a code sent to your email address.',
+    account: 'Open this message with your Sealpost account or your own OpenPGP key.',
+  },
+  'method-unavailable':
+    'This reader cannot open this message. Ask {name} to send it again with an access code.',
+  code: {
+    label: 'Access code',
+  },
+  unlock: 'Open message',
+  unlocking: 'Opening the message…',
+  error: {
+    title: 'The message cannot be opened',
+    'empty-code': 'Please enter the access code.',
+    'wrong-code': 'This access code does not open the message. Check it and try again.',
+    damaged: 'This file is damaged or incomplete. Ask the sender to send the message again.',
+    unsupported:
+      'This reader does not support the format of this message. Ask the sender to send it again with a current Sealpost.',
+    'too-large': 'This message is too large to be opened in the browser.',
+    'attempts-left': 'Wrong code. Attempts left: {count}.',
+    'rate-limited': 'Wait {seconds} seconds, then try again.',
+    'code-expired': 'The code has expired. Request a new one.',
+    'not-recipient': 'This message was not sent to this address.',
+    unavailable: 'The server cannot be reached. Try again later.',
+    locked: 'Too many wrong codes: the message is locked. The sender was told.',
+    expired: 'This message has expired.',
+    revoked: 'The sender has revoked this message.',
+    link: 'This link is incomplete.',
+  },
+  address: 'Your email address',
+  next: 'Continue',
+  sent: 'Code sent to {to}.',
+  resend: 'Send again',
+  subject: 'Subject',
+  from: 'From',
+  to: 'To',
+  cc: 'Cc',
+  date: 'Date',
+  'no-subject': '(no subject)',
+  'empty-body': '(This message has no text.)',
+  'html-note': 'Content from the internet is blocked in this message.',
+  attachments: 'Attachments',
+  download: 'Download',
+  'download-named': 'Download {name}',
+  'local-note': 'Decrypted on this device. The content was not sent anywhere.',
 } as const;
+
+export const enReader = readerCatalog('English', enReaderTexts);
 
 /** English notification mail texts (see ../notification.ts). */
 export const enNotification = {

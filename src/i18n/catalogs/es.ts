@@ -1,51 +1,65 @@
-import type { NotificationCatalog, ReaderCatalog } from './types.ts';
+import { readerCatalog } from './readerCatalog.ts';
+import type { NotificationCatalog, ReaderCatalog, ReaderTexts } from './types.ts';
 
 /** Spanish, formal address (usted). */
-export const esReader: ReaderCatalog = {
-  'language.name': 'Español',
-
-  'reader.title': 'Mensaje seguro',
-  'reader.language': 'Idioma',
-  'reader.from-sender': 'Mensaje seguro de',
-  'reader.template.title': 'Esta es la plantilla vacía del lector de mensajes seguros',
-  'reader.template.body':
-    'Este archivo no contiene ningún mensaje. Abra en su lugar el archivo secure-message.html adjunto al correo electrónico que recibió.',
-  'reader.factor.code':
-    'Introduzca el código de acceso que {name} le dio por separado, por ejemplo por teléfono o por carta.',
-  'reader.factor.org-code':
-    'Introduzca el código de acceso de su organización, que recibió por separado.',
-  'reader.factor.sms': 'Necesitará un código que se envía por SMS a su teléfono móvil.',
-  'reader.factor.email': 'Necesitará un código que se envía a su dirección de correo electrónico.',
-  'reader.factor.account':
-    'Abra este mensaje con su cuenta de Sealpost o con su propia clave OpenPGP.',
-  'reader.method-unavailable':
-    'Este archivo no puede abrir el mensaje por sí solo. Pida a {name} que lo vuelva a enviar con un código de acceso.',
-  'reader.code.label': 'Código de acceso',
-  'reader.unlock': 'Abrir mensaje',
-  'reader.unlocking': 'Comprobando el código y abriendo el mensaje…',
-  'reader.error.title': 'No se puede abrir el mensaje',
-  'reader.error.empty-code': 'Introduzca el código de acceso.',
-  'reader.error.wrong-code':
-    'Este código de acceso no abre el mensaje. Compruébelo e inténtelo de nuevo.',
-  'reader.error.damaged':
-    'Este archivo está dañado o incompleto. Pida al remitente que vuelva a enviar el mensaje.',
-  'reader.error.unsupported':
-    'Este mensaje usa un formato que este lector no admite. Pida al remitente que lo vuelva a enviar con una versión actual de Sealpost.',
-  'reader.error.too-large': 'Este mensaje es demasiado grande para abrirlo en el navegador.',
-  'reader.subject': 'Asunto',
-  'reader.from': 'De',
-  'reader.to': 'Para',
-  'reader.cc': 'CC',
-  'reader.date': 'Fecha',
-  'reader.no-subject': '(sin asunto)',
-  'reader.empty-body': '(Este mensaje no contiene texto.)',
-  'reader.html-note':
-    'Las imágenes y otros contenidos de internet están bloqueados en este mensaje.',
-  'reader.attachments': 'Archivos adjuntos',
-  'reader.download': 'Descargar',
-  'reader.download-named': 'Descargar {name}',
-  'reader.local-note': 'El mensaje se descifró en este dispositivo. No se envió nada por internet.',
-};
+export const esReader: ReaderCatalog = readerCatalog('Español', {
+  title: 'Mensaje seguro',
+  language: 'Idioma',
+  'from-sender': 'Mensaje seguro de',
+  template: {
+    title: 'Esta es la plantilla vacía del lector de mensajes seguros',
+    body: 'Este archivo no contiene ningún mensaje. Abra el secure-message.html adjunto al correo recibido.',
+  },
+  factor: {
+    code: 'Introduzca el código de acceso que {name} le dio por separado, por ejemplo por teléfono o por carta.',
+    'org-code': 'Introduzca el código de acceso de su organización, que recibió por separado.',
+    sms: 'Necesita un código enviado por SMS a su móvil.',
+    email: 'Necesita un código enviado a su dirección de correo.',
+    account: 'Abra este mensaje con su cuenta de Sealpost o con su propia clave OpenPGP.',
+  },
+  'method-unavailable':
+    'Este archivo no puede abrir el mensaje. Pida a {name} que lo reenvíe con un código de acceso.',
+  code: {
+    label: 'Código de acceso',
+  },
+  unlock: 'Abrir mensaje',
+  unlocking: 'Abriendo el mensaje…',
+  error: {
+    title: 'No se puede abrir el mensaje',
+    'empty-code': 'Introduzca el código de acceso.',
+    'wrong-code': 'Este código de acceso no abre el mensaje. Compruébelo e inténtelo de nuevo.',
+    damaged:
+      'Este archivo está dañado o incompleto. Pida al remitente que vuelva a enviar el mensaje.',
+    unsupported:
+      'Este lector no admite el formato de este mensaje. Pida al remitente que lo reenvíe con un Sealpost actual.',
+    'too-large': 'Este mensaje es demasiado grande para abrirlo en el navegador.',
+    'attempts-left': 'Código incorrecto. Intentos restantes: {count}.',
+    'rate-limited': 'Espere {seconds} segundos y vuelva a intentarlo.',
+    'code-expired': 'El código ha caducado. Pida uno nuevo.',
+    'not-recipient': 'Este mensaje no se envió a esta dirección.',
+    unavailable: 'No se puede acceder al servidor. Inténtelo más tarde.',
+    locked: 'Demasiados códigos incorrectos: el mensaje está bloqueado. Se avisó al remitente.',
+    expired: 'Este mensaje ha caducado.',
+    revoked: 'El remitente ha revocado este mensaje.',
+    link: 'Este enlace está incompleto.',
+  },
+  address: 'Su dirección de correo',
+  next: 'Continuar',
+  sent: 'Código enviado a {to}.',
+  resend: 'Enviar de nuevo',
+  subject: 'Asunto',
+  from: 'De',
+  to: 'Para',
+  cc: 'CC',
+  date: 'Fecha',
+  'no-subject': '(sin asunto)',
+  'empty-body': '(Este mensaje no contiene texto.)',
+  'html-note': 'El contenido de internet está bloqueado en este mensaje.',
+  attachments: 'Archivos adjuntos',
+  download: 'Descargar',
+  'download-named': 'Descargar {name}',
+  'local-note': 'Descifrado en este dispositivo. El contenido no se envió a ninguna parte.',
+} satisfies ReaderTexts);
 
 export const esNotification: NotificationCatalog = {
   'notification.subject': 'Mensaje seguro',

@@ -1,54 +1,68 @@
-import type { NotificationCatalog, ReaderCatalog } from './types.ts';
+import { readerCatalog } from './readerCatalog.ts';
+import type { NotificationCatalog, ReaderCatalog, ReaderTexts } from './types.ts';
 
 /**
  * French, formal address (vous). A no-break space (U+00A0) precedes `:` and `;` as French
  * typography wants, and keeps the line wrapper from leaving the sign alone on a line.
  */
-export const frReader: ReaderCatalog = {
-  'language.name': 'Français',
-
-  'reader.title': 'Message sécurisé',
-  'reader.language': 'Langue',
-  'reader.from-sender': 'Message sécurisé de',
-  'reader.template.title': 'Ceci est le modèle vide du lecteur de messages sécurisés',
-  'reader.template.body':
-    'Ce fichier ne contient aucun message. Ouvrez plutôt le fichier secure-message.html joint à l’e-mail que vous avez reçu.',
-  'reader.factor.code':
-    'Saisissez le code d’accès communiqué séparément par {name}, par exemple par téléphone ou par courrier.',
-  'reader.factor.org-code':
-    'Saisissez le code d’accès de votre organisation, que vous avez reçu séparément.',
-  'reader.factor.sms': 'Vous aurez besoin d’un code envoyé par SMS sur votre téléphone portable.',
-  'reader.factor.email': 'Vous aurez besoin d’un code envoyé à votre adresse e-mail.',
-  'reader.factor.account':
-    'Ouvrez ce message avec votre compte Sealpost ou votre propre clé OpenPGP.',
-  'reader.method-unavailable':
-    'Ce fichier ne peut pas ouvrir ce message à lui seul. Demandez à {name} de le renvoyer avec un code d’accès.',
-  'reader.code.label': 'Code d’accès',
-  'reader.unlock': 'Ouvrir le message',
-  'reader.unlocking': 'Vérification du code et ouverture du message…',
-  'reader.error.title': 'Le message ne peut pas être ouvert',
-  'reader.error.empty-code': 'Veuillez saisir le code d’accès.',
-  'reader.error.wrong-code': 'Ce code d’accès n’ouvre pas le message. Vérifiez-le et réessayez.',
-  'reader.error.damaged':
-    'Ce fichier est endommagé ou incomplet. Demandez à l’expéditeur de renvoyer le message.',
-  'reader.error.unsupported':
-    'Ce message utilise un format que ce lecteur ne prend pas en charge. Demandez à l’expéditeur de le renvoyer avec une version récente de Sealpost.',
-  'reader.error.too-large': 'Ce message est trop volumineux pour être ouvert dans le navigateur.',
-  'reader.subject': 'Objet',
-  'reader.from': 'De',
-  'reader.to': 'À',
-  'reader.cc': 'Cc',
-  'reader.date': 'Date',
-  'reader.no-subject': '(sans objet)',
-  'reader.empty-body': '(Ce message ne contient pas de texte.)',
-  'reader.html-note':
-    'Les images et autres contenus provenant d’Internet sont bloqués dans ce message.',
-  'reader.attachments': 'Pièces jointes',
-  'reader.download': 'Télécharger',
-  'reader.download-named': 'Télécharger {name}',
-  'reader.local-note':
-    'Le message a été déchiffré sur cet appareil. Rien n’a été envoyé sur Internet.',
-};
+export const frReader: ReaderCatalog = readerCatalog('Français', {
+  title: 'Message sécurisé',
+  language: 'Langue',
+  'from-sender': 'Message sécurisé de',
+  template: {
+    title: 'Ceci est le modèle vide du lecteur de messages sécurisés',
+    body: 'Ce fichier ne contient aucun message. Ouvrez le secure-message.html joint à l’e-mail reçu.',
+  },
+  factor: {
+    code: 'Saisissez le code d’accès communiqué séparément par {name}, par exemple par téléphone ou par courrier.',
+    'org-code': 'Saisissez le code d’accès de votre organisation, que vous avez reçu séparément.',
+    sms: 'Il vous faut un code envoyé par SMS sur votre portable.',
+    email: 'Il vous faut un code envoyé à votre adresse e-mail.',
+    account: 'Ouvrez ce message avec votre compte Sealpost ou votre propre clé OpenPGP.',
+  },
+  'method-unavailable':
+    'Ce fichier ne peut pas ouvrir ce message. Demandez à {name} de le renvoyer avec un code d’accès.',
+  code: {
+    label: 'Code d’accès',
+  },
+  unlock: 'Ouvrir le message',
+  unlocking: 'Ouverture du message…',
+  error: {
+    title: 'Le message ne peut pas être ouvert',
+    'empty-code': 'Veuillez saisir le code d’accès.',
+    'wrong-code': 'Ce code d’accès n’ouvre pas le message. Vérifiez-le et réessayez.',
+    damaged:
+      'Ce fichier est endommagé ou incomplet. Demandez à l’expéditeur de renvoyer le message.',
+    unsupported:
+      'Ce lecteur ne prend pas en charge le format de ce message. Demandez à l’expéditeur de le renvoyer avec un Sealpost récent.',
+    'too-large': 'Ce message est trop volumineux pour être ouvert dans le navigateur.',
+    'attempts-left': 'Code erroné. Essais restants : {count}.',
+    'rate-limited': 'Attendez {seconds} secondes, puis réessayez.',
+    'code-expired': 'Le code a expiré. Demandez-en un nouveau.',
+    'not-recipient': 'Ce message n’a pas été envoyé à cette adresse.',
+    unavailable: 'Le serveur est injoignable. Réessayez plus tard.',
+    locked: 'Trop de codes erronés : le message est bloqué. L’expéditeur a été prévenu.',
+    expired: 'Ce message a expiré.',
+    revoked: 'L’expéditeur a révoqué ce message.',
+    link: 'Ce lien est incomplet.',
+  },
+  address: 'Votre adresse e-mail',
+  next: 'Continuer',
+  sent: 'Code envoyé à {to}.',
+  resend: 'Renvoyer',
+  subject: 'Objet',
+  from: 'De',
+  to: 'À',
+  cc: 'Cc',
+  date: 'Date',
+  'no-subject': '(sans objet)',
+  'empty-body': '(Ce message ne contient pas de texte.)',
+  'html-note': 'Les contenus d’Internet sont bloqués dans ce message.',
+  attachments: 'Pièces jointes',
+  download: 'Télécharger',
+  'download-named': 'Télécharger {name}',
+  'local-note': 'Déchiffré sur cet appareil. Le contenu n’a été envoyé nulle part.',
+} satisfies ReaderTexts);
 
 export const frNotification: NotificationCatalog = {
   'notification.subject': 'Message sécurisé',

@@ -1,52 +1,65 @@
-import type { NotificationCatalog, ReaderCatalog } from './types.ts';
+import { readerCatalog } from './readerCatalog.ts';
+import type { NotificationCatalog, ReaderCatalog, ReaderTexts } from './types.ts';
 
 /** Italian, formal address (Lei), in the current lower-case style. */
-export const itReader: ReaderCatalog = {
-  'language.name': 'Italiano',
-
-  'reader.title': 'Messaggio sicuro',
-  'reader.language': 'Lingua',
-  'reader.from-sender': 'Messaggio sicuro da',
-  'reader.template.title': 'Questo è il modello vuoto del lettore di messaggi sicuri',
-  'reader.template.body':
-    'Questo file non contiene alcun messaggio. Apra invece il file secure-message.html allegato all’e-mail che ha ricevuto.',
-  'reader.factor.code':
-    'Inserisca il codice di accesso che {name} le ha comunicato separatamente, ad esempio per telefono o per lettera.',
-  'reader.factor.org-code':
-    'Inserisca il codice di accesso della sua organizzazione, ricevuto separatamente.',
-  'reader.factor.sms': 'Le servirà un codice inviato via SMS al suo cellulare.',
-  'reader.factor.email': 'Le servirà un codice inviato al suo indirizzo e-mail.',
-  'reader.factor.account':
-    'Apra questo messaggio con il suo account Sealpost o con la sua chiave OpenPGP.',
-  'reader.method-unavailable':
-    'Questo file non può aprire il messaggio da solo. Chieda a {name} di inviarlo di nuovo con un codice di accesso.',
-  'reader.code.label': 'Codice di accesso',
-  'reader.unlock': 'Apri messaggio',
-  'reader.unlocking': 'Verifica del codice e apertura del messaggio…',
-  'reader.error.title': 'Impossibile aprire il messaggio',
-  'reader.error.empty-code': 'Inserisca il codice di accesso.',
-  'reader.error.wrong-code':
-    'Questo codice di accesso non apre il messaggio. Lo controlli e riprovi.',
-  'reader.error.damaged':
-    'Questo file è danneggiato o incompleto. Chieda al mittente di inviare di nuovo il messaggio.',
-  'reader.error.unsupported':
-    'Questo messaggio usa un formato non supportato da questo lettore. Chieda al mittente di inviarlo di nuovo con una versione aggiornata di Sealpost.',
-  'reader.error.too-large': 'Questo messaggio è troppo grande per essere aperto nel browser.',
-  'reader.subject': 'Oggetto',
-  'reader.from': 'Da',
-  'reader.to': 'A',
-  'reader.cc': 'Cc',
-  'reader.date': 'Data',
-  'reader.no-subject': '(nessun oggetto)',
-  'reader.empty-body': '(Questo messaggio non contiene testo.)',
-  'reader.html-note':
-    'Le immagini e gli altri contenuti provenienti da Internet sono bloccati in questo messaggio.',
-  'reader.attachments': 'Allegati',
-  'reader.download': 'Scarica',
-  'reader.download-named': 'Scarica {name}',
-  'reader.local-note':
-    'Il messaggio è stato decifrato su questo dispositivo. Nulla è stato inviato tramite Internet.',
-};
+export const itReader: ReaderCatalog = readerCatalog('Italiano', {
+  title: 'Messaggio sicuro',
+  language: 'Lingua',
+  'from-sender': 'Messaggio sicuro da',
+  template: {
+    title: 'Questo è il modello vuoto del lettore di messaggi sicuri',
+    body: 'Questo file non contiene alcun messaggio. Apra il secure-message.html allegato all’e-mail ricevuta.',
+  },
+  factor: {
+    code: 'Inserisca il codice di accesso che {name} le ha comunicato separatamente, ad esempio per telefono o per lettera.',
+    'org-code': 'Inserisca il codice di accesso della sua organizzazione, ricevuto separatamente.',
+    sms: 'Le serve un codice inviato via SMS al suo cellulare.',
+    email: 'Le serve un codice inviato al suo indirizzo e-mail.',
+    account: 'Apra questo messaggio con il suo account Sealpost o con la sua chiave OpenPGP.',
+  },
+  'method-unavailable':
+    'Questo file non può aprire il messaggio. Chieda a {name} di inviarlo di nuovo con un codice di accesso.',
+  code: {
+    label: 'Codice di accesso',
+  },
+  unlock: 'Apri messaggio',
+  unlocking: 'Apertura del messaggio…',
+  error: {
+    title: 'Impossibile aprire il messaggio',
+    'empty-code': 'Inserisca il codice di accesso.',
+    'wrong-code': 'Questo codice di accesso non apre il messaggio. Lo controlli e riprovi.',
+    damaged:
+      'Questo file è danneggiato o incompleto. Chieda al mittente di inviare di nuovo il messaggio.',
+    unsupported:
+      'Questo lettore non supporta il formato del messaggio. Chieda al mittente di inviarlo di nuovo con un Sealpost aggiornato.',
+    'too-large': 'Questo messaggio è troppo grande per essere aperto nel browser.',
+    'attempts-left': 'Codice errato. Tentativi rimasti: {count}.',
+    'rate-limited': 'Attenda {seconds} secondi e riprovi.',
+    'code-expired': 'Il codice è scaduto. Ne richieda uno nuovo.',
+    'not-recipient': 'Questo messaggio non è stato inviato a questo indirizzo.',
+    unavailable: 'Il server non è raggiungibile. Riprovi più tardi.',
+    locked: 'Troppi codici errati: il messaggio è bloccato. Il mittente è stato avvisato.',
+    expired: 'Questo messaggio è scaduto.',
+    revoked: 'Il mittente ha revocato questo messaggio.',
+    link: 'Questo link è incompleto.',
+  },
+  address: 'Il suo indirizzo e-mail',
+  next: 'Continua',
+  sent: 'Codice inviato a {to}.',
+  resend: 'Invia di nuovo',
+  subject: 'Oggetto',
+  from: 'Da',
+  to: 'A',
+  cc: 'Cc',
+  date: 'Data',
+  'no-subject': '(nessun oggetto)',
+  'empty-body': '(Questo messaggio non contiene testo.)',
+  'html-note': 'I contenuti da Internet sono bloccati in questo messaggio.',
+  attachments: 'Allegati',
+  download: 'Scarica',
+  'download-named': 'Scarica {name}',
+  'local-note': 'Decifrato su questo dispositivo. Il contenuto non è stato inviato altrove.',
+} satisfies ReaderTexts);
 
 export const itNotification: NotificationCatalog = {
   'notification.subject': 'Messaggio sicuro',

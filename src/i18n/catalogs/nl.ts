@@ -1,51 +1,66 @@
-import type { NotificationCatalog, ReaderCatalog } from './types.ts';
+import { readerCatalog } from './readerCatalog.ts';
+import type { NotificationCatalog, ReaderCatalog, ReaderTexts } from './types.ts';
 
 /** Dutch, formal address (u). */
-export const nlReader: ReaderCatalog = {
-  'language.name': 'Nederlands',
-
-  'reader.title': 'Beveiligd bericht',
-  'reader.language': 'Taal',
-  'reader.from-sender': 'Beveiligd bericht van',
-  'reader.template.title': 'Dit is het lege sjabloon voor beveiligde berichten',
-  'reader.template.body':
-    'Dit bestand bevat geen bericht. Open in plaats daarvan het bestand secure-message.html dat als bijlage bij de ontvangen e-mail zit.',
-  'reader.factor.code':
-    'Voer de toegangscode in die {name} u apart heeft gegeven, bijvoorbeeld telefonisch of per brief.',
-  'reader.factor.org-code':
-    'Voer de toegangscode van uw organisatie in, die u apart hebt ontvangen.',
-  'reader.factor.sms': 'U hebt een code nodig die per sms naar uw mobiele telefoon wordt gestuurd.',
-  'reader.factor.email': 'U hebt een code nodig die naar uw e-mailadres wordt gestuurd.',
-  'reader.factor.account': 'Open dit bericht met uw Sealpost-account of uw eigen OpenPGP-sleutel.',
-  'reader.method-unavailable':
-    'Dit bestand kan het bericht niet zelfstandig openen. Vraag {name} het opnieuw te versturen met een toegangscode.',
-  'reader.code.label': 'Toegangscode',
-  'reader.unlock': 'Bericht openen',
-  'reader.unlocking': 'De code wordt gecontroleerd en het bericht wordt geopend…',
-  'reader.error.title': 'Het bericht kan niet worden geopend',
-  'reader.error.empty-code': 'Voer de toegangscode in.',
-  'reader.error.wrong-code':
-    'Met deze toegangscode kan het bericht niet worden geopend. Controleer de code en probeer het opnieuw.',
-  'reader.error.damaged':
-    'Dit bestand is beschadigd of onvolledig. Vraag de afzender het bericht opnieuw te versturen.',
-  'reader.error.unsupported':
-    'Dit bericht gebruikt een indeling die hier niet wordt ondersteund. Vraag de afzender het opnieuw te versturen met een actuele versie van Sealpost.',
-  'reader.error.too-large': 'Dit bericht is te groot om in de browser te openen.',
-  'reader.subject': 'Onderwerp',
-  'reader.from': 'Van',
-  'reader.to': 'Aan',
-  'reader.cc': 'Cc',
-  'reader.date': 'Datum',
-  'reader.no-subject': '(geen onderwerp)',
-  'reader.empty-body': '(Dit bericht bevat geen tekst.)',
-  'reader.html-note':
-    'Afbeeldingen en andere inhoud van internet worden in dit bericht geblokkeerd.',
-  'reader.attachments': 'Bijlagen',
-  'reader.download': 'Downloaden',
-  'reader.download-named': '{name} downloaden',
-  'reader.local-note':
-    'Het bericht is op dit apparaat ontsleuteld. Er is niets via internet verstuurd.',
-};
+export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
+  title: 'Beveiligd bericht',
+  language: 'Taal',
+  'from-sender': 'Beveiligd bericht van',
+  template: {
+    title: 'Dit is het lege sjabloon voor beveiligde berichten',
+    body: 'Dit bestand bevat geen bericht. Open de secure-message.html uit de ontvangen e-mail.',
+  },
+  factor: {
+    code: 'Voer de toegangscode in die {name} u apart heeft gegeven, bijvoorbeeld telefonisch of per brief.',
+    'org-code': 'Voer de toegangscode van uw organisatie in, die u apart hebt ontvangen.',
+    sms: 'U hebt een code per sms op uw mobiele telefoon nodig.',
+    email: 'U hebt een code op uw e-mailadres nodig.',
+    account: 'Open dit bericht met uw Sealpost-account of uw eigen OpenPGP-sleutel.',
+  },
+  'method-unavailable':
+    'Dit bestand kan het bericht niet openen. Vraag {name} het opnieuw te sturen met een toegangscode.',
+  code: {
+    label: 'Toegangscode',
+  },
+  unlock: 'Bericht openen',
+  unlocking: 'Het bericht wordt geopend…',
+  error: {
+    title: 'Het bericht kan niet worden geopend',
+    'empty-code': 'Voer de toegangscode in.',
+    'wrong-code':
+      'Deze toegangscode opent het bericht niet. Controleer de code en probeer het opnieuw.',
+    damaged:
+      'Dit bestand is beschadigd of onvolledig. Vraag de afzender het bericht opnieuw te versturen.',
+    unsupported:
+      'Deze lezer ondersteunt de indeling van dit bericht niet. Vraag de afzender het opnieuw te sturen met een actuele Sealpost.',
+    'too-large': 'Dit bericht is te groot om in de browser te openen.',
+    'attempts-left': 'Onjuiste code. Resterende pogingen: {count}.',
+    'rate-limited': 'Wacht {seconds} seconden en probeer het dan opnieuw.',
+    'code-expired': 'De code is verlopen. Vraag een nieuwe aan.',
+    'not-recipient': 'Dit bericht is niet naar dit adres gestuurd.',
+    unavailable: 'De server is niet bereikbaar. Probeer het later opnieuw.',
+    locked: 'Te veel onjuiste codes: het bericht is geblokkeerd. De afzender is ingelicht.',
+    expired: 'Dit bericht is verlopen.',
+    revoked: 'De afzender heeft dit bericht ingetrokken.',
+    link: 'Deze link is onvolledig.',
+  },
+  address: 'Uw e-mailadres',
+  next: 'Verder',
+  sent: 'Code gestuurd naar {to}.',
+  resend: 'Opnieuw sturen',
+  subject: 'Onderwerp',
+  from: 'Van',
+  to: 'Aan',
+  cc: 'Cc',
+  date: 'Datum',
+  'no-subject': '(geen onderwerp)',
+  'empty-body': '(Dit bericht bevat geen tekst.)',
+  'html-note': 'Inhoud van internet wordt in dit bericht geblokkeerd.',
+  attachments: 'Bijlagen',
+  download: 'Downloaden',
+  'download-named': '{name} downloaden',
+  'local-note': 'Op dit apparaat ontsleuteld. De inhoud is nergens heen gestuurd.',
+} satisfies ReaderTexts);
 
 export const nlNotification: NotificationCatalog = {
   'notification.subject': 'Beveiligd bericht',

@@ -1,4 +1,5 @@
-import type { enNotification, enReader } from './en.ts';
+import type { enNotification, enReader, enReaderTexts } from './en.ts';
+import type { TextsShape } from './readerCatalog.ts';
 
 /** English is the reference: its keys are every catalog's keys, its placeholders the parameters. */
 export type EnglishTemplates = typeof enReader & typeof enNotification;
@@ -13,5 +14,7 @@ export type MessageKey = ReaderKey | NotificationKey;
  * objects so the reader's single-file build carries only its own texts.
  */
 export type ReaderCatalog = { readonly [Key in ReaderKey]: string };
+/** A reader catalog as written: grouped, keys without `reader.` (see readerCatalog.ts). */
+export type ReaderTexts = TextsShape<typeof enReaderTexts>;
 export type NotificationCatalog = { readonly [Key in NotificationKey]: string };
 export type Catalog = ReaderCatalog & NotificationCatalog;

@@ -1,0 +1,71 @@
+/**
+ * The hosted reader (`<server>/r/<message id>#<mail share>`): the server serves this same page
+ * with `<meta name="sealpost-hosted" content="<message id>">` and no envelope. The envelope is
+ * built in memory from the server's public description and hosted payload; the mail share comes
+ * from the link's fragment, which browsers never send to a server, and it stays on this page.
+ */
+import { ENVELOPE_FORMAT, ENVELOPE_VERSION } from '../core/envelope.ts';
+import { bytesFromBase64 } from '../core/envelopeCodec.ts';
+import { NOTIFICATION_LANGUAGES } from '../core/languages.ts';
+import type { PayloadResponse, PublicMessageResponse } from '../messaging/serverApi.ts';
+import { callServer, type ServerFailure } from './serverClient.ts';
+import type { FatalReason, ReaderEnvelope } from './unlock.ts';
+
+/** The message id of a hosted page, or null for a reader file with its own envelope. */
+export function hostedMessageId(document: Document): string | null {
+  return document.querySelector<HTMLMetaElement>('meta[name="sealpost-hosted"]')?.content || null;
+}
+
+/** The mail share from a location hash (`#<base64 of 32 bytes>`), or null if it is not one. */
+export function mailShareFromHash(hash: string): string | null {
+  let share: string;
+  try {
+    share = decodeURIComponent(hash.replace(/^#/, ''));
+  } catch {
+    return null;
+  }
+  return bytesFromBase64(share)?.length === 32 ? share : null;
+}
+
+export type HostedEnvelopeResult =
+  { ok: true; envelope: ReaderEnvelope } | { ok: false; reason: FatalReason };
+
+/** Fetches the public description and the payload, and builds the envelope they describe. */
+export async function loadHostedEnvelope(
+  serverUrl: string,
+  messageId: string,
+  mailShare: string,
+): Promise<HostedEnvelopeResult> {
+  const described = await callServer<PublicMessageResponse>(serverUrl, messageId, '/public');
+  if (!described.ok) return { ok: false, reason: hostedFailure(described) };
+  const { state, locks } = described.value;
+  if (state !== 'active') return { ok: false, reason: state };
+  const hosted = await callServer<PayloadResponse>(serverUrl, messageId, '/payload');
+  if (!hosted.ok) return { ok: false, reason: hostedFailure(hosted) };
+  return {
+    ok: true,
+    envelope: {
+      format: ENVELOPE_FORMAT,
+      version: ENVELOPE_VERSION,
+      messageId: described.value.messageId,
+      createdAt: described.value.expiresAt,
+      serverUrl,
+      sender: described.value.sender ?? { name: '', address: '' },
+      languages: [...NOTIFICATION_LANGUAGES],
+      locks: locks.map((lock) => ({
+        id: lock.lockId,
+        method: lock.method,
+        ...(lock.hint ? { hint: lock.hint } : {}),
+        language: 'en',
+        serverProtected: true,
+      })),
+      mailShare,
+      payload: hosted.value.payload,
+    },
+  };
+}
+
+function hostedFailure({ code }: ServerFailure): FatalReason {
+  if (code === 'expired' || code === 'revoked') return code;
+  return code === 'not-found' || code === 'bad-request' ? 'link' : 'unavailable';
+}
