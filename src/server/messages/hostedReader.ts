@@ -50,8 +50,10 @@ export function hostedReaderPage(readerHtml: string, messageId: string): HostedP
     CSP_META,
     `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy)}" />`,
   );
-  head = /<head[^>]*>/i.test(head)
-    ? head.replace(/<head[^>]*>/i, (openTag) => `${openTag}\n    ${marker}`)
+  // After the charset declaration (which must come first), else right after <head>.
+  const anchor = /<meta\s+charset=[^>]*>/i.test(head) ? /<meta\s+charset=[^>]*>/i : /<head[^>]*>/i;
+  head = anchor.test(head)
+    ? head.replace(anchor, (tag) => `${tag}\n    ${marker}`)
     : `${marker}\n${head}`;
   return { html: head + rest, contentSecurityPolicy };
 }

@@ -3,6 +3,10 @@
  * verification code never knows which one is configured, and failures are values: a provider
  * that is down makes the route answer `unavailable`, never a half-sent state.
  */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Clock, SmsSender } from '../deps.ts';
+import { writeOutbox } from '../outbox.ts';
 import { maskPhoneNumber } from './phone.ts';
 
 export interface SmsMessage {
@@ -166,4 +170,28 @@ function required(settings: SmsSettings, key: 'url' | 'accountSid' | 'authToken'
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.name + ': ' + error.message : String(error);
+}
+
+/**
+ * The configured provider as the server's `SmsSender` port (src/server/deps.ts), which rejects
+ * when a message could not be sent. `main.ts` wires it:
+ * `sms: smsSenderForServer(config.sms, database.db, systemClock)`.
+ */
+export function smsSenderForServer(
+  settings: SmsSettings,
+  db: Kysely<Database>,
+  clock: Clock,
+  log: (line: string) => void = (line) => console.log(line),
+): SmsSender {
+  const provider = createSmsProvider(settings, {
+    recordInOutbox: (entry) =>
+      writeOutbox(db, clock, { channel: 'sms', recipient: entry.to, text: entry.text }),
+    log,
+  });
+  return {
+    async send(message) {
+      const result = await provider.send(message);
+      if (!result.ok) throw new Error(`SMS provider ${provider.name} failed: ${result.detail}`);
+    },
+  };
 }

@@ -1,0 +1,80 @@
+/**
+ * The text of a one-time code, in the recipient's notification language (the sender chose it
+ * per recipient). Kept with the server: the code and its lifetime are the only variables.
+ */
+import { isNotificationLanguage, type NotificationLanguage } from '../../core/languages.ts';
+
+interface CodeTexts {
+  sms: (code: string, minutes: number) => string;
+  subject: string;
+  body: (code: string, minutes: number) => string;
+}
+
+const TEXTS: Record<NotificationLanguage, CodeTexts> = {
+  en: {
+    sms: (code, minutes) => `Your Sealpost code: ${code} (valid ${minutes} min). Never share it.`,
+    subject: 'Your code to open a secure message',
+    body: (code, minutes) =>
+      `Your code to open the secure message is:\n\n    ${code}\n\nIt is valid for ${minutes} minutes. ` +
+      `If you did not ask for it, ignore this mail; nobody can open the message without the code.`,
+  },
+  de: {
+    sms: (code, minutes) =>
+      `Ihr Sealpost-Code: ${code} (gültig ${minutes} Min.). Geben Sie ihn nicht weiter.`,
+    subject: 'Ihr Code zum Öffnen einer sicheren Nachricht',
+    body: (code, minutes) =>
+      `Ihr Code zum Öffnen der sicheren Nachricht lautet:\n\n    ${code}\n\nEr ist ${minutes} Minuten gültig. ` +
+      `Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Mail; ohne den Code kann niemand die Nachricht öffnen.`,
+  },
+  nl: {
+    sms: (code, minutes) =>
+      `Uw Sealpost-code: ${code} (${minutes} min geldig). Deel hem met niemand.`,
+    subject: 'Uw code om een beveiligd bericht te openen',
+    body: (code, minutes) =>
+      `Uw code om het beveiligde bericht te openen is:\n\n    ${code}\n\nHij is ${minutes} minuten geldig. ` +
+      `Hebt u er niet om gevraagd, negeer deze mail dan; zonder de code kan niemand het bericht openen.`,
+  },
+  fr: {
+    sms: (code, minutes) =>
+      `Votre code Sealpost : ${code} (valable ${minutes} min). Ne le partagez pas.`,
+    subject: 'Votre code pour ouvrir un message sécurisé',
+    body: (code, minutes) =>
+      `Votre code pour ouvrir le message sécurisé est :\n\n    ${code}\n\nIl est valable ${minutes} minutes. ` +
+      `Si vous ne l'avez pas demandé, ignorez ce courriel ; personne ne peut ouvrir le message sans le code.`,
+  },
+  es: {
+    sms: (code, minutes) =>
+      `Su código de Sealpost: ${code} (válido ${minutes} min). No lo comparta.`,
+    subject: 'Su código para abrir un mensaje seguro',
+    body: (code, minutes) =>
+      `Su código para abrir el mensaje seguro es:\n\n    ${code}\n\nEs válido durante ${minutes} minutos. ` +
+      `Si no lo ha pedido, ignore este correo; nadie puede abrir el mensaje sin el código.`,
+  },
+  it: {
+    sms: (code, minutes) =>
+      `Il tuo codice Sealpost: ${code} (valido ${minutes} min). Non condividerlo.`,
+    subject: 'Il tuo codice per aprire un messaggio sicuro',
+    body: (code, minutes) =>
+      `Il tuo codice per aprire il messaggio sicuro è:\n\n    ${code}\n\nÈ valido per ${minutes} minuti. ` +
+      `Se non l'hai richiesto, ignora questa mail; nessuno può aprire il messaggio senza il codice.`,
+  },
+};
+
+function textsFor(language: string): CodeTexts {
+  return TEXTS[isNotificationLanguage(language) ? language : 'en'];
+}
+
+/** The SMS carrying a one-time code. */
+export function codeSmsText(language: string, code: string, lifetimeSeconds: number): string {
+  return textsFor(language).sms(code, Math.round(lifetimeSeconds / 60));
+}
+
+/** The mail carrying a one-time code. */
+export function codeMail(
+  language: string,
+  code: string,
+  lifetimeSeconds: number,
+): { subject: string; text: string } {
+  const texts = textsFor(language);
+  return { subject: texts.subject, text: texts.body(code, Math.round(lifetimeSeconds / 60)) };
+}

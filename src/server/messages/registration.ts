@@ -1,0 +1,135 @@
+/**
+ * Message registration at seal time: the locks are checked and prepared (addresses normalised,
+ * phones in E.164, access codes digested, shares decoded) before anything is written, and then
+ * the message, its locks and its payload are written in one transaction, so a failure leaves
+ * nothing half-registered that a recipient could open.
+ */
+import type { Kysely } from 'kysely';
+import { normaliseAccessCode } from '../../core/accessCode.ts';
+import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
+import { SHARE_BYTES } from '../../core/serverLock.ts';
+import type { RegisterMessageRequest } from '../../messaging/serverApi.ts';
+import type { Database } from '../db/schema.ts';
+import { normalisePhoneNumber } from '../providers/phone.ts';
+import { digestSecret } from './secrets.ts';
+import type { MessageLocksTable } from './tables.ts';
+import type { Insertable } from 'kysely';
+
+export type PreparedLock = Insertable<MessageLocksTable>;
+
+export type PrepareResult =
+  | { ok: true; locks: Omit<PreparedLock, 'message_id'>[] }
+  | { ok: false; reason: 'bad-request'; message: string };
+
+/** Checks what JSON schema cannot (cross-field rules, normal forms) and builds the lock rows. */
+export function prepareLocks(locks: RegisterMessageRequest['locks']): PrepareResult {
+  const seenLockIds = new Set<string>();
+  const rows: Omit<PreparedLock, 'message_id'>[] = [];
+  for (const [position, lock] of locks.entries()) {
+    const where = `locks[${position}]`;
+    if (seenLockIds.has(lock.lockId)) return refuse(`${where}: lockId is used twice`);
+    seenLockIds.add(lock.lockId);
+    const address = normaliseAddress(lock.address);
+    if (!isPlausibleAddress(address)) return refuse(`${where}: address is not a mail address`);
+    const serverShare = Buffer.from(lock.serverShare, 'base64');
+    if (serverShare.length !== SHARE_BYTES)
+      return refuse(`${where}: serverShare must be ${SHARE_BYTES} bytes`);
+
+    let phone: string | null = null;
+    if (lock.method === 'sms') {
+      if (lock.phone === undefined) return refuse(`${where}: an sms lock needs a phone number`);
+      const parsed = normalisePhoneNumber(lock.phone);
+      if (!parsed.ok)
+        return refuse(`${where}: the phone number is not a valid international number`);
+      phone = parsed.e164;
+    } else if (lock.phone !== undefined) {
+      return refuse(`${where}: only sms locks carry a phone number`);
+    }
+
+    let accessCode: { salt: Uint8Array; digest: Uint8Array } | null = null;
+    if (lock.method === 'code' || lock.method === 'org-code') {
+      const normalised = normaliseAccessCode(lock.accessCode ?? '');
+      if (normalised.length === 0)
+        return refuse(`${where}: a ${lock.method} lock needs its access code`);
+      accessCode = digestSecret(normalised);
+    } else if (lock.accessCode !== undefined) {
+      return refuse(`${where}: only code and org-code locks carry an access code`);
+    }
+
+    rows.push({
+      lock_id: lock.lockId,
+      position,
+      method: lock.method,
+      address,
+      hidden: lock.hidden,
+      phone,
+      language: lock.language,
+      server_share: serverShare,
+      access_code_salt: accessCode ? Buffer.from(accessCode.salt) : null,
+      access_code_digest: accessCode ? Buffer.from(accessCode.digest) : null,
+    });
+  }
+  return { ok: true, locks: rows };
+}
+
+export type DecodePayloadResult =
+  { ok: true; payload: Buffer | null } | { ok: false; message: string };
+
+/** Decodes the hosted payload; refuses base64 that does not round-trip (bad padding, stray bits). */
+export function decodePayload(payload: string | undefined): DecodePayloadResult {
+  if (payload === undefined) return { ok: true, payload: null };
+  if (payload.length % 4 !== 0) return { ok: false, message: 'payload: not base64' };
+  const bytes = Buffer.from(payload, 'base64');
+  if (bytes.length === 0) return { ok: false, message: 'payload: empty' };
+  if (bytes.toString('base64') !== payload)
+    return { ok: false, message: 'payload: not canonical base64' };
+  return { ok: true, payload: bytes };
+}
+
+export interface NewMessage {
+  messageId: string;
+  sender: string;
+  senderName: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  locks: Omit<PreparedLock, 'message_id'>[];
+  payload: Buffer | null;
+}
+
+/** Writes the message in one transaction; `exists` when the id was registered before (by anyone). */
+export async function insertMessage(
+  db: Kysely<Database>,
+  message: NewMessage,
+): Promise<{ ok: true } | { ok: false; reason: 'exists' }> {
+  return db.transaction().execute(async (transaction) => {
+    const inserted = await transaction
+      .insertInto('messages')
+      .values({
+        id: message.messageId,
+        sender: message.sender,
+        sender_name: message.senderName,
+        created_at: message.createdAt,
+        expires_at: message.expiresAt,
+        revoked_at: null,
+      })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted === undefined) return { ok: false as const, reason: 'exists' as const };
+    await transaction
+      .insertInto('message_locks')
+      .values(message.locks.map((lock) => ({ ...lock, message_id: message.messageId })))
+      .execute();
+    if (message.payload !== null) {
+      await transaction
+        .insertInto('message_payloads')
+        .values({ message_id: message.messageId, payload: message.payload })
+        .execute();
+    }
+    return { ok: true as const };
+  });
+}
+
+function refuse(message: string): { ok: false; reason: 'bad-request'; message: string } {
+  return { ok: false, reason: 'bad-request', message };
+}

@@ -1,0 +1,102 @@
+/**
+ * JSON schemas of the message routes (Fastify validates every request against them before a
+ * handler runs; unknown properties are refused). Shapes follow src/messaging/serverApi.ts.
+ */
+import { NOTIFICATION_LANGUAGES } from '../../core/languages.ts';
+import { SHARE_BYTES } from '../../core/serverLock.ts';
+import { errorResponseSchema } from '../errors.ts';
+
+/** The envelope's message id: a UUID (any case; stored lower-case). */
+export const MESSAGE_ID_PATTERN =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+/** 16 random bytes, base64url without padding (generateLockId). */
+export const LOCK_ID_PATTERN = '^[A-Za-z0-9_-]{22}$';
+/** 32 bytes, standard base64: 43 characters and one `=` (checked again when decoded). */
+const SHARE_PATTERN = `^[A-Za-z0-9+/]{${Math.ceil((SHARE_BYTES * 4) / 3)}}=$`;
+/** Standard base64 (checked again when decoded). */
+const BASE64_PATTERN = '^[A-Za-z0-9+/]*={0,2}$';
+
+/** Most locks one message may carry (recipients of one mail). */
+export const MAX_LOCKS = 500;
+
+const messageIdParams = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', pattern: MESSAGE_ID_PATTERN } },
+} as const;
+
+const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;
+
+export const registerSchema = {
+  body: {
+    type: 'object',
+    required: ['messageId', 'locks'],
+    additionalProperties: false,
+    properties: {
+      messageId: { type: 'string', pattern: MESSAGE_ID_PATTERN },
+      expiresInDays: { type: 'integer', minimum: 1 },
+      senderName: { type: 'string', maxLength: 200 },
+      payload: { type: 'string', minLength: 1, pattern: BASE64_PATTERN },
+      locks: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_LOCKS,
+        items: {
+          type: 'object',
+          required: ['lockId', 'method', 'address', 'hidden', 'serverShare', 'language'],
+          additionalProperties: false,
+          properties: {
+            lockId: { type: 'string', pattern: LOCK_ID_PATTERN },
+            method: { type: 'string', enum: ['sms', 'email', 'org-code', 'code'] },
+            address: { type: 'string', minLength: 3, maxLength: 320 },
+            hidden: { type: 'boolean' },
+            phone: { type: 'string', minLength: 3, maxLength: 40 },
+            accessCode: { type: 'string', minLength: 1, maxLength: 256 },
+            serverShare: { type: 'string', pattern: SHARE_PATTERN },
+            language: { type: 'string', enum: [...NOTIFICATION_LANGUAGES] },
+          },
+        },
+      },
+    },
+  },
+  response: { ...errors },
+} as const;
+
+export const messageIdOnlySchema = { params: messageIdParams, response: { ...errors } } as const;
+
+export const verifyStartSchema = {
+  params: messageIdParams,
+  body: {
+    type: 'object',
+    required: ['address'],
+    additionalProperties: false,
+    properties: { address: { type: 'string', minLength: 1, maxLength: 320 } },
+  },
+  response: { ...errors },
+} as const;
+
+export const verifyResendSchema = {
+  params: messageIdParams,
+  body: {
+    type: 'object',
+    required: ['lockId'],
+    additionalProperties: false,
+    properties: { lockId: { type: 'string', pattern: LOCK_ID_PATTERN } },
+  },
+  response: { ...errors },
+} as const;
+
+export const verifyCompleteSchema = {
+  params: messageIdParams,
+  body: {
+    type: 'object',
+    required: ['lockId', 'code'],
+    additionalProperties: false,
+    properties: {
+      lockId: { type: 'string', pattern: LOCK_ID_PATTERN },
+      code: { type: 'string', minLength: 1, maxLength: 256 },
+    },
+  },
+  response: { ...errors },
+} as const;

@@ -1,0 +1,79 @@
+/**
+ * The message tables (migration 0002_messages), added to the core's `Database` by module
+ * augmentation as src/server/db/schema.ts asks.
+ */
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Timestamp } from '../db/schema.ts';
+import type { ServerLockMethod } from '../../messaging/serverApi.ts';
+
+/** `bytea`: `pg` reads a Buffer, PGlite a Uint8Array; both take a Buffer. */
+export type Bytes = ColumnType<Uint8Array, Buffer, Buffer>;
+
+/** A registered message. Its content never reaches the server, only its hosted ciphertext. */
+export interface MessagesTable {
+  /** The envelope's message id (lower-case UUID). */
+  id: string;
+  /** The signed-in sender's normalised address; only they see status or revoke. */
+  sender: string;
+  /** The display name the envelope gives the sender, shown by the hosted reader. */
+  sender_name: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** The hosted encrypted payload; deleted on revocation. */
+export interface MessagePayloadsTable {
+  message_id: string;
+  payload: Bytes;
+}
+
+/**
+ * One recipient's lock. The server share is released only after the factor; access codes and
+ * one-time codes are kept only as HMAC digests under a random per-row salt. Counters are changed
+ * only by single atomic UPDATEs, so several processes share them.
+ */
+export interface MessageLocksTable {
+  message_id: string;
+  lock_id: string;
+  /** Order of the locks as registered (public listing keeps it). */
+  position: number;
+  method: ServerLockMethod;
+  /** Normalised recipient address; never shown in full to recipients. */
+  address: string;
+  /** Bcc: no hint in the public listing. */
+  hidden: boolean;
+  /** E.164, sms locks only. */
+  phone: string | null;
+  language: string;
+  /** 32 bytes: the server's half of the lock secret. */
+  server_share: Bytes;
+  access_code_salt: Bytes | null;
+  access_code_digest: Bytes | null;
+  /** Access-code tries that failed (or are being checked); at the limit the lock is locked. */
+  wrong_access_codes: Generated<number>;
+  /** The current one-time code (sms/email) as salt + digest; null when none is pending. */
+  code_salt: Bytes | null;
+  code_digest: Bytes | null;
+  code_expires_at: Timestamp | null;
+  /** Tries on the current one-time code. */
+  code_tries: Generated<number>;
+  code_sent_at: Timestamp | null;
+  /** One-time codes sent since the last successful verification (capped). */
+  codes_sent: Generated<number>;
+  /** Set when the lock's tries ran out; the sender sees it in the status. */
+  locked_at: Timestamp | null;
+  /** First successful verification (read status). */
+  opened_at: Timestamp | null;
+}
+
+declare module '../db/schema.ts' {
+  interface Database {
+    messages: MessagesTable;
+    message_payloads: MessagePayloadsTable;
+    message_locks: MessageLocksTable;
+  }
+}
+
+export type MessageRow = Selectable<MessagesTable>;
+export type MessageLockRow = Selectable<MessageLocksTable>;

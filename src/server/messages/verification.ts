@@ -1,0 +1,413 @@
+/**
+ * Recipient verification: start (match the typed address to a lock, send a one-time code for
+ * sms/email), resend, complete (check the factor, release the server share, record the open).
+ *
+ * Every limit is enforced by one atomic UPDATE whose WHERE clause holds the limit, so concurrent
+ * requests, from one process or several, can never get more tries than allowed: a try is
+ * *reserved* (counter + 1) before the secret is compared, and given back only when it was right.
+ * Expired and revoked messages are refused before any secret is looked at, and the share is
+ * released by an UPDATE that checks the message is still active at that moment.
+ */
+import { sql, type Kysely } from 'kysely';
+import { normaliseAccessCode } from '../../core/accessCode.ts';
+import { normaliseAddress } from '../../core/address.ts';
+import type {
+  ErrorCode,
+  ServerLockMethod,
+  VerifyStartResponse,
+} from '../../messaging/serverApi.ts';
+import type { LimitsConfig } from '../config.ts';
+import type { Database } from '../db/schema.ts';
+import { codeMail, codeSmsText } from './codeText.ts';
+import { messageState } from './rules.ts';
+import { sentToHint } from './rules.ts';
+import {
+  digestSecret,
+  generateOneTimeCode,
+  normaliseOneTimeCode,
+  secretMatches,
+} from './secrets.ts';
+import type { MessageLockRow, MessageRow } from './tables.ts';
+
+/** One-time codes that may be sent for one lock before a successful verification resets the count. */
+export const MAX_CODES_PER_LOCK = 5;
+
+/** What verification needs from the server. */
+export interface VerificationContext {
+  db: Kysely<Database>;
+  now: Date;
+  limits: Pick<
+    LimitsConfig,
+    'codeTries' | 'codeLifetimeSeconds' | 'resendThrottleSeconds' | 'accessCodeTries'
+  >;
+  /** Delivers a one-time code; rejects when the provider failed. */
+  deliver: (delivery: {
+    channel: 'sms' | 'email';
+    to: string;
+    subject: string;
+    text: string;
+  }) => Promise<void>;
+}
+
+export interface Failure {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  attemptsLeft?: number;
+  retryAfterSeconds?: number;
+}
+
+export type StartResult = { ok: true; response: VerifyStartResponse } | Failure;
+export type CompleteResult = { ok: true; serverShare: string; lock: MessageLockRow } | Failure;
+
+const fail = (code: ErrorCode, message: string, extras: Partial<Failure> = {}): Failure => ({
+  ok: false,
+  code,
+  message,
+  ...extras,
+});
+
+/** The message if it exists and is active, else the failure to answer (never "wrong code"). */
+export async function activeMessage(
+  db: Kysely<Database>,
+  messageId: string,
+  now: Date,
+): Promise<{ ok: true; message: MessageRow } | Failure> {
+  const message = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  if (message === undefined) return fail('not-found', 'There is no such message.');
+  const state = messageState({ expiresAt: message.expires_at, revokedAt: message.revoked_at }, now);
+  if (state === 'revoked') return fail('revoked', 'The sender revoked this message.');
+  if (state === 'expired') return fail('expired', 'This message has expired.');
+  return { ok: true, message };
+}
+
+/** POST …/verify/start */
+export async function startVerification(
+  context: VerificationContext,
+  messageId: string,
+  typedAddress: string,
+): Promise<StartResult> {
+  const gate = await activeMessage(context.db, messageId, context.now);
+  if (!gate.ok) return gate;
+  // Bcc locks match too; a miss says only that this address is not a recipient, which the
+  // person typing it learns about their own address and nothing about anyone else's.
+  const lock = await context.db
+    .selectFrom('message_locks')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .where('address', '=', normaliseAddress(typedAddress))
+    .orderBy('position')
+    .executeTakeFirst();
+  if (lock === undefined) return fail('not-found', 'This message was not sent to that address.');
+  if (lock.locked_at !== null) return lockedFailure();
+  if (lock.method === 'code' || lock.method === 'org-code') {
+    return {
+      ok: true,
+      response: { lockId: lock.lock_id, method: lock.method, sentTo: null, codeExpiresAt: null },
+    };
+  }
+  // A reader reloaded within the throttle gets the pending code's details, not a new code.
+  const throttleEnds = throttleEndsAt(lock, context);
+  if (
+    lock.code_digest !== null &&
+    lock.code_expires_at !== null &&
+    lock.code_expires_at > context.now &&
+    throttleEnds !== null &&
+    throttleEnds > context.now
+  ) {
+    return { ok: true, response: startResponse(lock, lock.code_expires_at) };
+  }
+  return issueCode(context, lock);
+}
+
+/** POST …/verify/resend */
+export async function resendCode(
+  context: VerificationContext,
+  messageId: string,
+  lockId: string,
+): Promise<StartResult> {
+  const gate = await activeMessage(context.db, messageId, context.now);
+  if (!gate.ok) return gate;
+  const lock = await findLock(context.db, messageId, lockId);
+  if (lock === undefined) return fail('not-found', 'There is no such lock on this message.');
+  if (lock.method !== 'sms' && lock.method !== 'email') {
+    return fail('bad-request', 'This lock uses an access code; nothing is sent for it.');
+  }
+  if (lock.locked_at !== null) return lockedFailure();
+  return issueCode(context, lock);
+}
+
+/** Sends a fresh one-time code if the throttle and the per-lock cap allow it. */
+async function issueCode(context: VerificationContext, lock: MessageLockRow): Promise<StartResult> {
+  const { db, now, limits } = context;
+  const code = generateOneTimeCode();
+  const stored = digestSecret(code);
+  const expiresAt = new Date(now.getTime() + limits.codeLifetimeSeconds * 1000);
+  const throttleCutoff = new Date(now.getTime() - limits.resendThrottleSeconds * 1000);
+  const issued = await db
+    .updateTable('message_locks')
+    .set((expression) => ({
+      code_salt: Buffer.from(stored.salt),
+      code_digest: Buffer.from(stored.digest),
+      code_expires_at: expiresAt,
+      code_tries: 0,
+      code_sent_at: now,
+      codes_sent: expression('codes_sent', '+', 1),
+    }))
+    .where('message_id', '=', lock.message_id)
+    .where('lock_id', '=', lock.lock_id)
+    .where('locked_at', 'is', null)
+    .where('codes_sent', '<', MAX_CODES_PER_LOCK)
+    .where((expression) =>
+      expression.or([
+        expression('code_sent_at', 'is', null),
+        expression('code_sent_at', '<=', throttleCutoff),
+      ]),
+    )
+    .returning('codes_sent')
+    .executeTakeFirst();
+  if (issued === undefined) {
+    const current = await findLock(db, lock.message_id, lock.lock_id);
+    if (current === undefined) return fail('not-found', 'There is no such lock on this message.');
+    if (current.locked_at !== null) return lockedFailure();
+    if (current.codes_sent >= MAX_CODES_PER_LOCK) {
+      return fail(
+        'rate-limited',
+        'Too many codes were sent for this recipient; ask the sender for help.',
+      );
+    }
+    const throttleEnds = throttleEndsAt(current, context);
+    const retryAfterSeconds =
+      throttleEnds === null
+        ? 1
+        : Math.max(1, Math.ceil((throttleEnds.getTime() - now.getTime()) / 1000));
+    return fail('rate-limited', 'A code was sent a moment ago; wait before asking for another.', {
+      retryAfterSeconds,
+    });
+  }
+
+  const channel = lock.method === 'sms' ? 'sms' : 'email';
+  const to = channel === 'sms' ? (lock.phone ?? '') : lock.address;
+  const mail = codeMail(lock.language, code, limits.codeLifetimeSeconds);
+  const text =
+    channel === 'sms' ? codeSmsText(lock.language, code, limits.codeLifetimeSeconds) : mail.text;
+  try {
+    await context.deliver({ channel, to, subject: mail.subject, text });
+  } catch {
+    // Undo exactly this issue (the digest identifies it), so the recipient can try again at once
+    // and an undelivered code never counts against the cap.
+    await db
+      .updateTable('message_locks')
+      .set((expression) => ({
+        code_salt: null,
+        code_digest: null,
+        code_expires_at: null,
+        code_sent_at: null,
+        codes_sent: expression('codes_sent', '-', 1),
+      }))
+      .where('message_id', '=', lock.message_id)
+      .where('lock_id', '=', lock.lock_id)
+      .where('code_digest', '=', Buffer.from(stored.digest))
+      .execute();
+    return fail(
+      'unavailable',
+      `The ${channel === 'sms' ? 'SMS' : 'email'} could not be sent; try again later.`,
+    );
+  }
+  return { ok: true, response: startResponse(lock, expiresAt) };
+}
+
+/** POST …/verify/complete */
+export async function completeVerification(
+  context: VerificationContext,
+  messageId: string,
+  lockId: string,
+  typedCode: string,
+): Promise<CompleteResult> {
+  const gate = await activeMessage(context.db, messageId, context.now);
+  if (!gate.ok) return gate;
+  const lock = await findLock(context.db, messageId, lockId);
+  if (lock === undefined) return fail('not-found', 'There is no such lock on this message.');
+  if (lock.locked_at !== null) return lockedFailure();
+  return lock.method === 'code' || lock.method === 'org-code'
+    ? completeWithAccessCode(context, lock, typedCode)
+    : completeWithOneTimeCode(context, lock, typedCode);
+}
+
+async function completeWithAccessCode(
+  context: VerificationContext,
+  lock: MessageLockRow,
+  typedCode: string,
+): Promise<CompleteResult> {
+  const { db, now, limits } = context;
+  const reserved = await db
+    .updateTable('message_locks')
+    .set((expression) => ({ wrong_access_codes: expression('wrong_access_codes', '+', 1) }))
+    .where('message_id', '=', lock.message_id)
+    .where('lock_id', '=', lock.lock_id)
+    .where('locked_at', 'is', null)
+    .where('wrong_access_codes', '<', limits.accessCodeTries)
+    .returning(['wrong_access_codes', 'access_code_salt', 'access_code_digest'])
+    .executeTakeFirst();
+  if (reserved === undefined) {
+    await lockNow(db, lock, now);
+    return lockedFailure();
+  }
+  const stored =
+    reserved.access_code_salt && reserved.access_code_digest
+      ? { salt: reserved.access_code_salt, digest: reserved.access_code_digest }
+      : null;
+  if (stored !== null && secretMatches(stored, normaliseAccessCode(typedCode))) {
+    return release(context, lock, { kind: 'access-code' });
+  }
+  const attemptsLeft = limits.accessCodeTries - reserved.wrong_access_codes;
+  if (attemptsLeft <= 0) {
+    await lockNow(db, lock, now);
+    return lockedFailure();
+  }
+  return fail('wrong-code', 'That code is not right.', { attemptsLeft });
+}
+
+async function completeWithOneTimeCode(
+  context: VerificationContext,
+  lock: MessageLockRow,
+  typedCode: string,
+): Promise<CompleteResult> {
+  const { db, now, limits } = context;
+  const reserved = await db
+    .updateTable('message_locks')
+    .set((expression) => ({ code_tries: expression('code_tries', '+', 1) }))
+    .where('message_id', '=', lock.message_id)
+    .where('lock_id', '=', lock.lock_id)
+    .where('locked_at', 'is', null)
+    .where('code_digest', 'is not', null)
+    .where('code_expires_at', '>', now)
+    .where('code_tries', '<', limits.codeTries)
+    .returning(['code_tries', 'code_salt', 'code_digest', 'codes_sent'])
+    .executeTakeFirst();
+  if (reserved === undefined) {
+    const current = await findLock(db, lock.message_id, lock.lock_id);
+    if (current?.locked_at) return lockedFailure();
+    if (current?.code_digest && current.code_tries >= limits.codeTries) {
+      return fail('code-expired', 'Too many wrong tries for this code; request a new one.');
+    }
+    return fail('code-expired', 'The code has expired or was already used; request a new one.');
+  }
+  const stored =
+    reserved.code_salt && reserved.code_digest
+      ? { salt: reserved.code_salt, digest: reserved.code_digest }
+      : null;
+  if (stored !== null && secretMatches(stored, normaliseOneTimeCode(typedCode))) {
+    return release(context, lock, { kind: 'one-time-code', digest: Buffer.from(stored.digest) });
+  }
+  const attemptsLeft = limits.codeTries - reserved.code_tries;
+  if (attemptsLeft <= 0 && reserved.codes_sent >= MAX_CODES_PER_LOCK) {
+    // The last code this lock may get is spent: lock it, and the sender sees it in the status.
+    await lockNow(db, lock, now);
+    return lockedFailure();
+  }
+  return fail('wrong-code', 'That code is not right.', { attemptsLeft });
+}
+
+/** How the factor was passed, which says what else the releasing UPDATE changes. */
+type Passed = { kind: 'access-code' } | { kind: 'one-time-code'; digest: Buffer };
+
+/** Releases the server share and records the first open, if the message is still active now. */
+async function release(
+  context: VerificationContext,
+  lock: MessageLockRow,
+  passed: Passed,
+): Promise<CompleteResult> {
+  const { db, now } = context;
+  let update = db
+    .updateTable('message_locks')
+    .set((expression) => ({
+      ...(passed.kind === 'access-code'
+        ? // The reserved try is given back: only wrong codes count.
+          { wrong_access_codes: expression('wrong_access_codes', '-', 1) }
+        : // One-time: the code is consumed; the count of codes sent starts again.
+          {
+            code_salt: null,
+            code_digest: null,
+            code_expires_at: null,
+            code_tries: 0,
+            codes_sent: 0,
+          }),
+      opened_at: sql<Date>`coalesce(opened_at, ${now})`,
+    }))
+    .where('message_id', '=', lock.message_id)
+    .where('lock_id', '=', lock.lock_id)
+    .where('locked_at', 'is', null)
+    .where((expression) =>
+      expression.exists(
+        expression
+          .selectFrom('messages')
+          .select('messages.id')
+          .where('messages.id', '=', lock.message_id)
+          .where('messages.revoked_at', 'is', null)
+          .where('messages.expires_at', '>', now),
+      ),
+    );
+  // Only the request that still finds this very code in place consumes it.
+  if (passed.kind === 'one-time-code') update = update.where('code_digest', '=', passed.digest);
+  const released = await update.returningAll().executeTakeFirst();
+  if (released === undefined) {
+    const gate = await activeMessage(db, lock.message_id, now);
+    if (!gate.ok) return gate;
+    return fail('code-expired', 'The code was already used; request a new one.');
+  }
+  return {
+    ok: true,
+    serverShare: Buffer.from(released.server_share).toString('base64'),
+    lock: released,
+  };
+}
+
+async function findLock(
+  db: Kysely<Database>,
+  messageId: string,
+  lockId: string,
+): Promise<MessageLockRow | undefined> {
+  return db
+    .selectFrom('message_locks')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .where('lock_id', '=', lockId)
+    .executeTakeFirst();
+}
+
+async function lockNow(db: Kysely<Database>, lock: MessageLockRow, now: Date): Promise<void> {
+  await db
+    .updateTable('message_locks')
+    .set({ locked_at: now })
+    .where('message_id', '=', lock.message_id)
+    .where('lock_id', '=', lock.lock_id)
+    .where('locked_at', 'is', null)
+    .execute();
+}
+
+function throttleEndsAt(lock: MessageLockRow, context: VerificationContext): Date | null {
+  return lock.code_sent_at === null
+    ? null
+    : new Date(lock.code_sent_at.getTime() + context.limits.resendThrottleSeconds * 1000);
+}
+
+function startResponse(lock: MessageLockRow, codeExpiresAt: Date): VerifyStartResponse {
+  return {
+    lockId: lock.lock_id,
+    method: lock.method satisfies ServerLockMethod,
+    sentTo: sentToHint(lock),
+    codeExpiresAt: codeExpiresAt.toISOString(),
+  };
+}
+
+function lockedFailure(): Failure {
+  return fail(
+    'locked',
+    'Too many wrong codes: this recipient is locked out of the message. The sender has been told.',
+  );
+}

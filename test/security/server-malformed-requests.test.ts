@@ -1,0 +1,154 @@
+/**
+ * Attack: oversized and malformed requests against the message routes. Each is refused with the
+ * contract's error shape and status, nothing is stored, and the server keeps serving.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harness.ts';
+import {
+  lock,
+  registration,
+  SERVER_START_TIMEOUT_MS,
+  signedInSender,
+} from '../server/messages-fixtures.ts';
+
+const PAYLOAD_LIMIT = 4096;
+
+describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer(kind, { config: { limits: { payloadBytes: PAYLOAD_LIMIT } } });
+    token = await signedInSender(server);
+  }, SERVER_START_TIMEOUT_MS);
+  afterAll(() => server.close());
+
+  const messageCount = async () =>
+    (await server.db.selectFrom('messages').select('id').execute()).length;
+  const expectError = (
+    response: { status: number; body: unknown },
+    status: number,
+    code: string,
+  ) => {
+    expect(response.status).toBe(status);
+    expect(response.body).toEqual({ error: { code, message: expect.any(String) } });
+  };
+
+  it('refuses a hosted payload over the limit, and a body over the route limit, storing nothing', async () => {
+    const before = await messageCount();
+    const justOver = registration([lock({ method: 'email', address: 'bob@partner.example' })], {
+      payload: Buffer.alloc(PAYLOAD_LIMIT + 1, 7).toString('base64'),
+    });
+    expectError(
+      await server.request('POST', '/api/v1/messages', { body: justOver, token }),
+      413,
+      'payload-too-large',
+    );
+    const huge = registration([lock({ method: 'email', address: 'bob@partner.example' })], {
+      payload: Buffer.alloc(3 * 1024 * 1024, 7).toString('base64'),
+    });
+    expectError(
+      await server.request('POST', '/api/v1/messages', { body: huge, token }),
+      413,
+      'payload-too-large',
+    );
+    const atLimit = registration([lock({ method: 'email', address: 'bob@partner.example' })], {
+      payload: Buffer.alloc(PAYLOAD_LIMIT, 7).toString('base64'),
+    });
+    expect(
+      (await server.request('POST', '/api/v1/messages', { body: atLimit, token })).status,
+    ).toBe(201);
+    expect(await messageCount()).toBe(before + 1);
+  });
+
+  it('refuses oversized recipient requests (the ordinary body limit applies to them)', async () => {
+    const body = registration([lock({ method: 'email', address: 'bob@partner.example' })]);
+    await server.request('POST', '/api/v1/messages', { body, token });
+    const big = 'a'.repeat(server.config.limits.bodyBytes + 1);
+    const response = await server.request(
+      'POST',
+      `/api/v1/messages/${body.messageId}/verify/start`,
+      {
+        body: { address: big },
+      },
+    );
+    expectError(response, 413, 'payload-too-large');
+  });
+
+  it('refuses malformed registrations with bad-request and stores nothing', async () => {
+    const before = await messageCount();
+    const valid = registration([lock({ method: 'email', address: 'bob@partner.example' })]);
+    const validLock = valid.locks[0]!;
+    const malformed: unknown[] = [
+      '{"messageId": ',
+      '[]',
+      'null',
+      { ...valid, messageId: 'not-a-uuid' },
+      { ...valid, extra: true },
+      { ...valid, locks: [] },
+      { ...valid, locks: [{ ...validLock, lockId: 'short' }] },
+      { ...valid, locks: [{ ...validLock, method: 'account' }] },
+      { ...valid, locks: [{ ...validLock, serverShare: Buffer.alloc(16).toString('base64') }] },
+      { ...valid, locks: [{ ...validLock, serverShare: '!'.repeat(43) + '=' }] },
+      { ...valid, locks: [{ ...validLock, language: 'xx' }] },
+      { ...valid, locks: [{ ...validLock, hidden: 'yes' }] },
+      { ...valid, locks: [{ ...validLock, secret: 'x' }] },
+      { ...valid, payload: 'not base64!' },
+      { ...valid, payload: 'QUJD=' },
+      { ...valid, expiresInDays: 0 },
+      { ...valid, expiresInDays: 1.5 },
+      {
+        ...valid,
+        locks: Array.from({ length: 501 }, () => lock({ method: 'email', address: 'b@x.example' })),
+      },
+    ];
+    for (const body of malformed) {
+      const response = await server.request('POST', '/api/v1/messages', { body, token });
+      expect(response.status, JSON.stringify(body).slice(0, 120)).toBe(400);
+      expect(response.body).toEqual({
+        error: { code: 'bad-request', message: expect.any(String) },
+      });
+    }
+    expect(await messageCount()).toBe(before);
+  });
+
+  it('refuses malformed recipient requests with bad-request', async () => {
+    const body = registration([
+      lock({ method: 'code', address: 'bob@partner.example', accessCode: 'CODE-1' }),
+    ]);
+    await server.request('POST', '/api/v1/messages', { body, token });
+    const base = `/api/v1/messages/${body.messageId}`;
+    const lockId = body.locks[0]!.lockId;
+    const cases: [string, string, unknown][] = [
+      ['POST', `${base}/verify/start`, {}],
+      ['POST', `${base}/verify/start`, { address: { nested: true } }],
+      ['POST', `${base}/verify/start`, '{"address":'],
+      ['POST', `${base}/verify/complete`, { lockId, code: '' }],
+      ['POST', `${base}/verify/complete`, { lockId, code: 'x'.repeat(257) }],
+      ['POST', `${base}/verify/complete`, { lockId: '../../etc', code: 'CODE-1' }],
+      ['POST', `${base}/verify/complete`, { lockId, code: 'CODE-1', extra: 1 }],
+      ['POST', `${base}/verify/resend`, { lockId: 7 }],
+      ['POST', `/api/v1/messages/not-a-uuid/verify/complete`, { lockId, code: 'CODE-1' }],
+      ['GET', `/api/v1/messages/'%20or%201=1--/public`, undefined],
+    ];
+    for (const [method, path, requestBody] of cases) {
+      const response = await server.request(
+        method,
+        path,
+        requestBody === undefined ? {} : { body: requestBody },
+      );
+      expect(response.status, `${method} ${path} ${JSON.stringify(requestBody)}`).toBe(400);
+      expect(response.body).toEqual({
+        error: { code: 'bad-request', message: expect.any(String) },
+      });
+    }
+    // None of that counted as a try; the right code still opens.
+    const right = await server.request('POST', `${base}/verify/complete`, {
+      body: { lockId, code: 'code-1' },
+    });
+    expect(right.body.serverShare).toBe(body.locks[0]!.serverShare);
+  });
+
+  it('keeps serving afterwards', async () => {
+    expect((await server.request('GET', '/readyz')).status).toBe(200);
+  });
+});
