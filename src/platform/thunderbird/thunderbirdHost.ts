@@ -1,3 +1,4 @@
+import PostalMime from 'postal-mime';
 import type { Mailbox } from '../../core/address.ts';
 import { normaliseAddress, isPlausibleAddress } from '../../core/address.ts';
 import type { ComposeSnapshot, Host } from '../../background/host.ts';
@@ -59,8 +60,8 @@ export function createThunderbirdHost(): Host {
     async messageAttachmentText(messageId, name) {
       const attachment = await findAttachment(messageId, name);
       if (!attachment) return null;
-      const file = await messenger.messages.getAttachmentFile(messageId, attachment.partName);
-      return file.text();
+      const content = attachment.content;
+      return typeof content === 'string' ? content : new TextDecoder().decode(content);
     },
     async messageHasAttachment(messageId, name) {
       return (await findAttachment(messageId, name)) !== null;
@@ -96,9 +97,19 @@ export function createThunderbirdHost(): Host {
   };
 }
 
+/**
+ * Thunderbird's `listAttachments` / `getAttachmentFile` parse the whole message on its main
+ * thread (seconds for a sealed mail); the raw bytes come at once and postal-mime parses them
+ * here, in the add-on's own process.
+ */
 async function findAttachment(messageId: number, name: string) {
-  const attachments = await messenger.messages.listAttachments(messageId);
-  return attachments.find((attachment) => attachment.name === name) ?? null;
+  const raw = await messenger.messages.getRaw(messageId, { data_format: 'File' });
+  const bytes =
+    typeof raw === 'string'
+      ? Uint8Array.from(raw, (character) => character.charCodeAt(0))
+      : new Uint8Array(await raw.arrayBuffer());
+  const email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
+  return email.attachments.find((attachment) => attachment.filename === name) ?? null;
 }
 
 /**
