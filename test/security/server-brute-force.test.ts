@@ -4,7 +4,10 @@
  * reserved by atomic UPDATEs in the database, not read-then-written by the process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_CODES_PER_LOCK } from '../../src/server/messages/verification.ts';
+import {
+  MAX_ADDRESS_MISSES_PER_HOUR,
+  MAX_CODES_PER_LOCK,
+} from '../../src/server/messages/verification.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harness.ts';
 import {
   latestCode,
@@ -160,5 +163,37 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
     expect(counts['released']).toBe(1);
     expect(counts['rate-limited']).toBe(BURST - 1);
     expect(await server.outboxFor(phone)).toHaveLength(1);
+  });
+
+  it('guessing addresses to find Bcc recipients stops after a few misses per message', async () => {
+    const hidden = lock({
+      method: 'code',
+      address: 'secret-bcc@partner.example',
+      accessCode: 'X1',
+      hidden: true,
+    });
+    const base = await registered([
+      lock({ method: 'code', address: 'to@partner.example', accessCode: 'X2' }),
+      hidden,
+    ]);
+    const start = (address: string) =>
+      server.request('POST', `${base}/verify/start`, { body: { address } });
+    for (let guess = 1; guess <= MAX_ADDRESS_MISSES_PER_HOUR; guess++) {
+      expect((await start(`guess${guess}@partner.example`)).body.error.code).toBe('not-found');
+    }
+    const refused = await start('guess-next@partner.example');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate-limited');
+    // Once refused, a hit looks the same as a miss: the guesser learns nothing more.
+    const hit = await start('secret-bcc@partner.example');
+    expect(hit.status).toBe(429);
+    expect(hit.body.error).toMatchObject({
+      code: 'rate-limited',
+      retryAfterSeconds: expect.any(Number),
+    });
+    server.clock.advanceSeconds(3600);
+    expect((await start('secret-bcc@partner.example')).body).toMatchObject({
+      lockId: hidden.lockId,
+    });
   });
 });

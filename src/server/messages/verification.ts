@@ -17,6 +17,7 @@ import type {
   VerifyStartResponse,
 } from '../../messaging/serverApi.ts';
 import type { LimitsConfig } from '../config.ts';
+import { countInWindow } from '../db/limits.ts';
 import type { Database } from '../db/schema.ts';
 import { codeMail, codeSmsText } from './codeText.ts';
 import { messageState } from './rules.ts';
@@ -31,6 +32,14 @@ import type { MessageLockRow, MessageRow } from './tables.ts';
 
 /** One-time codes that may be sent for one lock before a successful verification resets the count. */
 export const MAX_CODES_PER_LOCK = 5;
+
+/**
+ * Addresses typed at `verify/start` that match no lock, per message and hour. Beyond it every
+ * start for the message is refused until the hour is over: otherwise anyone with the link could
+ * test guessed addresses to find out who was on Bcc. Twenty leaves room for typing mistakes.
+ */
+export const MAX_ADDRESS_MISSES_PER_HOUR = 20;
+const ADDRESS_MISS_WINDOW_SECONDS = 3600;
 
 /** What verification needs from the server. */
 export interface VerificationContext {
@@ -93,8 +102,23 @@ export async function startVerification(
 ): Promise<StartResult> {
   const gate = await activeMessage(context.db, messageId, context.now);
   if (!gate.ok) return gate;
-  // Bcc locks match too; a miss says only that this address is not a recipient, which the
-  // person typing it learns about their own address and nothing about anyone else's.
+  const missKey = `verify-start-miss:${messageId}`;
+  const misses = await context.db
+    .selectFrom('rate_counters')
+    .select(['count', 'window_start'])
+    .where('key', '=', missKey)
+    .executeTakeFirst();
+  const windowEnds = misses && misses.window_start.getTime() + ADDRESS_MISS_WINDOW_SECONDS * 1000;
+  if (
+    misses &&
+    windowEnds !== undefined &&
+    misses.count > MAX_ADDRESS_MISSES_PER_HOUR &&
+    windowEnds > context.now.getTime()
+  ) {
+    return tooManyMisses(Math.ceil((windowEnds - context.now.getTime()) / 1000));
+  }
+  // Bcc locks match too; a miss says only that this address is not a recipient, and misses
+  // are limited so guessing cannot list who else received the message.
   const lock = await context.db
     .selectFrom('message_locks')
     .selectAll()
@@ -102,7 +126,17 @@ export async function startVerification(
     .where('address', '=', normaliseAddress(typedAddress))
     .orderBy('position')
     .executeTakeFirst();
-  if (lock === undefined) return fail('not-found', 'This message was not sent to that address.');
+  if (lock === undefined) {
+    const counted = await countInWindow(
+      context.db,
+      missKey,
+      context.now,
+      ADDRESS_MISS_WINDOW_SECONDS,
+      MAX_ADDRESS_MISSES_PER_HOUR,
+    );
+    if (!counted.ok) return tooManyMisses(counted.retryAfterSeconds);
+    return fail('not-found', 'This message was not sent to that address.');
+  }
   if (lock.locked_at !== null) return lockedFailure();
   if (lock.method === 'code' || lock.method === 'org-code') {
     return {
@@ -403,6 +437,12 @@ function startResponse(lock: MessageLockRow, codeExpiresAt: Date): VerifyStartRe
     sentTo: sentToHint(lock),
     codeExpiresAt: codeExpiresAt.toISOString(),
   };
+}
+
+function tooManyMisses(retryAfterSeconds: number): Failure {
+  return fail('rate-limited', 'Too many addresses were tried for this message; try again later.', {
+    retryAfterSeconds: Math.max(1, retryAfterSeconds),
+  });
 }
 
 function lockedFailure(): Failure {
