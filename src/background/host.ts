@@ -61,7 +61,8 @@ export interface Host {
   uiLocale(): string;
   /** Text of the named attachment of a stored message, or null when it has none. */
   messageAttachmentText(messageId: number, name: string): Promise<string | null>;
-  messageHasAttachment(messageId: number, name: string): Promise<boolean>;
+  /** The stored message carries Sealpost's `X-Sealpost` header (checked on every display, so cheap). */
+  isSealedMessage(messageId: number): Promise<boolean>;
   /** Enables the message-display button that opens the sender's copy. */
   showSentCopyButton(tabId: number, enabled: boolean): Promise<void>;
   /** Opens the page showing the sender's copy of a stored message. */

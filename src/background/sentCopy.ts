@@ -33,7 +33,7 @@ export async function updateSentCopyButton(
 ): Promise<void> {
   const sealed =
     messageIds.length === 1 && messageIds[0] !== undefined
-      ? await host.messageHasAttachment(messageIds[0], READER_FILE_NAME)
+      ? await host.isSealedMessage(messageIds[0])
       : false;
   await host.showSentCopyButton(tabId, sealed);
 }

@@ -83,8 +83,10 @@ export class FakeThunderbirdHost implements Host {
     const attachment = this.storedMessages.get(messageId)?.find((entry) => entry.name === name);
     return attachment ? attachment.file.text() : null;
   }
-  async messageHasAttachment(messageId: number, name: string) {
-    return (this.storedMessages.get(messageId) ?? []).some((entry) => entry.name === name);
+  async isSealedMessage(messageId: number) {
+    return (this.storedMessages.get(messageId) ?? []).some(
+      (entry) => entry.name === 'secure-message.html',
+    );
   }
   async showSentCopyButton(tabId: number, enabled: boolean) {
     this.sentCopyButtons.push([tabId, enabled]);

@@ -63,8 +63,8 @@ export function createThunderbirdHost(): Host {
       const content = attachment.content;
       return typeof content === 'string' ? content : new TextDecoder().decode(content);
     },
-    async messageHasAttachment(messageId, name) {
-      return (await findAttachment(messageId, name)) !== null;
+    async isSealedMessage(messageId) {
+      return hasSealpostHeader(await rawMessage(messageId));
     },
     async showSentCopyButton(tabId, enabled) {
       await (enabled
@@ -103,13 +103,27 @@ export function createThunderbirdHost(): Host {
  * here, in the add-on's own process.
  */
 async function findAttachment(messageId: number, name: string) {
-  const raw = await messenger.messages.getRaw(messageId, { data_format: 'File' });
+  const raw = await rawMessage(messageId);
   const bytes =
     typeof raw === 'string'
       ? Uint8Array.from(raw, (character) => character.charCodeAt(0))
       : new Uint8Array(await raw.arrayBuffer());
   const email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
   return email.attachments.find((attachment) => attachment.filename === name) ?? null;
+}
+
+function rawMessage(messageId: number): Promise<File | string> {
+  return messenger.messages.getRaw(messageId, { data_format: 'File' }) as Promise<File | string>;
+}
+
+/**
+ * Whether the top-level header block has `X-Sealpost:` (DESIGN §4: Sealpost recognises its own
+ * mail by it). Only the first 64 KiB are read, so displaying a large message costs nothing.
+ */
+async function hasSealpostHeader(raw: File | string): Promise<boolean> {
+  const head = typeof raw === 'string' ? raw.slice(0, 65536) : await raw.slice(0, 65536).text();
+  const end = head.search(/\r?\n\r?\n/);
+  return /^x-sealpost:/im.test(end === -1 ? head : head.slice(0, end));
 }
 
 /**
