@@ -4,7 +4,14 @@
  * To add one: export a `FastifyPluginAsync` from its folder and list it here (one line).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { authRoutes } from './auth/routes.ts';
 import { devOutboxRoutes } from './devOutboxRoutes.ts';
+import { directoryRoutes } from './directory/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 
-export const featurePlugins: FastifyPluginAsync[] = [devOutboxRoutes, messageRoutes];
+export const featurePlugins: FastifyPluginAsync[] = [
+  devOutboxRoutes,
+  authRoutes,
+  directoryRoutes,
+  messageRoutes,
+];

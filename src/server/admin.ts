@@ -1,0 +1,133 @@
+/**
+ * The admin CLI: `npm run server:admin -- [--config <file>] <command>`.
+ *   tokens list [--address <a>]        device tokens (id, address, device, created, last used, revoked)
+ *   tokens revoke <id>                 revoke one device token
+ *   directory export <file.csv|->      the organisation directory as CSV
+ *   directory import <file.csv> [--by <name>]   bulk-load entries (all or nothing, audited)
+ * Uses the same config (file + SEALPOST_* env) and database as the server.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
+import { revokeDeviceToken } from './auth/signIn.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Database } from './db/schema.ts';
+import { systemClock, type Clock } from './deps.ts';
+import { exportDirectoryCsv, importDirectoryCsv } from './directory/csv.ts';
+
+export const ADMIN_USAGE = `usage: npm run server:admin -- [--config <file.json>] <command>
+  tokens list [--address <address>]
+  tokens revoke <token id>
+  directory export <file.csv | ->
+  directory import <file.csv> [--by <name>]`;
+
+export interface AdminIo {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Normal output (one call per line). */
+  out: (line: string) => void;
+  /** Problems (one call per line). */
+  error: (line: string) => void;
+}
+
+/** Runs one admin command; returns the process exit code (0 ok, 1 failed, 2 usage). */
+export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { address: { type: 'string' }, by: { type: 'string' }, config: { type: 'string' } },
+  });
+  const [group, command, argument] = positionals;
+  if (group === 'tokens' && command === 'list') {
+    let query = io.db.selectFrom('device_tokens').selectAll().orderBy('created_at');
+    if (values.address) query = query.where('address', '=', values.address.trim().toLowerCase());
+    const rows = await query.execute();
+    io.out(['id', 'address', 'device', 'created', 'last used', 'revoked'].join('\t'));
+    for (const row of rows) {
+      io.out(
+        [
+          row.id,
+          row.address,
+          row.device_name,
+          row.created_at.toISOString(),
+          row.last_used_at.toISOString(),
+          row.revoked_at?.toISOString() ?? '-',
+        ].join('\t'),
+      );
+    }
+    return 0;
+  }
+  if (group === 'tokens' && command === 'revoke' && argument) {
+    if (await revokeDeviceToken(io.db, io.clock, argument)) {
+      io.out(`revoked ${argument}`);
+      return 0;
+    }
+    io.error(`no active token with id ${argument}`);
+    return 1;
+  }
+  if (group === 'directory' && command === 'export' && argument) {
+    const csv = await exportDirectoryCsv(io.db);
+    if (argument === '-') io.out(csv.trimEnd());
+    else {
+      await writeFile(argument, csv);
+      io.out(`wrote ${csv.trimEnd().split('\n').length - 1} entries to ${argument}`);
+    }
+    return 0;
+  }
+  if (group === 'directory' && command === 'import' && argument) {
+    const by = values.by ?? 'admin (CSV import)';
+    const result = await importDirectoryCsv(
+      io.db,
+      await readFile(argument, 'utf8'),
+      by,
+      io.clock.now(),
+    );
+    if (!result.ok) {
+      for (const problem of result.errors) io.error(problem);
+      io.error('nothing was imported');
+      return 1;
+    }
+    io.out(`imported ${result.rows} rows (${result.changedRows} changed) as "${by}"`);
+    return 0;
+  }
+  io.error(ADMIN_USAGE);
+  return 2;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { config: { type: 'string' } },
+  });
+  const configPath =
+    typeof values.config === 'string' ? values.config : process.env.SEALPOST_CONFIG;
+  const loaded = await loadConfig(configPath, process.env);
+  if (!loaded.ok) {
+    console.error(`sealpost admin: invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
+    process.exit(2);
+  }
+  const database = await openDatabase(loaded.config.databaseUrl);
+  let exitCode: number;
+  try {
+    await migrateToLatest(database.db);
+    exitCode = await runAdminCommand(argv, {
+      db: database.db,
+      clock: systemClock,
+      out: (line) => console.log(line),
+      error: (line) => console.error(line),
+    });
+  } finally {
+    await database.close();
+  }
+  process.exit(exitCode);
+}
+
+// Run only as a program, not when the tests import runAdminCommand.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await main();

@@ -1,0 +1,211 @@
+/**
+ * The organisation directory: per recipient address the verification method, phone (E.164),
+ * organisation-wide access code and notification language, shared by every sender of the
+ * organisation, with an append-only audit of who changed which field when. Used by the HTTP
+ * routes and by the admin CLI's CSV import, so both validate the same way.
+ */
+import type { Kysely } from 'kysely';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
+import { isNotificationLanguage, type NotificationLanguage } from '../../core/languages.ts';
+import type { DirectoryEntry, DirectoryUpdateRequest } from '../../messaging/serverApi.ts';
+import type { Database, DirectoryEntryRow } from '../db/schema.ts';
+
+export const DIRECTORY_METHODS = ['account', 'sms', 'org-code', 'code', 'email'] as const;
+/** The fields a change may touch, as named in the API, the audit and the CSV. */
+export const DIRECTORY_FIELDS = ['method', 'phone', 'orgCode', 'language'] as const;
+export type DirectoryField = (typeof DIRECTORY_FIELDS)[number];
+
+const COLUMN_OF: Record<DirectoryField, 'method' | 'phone' | 'org_code' | 'language'> = {
+  method: 'method',
+  phone: 'phone',
+  orgCode: 'org_code',
+  language: 'language',
+};
+
+export const ORG_CODE_MAX_LENGTH = 128;
+
+/** A checked change: each present field holds its normalised value (null clears). */
+export type DirectoryChange = Partial<Record<DirectoryField, string | null>>;
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Normalises and checks a recipient address. */
+export function checkDirectoryAddress(raw: string): ValidationResult<string> {
+  const address = normaliseAddress(raw);
+  return isPlausibleAddress(address) && address.length <= 254
+    ? { ok: true, value: address }
+    : { ok: false, reason: `address: "${raw.slice(0, 80)}" is not an email address` };
+}
+
+/** Phone numbers must be valid international numbers; stored as E.164 (`+4915112345678`). */
+export function checkPhone(raw: string): ValidationResult<string> {
+  const phone = parsePhoneNumberFromString(raw.trim());
+  return phone && phone.isValid()
+    ? { ok: true, value: phone.number }
+    : {
+        ok: false,
+        reason: 'phone: not a valid phone number in international form (+country code …)',
+      };
+}
+
+/** Checks every present field of an update; the first problem is reported. */
+export function checkDirectoryChange(
+  update: DirectoryUpdateRequest,
+): ValidationResult<DirectoryChange> {
+  const change: DirectoryChange = {};
+  for (const field of DIRECTORY_FIELDS) {
+    if (!(field in update)) continue;
+    const raw = update[field];
+    if (raw === null || raw === undefined) {
+      change[field] = null;
+      continue;
+    }
+    if (typeof raw !== 'string')
+      return { ok: false, reason: `${field}: expected a string or null` };
+    if (field === 'method') {
+      if (!(DIRECTORY_METHODS as readonly string[]).includes(raw)) {
+        return { ok: false, reason: `method: expected one of ${DIRECTORY_METHODS.join(', ')}` };
+      }
+      change.method = raw;
+    } else if (field === 'phone') {
+      const phone = checkPhone(raw);
+      if (!phone.ok) return phone;
+      change.phone = phone.value;
+    } else if (field === 'language') {
+      if (!isNotificationLanguage(raw))
+        return {
+          ok: false,
+          reason: `language: "${raw.slice(0, 20)}" is not a notification language`,
+        };
+      change.language = raw;
+    } else {
+      const orgCode = raw.trim();
+      if (orgCode.length === 0 || orgCode.length > ORG_CODE_MAX_LENGTH) {
+        return { ok: false, reason: `orgCode: expected 1–${ORG_CODE_MAX_LENGTH} characters` };
+      }
+      change.orgCode = orgCode;
+    }
+  }
+  return { ok: true, value: change };
+}
+
+/** The API shape of a stored row. */
+export function toDirectoryEntry(row: DirectoryEntryRow): DirectoryEntry {
+  return {
+    address: row.address,
+    method: row.method,
+    phone: row.phone,
+    orgCode: row.org_code,
+    language: row.language as NotificationLanguage | null,
+    updatedAt: row.updated_at.toISOString(),
+    updatedBy: row.updated_by,
+  };
+}
+
+/**
+ * Applies a checked change inside the given transaction (or database): creates the row if
+ * needed, locks it, writes the fields that differ and one audit row per changed field.
+ * Returns the entry after the change and the fields that changed.
+ */
+export async function applyDirectoryChange(
+  db: Kysely<Database>,
+  address: string,
+  change: DirectoryChange,
+  by: string,
+  at: Date,
+): Promise<{ entry: DirectoryEntry; changedFields: DirectoryField[] }> {
+  const run = async (transaction: Kysely<Database>) => {
+    await transaction
+      .insertInto('directory_entries')
+      .values({
+        address,
+        method: null,
+        phone: null,
+        org_code: null,
+        language: null,
+        updated_at: at,
+        updated_by: by,
+      })
+      .onConflict((conflict) => conflict.column('address').doNothing())
+      .execute();
+    // Row lock: concurrent changes to one address are applied (and audited) one after the other.
+    const before = await transaction
+      .selectFrom('directory_entries')
+      .selectAll()
+      .where('address', '=', address)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const changedFields = DIRECTORY_FIELDS.filter(
+      (field) => field in change && before[COLUMN_OF[field]] !== change[field],
+    );
+    if (changedFields.length === 0) return { entry: toDirectoryEntry(before), changedFields };
+    const set: Partial<Record<'method' | 'phone' | 'org_code' | 'language', string | null>> = {};
+    for (const field of changedFields) set[COLUMN_OF[field]] = change[field] ?? null;
+    const after = await transaction
+      .updateTable('directory_entries')
+      .set({ ...(set as Partial<DirectoryEntryRow>), updated_at: at, updated_by: by })
+      .where('address', '=', address)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await transaction
+      .insertInto('directory_audit')
+      .values(
+        changedFields.map((field) => ({
+          address,
+          at,
+          by,
+          field,
+          from_value: before[COLUMN_OF[field]],
+          to_value: change[field] ?? null,
+        })),
+      )
+      .execute();
+    return { entry: toDirectoryEntry(after), changedFields };
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/** Entries for the given addresses (unknown ones are simply absent). */
+export async function directoryEntriesFor(
+  db: Kysely<Database>,
+  addresses: string[],
+): Promise<DirectoryEntry[]> {
+  if (addresses.length === 0) return [];
+  const rows = await db
+    .selectFrom('directory_entries')
+    .selectAll()
+    .where('address', 'in', addresses)
+    .orderBy('address')
+    .execute();
+  return rows.map(toDirectoryEntry);
+}
+
+/** All entries in address order, `limit` at a time after `after`. */
+export async function directoryPage(
+  db: Kysely<Database>,
+  after: string | null,
+  limit: number,
+): Promise<DirectoryEntry[]> {
+  let query = db.selectFrom('directory_entries').selectAll().orderBy('address').limit(limit);
+  if (after !== null) query = query.where('address', '>', after);
+  return (await query.execute()).map(toDirectoryEntry);
+}
+
+/** The audit trail of one address, oldest first. */
+export async function directoryAudit(db: Kysely<Database>, address: string) {
+  const rows = await db
+    .selectFrom('directory_audit')
+    .selectAll()
+    .where('address', '=', address)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    at: row.at.toISOString(),
+    by: row.by,
+    field: row.field,
+    from: row.from_value,
+    to: row.to_value,
+  }));
+}
