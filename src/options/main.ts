@@ -1,15 +1,22 @@
 import { mount } from 'svelte';
 import { message, uiLocale } from '../platform/thunderbird/i18n.ts';
+import { allowServerOrigin } from '../platform/thunderbird/hostPermission.ts';
 import { sendRequest } from '../platform/thunderbird/sendRequest.ts';
 import '../popup/theme.css';
 import OptionsApp from './OptionsApp.svelte';
 import { OptionsStore } from './optionsStore.svelte.ts';
+import { ServerStore } from './serverStore.svelte.ts';
 
 const locale = uiLocale();
 document.documentElement.lang = locale;
 document.title = message('optionsTitle');
 
 const store = new OptionsStore({ request: sendRequest });
+const server = new ServerStore({
+  request: sendRequest,
+  allowOrigin: allowServerOrigin,
+  translate: message,
+});
 const target = document.getElementById('app');
 if (!target) throw new Error('options.html has no #app element');
-mount(OptionsApp, { target, props: { store, locale } });
+mount(OptionsApp, { target, props: { store, server, locale } });

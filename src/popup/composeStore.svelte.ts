@@ -1,5 +1,6 @@
 import type { NotificationLanguage } from '../core/languages.ts';
 import type { MenuEntryId } from '../core/methodMenu.ts';
+import { parsePhone } from '../core/recipientDirectory.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 import type {
   ComposeState,
@@ -62,8 +63,15 @@ export class ComposeStore {
   constructor(ports: ComposePorts) {
     this.#ports = ports;
     this.#saver = new RecipientSaver({
-      save: async (address, changes) =>
-        (await ports.request('saveRecipientSettings', { address, changes })).settings,
+      save: async (address, changes) => {
+        // An organisation-wide code goes to the directory too, so colleagues see it.
+        if (changes.method === 'org-code' && changes.code) {
+          const answer = await ports.request('saveOrgCode', { address, code: changes.code });
+          if (!answer.ok) throw new Error(answer.message);
+          return answer.value.settings;
+        }
+        return (await ports.request('saveRecipientSettings', { address, changes })).settings;
+      },
       onPendingChange: (address, count) => {
         this.#changeEpoch++;
         if (count === 0) {
@@ -106,6 +114,10 @@ export class ComposeStore {
     this.#stopped = true;
     if (this.#pollTimer) clearTimeout(this.#pollTimer);
     this.#pollTimer = null;
+    // A number typed but not yet committed (the popup closed before blur) is saved now.
+    for (const [address, draft] of Object.entries(this.drafts)) {
+      if (draft.phone !== undefined && !draft.phoneErrorKey) this.commitPhone(address);
+    }
     void this.#saver.flushAll();
   }
 
@@ -173,10 +185,43 @@ export class ComposeStore {
   /** The sender typed in the code field: keep it, save after a short pause. */
   editCode(address: string, code: string): void {
     // Typing a code means "a new code": keep the field open even once the stored code makes
-    // the menu offer "Access code <code>".
-    this.drafts[address] = { ...this.drafts[address], entry: 'code-new', code };
+    // the menu offer "Access code <code>". Whose code it is follows the chosen entry.
+    const draft = this.drafts[address];
+    const organisation =
+      draft?.entry === 'org-code-new' ||
+      (draft?.entry === undefined && this.#view(address)?.settings?.method === 'org-code');
+    const entry: MenuEntryId = organisation ? 'org-code-new' : 'code-new';
+    this.drafts[address] = { ...draft, entry, code };
     delete this.saveErrors[address];
-    this.#saver.saveSoon(address, { method: 'code', code });
+    this.#saver.saveSoon(address, { method: organisation ? 'org-code' : 'code', code });
+  }
+
+  /** The sender types a mobile number: kept as typed until committed. */
+  editPhone(address: string, phone: string): void {
+    const draft = { ...this.drafts[address], entry: 'sms-new' as const, phone };
+    delete draft.phoneErrorKey;
+    this.drafts[address] = draft;
+  }
+
+  /**
+   * Change or blur of the phone field: a valid number is saved in E.164 (and shown so); an
+   * invalid one stays in the field with the reason.
+   */
+  commitPhone(address: string): void {
+    const draft = this.drafts[address];
+    if (draft?.phone === undefined) return;
+    const parsed = parsePhone(draft.phone, this.state?.defaultCountry ?? null);
+    if (!parsed.ok) {
+      if (parsed.reason === 'empty') return;
+      this.drafts[address] = {
+        ...draft,
+        phoneErrorKey: parsed.reason === 'not-mobile-like' ? 'phoneFixedLine' : 'phoneInvalid',
+      };
+      return;
+    }
+    this.drafts[address] = { ...draft, phone: parsed.e164 };
+    delete this.drafts[address].phoneErrorKey;
+    this.#save(address, { method: 'sms', phone: parsed.e164 });
   }
 
   /** Change or blur of the code field: save a waiting code now. */

@@ -2,6 +2,7 @@ import type { NotificationLanguage } from '../core/languages.ts';
 import type { MenuEntry, MenuEntryId } from '../core/methodMenu.ts';
 import type { VerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
+import { MINIMUM_SERVER_CODE_LENGTH } from '../core/recipientDirectory.ts';
 import type { RecipientField, RecipientView, SendProblem } from '../messaging/protocol.ts';
 
 /** Looks up a `_locales` message; injected so this module stays free of browser APIs. */
@@ -24,6 +25,10 @@ export interface RecipientDraft {
    * back: in Firefox, arrowing through a closed menu picks each entry on the way.
    */
   replacedCode?: string;
+  /** The phone number as being typed (method `sms`, new number). */
+  phone?: string;
+  /** `_locales` key of why the typed number was not taken. */
+  phoneErrorKey?: string;
 }
 
 /** One `<option>` of the method menu. */
@@ -58,7 +63,21 @@ export interface RecipientRowModel {
   warning?: string;
   /** The access code field is shown: a new code is being set, or the code method has none. */
   showCodeField: boolean;
+  /** Whose code the field sets: this sender's own, or the organisation's (shared). */
+  codeKind: 'personal' | 'organisation';
   code: string;
+  /**
+   * With a server, codes are server-protected: at least this many characters instead of the
+   * offline strength rule. Absent without a server.
+   */
+  serverCodeMinimum?: number;
+  /** The phone field is shown (SMS to a new number). */
+  showPhoneField: boolean;
+  phone: string;
+  /** Why the typed number was not taken, translated. */
+  phoneError?: string;
+  /** The number in the field is the one stored (so the row can say where codes go). */
+  phoneSaved: boolean;
   language: NotificationLanguage;
   /** A code replaced in this popup that the sender can still keep instead. */
   replacedCode?: string;
@@ -122,7 +141,11 @@ export function recipientRowModel(
       selectedEntry: '',
       options: [],
       showCodeField: false,
+      codeKind: 'personal',
       code: '',
+      showPhoneField: false,
+      phone: '',
+      phoneSaved: false,
     };
   }
   const draftEntryOffered = draft?.entry && view.menu.some((entry) => entry.id === draft.entry);
@@ -137,9 +160,17 @@ export function recipientRowModel(
     selectedEntry,
     options: methodOptions(view.menu, translate),
     showCodeField:
-      selectedEntry === 'code-new' || (selected?.method === 'code' && code.trim() === ''),
+      selectedEntry === 'code-new' ||
+      selectedEntry === 'org-code-new' ||
+      ((selected?.method === 'code' || selected?.method === 'org-code') && code.trim() === ''),
+    codeKind: selected?.method === 'org-code' ? 'organisation' : 'personal',
     code,
+    showPhoneField: selectedEntry === 'sms-new',
+    phone: draft?.phone ?? '',
+    phoneSaved: Boolean(draft?.phone) && draft?.phone === view.settings?.phone,
   };
+  if (serverConfigured(view)) model.serverCodeMinimum = MINIMUM_SERVER_CODE_LENGTH;
+  if (draft?.phoneErrorKey) model.phoneError = translate(draft.phoneErrorKey);
   if (selected?.disabledReasonKey) {
     model.selectedDisabledReason = translate(selected.disabledReasonKey);
   }
@@ -156,8 +187,22 @@ export function recipientRowModel(
  * abandoned choice can never seal with a stale code the sender meant to replace).
  */
 export function changesForEntry(entry: MenuEntry): RecipientChanges {
-  if (entry.id === 'code-new') return { method: 'code', code: '' };
-  return { method: entry.method satisfies VerificationMethod };
+  switch (entry.id) {
+    case 'code-new':
+      return { method: 'code', code: '' };
+    case 'org-code-new':
+      return { method: 'org-code', code: '' };
+    case 'sms-new':
+      return { method: 'sms', phone: '' };
+    case 'org-code-existing':
+      return entry.stores?.code
+        ? { method: 'org-code', code: entry.stores.code }
+        : { method: 'org-code' };
+    case 'sms-known':
+      return entry.stores?.phone ? { method: 'sms', phone: entry.stores.phone } : { method: 'sms' };
+    default:
+      return { method: entry.method satisfies VerificationMethod };
+  }
 }
 
 /**
@@ -172,6 +217,9 @@ export function draftAfterChoosing(
   const next: RecipientDraft = { ...draft, entry: entry.id };
   delete next.code;
   delete next.replacedCode;
+  delete next.phone;
+  delete next.phoneErrorKey;
+  if (entry.id === 'org-code-new') next.code = '';
   if (entry.id === 'code-new') {
     next.code = '';
     const replaced = draft?.replacedCode ?? storedCode;
@@ -181,11 +229,13 @@ export function draftAfterChoosing(
 }
 
 /** Which control of a row a send problem is about, so the popup can focus it. */
-export function problemControl(problem: SendProblem): 'method' | 'code' | null {
+export function problemControl(problem: SendProblem): 'method' | 'code' | 'phone' | null {
   switch (problem.reason) {
     case 'no-method':
     case 'method-unavailable':
       return 'method';
+    case 'no-phone':
+      return 'phone';
     case 'empty-code':
     case 'weak-code':
       return 'code';
@@ -211,4 +261,12 @@ export function rowKeys(views: readonly RecipientView[]): string[] {
     seen.set(base, count + 1);
     return count === 0 ? base : `${base}|${count}`;
   });
+}
+
+/**
+ * A server is configured when the background enabled the server methods in the menu (the view
+ * carries no separate flag; the menu is built from it).
+ */
+function serverConfigured(view: RecipientView): boolean {
+  return view.menu.some((entry) => entry.method === 'sms' && !entry.disabledReasonKey);
 }

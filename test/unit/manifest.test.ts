@@ -19,8 +19,15 @@ describe('manifest.json', () => {
     expect([...manifest.permissions].sort()).toEqual(
       ['addressBooks', 'compose', 'messagesRead', 'storage'].sort(),
     );
-    expect(manifest.host_permissions).toBeUndefined();
     expect(manifest.optional_permissions).toBeUndefined();
+  });
+
+  it('reaches only a local development server without asking; any other server only once the sender allows it', () => {
+    // Background requests to the Sealpost server need host permissions (the server's CORS is
+    // for the reader only). Loopback is granted for `npm start`; an https server is requested
+    // for its own origin when the sender saves its address in the options page.
+    expect(manifest.host_permissions).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
+    expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
   });
 
   it('loads no remote code: scripts only from the package, WebAssembly for Argon2', () => {

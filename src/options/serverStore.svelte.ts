@@ -1,0 +1,151 @@
+import type {
+  RequestName,
+  Requests,
+  SentMessageRecord,
+  ServerSettingsView,
+} from '../messaging/protocol.ts';
+import type { MessageStatusResponse } from '../messaging/serverApi.ts';
+
+export interface ServerPorts {
+  request<K extends RequestName>(name: K, payload: Requests[K]['req']): Promise<Requests[K]['res']>;
+  /** Asks Thunderbird for the host permission of this server (needs the user's click). */
+  allowOrigin(serverUrl: string): Promise<boolean>;
+  translate(key: string, substitutions?: readonly string[]): string;
+}
+
+/**
+ * The options page's server section: the server address, signing in with a code mailed to the
+ * sender, and the list of sent secure messages with read status and revocation.
+ */
+export class ServerStore {
+  settings = $state<ServerSettingsView | null>(null);
+  urlInput = $state('');
+  /** Error or confirmation shown under the address field. */
+  urlError = $state<string | null>(null);
+  urlNotice = $state<string | null>(null);
+  signInAddress = $state('');
+  signInCode = $state('');
+  /** Set once the server mailed a code. */
+  challenge = $state<{ challengeId: string; address: string } | null>(null);
+  signInError = $state<string | null>(null);
+  busy = $state(false);
+  sent = $state<SentMessageRecord[]>([]);
+  statuses = $state<Record<string, MessageStatusResponse>>({});
+  sentErrors = $state<Record<string, string>>({});
+
+  readonly #ports: ServerPorts;
+
+  constructor(ports: ServerPorts) {
+    this.#ports = ports;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.#apply(await this.#ports.request('getServerSettings', {}));
+      this.sent = (await this.#ports.request('listSentMessages', {})).messages;
+    } catch (error) {
+      this.urlError = errorText(error);
+    }
+  }
+
+  async saveUrl(): Promise<void> {
+    this.urlError = null;
+    this.urlNotice = null;
+    const text = this.urlInput.trim();
+    // Asked first, while the click still counts as the user's gesture.
+    if (text !== '' && !(await this.#ports.allowOrigin(text))) {
+      this.urlError = this.#ports.translate('serverPermissionDenied');
+      return;
+    }
+    await this.#busy(async () => {
+      const answer = await this.#ports.request('setServerUrl', { url: text === '' ? null : text });
+      if (!answer.ok) {
+        this.urlError = answer.message;
+        return;
+      }
+      this.#apply(answer.value);
+      this.urlNotice = this.#ports.translate('optionsServerUrlSaved');
+    });
+  }
+
+  async startSignIn(): Promise<void> {
+    this.signInError = null;
+    await this.#busy(async () => {
+      const address = this.signInAddress.trim();
+      const answer = await this.#ports.request('signInStart', { address });
+      if (!answer.ok) {
+        this.signInError = this.#ports.translate('optionsServerSaid', [answer.message]);
+        return;
+      }
+      this.challenge = { challengeId: answer.value.challengeId, address };
+      this.signInCode = '';
+    });
+  }
+
+  async completeSignIn(): Promise<void> {
+    if (!this.challenge) return;
+    this.signInError = null;
+    const { challengeId } = this.challenge;
+    await this.#busy(async () => {
+      const answer = await this.#ports.request('signInComplete', {
+        challengeId,
+        code: this.signInCode,
+      });
+      if (!answer.ok) {
+        this.signInError = this.#ports.translate('optionsServerSaid', [answer.message]);
+        return;
+      }
+      this.challenge = null;
+      this.signInCode = '';
+      this.#apply(answer.value);
+    });
+  }
+
+  async signOut(): Promise<void> {
+    await this.#busy(async () => {
+      this.#apply(await this.#ports.request('signOut', {}));
+    });
+  }
+
+  async loadStatus(messageId: string): Promise<void> {
+    delete this.sentErrors[messageId];
+    const answer = await this.#ports.request('getMessageStatus', { messageId });
+    if (answer.ok) this.statuses[messageId] = answer.value;
+    else this.sentErrors[messageId] = this.#ports.translate('optionsServerSaid', [answer.message]);
+  }
+
+  async revoke(messageId: string): Promise<void> {
+    delete this.sentErrors[messageId];
+    const answer = await this.#ports.request('revokeMessage', { messageId });
+    if (!answer.ok) {
+      this.sentErrors[messageId] = this.#ports.translate('optionsServerSaid', [answer.message]);
+      return;
+    }
+    this.sent = this.sent.map((record) =>
+      record.messageId === messageId ? { ...record, revokedAt: answer.value.revokedAt } : record,
+    );
+    const status = this.statuses[messageId];
+    if (status) this.statuses[messageId] = { ...status, revokedAt: answer.value.revokedAt };
+  }
+
+  #apply(settings: ServerSettingsView): void {
+    this.settings = settings;
+    this.urlInput = settings.serverUrl ?? '';
+    if (!this.signInAddress && settings.signedIn) this.signInAddress = settings.signedIn.address;
+  }
+
+  async #busy(work: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    try {
+      await work();
+    } catch (error) {
+      this.signInError = errorText(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

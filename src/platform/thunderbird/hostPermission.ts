@@ -1,0 +1,19 @@
+/**
+ * Host permission for the Sealpost server. Loopback (development) is granted by the manifest;
+ * any other server's origin is an optional permission the sender grants when saving its address
+ * in the options page. `permissions.request` needs the user's click, so the page calls this
+ * from the button's handler, before talking to the background.
+ */
+export async function allowServerOrigin(serverUrl: string): Promise<boolean> {
+  let origin: string;
+  try {
+    origin = new URL(serverUrl.trim()).origin;
+  } catch {
+    // Not a URL: the background's validation explains what is wrong.
+    return true;
+  }
+  if (!origin.startsWith('https://')) return true;
+  const origins = [`${origin}/*`];
+  if (await browser.permissions.contains({ origins })) return true;
+  return browser.permissions.request({ origins });
+}
