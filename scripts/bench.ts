@@ -6,12 +6,24 @@
  * Method
  * - Every measurement of the pipeline and of raw openpgp.js runs in its own child Node process
  *   (`--expose-gc`), so one case's garbage never counts against the next. The child builds its
- *   input, collects garbage, takes the resident set size (RSS: V8 heap, ArrayBuffers and
+ *   input, collects garbage, takes the resident set size (RSS: V8 heap, ArrayBuffers, Blobs and
  *   WebAssembly memory alike) as the baseline, and runs the operation while a worker thread
  *   samples the process's RSS every 2 ms; the kernel's own peak (getrusage maxrss) is used as
  *   well whenever the operation raised it. "peak +RSS" is the highest RSS minus the baseline:
  *   what the operation needed at its worst moment. "× msg" divides it by the message size
  *   (body + attachment bytes).
+ * - What the pipeline's figure counts: everything the add-on does from the attachments as
+ *   Thunderbird hands them over to the File it attaches. The attachments are Files backed by
+ *   files on disk (`fs.openAsBlob`), as a compose attachment's File is in Thunderbird, so they
+ *   are not in the baseline's memory, and any copy of them the pipeline makes is counted; the
+ *   operation ends with `new File([readerHtml], …)`, the attached file, which stays in memory
+ *   and is counted. Raw openpgp.js is given the MIME bytes in memory before its baseline (it
+ *   cannot stream a Blob), so its figure leaves out its 34 MB input.
+ * - The peak depends on when V8 collects garbage (dead ArrayBuffers pile up by some tens of MB
+ *   between full collections), so it varies from run to run: memory columns give the median
+ *   and the worst run.
+ * - Compression: see Compressor below (Node's CompressionStream is replaced by one that waits
+ *   for its reader, as Thunderbird's does; one extra line shows the 25 MB case with Node's).
  * - Two kinds of child. "cold": the first seal of a fresh process, including the one-time
  *   cost of Argon2 (openpgp.js instantiates its Argon2 WebAssembly module on first use and
  *   keeps its memory, a 64 MiB working area, ~78 MB resident, for later derivations).
@@ -44,6 +56,7 @@ import {
   statSync,
   writeFileSync,
   appendFileSync,
+  openAsBlob,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,7 +69,7 @@ const CODE = 'K7QM-X2PA-9FHT-3WBN-5RDE';
 const CASES = [
   { label: '10 KB', size: 10_000, runs: 5 },
   { label: '1 MB', size: 1_000_000, runs: 3 },
-  { label: '25 MB', size: 25_000_000, runs: 2 },
+  { label: '25 MB', size: 25_000_000, runs: 4 },
 ] as const;
 
 interface Measurement {
@@ -116,18 +129,85 @@ async function measure(
 
 const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, milliseconds));
 
+/**
+ * Which CompressionStream openpgp.js compresses with (it takes the platform's when there is one).
+ * Node 20's does not apply backpressure: it reads its whole input ahead of a slower reader and
+ * queues the compressed output (32 MB of random data piped into it with the reader paused: all
+ * 32 MB read and held; a plain TransformStream reads 0.2 MB). Thunderbird's (Firefox's) is a
+ * standard TransformStream over zlib that compresses each chunk when it is written and waits for
+ * its reader. 'waiting' (the default) puts the same in place of Node's for the measured children:
+ * a TransformStream over node:zlib with the same defaults, so the bytes (and the payload size)
+ * are zlib's, as in Thunderbird. 'node' keeps Node's, to show what its missing backpressure costs.
+ */
+type Compressor = 'waiting' | 'node';
+
+/** CompressionStream('deflate-raw' | 'deflate' | 'gzip') as a TransformStream that waits. */
+async function installWaitingCompressionStream(): Promise<void> {
+  const zlib = await import('node:zlib');
+  const create = {
+    'deflate-raw': () => zlib.createDeflateRaw(),
+    deflate: () => zlib.createDeflate(),
+    gzip: () => zlib.createGzip(),
+  };
+  class WaitingCompressionStream extends TransformStream<Uint8Array, Uint8Array> {
+    constructor(format: keyof typeof create) {
+      const compressor = create[format]();
+      let output: Uint8Array[] = [];
+      compressor.on('data', (chunk: Buffer) => output.push(new Uint8Array(chunk)));
+      const handOver = (controller: TransformStreamDefaultController<Uint8Array>) => {
+        for (const chunk of output) controller.enqueue(chunk);
+        output = [];
+      };
+      super({
+        transform: (chunk, controller) =>
+          new Promise<void>((done, fail) => {
+            // The callback runs once zlib has taken the chunk and emitted what it produced.
+            compressor.write(chunk, (error) => {
+              if (error) return fail(error);
+              handOver(controller);
+              done();
+            });
+          }),
+        flush: (controller) =>
+          new Promise<void>((done, fail) => {
+            compressor.once('error', fail);
+            compressor.once('end', () => {
+              handOver(controller);
+              done();
+            });
+            compressor.end();
+          }),
+      });
+    }
+  }
+  Object.defineProperty(globalThis, 'CompressionStream', {
+    value: WaitingCompressionStream,
+    configurable: true,
+    writable: true,
+  });
+}
+
 async function child(
   mode: 'pipeline' | 'openpgp',
   argon2Resident: boolean,
   size: number,
   outputPath: string,
+  compressor: Compressor,
 ): Promise<void> {
+  // Before openpgp.js is loaded: it looks for CompressionStream once, when it loads.
+  if (compressor === 'waiting') await installWaitingCompressionStream();
   const { generateSenderKey } = await import('../src/crypto/index.ts');
   const { buildOriginalMime } = await import('../src/core/mime/buildMime.ts');
   const { passwordForCode } = await import('../src/core/accessCode.ts');
-  // The pipeline gets its attachments as Files, as Thunderbird hands them to the add-on; raw
-  // openpgp.js gets the MIME bytes built before its measurement starts.
-  const original = benchMessage(size, mode === 'pipeline' ? 'files' : 'bytes');
+  // The pipeline gets its attachments as Files backed by files on disk, as Thunderbird hands a
+  // compose attachment to the add-on; raw openpgp.js gets the MIME bytes built before its
+  // measurement starts.
+  const attachmentFolder = mkdtempSync(join(tmpdir(), 'sealpost-bench-attachments-'));
+  process.on('exit', () => rmSync(attachmentFolder, { recursive: true, force: true }));
+  const original = await benchMessage(
+    size,
+    mode === 'pipeline' ? attachmentFolder : 'bytes in memory',
+  );
   const sender = await generateSenderKey({ name: 'Alice Example', address: 'alice@example.test' });
   const password = passwordForCode(CODE);
   const sampler = startRssSampler();
@@ -147,7 +227,7 @@ async function child(
         serverUrl: null,
         languages: ['en'],
       });
-    if (argon2Resident) await seal(benchMessage(1, 'files'));
+    if (argon2Resident) await seal(await benchMessage(1, attachmentFolder));
     let sealed: Awaited<ReturnType<typeof sealMessage>> | undefined;
     let readerFile: File | undefined;
     const measurement = await measure(sampler, async () => {
@@ -219,14 +299,14 @@ function mimeBase64Length(bytes: number): number {
 
 /**
  * A message of `size` bytes: a short text body, the rest in up to three random attachments,
- * given as Files (held by the File, as Thunderbird holds a compose attachment) or as bytes.
+ * given as bytes in memory or as Files backed by files written to `attachmentsAs` (a folder).
  */
-function benchMessage(size: number, attachmentsAs: 'files' | 'bytes') {
+async function benchMessage(size: number, attachmentsAs: 'bytes in memory' | string) {
   const bodyText = 'Hello Bob,\n\nplease find the documents attached.\n\nAlice\n'.padEnd(1000, '.');
   const attachmentTotal = Math.max(0, size - bodyText.length);
   const shares = size >= 1_000_000 ? [0.5, 0.3, 0.2] : [1];
   let left = attachmentTotal;
-  const attachments = shares.map((share, index) => {
+  const attachments = shares.map(async (share, index) => {
     const length = index === shares.length - 1 ? left : Math.floor(attachmentTotal * share);
     left -= length;
     const bytes = new Uint8Array(length);
@@ -234,11 +314,12 @@ function benchMessage(size: number, attachmentsAs: 'files' | 'bytes') {
       randomFillSync(bytes, offset, Math.min(65536, length - offset));
     }
     const name = `Anhang ${index + 1} — Überweisung.bin`;
-    return {
-      name,
-      contentType: 'application/octet-stream',
-      bytes: attachmentsAs === 'files' ? new File([bytes], name) : bytes,
-    };
+    if (attachmentsAs === 'bytes in memory') {
+      return { name, contentType: 'application/octet-stream', bytes };
+    }
+    const path = join(attachmentsAs, `attachment-${size}-${index}.bin`);
+    writeFileSync(path, bytes);
+    return { name, contentType: 'application/octet-stream', bytes: await openAsBlob(path) };
   });
   return {
     messageId: '<bench@sealpost>',
@@ -248,7 +329,7 @@ function benchMessage(size: number, attachmentsAs: 'files' | 'bytes') {
     cc: [],
     subject: 'Benchmark — Unterlagen',
     body: { kind: 'plain' as const, text: bodyText },
-    attachments,
+    attachments: await Promise.all(attachments),
   };
 }
 
@@ -259,6 +340,7 @@ function runChild(
   argon2Resident: boolean,
   size: number,
   outputPath: string,
+  compressor: Compressor = 'waiting',
 ): ChildResult {
   const result = spawnSync(
     process.execPath,
@@ -272,6 +354,7 @@ function runChild(
       argon2Resident ? 'argon2-resident' : 'cold',
       String(size),
       outputPath,
+      compressor,
     ],
     { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
@@ -383,6 +466,9 @@ async function parent(): Promise<void> {
     `reader file: ${readerSize === null ? 'n/a (reader not built: run npm run build)' : `${readerSize} bytes (${(readerSize / 1024).toFixed(1)} KiB)`}`,
   );
   const rows: string[][] = [];
+  const nodeCompressorRuns: ChildResult[] = [];
+  let nodeCompressorLabel = '';
+  let nodeCompressorSize = 1;
   const readerFiles = new Map<string, string>();
   try {
     for (const benchCase of CASES) {
@@ -405,15 +491,30 @@ async function parent(): Promise<void> {
         process.stderr.write('.');
       }
       process.stderr.write('\n');
+      if (benchCase === CASES.at(-1)) {
+        process.stderr.write(`bench: ${benchCase.label} with Node's CompressionStream `);
+        for (let run = 0; run < 2; run++) {
+          nodeCompressorRuns.push(
+            runChild('pipeline', true, benchCase.size, readerPath, 'node'),
+            runChild('openpgp', true, benchCase.size, mimePath, 'node'),
+          );
+          process.stderr.write('.');
+        }
+        process.stderr.write('\n');
+        nodeCompressorLabel = benchCase.label;
+        nodeCompressorSize = benchCase.size;
+      }
       readerFiles.set(benchCase.label, readerPath);
       const time = (runs: ChildResult[]) => median(runs.map((run) => run.measurement.milliseconds));
       const pipelineTime = time([...pipelineRuns, ...pipelineResidentRuns]);
       const openpgpTime = time([...openpgpRuns, ...openpgpResidentRuns]);
       const gpgTime = gpgRuns.length ? median(gpgRuns.map((run) => run.milliseconds)) : null;
-      const worst = (runs: ChildResult[]) =>
-        Math.max(...runs.map((run) => run.measurement.peakRssIncrease));
-      const memory = (bytes: number) =>
-        `${megabytes(bytes)} (${(bytes / benchCase.size).toFixed(1)}×)`;
+      const ratio = (bytes: number) => `${(bytes / benchCase.size).toFixed(1)}×`;
+      const memory = (runs: ChildResult[]) => {
+        const peaks = runs.map((run) => run.measurement.peakRssIncrease);
+        const [middle, worst] = [median(peaks), Math.max(...peaks)];
+        return `${megabytes(middle)} (${ratio(middle)}); worst ${megabytes(worst)} (${ratio(worst)})`;
+      };
       const last = pipelineRuns.at(-1)!;
       rows.push([
         benchCase.label,
@@ -423,10 +524,10 @@ async function parent(): Promise<void> {
         `${(pipelineTime / openpgpTime).toFixed(2)}×`,
         gpgTime === null ? 'n/a' : seconds(gpgTime),
         gpgTime === null ? 'n/a' : `${(pipelineTime / gpgTime).toFixed(2)}×`,
-        memory(worst(pipelineRuns)),
-        memory(worst(openpgpRuns)),
-        memory(worst(pipelineResidentRuns)),
-        memory(worst(openpgpResidentRuns)),
+        memory(pipelineRuns),
+        memory(openpgpRuns),
+        memory(pipelineResidentRuns),
+        memory(openpgpResidentRuns),
         gpgRuns.length ? megabytes(Math.max(...gpgRuns.map((run) => run.peakRss))) : 'n/a',
         megabytes(last.payloadSize),
         megabytes(last.sentMailBytes),
@@ -446,9 +547,9 @@ async function parent(): Promise<void> {
       'pipeline / openpgp.js',
       'gpg --symmetric',
       'pipeline / gpg',
-      'pipeline peak +RSS, cold (× msg)',
+      'pipeline peak +RSS, cold: median; worst (× msg)',
       'openpgp.js peak +RSS, cold',
-      'pipeline peak +RSS, Argon2 resident (× msg)',
+      'pipeline peak +RSS, Argon2 resident: median; worst (× msg)',
       'openpgp.js peak +RSS, Argon2 resident',
       'gpg max RSS',
       'payload',
@@ -471,6 +572,24 @@ async function parent(): Promise<void> {
             : [seconds(timing.loadMilliseconds), seconds(timing.unlockMilliseconds)];
       console.log(`| ${[...row, ...readerColumns].join(' | ')} |`);
     }
+    if (nodeCompressorRuns.length > 0) {
+      const describe = (runs: ChildResult[]) => {
+        const peaks = runs.map((run) => run.measurement.peakRssIncrease);
+        return peaks
+          .map((peak) => `${megabytes(peak)} (${(peak / nodeCompressorSize).toFixed(1)}×)`)
+          .join(', ');
+      };
+      const pipeline = nodeCompressorRuns.filter((_, index) => index % 2 === 0);
+      const openpgp = nodeCompressorRuns.filter((_, index) => index % 2 === 1);
+      const time = (runs: ChildResult[]) =>
+        seconds(median(runs.map((run) => run.measurement.milliseconds)));
+      console.log('');
+      console.log(
+        `${nodeCompressorLabel} with Node's own CompressionStream (no backpressure), Argon2 resident: ` +
+          `pipeline ${time(pipeline)}, peak +RSS ${describe(pipeline)}; ` +
+          `raw openpgp.js ${time(openpgp)}, peak +RSS ${describe(openpgp)}.`,
+      );
+    }
     console.log('');
     console.log(
       'Targets: pipeline ≤ 1.3× raw openpgp.js; sent mail ≤ 1.4× (original MIME + reader); reader ≤ 350 KB; peak memory for 25 MB ≤ 4× the message.',
@@ -481,12 +600,13 @@ async function parent(): Promise<void> {
 }
 
 if (process.argv[2] === '--child') {
-  const [, , , mode, warmth, size, outputPath] = process.argv;
+  const [, , , mode, warmth, size, outputPath, compressor] = process.argv;
   await child(
     mode as 'pipeline' | 'openpgp',
     warmth === 'argon2-resident',
     Number(size),
     outputPath!,
+    compressor === 'node' ? 'node' : 'waiting',
   );
 } else {
   await parent();
