@@ -7,6 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { sql } from 'kysely';
 import type {
   MessageStatusResponse,
   PayloadResponse,
@@ -22,7 +23,7 @@ import type {
 import { requireSender } from '../auth/requireSender.ts';
 import { replyError } from '../errors.ts';
 import { hostedReaderPage } from './hostedReader.ts';
-import { decodePayload, insertMessage, prepareLocks } from './registration.ts';
+import { checkPayload, insertMessage, prepareLocks } from './registration.ts';
 import { expiryFor, lockHint, messageState } from './rules.ts';
 import {
   MESSAGE_ID_PATTERN,
@@ -101,9 +102,9 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       }
       const locks = prepareLocks(body.locks);
       if (!locks.ok) return replyError(reply, 'bad-request', locks.message);
-      const payload = decodePayload(body.payload);
+      const payload = checkPayload(body.payload);
       if (!payload.ok) return replyError(reply, 'bad-request', payload.message);
-      if (payload.payload !== null && payload.payload.length > limits.payloadBytes) {
+      if (payload.payload !== null && payload.payload.byteLength > limits.payloadBytes) {
         return replyError(
           reply,
           'payload-too-large',
@@ -271,12 +272,14 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       if (!gate.ok) return replyFailure(reply, gate);
       const row = await db
         .selectFrom('message_payloads')
-        .select('payload')
+        // Encoded by the database (fast on PGlite too, see registration.ts); PostgreSQL breaks
+        // base64 into lines of 76, which are joined again here.
+        .select(sql<string>`encode(payload, 'base64')`.as('payload'))
         .where('message_id', '=', messageId)
         .executeTakeFirst();
       if (row === undefined)
         return replyError(reply, 'not-found', 'This message has no hosted copy.');
-      const response: PayloadResponse = { payload: Buffer.from(row.payload).toString('base64') };
+      const response: PayloadResponse = { payload: row.payload.replaceAll('\n', '') };
       return response;
     },
   );
