@@ -171,10 +171,21 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         return Array.isArray(entries) ? entries.filter(isDirectoryEntry) : null;
       });
     },
-    updateDirectory: (address, update) =>
-      call('PUT', `/directory/${encode(address)}`, update, (value) =>
-        isDirectoryEntry(value) ? value : null,
-      ),
+    updateDirectory: async (address, update) => {
+      // The contract names no answer body: take the entry whether it comes bare or as
+      // `{ entry, … }` (what the server sends); an answer without one is "no entry".
+      const result = await call(
+        'PUT',
+        `/directory/${encode(address)}`,
+        update,
+        (value): { entry: DirectoryEntry | null } => {
+          if (isDirectoryEntry(value)) return { entry: value };
+          const wrapped = (value as { entry?: unknown } | null)?.entry;
+          return { entry: isDirectoryEntry(wrapped) ? wrapped : null };
+        },
+      );
+      return result.ok ? { ok: true, value: result.value.entry } : result;
+    },
     registerMessage: (request) =>
       call('POST', '/messages', request, (value) =>
         hasStrings(value, ['messageId', 'expiresAt', 'readerUrl'])

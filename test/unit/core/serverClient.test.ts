@@ -113,6 +113,33 @@ describe('server client', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('reads the directory entry of a PUT whether bare or wrapped as { entry }', async () => {
+    const entry = {
+      address: 'bob@partner.example',
+      method: 'org-code',
+      phone: null,
+      orgCode: 'TEAM-4711',
+      language: null,
+      updatedAt: '2026-11-27T08:00:00Z',
+      updatedBy: 'alice@example.test',
+    };
+    const wrapped = fakeFetch(() => json(200, { entry, changedFields: ['orgCode'] }));
+    const client = createServerClient({ baseUrl: 'https://s', token: 't', fetch: wrapped.fetch });
+    expect(await client.updateDirectory('bob@partner.example', { orgCode: 'TEAM-4711' })).toEqual({
+      ok: true,
+      value: entry,
+    });
+    expect(wrapped.seen[0]?.url).toBe('https://s/api/v1/directory/bob%40partner.example');
+    expect(wrapped.seen[0]?.init.method).toBe('PUT');
+    const bare = fakeFetch(() => json(200, entry));
+    expect(
+      await createServerClient({ baseUrl: 'https://s', fetch: bare.fetch }).updateDirectory(
+        'b',
+        {},
+      ),
+    ).toEqual({ ok: true, value: entry });
+  });
+
   it('signs out with no body and accepts 204', async () => {
     const { fetch, seen } = fakeFetch(() => new Response(null, { status: 204 }));
     const result = await createServerClient({ baseUrl: 'https://s', token: 't', fetch }).signOut();
