@@ -89,8 +89,7 @@ export async function activeMessage(
     .executeTakeFirst();
   if (message === undefined) return fail('not-found', 'There is no such message.');
   const state = messageState({ expiresAt: message.expires_at, revokedAt: message.revoked_at }, now);
-  if (state === 'revoked') return fail('revoked', 'The sender revoked this message.');
-  if (state === 'expired') return fail('expired', 'This message has expired.');
+  if (state !== 'active') return endedFailure(state);
   return { ok: true, message };
 }
 
@@ -262,10 +261,27 @@ export async function completeVerification(
   lockId: string,
   typedCode: string,
 ): Promise<CompleteResult> {
-  const gate = await activeMessage(context.db, messageId, context.now);
-  if (!gate.ok) return gate;
-  const lock = await findLock(context.db, messageId, lockId);
-  if (lock === undefined) return fail('not-found', 'There is no such lock on this message.');
+  // The lock and its message's state in one query: this is the path every recipient takes.
+  const found = await context.db
+    .selectFrom('message_locks')
+    .innerJoin('messages', 'messages.id', 'message_locks.message_id')
+    .selectAll('message_locks')
+    .select([
+      'messages.expires_at as message_expires_at',
+      'messages.revoked_at as message_revoked_at',
+    ])
+    .where('message_locks.message_id', '=', messageId)
+    .where('message_locks.lock_id', '=', lockId)
+    .executeTakeFirst();
+  if (found === undefined) {
+    // Unknown lock: say expired/revoked/unknown message first, as every other route does.
+    const gate = await activeMessage(context.db, messageId, context.now);
+    if (!gate.ok) return gate;
+    return fail('not-found', 'There is no such lock on this message.');
+  }
+  const { message_expires_at: expiresAt, message_revoked_at: revokedAt, ...lock } = found;
+  const state = messageState({ expiresAt, revokedAt }, context.now);
+  if (state !== 'active') return endedFailure(state);
   if (lock.locked_at !== null) return lockedFailure();
   return lock.method === 'code' || lock.method === 'org-code'
     ? completeWithAccessCode(context, lock, typedCode)
@@ -437,6 +453,12 @@ function startResponse(lock: MessageLockRow, codeExpiresAt: Date): VerifyStartRe
     sentTo: sentToHint(lock),
     codeExpiresAt: codeExpiresAt.toISOString(),
   };
+}
+
+function endedFailure(state: 'expired' | 'revoked'): Failure {
+  return state === 'revoked'
+    ? fail('revoked', 'The sender revoked this message.')
+    : fail('expired', 'This message has expired.');
 }
 
 function tooManyMisses(retryAfterSeconds: number): Failure {
