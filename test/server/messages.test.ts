@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READER_HTML_PATH } from '../../src/server/messages/routes.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
@@ -323,6 +325,27 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
   });
 
   describe('hosted reader', () => {
+    beforeAll(() => {
+      // `npm test` builds first; a lone `vitest run --project server` may find no build yet.
+      if (existsSync(READER_HTML_PATH)) return;
+      const root = resolve(import.meta.dirname, '../..');
+      execFileSync(
+        process.execPath,
+        [
+          resolve(root, 'node_modules/vite/bin/vite.js'),
+          'build',
+          '--mode',
+          'reader',
+          '--logLevel',
+          'warn',
+        ],
+        {
+          cwd: root,
+          stdio: 'inherit',
+        },
+      );
+    }, 300_000);
+
     it('serves the reader build with the hosted marker and a policy allowing calls to this server only', async () => {
       const messageId = '0b6c1d52-8a4e-4f55-9b8e-3f1f0e7b6a21';
       const response = await server.request('GET', `/r/${messageId}`);
