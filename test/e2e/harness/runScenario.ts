@@ -71,6 +71,9 @@ export async function runScenario(
         if (choice.code !== undefined && entry.endsWith('-new')) {
           await popup.typeCode(address, choice.code);
         }
+        if (choice.phone !== undefined && entry === 'sms-new') {
+          await popup.typePhone(address, choice.phone);
+        }
       }
     }
     if (choice.language) await popup.chooseLanguage(address, choice.language);

@@ -11,6 +11,8 @@ export interface RecipientChoice {
    */
   method?: string;
   code?: string;
+  /** Method `sms`: the mobile number typed into the row's phone field (e.g. `+49 151 …`). */
+  phone?: string;
   language?: string;
 }
 
@@ -139,11 +141,11 @@ export function validateScenario(
         problems.push(`${where} is not in to, cc or bcc`);
       }
       if (!isRecord(choice)) {
-        problems.push(`${where} must be an object with method, code, language`);
+        problems.push(`${where} must be an object with method, code, phone, language`);
         continue;
       }
       for (const key of Object.keys(choice)) {
-        if (!['method', 'code', 'language'].includes(key)) {
+        if (!['method', 'code', 'phone', 'language'].includes(key)) {
           problems.push(`${where} has unknown field "${key}"`);
         }
       }
@@ -155,6 +157,17 @@ export function validateScenario(
       if (choice.code !== undefined && typeof choice.code !== 'string') {
         problems.push(`"recipients.${recipient}.code" must be a string`);
       }
+      if (
+        choice.phone !== undefined &&
+        (typeof choice.phone !== 'string' || !/\d/.test(choice.phone))
+      ) {
+        problems.push(
+          `"recipients.${recipient}.phone" must be a phone number such as "+49 151 23456789"`,
+        );
+      }
+      if (choice.phone !== undefined && choice.method !== 'sms' && choice.method !== 'sms-new') {
+        problems.push(`"recipients.${recipient}.phone" needs "method": "sms"`);
+      }
       if (choice.language !== undefined && !isNotificationLanguage(choice.language)) {
         problems.push(
           `"recipients.${recipient}.language" must be one of ${NOTIFICATION_LANGUAGES.join(', ')}`,
@@ -163,6 +176,7 @@ export function validateScenario(
       recipients[recipient] = {
         ...(typeof choice.method === 'string' ? { method: choice.method } : {}),
         ...(typeof choice.code === 'string' ? { code: choice.code } : {}),
+        ...(typeof choice.phone === 'string' ? { phone: choice.phone } : {}),
         ...(typeof choice.language === 'string' ? { language: choice.language } : {}),
       };
     }

@@ -110,6 +110,15 @@ export class SealpostPopup {
     await this.popup.type(field, code);
   }
 
+  /** Types a mobile number into the row's phone field key by key, then leaves it (Tab) to save. */
+  async typePhone(address: string, phone: string): Promise<void> {
+    const field = `${recipientRow(address)} input[name="phone"]`;
+    await this.popup.waitFor(field);
+    await this.popup.click(field);
+    await this.popup.clear(field);
+    await this.popup.type(field, `${phone}\uE004`);
+  }
+
   async chooseLanguage(address: string, language: string): Promise<void> {
     await this.popup.click(
       `${recipientRow(address)} select[name="language"] option[value="${language}"]`,

@@ -12,8 +12,8 @@ import { resolveConfig, type ServerConfig } from '../../../src/server/config.ts'
 import { openDatabase } from '../../../src/server/db/connect.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
 import type { Clock } from '../../../src/server/deps.ts';
-import { createMailer } from '../../../src/server/mail/mailer.ts';
-import { outboxSmsSender } from '../../../src/server/outbox.ts';
+import { createMailer, smtpMailer, type Mailer } from '../../../src/server/mail/mailer.ts';
+import { outboxSmsSender, readOutbox } from '../../../src/server/outbox.ts';
 
 export interface SealpostServerOptions {
   /** The organisation's mail domains (senders must be of these). */
@@ -38,8 +38,12 @@ export interface SealpostServer {
   app: FastifyInstance;
   /** Moves the server's clock forward (expiry, code lifetime, throttles). */
   advanceClock(seconds: number): void;
+  /** Sends email to another SMTP server from now on (another Thunderbird session's sink). */
+  setSmtp(smtp: { host: string; port: number }): void;
   /** Everything the development providers sent, newest first (`GET /api/v1/dev/outbox`). */
   outbox(): Promise<OutboxMessage[]>;
+  /** The same read from the database, without a request in the server's log (for polling). */
+  outboxQuietly(): Promise<OutboxMessage[]>;
   /**
    * Waits for a message to `to` newer than `after` (an outbox `at`, or null for any) that
    * contains a 6-digit code, and returns the code.
@@ -82,7 +86,12 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
   await migrateToLatest(database.db);
   let offsetMs = 0;
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
-  const mailer = createMailer(config.smtp, database.db, clock);
+  // Email goes through a mailer that can be pointed at another SMTP server later.
+  let transport: Mailer = createMailer(config.smtp, database.db, clock);
+  const mailer: Mailer = {
+    send: (mail) => transport.send(mail),
+    close: () => transport.close?.(),
+  };
   const app = await buildServer({
     config,
     db: database.db,
@@ -110,7 +119,19 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
     advanceClock(seconds) {
       offsetMs += seconds * 1000;
     },
+    setSmtp(smtp) {
+      transport.close?.();
+      transport = smtpMailer({ ...config.smtp, ...smtp });
+    },
     outbox,
+    async outboxQuietly() {
+      return (await readOutbox(database.db)).map((row) => ({
+        at: row.at.toISOString(),
+        channel: row.channel,
+        to: row.recipient,
+        text: row.text,
+      }));
+    },
     async codeFromOutbox(to, { after = null, timeoutMs = 15_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -1,0 +1,411 @@
+/**
+ * The built reader in a real Chromium against a REAL Sealpost server (in this process, PGlite,
+ * development outbox): messages sealed by the real pipeline with server-protected locks,
+ * registered through the HTTP API by a sender signed in through the HTTP API, opened from
+ * file:// and from the hosted link. The recipient confirms their address, the test reads the
+ * code from the outbox and types it; errors (wrong code, locked, revoked, expired, unknown
+ * address, throttled resend, broken link) are checked as the recipient sees them.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlannedServerLock } from '../../src/core/decideSend.ts';
+import { sealMessage } from '../../src/core/sealPipeline.ts';
+import { planServerSeal } from '../../src/core/serverSeal.ts';
+import { generateSenderKey } from '../../src/crypto/index.ts';
+import { readerText } from '../../src/i18n/index.ts';
+import type { RegisterMessageResponse } from '../../src/messaging/serverApi.ts';
+import {
+  errorText,
+  launchChromium,
+  openReaderPage,
+  readOpenedMessage,
+  senderShown,
+} from '../helpers/chromium.ts';
+import { ensureReaderBuilt } from './harness/readerBuild.ts';
+import { confirmAddress, typeCode } from './harness/readerServerFlow.ts';
+import {
+  postJson,
+  signInSender,
+  startSealpostServer,
+  type SealpostServer,
+} from './harness/sealpostServer.ts';
+
+const SENDER = { name: 'Alice Example', address: 'alice@example.org' };
+const SMS_RECIPIENT = { address: 'bob@partner.example', phone: '+4915123456789' };
+const EMAIL_RECIPIENT = 'dana@elsewhere.example';
+const ORG_RECIPIENT = { address: 'carol@client.example', code: 'Harbour-42' };
+const CODE_RECIPIENT = { address: 'erik@client.example', code: '7391' };
+/** Few tries so the lock-out is reached quickly; the server's default is 10. */
+const ACCESS_CODE_TRIES = 3;
+
+let server: SealpostServer;
+let token: string;
+let browser: Browser;
+let workDir: string;
+let readerTemplate: string;
+let senderPublicKey: string;
+
+const attachment = {
+  name: 'Vertrag 2026 (Entwurf).pdf',
+  contentType: 'application/pdf',
+  bytes: randomBytes(400_000),
+};
+const bodyText =
+  'Hello,\n\nthe draft is attached. Tabs\tand <b>no HTML</b> & umlauts: äöü.\n\nAlice';
+
+interface Sealed {
+  path: string;
+  messageId: string;
+  mailShare: string;
+  subject: string;
+}
+
+type Recipient = Omit<PlannedServerLock, 'serverProtected' | 'language'>;
+
+/** Seals with the real pipeline, registers with the server (hosted payload) and writes the file. */
+async function sealAndRegister(
+  name: string,
+  recipients: Recipient[],
+  options: { expiresInDays?: number } = {},
+): Promise<Sealed> {
+  const messageId = randomUUID();
+  const subject = `Contract ${name} — ✓`;
+  const plan = await planServerSeal({
+    messageId,
+    locks: recipients.map((recipient) => ({
+      ...recipient,
+      serverProtected: true,
+      language: 'en',
+    })),
+  });
+  const sealed = await sealMessage({
+    original: {
+      messageId: `<${messageId}@sealpost>`,
+      date: new Date('2026-03-14T09:26:53Z'),
+      from: SENDER,
+      to: recipients.filter((recipient) => recipient.field === 'to').map((r) => r.address),
+      cc: recipients.filter((recipient) => recipient.field === 'cc').map((r) => r.address),
+      subject,
+      body: { kind: 'plain', text: bodyText },
+      attachments: [attachment],
+    },
+    locks: plan.sealLocks,
+    mailShare: plan.mailShare,
+    envelopeMessageId: messageId,
+    senderPublicKey,
+    readerTemplate,
+    serverUrl: server.url,
+    languages: ['en'],
+  });
+  await postJson<RegisterMessageResponse>(
+    `${server.url}/api/v1/messages`,
+    {
+      messageId,
+      locks: plan.registerLocks,
+      payload: await sealed.payloadBase64.text(),
+      senderName: SENDER.name,
+      ...(options.expiresInDays ? { expiresInDays: options.expiresInDays } : {}),
+    },
+    token,
+  );
+  const path = join(workDir, `${name}.html`);
+  await writeFile(path, Buffer.from(await sealed.readerHtml.arrayBuffer()));
+  return { path, messageId, mailShare: plan.mailShare, subject };
+}
+
+async function openFile(sealed: Sealed): Promise<Page> {
+  return openReaderPage(browser, sealed.path, { locale: 'en-US' });
+}
+
+async function expectOriginalContent(page: Page, sealed: Sealed): Promise<void> {
+  const opened = await readOpenedMessage(page, join(workDir, 'downloads', sealed.messageId));
+  expect(opened.subject).toBe(sealed.subject);
+  expect(opened.from).toContain(SENDER.address);
+  expect(opened.bodyText).toBe(bodyText);
+  expect(opened.attachments).toHaveLength(1);
+  expect(opened.attachments[0]?.name).toBe(attachment.name);
+  expect(Buffer.from(opened.attachments[0]!.bytes).equals(attachment.bytes)).toBe(true);
+}
+
+async function newestOutboxAt(): Promise<string | null> {
+  return (await server.outbox())[0]?.at ?? null;
+}
+
+beforeAll(async () => {
+  const readerPath = await ensureReaderBuilt();
+  readerTemplate = await readFile(readerPath, 'utf8');
+  workDir = await mkdtemp(join(tmpdir(), 'sealpost-reader-server-'));
+  server = await startSealpostServer({
+    domains: ['example.org'],
+    limits: { accessCodeTries: ACCESS_CODE_TRIES },
+  });
+  const before = await newestOutboxAt();
+  token = await signInSender(server, SENDER.address, () =>
+    server.codeFromOutbox(SENDER.address, { after: before }),
+  );
+  senderPublicKey = (await generateSenderKey(SENDER)).armoredPublicKey;
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('a message with sms, email (Bcc) and org-code recipients', () => {
+  let sealed: Sealed;
+  beforeAll(async () => {
+    sealed = await sealAndRegister('mixed', [
+      {
+        address: SMS_RECIPIENT.address,
+        field: 'to',
+        method: 'sms',
+        phone: SMS_RECIPIENT.phone,
+        hint: 'b•••@partner.example',
+      },
+      {
+        address: ORG_RECIPIENT.address,
+        field: 'cc',
+        method: 'org-code',
+        accessCode: ORG_RECIPIENT.code,
+        hint: 'c•••@client.example',
+      },
+      { address: EMAIL_RECIPIENT, field: 'bcc', method: 'email' },
+    ]);
+  });
+
+  it('sms: refuses an address it was not sent to, sends a code, throttles the resend, opens', async () => {
+    const page = await openFile(sealed);
+    try {
+      expect(await senderShown(page)).toContain(SENDER.address);
+      expect(await confirmAddress(page, 'mallory@partner.example')).toBe('error');
+      expect(await errorText(page)).toBe(readerText('en', 'reader.error.not-recipient'));
+
+      const before = await newestOutboxAt();
+      expect(await confirmAddress(page, SMS_RECIPIENT.address.toUpperCase())).toBe('code');
+      const factor = await page.locator('[data-testid="factor"]').innerText();
+      expect(factor).toContain('••');
+      expect(factor).toContain('89');
+      expect(factor).not.toContain('123456');
+      const code = await server.codeFromOutbox(SMS_RECIPIENT.phone, { after: before });
+
+      await page.getByRole('button', { name: readerText('en', 'reader.resend') }).click();
+      await page.locator('[data-testid="error"]').waitFor();
+      expect(await errorText(page)).toMatch(/^Wait \d+ seconds, then try again\.$/);
+
+      expect(await typeCode(page, code)).toBe('open');
+      await expectOriginalContent(page, sealed);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('email (Bcc, typed by the recipient): a wrong code says how many tries are left, the right one opens', async () => {
+    const page = await openFile(sealed);
+    try {
+      const before = await newestOutboxAt();
+      expect(await confirmAddress(page, EMAIL_RECIPIENT)).toBe('code');
+      const code = await server.codeFromOutbox(EMAIL_RECIPIENT, { after: before });
+      const wrong = code === '000000' ? '111111' : '000000';
+      expect(await typeCode(page, wrong)).toBe('error');
+      expect(await errorText(page)).toBe(
+        readerText('en', 'reader.error.attempts-left', { count: 4 }),
+      );
+      expect(await typeCode(page, code)).toBe('open');
+      await expectOriginalContent(page, sealed);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('org-code: the organisation code typed in another form opens it', async () => {
+    const page = await openFile(sealed);
+    try {
+      expect(await confirmAddress(page, ORG_RECIPIENT.address)).toBe('code');
+      expect(await page.locator('[data-testid="factor"]').innerText()).toBe(
+        readerText('en', 'reader.factor.org-code'),
+      );
+      expect(await typeCode(page, ' harbour 42 ')).toBe('open');
+      await expectOriginalContent(page, sealed);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('hosted link: the server page with the mail share in the fragment opens the same message', async () => {
+    const context = await browser.newContext({ acceptDownloads: true, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/r/${sealed.messageId}#${sealed.mailShare}`);
+      await page.locator('main.content > *').first().waitFor();
+      expect(await senderShown(page)).toContain(SENDER.name);
+      const before = await newestOutboxAt();
+      // The resend throttle counts per phone: move past it rather than wait.
+      server.advanceClock(120);
+      expect(await confirmAddress(page, SMS_RECIPIENT.address)).toBe('code');
+      const code = await server.codeFromOutbox(SMS_RECIPIENT.phone, { after: before });
+      expect(await typeCode(page, code)).toBe('open');
+      await expectOriginalContent(page, sealed);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('hosted link without its fragment, or for an unknown message, says the link is broken', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    try {
+      await page.goto(`${server.url}/r/${sealed.messageId}`);
+      await page.locator('[data-testid="error"]').waitFor();
+      expect(await errorText(page)).toContain(readerText('en', 'reader.error.link'));
+      // Without the mail share there is nothing to ask the server.
+      expect(requests.filter((url) => url.includes('/api/'))).toEqual([]);
+
+      await page.goto(`${server.url}/r/${randomUUID()}#${sealed.mailShare}`);
+      await page.locator('[data-testid="error"]').waitFor();
+      expect(await errorText(page)).toContain(readerText('en', 'reader.error.link'));
+      // The fragment never leaves the browser: no API call carries the mail share.
+      const apiCalls = requests.filter((url) => url.includes('/api/'));
+      expect(apiCalls.length).toBeGreaterThan(0);
+      for (const url of apiCalls) {
+        expect(url).not.toContain(sealed.mailShare);
+        expect(url).not.toContain(encodeURIComponent(sealed.mailShare));
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('access codes guarded by the server', () => {
+  it('code: a wrong code then the right one opens it', async () => {
+    const sealed = await sealAndRegister('code', [
+      {
+        address: CODE_RECIPIENT.address,
+        field: 'to',
+        method: 'code',
+        accessCode: CODE_RECIPIENT.code,
+      },
+    ]);
+    const page = await openFile(sealed);
+    try {
+      expect(await confirmAddress(page, CODE_RECIPIENT.address)).toBe('code');
+      expect(await typeCode(page, '0000')).toBe('error');
+      expect(await errorText(page)).toBe(
+        readerText('en', 'reader.error.attempts-left', { count: ACCESS_CODE_TRIES - 1 }),
+      );
+      expect(await typeCode(page, CODE_RECIPIENT.code)).toBe('open');
+      await expectOriginalContent(page, sealed);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('locks after the limit, says the sender was told, and stays locked for the right code', async () => {
+    const sealed = await sealAndRegister('locked', [
+      {
+        address: CODE_RECIPIENT.address,
+        field: 'to',
+        method: 'code',
+        accessCode: CODE_RECIPIENT.code,
+      },
+    ]);
+    const locked = readerText('en', 'reader.error.locked');
+    const page = await openFile(sealed);
+    try {
+      expect(await confirmAddress(page, CODE_RECIPIENT.address)).toBe('code');
+      let wrongTries = 0;
+      while (!(await errorText(page)).includes(locked) && wrongTries <= ACCESS_CODE_TRIES) {
+        expect(await typeCode(page, `000${wrongTries}`)).toBe('error');
+        wrongTries++;
+      }
+      expect(await errorText(page)).toContain(locked);
+      expect(wrongTries).toBeLessThanOrEqual(ACCESS_CODE_TRIES);
+      expect(await page.locator('#access-code').count()).toBe(0);
+    } finally {
+      await page.context().close();
+    }
+    // A fresh page: the lock holds on the server, the right code does not open it.
+    const again = await openFile(sealed);
+    try {
+      const outcome = await confirmAddress(again, CODE_RECIPIENT.address);
+      if (outcome === 'code') expect(await typeCode(again, CODE_RECIPIENT.code)).toBe('error');
+      expect(await errorText(again)).toContain(locked);
+    } finally {
+      await again.context().close();
+    }
+  });
+});
+
+describe('messages that can no longer be opened', () => {
+  it('says a revoked message was revoked', async () => {
+    const sealed = await sealAndRegister('revoked', [
+      {
+        address: ORG_RECIPIENT.address,
+        field: 'to',
+        method: 'org-code',
+        accessCode: ORG_RECIPIENT.code,
+      },
+    ]);
+    await postJson(`${server.url}/api/v1/messages/${sealed.messageId}/revoke`, {}, token);
+    const page = await openFile(sealed);
+    try {
+      expect(await confirmAddress(page, ORG_RECIPIENT.address)).toBe('error');
+      expect(await errorText(page)).toContain(readerText('en', 'reader.error.revoked'));
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('says an expired message expired (not "wrong code"), also after the code step', async () => {
+    const sealed = await sealAndRegister(
+      'expired',
+      [
+        {
+          address: ORG_RECIPIENT.address,
+          field: 'to',
+          method: 'org-code',
+          accessCode: ORG_RECIPIENT.code,
+        },
+      ],
+      { expiresInDays: 1 },
+    );
+    const page = await openFile(sealed);
+    try {
+      expect(await confirmAddress(page, ORG_RECIPIENT.address)).toBe('code');
+      server.advanceClock(2 * 24 * 3600);
+      expect(await typeCode(page, ORG_RECIPIENT.code)).toBe('error');
+      expect(await errorText(page)).toContain(readerText('en', 'reader.error.expired'));
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('says the server cannot be reached when it is gone', async () => {
+    const sealed = await sealAndRegister('unreachable', [
+      {
+        address: ORG_RECIPIENT.address,
+        field: 'to',
+        method: 'org-code',
+        accessCode: ORG_RECIPIENT.code,
+      },
+    ]);
+    const page = await openFile(sealed);
+    try {
+      // Block the server for this page only (the server itself keeps running for other tests).
+      await page.route(`${server.url}/**`, (route) => route.abort('connectionrefused'));
+      expect(await confirmAddress(page, ORG_RECIPIENT.address)).toBe('error');
+      expect(await errorText(page)).toBe(readerText('en', 'reader.error.unavailable'));
+    } finally {
+      await page.context().close();
+    }
+  });
+});
