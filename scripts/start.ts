@@ -3,18 +3,22 @@
  * 1. builds the add-on (`npm run build`);
  * 2. starts a mail sink: SMTP on 127.0.0.1 plus a web page listing what arrived, with links to
  *    each raw mail and attachment (open `secure-message.html` from there);
- * 3. prepares a Thunderbird profile in `.tmp/dev-profile` (kept between runs) whose account
+ * 3. starts the Sealpost server (scripts/dev/devServer.ts): embedded database in
+ *    `.tmp/server-data`, development outbox for SMS and email codes (printed here too), the
+ *    sender's domain as the organisation; `dist/extension/defaults.json` points the add-on at it;
+ * 4. prepares a Thunderbird profile in `.tmp/dev-profile` (kept between runs) whose account
  *    (`SEALPOST_FROM`, default "Alice Example <alice@example.test>") sends to that sink;
- * 4. opens Thunderbird with Sealpost loaded as a temporary add-on through web-ext, headed when a
+ * 5. opens Thunderbird with Sealpost loaded as a temporary add-on through web-ext, headed when a
  *    display exists, headless otherwise (and says how to get a display).
- * Ctrl-C stops everything it started. Ports: SMTP 2525 and web 8025 when free (SEALPOST_SMTP_PORT,
- * SEALPOST_WEB_PORT override), otherwise any free port.
+ * Ctrl-C stops everything it started. Ports: SMTP 2525, web 8025 and server 8787 when free
+ * (SEALPOST_SMTP_PORT, SEALPOST_WEB_PORT, SEALPOST_SERVER_PORT override), otherwise any free port.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { testProfilePrefs, userJs } from '../test/e2e/harness/profile.ts';
 import { SmtpSink } from '../test/e2e/harness/smtpSink.ts';
+import { startDevServer } from './dev/devServer.ts';
 import { MailViewer } from './dev/mailViewer.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
@@ -26,6 +30,15 @@ const thunderbirdPath = process.env.SEALPOST_THUNDERBIRD ?? '/usr/bin/thunderbir
 function build(): void {
   const result = spawnSync('npm', ['run', 'build'], { cwd: projectRoot, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+/** The domain of an address written as `Name <address>` or `address`. */
+function domainOf(from: string): string {
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  return address
+    .slice(address.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase();
 }
 
 /** SMTP on the preferred port if free, else any. */
@@ -77,6 +90,16 @@ async function main(): Promise<void> {
       );
     });
   });
+  const server = await startDevServer({
+    projectRoot,
+    domains: [domainOf(sender)],
+    preferredPort: Number(process.env.SEALPOST_SERVER_PORT ?? 8787),
+  });
+  // The development build's server URL (the add-on reads it when the options set none).
+  await writeFile(
+    join(projectRoot, 'dist/extension/defaults.json'),
+    `${JSON.stringify({ serverUrl: server.url }, null, 2)}\n`,
+  );
   await prepareProfile(sink.port);
 
   const headed = Boolean(process.env.DISPLAY);
@@ -104,6 +127,8 @@ Sealpost is starting in Thunderbird (${headed ? `on display ${process.env.DISPLA
   sender identity : ${sender}
   SMTP sink       : 127.0.0.1:${sink.port} (everything Thunderbird sends stays here)
   received mails  : http://127.0.0.1:${viewer.port}/
+  Sealpost server : ${server.url} (organisation: ${domainOf(sender)}; log ${server.logPath})
+  code outbox     : ${server.outboxUrl} (SMS and email codes; also printed below)
   profile         : ${profileDirectory}
 ${
   headed
@@ -140,7 +165,8 @@ display (look at it with "DISPLAY=:99 import -window root shot.png" or a VNC ser
     }
     await sink.stop();
     await viewer.stop();
-    console.log('\nStopped Thunderbird, the SMTP sink and the mail page.');
+    await server.stop();
+    console.log('\nStopped Thunderbird, the SMTP sink, the mail page and the Sealpost server.');
     process.exit(exitCode);
   };
   process.on('SIGINT', () => void stop(0));
