@@ -34,6 +34,11 @@ export interface ServerConnection {
   address: string;
   organisation: OrganisationInfo;
   client: ServerClient;
+  /**
+   * The same with a short timeout, for lookups the panel waits on while it opens: a server
+   * that does not answer must not keep the panel empty for the full sealing timeout.
+   */
+  quickClient: ServerClient;
 }
 
 /** The server URL and where it came from. An explicit "no server" in the options wins over defaults. */
@@ -87,6 +92,12 @@ export async function serverConnection(host: Host): Promise<ServerConnection | n
     address: session.address,
     organisation: session.organisation,
     client: createServerClient({ baseUrl: url, token: session.token, fetch: host.fetch }),
+    quickClient: createServerClient({
+      baseUrl: url,
+      token: session.token,
+      fetch: host.fetch,
+      timeoutMs: QUICK_TIMEOUT_MS,
+    }),
   };
 }
 
@@ -187,6 +198,10 @@ export async function signOut(host: Host): Promise<ServerSettingsView> {
 
 /** How long directory entries fetched for the panel are reused (it polls every second). */
 export const DIRECTORY_CACHE_MS = 30_000;
+/** After a failed lookup, the panel's polls leave the server alone this long. */
+export const DIRECTORY_RETRY_MS = 15_000;
+const QUICK_TIMEOUT_MS = 3_000;
+const DIRECTORY_FAILED_KEY = 'directory-failed-at';
 const directoryKey = (address: string) => `directory:${address}`;
 
 interface CachedDirectoryEntry {
@@ -215,11 +230,17 @@ export async function directoryEntries(
     }
   }
   if (stale.length === 0) return entries;
-  const result = await connection.client.directory(stale);
-  if (!result.ok) {
-    await noteServerFailure(host, result);
+  const failedAt = await host.session.get<number>(DIRECTORY_FAILED_KEY);
+  if (failedAt !== undefined && now - failedAt < DIRECTORY_RETRY_MS && now >= failedAt) {
     return entries;
   }
+  const result = await connection.quickClient.directory(stale);
+  if (!result.ok) {
+    await noteServerFailure(host, result);
+    await host.session.set(DIRECTORY_FAILED_KEY, now);
+    return entries;
+  }
+  await host.session.remove(DIRECTORY_FAILED_KEY);
   const found = new Map(result.value.map((entry) => [normaliseAddress(entry.address), entry]));
   for (const address of stale) {
     const entry = found.get(address) ?? null;

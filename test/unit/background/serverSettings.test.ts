@@ -161,11 +161,15 @@ describe('the panel with a server', () => {
     expect(state.recipients[0]?.settings).toMatchObject({ method: 'org-code', code: 'AB12-CD34' });
   });
 
-  it('keeps working from the cache and local settings when the server is down', async () => {
+  it('keeps working from local settings when the server is down, and does not ask on every poll', async () => {
     await saveRecipientSettings(host.local, 'dave@other.example', { method: 'email' });
     server.failure = 'down';
     const state = await request<ComposeState>(host, 'getComposeState', { tabId: TAB });
     expect(state.serverConfigured).toBe(true);
     expect(state.recipients[1]?.settings?.method).toBe('email');
+    const lookups = () => host.fetched.filter((call) => call.url.includes('/directory?')).length;
+    expect(lookups()).toBe(1);
+    await request(host, 'getComposeState', { tabId: TAB });
+    expect(lookups()).toBe(1);
   });
 });
