@@ -359,6 +359,12 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
       expect(policy).toContain("connect-src 'self'");
       expect(policy).toContain("default-src 'none'");
       expect(policy).toContain("frame-ancestors 'none'");
+      // The page's own policy (a page obeys every policy it has) lets it reach this server only.
+      const metaPolicy = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/
+        .exec(head)?.[1]
+        ?.replaceAll('&#39;', "'");
+      expect(metaPolicy).toBe(policy.replace("; frame-ancestors 'none'", ''));
+      expect(metaPolicy).not.toMatch(/https:|127\.0\.0\.1/);
       // The same bytes as the build apart from the head.
       const build = readFileSync(READER_HTML_PATH, 'utf8');
       const tail = build.slice(build.search(/<script[\s>]/));

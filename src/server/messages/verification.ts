@@ -406,8 +406,12 @@ async function release(
   if (passed.kind === 'one-time-code') update = update.where('code_digest', '=', passed.digest);
   const released = await update.returningAll().executeTakeFirst();
   if (released === undefined) {
+    // Something changed between the check and the release: the message ended, a concurrent
+    // wrong guess locked the lock, or a concurrent request used this one-time code first.
     const gate = await activeMessage(db, lock.message_id, now);
     if (!gate.ok) return gate;
+    const current = await findLock(db, lock.message_id, lock.lock_id);
+    if (current?.locked_at) return lockedFailure();
     return fail('code-expired', 'The code was already used; request a new one.');
   }
   return {
