@@ -83,6 +83,7 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
       '[]',
       'null',
       { ...valid, messageId: 'not-a-uuid' },
+      { ...valid, messageId: valid.messageId.toUpperCase() },
       { ...valid, extra: true },
       { ...valid, locks: [] },
       { ...valid, locks: [{ ...validLock, lockId: 'short' }] },

@@ -111,7 +111,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           `The hosted payload is over ${limits.payloadBytes} bytes.`,
         );
       }
-      const messageId = body.messageId.toLowerCase();
+      const messageId = body.messageId;
       const inserted = await insertMessage(db, {
         messageId,
         sender: request.sender!.address,

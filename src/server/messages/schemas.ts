@@ -6,9 +6,16 @@ import { NOTIFICATION_LANGUAGES } from '../../core/languages.ts';
 import { SHARE_BYTES } from '../../core/serverLock.ts';
 import { errorResponseSchema } from '../errors.ts';
 
-/** The envelope's message id: a UUID (any case; stored lower-case). */
+/** A message id in a path: a UUID in any case (looked up lower-case). */
 export const MESSAGE_ID_PATTERN =
   '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+/**
+ * The id a message is registered under: a lower-case UUID (as `crypto.randomUUID()` makes it).
+ * It salts the lock passwords, so the server must hand back exactly what the add-on used; an id
+ * it would have to change is refused rather than changed.
+ */
+export const REGISTERED_MESSAGE_ID_PATTERN =
+  '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 /** 16 random bytes, base64url without padding (generateLockId). */
 export const LOCK_ID_PATTERN = '^[A-Za-z0-9_-]{22}$';
 /** 32 bytes, standard base64: 43 characters and one `=` (checked again when decoded). */
@@ -34,7 +41,7 @@ export const registerSchema = {
     required: ['messageId', 'locks'],
     additionalProperties: false,
     properties: {
-      messageId: { type: 'string', pattern: MESSAGE_ID_PATTERN },
+      messageId: { type: 'string', pattern: REGISTERED_MESSAGE_ID_PATTERN },
       expiresInDays: { type: 'integer', minimum: 1 },
       senderName: { type: 'string', maxLength: 200 },
       payload: { type: 'string', minLength: 1, pattern: BASE64_PATTERN },
