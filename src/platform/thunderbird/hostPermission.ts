@@ -13,7 +13,12 @@ export async function allowServerOrigin(serverUrl: string): Promise<boolean> {
     return true;
   }
   if (!origin.startsWith('https://')) return true;
-  const origins = [`${origin}/*`];
-  if (await browser.permissions.contains({ origins })) return true;
-  return browser.permissions.request({ origins });
+  // `request` first, with no await before it: the click's user-input state does not survive
+  // an await, and `request` answers true at once for a permission already granted.
+  try {
+    return await browser.permissions.request({ origins: [`${origin}/*`] });
+  } catch {
+    // Refused outright (e.g. not from a user action): the page says it was not allowed.
+    return false;
+  }
 }
