@@ -5,6 +5,12 @@
  * (`{"outcome":"sent"|"cancelled","message":...}` plus details). The scenario format is
  * described in test/e2e/scenarios/README.md. Exit code 0 whatever the outcome; 1 only when the
  * harness itself failed (bad scenario, Thunderbird did not start, ...).
+ *
+ * A scenario with a server method (`sms`, `email`, `org-code`) gets a Sealpost server for the
+ * run (PGlite, development outbox for SMS, email into the run's SMTP sink), set up in Sealpost's
+ * options page with a sign-in as the sender. `--keep-server` keeps that server running after
+ * Thunderbird stopped (email codes then go to its outbox), so the reader attached to the mail
+ * can be opened and asked for codes; Ctrl-C stops it.
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -13,7 +19,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureSealpostBuilt } from '../test/e2e/harness/build.ts';
 import { runScenario } from '../test/e2e/harness/runScenario.ts';
-import { loadScenario } from '../test/e2e/harness/scenario.ts';
+import { loadScenario, type LoadedScenario } from '../test/e2e/harness/scenario.ts';
+import type { SealpostServer } from '../test/e2e/harness/sealpostServer.ts';
+import {
+  connectSealpost,
+  domainOf,
+  startServerForSession,
+} from '../test/e2e/harness/serverSession.ts';
 import { ThunderbirdSession } from '../test/e2e/harness/session.ts';
 
 async function main(): Promise<void> {
@@ -23,12 +35,13 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       xpi: { type: 'string' },
       screenshot: { type: 'string' },
+      'keep-server': { type: 'boolean' },
     },
   });
   const scenarioPath = positionals[0];
   if (!scenarioPath || !values.out || positionals.length > 1) {
     throw new Error(
-      'usage: npm run e2e:scenario -- <scenario.json> --out <dir> [--xpi <file>] [--screenshot <png>]',
+      'usage: npm run e2e:scenario -- <scenario.json> --out <dir> [--xpi <file>] [--screenshot <png>] [--keep-server]',
     );
   }
   const scenario = await loadScenario(resolve(scenarioPath));
@@ -48,12 +61,21 @@ async function main(): Promise<void> {
     sealpostXpi: xpiPath,
     workDirectory,
   });
+  let server: SealpostServer | null = null;
   const stopOnSignal = () => {
-    void session.stop().finally(() => process.exit(130));
+    void session
+      .stop()
+      .then(() => server?.close())
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
+    if (usesServer(scenario)) {
+      server = await startServerForSession(session, [domainOf(scenario.from)]);
+      const signedIn = await connectSealpost(session, server, bareAddress(scenario.from));
+      console.log(`Sealpost server ${server.url}: ${signedIn}`);
+    }
     const screenshotPath = values.screenshot ? resolve(values.screenshot) : undefined;
     const outcome = await runScenario(session, scenario, {
       // --screenshot saves the popup as the user left it, just before Send.
@@ -76,6 +98,7 @@ async function main(): Promise<void> {
         ? { popupReopenedBySealpost: outcome.popupReopenedBySealpost }
         : {}),
       notes: outcome.notes,
+      ...(server ? { server: { url: server.url, outbox: `${server.url}/dev/outbox` } } : {}),
     };
     await writeFile(join(outDirectory, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
     console.log(
@@ -87,7 +110,37 @@ async function main(): Promise<void> {
     await session.stop();
     await copyFile(join(workDirectory, 'thunderbird.log'), join(outDirectory, 'thunderbird.log'));
     await rm(workDirectory, { recursive: true, force: true });
+    if (server && !values['keep-server']) await server.close();
   }
+  if (server && values['keep-server']) {
+    // The run's SMTP sink stopped with Thunderbird: email codes go to the outbox from now on.
+    server.setSmtp(null);
+    const running = server;
+    console.log(
+      `Sealpost server still running at ${running.url} (codes: ${running.url}/dev/outbox). Ctrl-C stops it.`,
+    );
+    await new Promise<void>((resolveStop) => {
+      process.removeListener('SIGINT', stopOnSignal);
+      process.removeListener('SIGTERM', stopOnSignal);
+      const stop = () => void running.close().finally(resolveStop);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  }
+}
+
+/** Methods (ids or menu entries) that need a Sealpost server. */
+const SERVER_METHOD = /^(sms|email|org-code)(-|$)/;
+
+function usesServer(scenario: LoadedScenario): boolean {
+  return Object.values(scenario.recipients).some(
+    (choice) => choice.method !== undefined && SERVER_METHOD.test(choice.method),
+  );
+}
+
+/** `alice@x.example` from `Alice <alice@x.example>` or `alice@x.example`. */
+function bareAddress(from: string): string {
+  return (/<([^>]+)>/.exec(from)?.[1] ?? from).trim();
 }
 
 main().then(

@@ -12,7 +12,12 @@ import { resolveConfig, type ServerConfig } from '../../../src/server/config.ts'
 import { openDatabase } from '../../../src/server/db/connect.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
 import type { Clock } from '../../../src/server/deps.ts';
-import { createMailer, smtpMailer, type Mailer } from '../../../src/server/mail/mailer.ts';
+import {
+  createMailer,
+  outboxMailer,
+  smtpMailer,
+  type Mailer,
+} from '../../../src/server/mail/mailer.ts';
 import { outboxSmsSender, readOutbox } from '../../../src/server/outbox.ts';
 
 export interface SealpostServerOptions {
@@ -38,8 +43,11 @@ export interface SealpostServer {
   app: FastifyInstance;
   /** Moves the server's clock forward (expiry, code lifetime, throttles). */
   advanceClock(seconds: number): void;
-  /** Sends email to another SMTP server from now on (another Thunderbird session's sink). */
-  setSmtp(smtp: { host: string; port: number }): void;
+  /**
+   * Sends email to another SMTP server from now on (another Thunderbird session's sink), or
+   * with `null` into the development outbox.
+   */
+  setSmtp(smtp: { host: string; port: number } | null): void;
   /** Everything the development providers sent, newest first (`GET /api/v1/dev/outbox`). */
   outbox(): Promise<OutboxMessage[]>;
   /** The same read from the database, without a request in the server's log (for polling). */
@@ -121,7 +129,7 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
     },
     setSmtp(smtp) {
       transport.close?.();
-      transport = smtpMailer({ ...config.smtp, ...smtp });
+      transport = smtp ? smtpMailer({ ...config.smtp, ...smtp }) : outboxMailer(database.db, clock);
     },
     outbox,
     async outboxQuietly() {
