@@ -14,8 +14,19 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /**
+   * `pglite:memory` only: start from this data directory dump (`PGlite.dumpDataDir()`) instead
+   * of running initdb, which takes seconds; tests keep one dump of an empty database.
+   */
+  pgliteDataDump?: Blob;
+}
+
 /** `postgres://…`, `postgresql://…`, `pglite:memory` or `pglite:<directory>`. */
-export async function openDatabase(databaseUrl: string): Promise<DatabaseHandle> {
+export async function openDatabase(
+  databaseUrl: string,
+  options: OpenOptions = {},
+): Promise<DatabaseHandle> {
   if (databaseUrl.startsWith('pglite:')) {
     // Loaded lazily: the WebAssembly build is only needed when embedded.
     const { PGlite } = await import('@electric-sql/pglite');
@@ -23,7 +34,7 @@ export async function openDatabase(databaseUrl: string): Promise<DatabaseHandle>
     const location = databaseUrl.slice('pglite:'.length);
     let pglite;
     if (location === 'memory') {
-      pglite = new PGlite();
+      pglite = new PGlite(options.pgliteDataDump ? { loadDataDir: options.pgliteDataDump } : {});
     } else {
       await mkdir(location, { recursive: true });
       pglite = new PGlite(location);
