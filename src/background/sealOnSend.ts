@@ -117,12 +117,20 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
     let readerLink: string | null = null;
     if (server && serverPlan) {
       await shareWithColleagues(host, server, decision.serverLocks, resolved);
-      const registration = await server.client.registerMessage({
+      const request = {
         messageId: serverMessageId,
         locks: serverPlan.registerLocks,
-        payload: await sealed.payloadBase64.text(),
         senderName: sender.name,
+      };
+      let registration = await server.client.registerMessage({
+        ...request,
+        payload: await sealed.payloadBase64.text(),
       });
+      // The hosted copy is a convenience: a message too large for the server's limit is
+      // registered without it, and its link opens once the attachment is given to the reader.
+      if (!registration.ok && registration.code === 'payload-too-large') {
+        registration = await server.client.registerMessage(request);
+      }
       if (!registration.ok) {
         await noteServerFailure(host, registration);
         return await cancel(host, tabId, serverProblem(host, registration));

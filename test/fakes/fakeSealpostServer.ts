@@ -21,6 +21,8 @@ export class FakeSealpostServer {
     string,
     { request: RegisterMessageRequest; owner: string; revokedAt: string | null }
   >();
+  /** Hosted payloads longer than this are refused with 413, like the server's body limit. */
+  maxPayloadCharacters = Number.POSITIVE_INFINITY;
   /** Set to make every request fail: 'down' throws like a network error, a number answers that status. */
   failure: 'down' | { status: number; code: string; message: string } | null = null;
   private counter = 0;
@@ -112,6 +114,9 @@ export class FakeSealpostServer {
     }
     if (method === 'POST' && path === '/api/v1/messages') {
       const request = body as unknown as RegisterMessageRequest;
+      if ((request.payload?.length ?? 0) > this.maxPayloadCharacters) {
+        return json(413, error('payload-too-large', 'Request body is too large'));
+      }
       if (this.messages.has(request.messageId)) return json(400, error('bad-request', 'Duplicate'));
       this.messages.set(request.messageId, { request, owner: user, revokedAt: null });
       return json(200, {

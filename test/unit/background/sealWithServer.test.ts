@@ -182,6 +182,15 @@ describe('sealing with a server', () => {
     expect(host.panelsOpened).toEqual([TAB]);
   });
 
+  it('registers without the hosted copy when the payload is over the server limit', async () => {
+    server.maxPayloadCharacters = 10;
+    const result = await handleBeforeSend(host, TAB);
+    expect(result.cancel).toBeUndefined();
+    const [registered] = [...server.messages.values()];
+    expect(registered?.request.payload).toBeUndefined();
+    expect(registered?.request.locks).toHaveLength(3);
+  });
+
   it('cancels as unreachable when the server is down, and keeps no sent record', async () => {
     server.failure = 'down';
     expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
