@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteEndedPayloads } from '../../src/server/messages/registration.ts';
 import { READER_HTML_PATH } from '../../src/server/messages/routes.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
 import { latestCode, lock, registration, signedInSender } from './messages-fixtures.ts';
@@ -322,6 +323,27 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
       });
       expect(start.body.error.code).toBe('expired');
     });
+  });
+
+  it('deletes the hosted payloads of ended messages, and only those', async () => {
+    const payload = Buffer.from('sealed').toString('base64');
+    const ending = registration([lock({ method: 'email', address: 'bob@partner.example' })], {
+      expiresInDays: 1,
+      payload,
+    });
+    const lasting = registration([lock({ method: 'email', address: 'bob@partner.example' })], {
+      expiresInDays: 3,
+      payload,
+    });
+    await register(ending);
+    await register(lasting);
+    server.clock.advanceSeconds(86_400);
+    expect(await deleteEndedPayloads(server.db, server.clock.now())).toBeGreaterThanOrEqual(1);
+    expect((await countRows(ending.messageId)).payloads).toBe(0);
+    expect((await countRows(lasting.messageId)).payloads).toBe(1);
+    expect(
+      (await server.request('GET', `/api/v1/messages/${lasting.messageId}/payload`)).status,
+    ).toBe(200);
   });
 
   describe('hosted reader', () => {

@@ -144,3 +144,30 @@ export async function insertMessage(
 function refuse(message: string): { ok: false; reason: 'bad-request'; message: string } {
   return { ok: false, reason: 'bad-request', message };
 }
+
+/**
+ * Deletes the hosted payloads of messages that expired or were revoked by `now` (nothing serves
+ * them any more; revocation already deletes its own). For the admin CLI or a periodic job;
+ * returns how many were deleted.
+ */
+export async function deleteEndedPayloads(db: Kysely<Database>, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('message_payloads')
+    .where((expression) =>
+      expression(
+        'message_id',
+        'in',
+        expression
+          .selectFrom('messages')
+          .select('messages.id')
+          .where((ended) =>
+            ended.or([
+              ended('messages.expires_at', '<=', now),
+              ended('messages.revoked_at', 'is not', null),
+            ]),
+          ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -107,14 +107,10 @@ export async function startVerification(
     .select(['count', 'window_start'])
     .where('key', '=', missKey)
     .executeTakeFirst();
-  const windowEnds = misses && misses.window_start.getTime() + ADDRESS_MISS_WINDOW_SECONDS * 1000;
-  if (
-    misses &&
-    windowEnds !== undefined &&
-    misses.count > MAX_ADDRESS_MISSES_PER_HOUR &&
-    windowEnds > context.now.getTime()
-  ) {
-    return tooManyMisses(Math.ceil((windowEnds - context.now.getTime()) / 1000));
+  if (misses !== undefined && misses.count > MAX_ADDRESS_MISSES_PER_HOUR) {
+    const windowEnds = misses.window_start.getTime() + ADDRESS_MISS_WINDOW_SECONDS * 1000;
+    const waitMilliseconds = windowEnds - context.now.getTime();
+    if (waitMilliseconds > 0) return tooManyMisses(Math.ceil(waitMilliseconds / 1000));
   }
   // Bcc locks match too; a miss says only that this address is not a recipient, and misses
   // are limited so guessing cannot list who else received the message.
