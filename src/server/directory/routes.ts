@@ -96,14 +96,15 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
       if (!address.ok) return replyError(reply, 'bad-request', address.reason);
       const change = checkDirectoryChange(request.body);
       if (!change.ok) return replyError(reply, 'bad-request', change.reason);
-      const entry = await applyDirectoryChange(
+      const { entry } = await applyDirectoryChange(
         db,
         address.value,
         change.value,
         request.sender!.address,
         clock.now(),
       );
-      return entry;
+      const body: DirectoryEntry = entry;
+      return body;
     },
   );
 
