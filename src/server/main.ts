@@ -9,7 +9,7 @@ import { openDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { systemClock } from './deps.ts';
 import { createMailer } from './mail/mailer.ts';
-import { outboxSmsSender } from './outbox.ts';
+import { smsSenderForServer } from './providers/sms.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string' } } });
@@ -22,8 +22,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const mailer = createMailer(config.smtp, database.db, systemClock);
-  // The SMS providers (webhook, twilio) come from src/server/providers; the outbox is the default.
-  const sms = outboxSmsSender(database.db, systemClock);
+  // dev (outbox, default), webhook or twilio, as configured.
+  const sms = smsSenderForServer(config.sms, database.db, systemClock);
   const app = await buildServer({ config, db: database.db, clock: systemClock, mailer, sms });
   await app.listen({ host: config.host, port: config.port });
   app.log.info(
