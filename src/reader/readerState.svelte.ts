@@ -158,6 +158,10 @@ export class ReaderState {
   ) {
     if (code === 'locked' || code === 'expired' || code === 'revoked')
       return this.end(screen, code);
+    // The last try of a sent code: only a new code helps now.
+    if (code === 'wrong-code' && attemptsLeft === 0 && this.verification?.sentTo) {
+      return this.fail('code-expired');
+    }
     if (code === 'wrong-code' || code === 'code-expired' || code === 'rate-limited') {
       return this.fail(code, attemptsLeft ?? retryAfterSeconds);
     }

@@ -212,6 +212,11 @@ describe('ReaderState with server locks', () => {
     fakeFetch({ status: 410, body: apiError('code-expired') });
     await reader.unlock('111111');
     expect(reader.retry).toBe('code-expired');
+
+    // The last wrong try of a sent code: asking for a new code is the only way on.
+    fakeFetch({ status: 403, body: apiError('wrong-code', { attemptsLeft: 0 }) });
+    await reader.unlock('222222');
+    expect(reader.retryText()).toBe('The code has expired. Request a new one.');
     expect(reader.screen).toMatchObject({ kind: 'locked', fatal: null });
   });
 
