@@ -18,7 +18,12 @@ export function ensureSealpostBuilt(): string {
   }
   if (existsSync(SEALPOST_XPI)) return SEALPOST_XPI;
   console.log('dist/sealpost.xpi is missing: running npm run build');
-  const build = spawnSync('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  const build = spawnSync('npm', ['run', 'build'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+    // Under vitest NODE_ENV is `test`, which vite keeps: the build would be a development one.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (build.status !== 0 || !existsSync(SEALPOST_XPI)) {
     throw new Error('npm run build did not produce dist/sealpost.xpi');
   }
