@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -124,6 +124,19 @@ export async function startPostgresCluster(): Promise<TestPostgresCluster> {
 }
 
 let ownCluster: Promise<TestPostgresCluster> | undefined;
+
+// A cluster this test file started itself is stopped after the file: vitest ends its worker
+// processes without an 'exit' event, which would leave the postmaster running. (Outside a
+// test file, e.g. in the global setup, there is no file to hook into; the caller stops it.)
+try {
+  afterAll(async () => {
+    const cluster = ownCluster;
+    ownCluster = undefined;
+    if (cluster) await (await cluster).stop();
+  });
+} catch {
+  // Not in a test file.
+}
 
 async function adminUrl(): Promise<string> {
   const fromEnvironment = process.env.SEALPOST_TEST_PG_URL;
