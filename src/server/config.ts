@@ -186,6 +186,7 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     sms: ['provider', 'url', 'accountSid', 'authToken', 'from'],
     limits: Object.keys(DEFAULT_LIMITS),
   };
+  const errorsBefore = errors.length;
   for (const [section, keys] of Object.entries(known)) {
     const node = section === '' ? candidate : candidate[section];
     if (!isObject(node)) {
@@ -196,7 +197,8 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
       if (!keys.includes(key)) errors.push(`${section ? `${section}.` : ''}${key}: unknown key`);
     }
   }
-  if (errors.length > 0) return null;
+  // Structure first: the value checks below assume every section is an object of known keys.
+  if (errors.length > errorsBefore) return null;
 
   const config = candidate as unknown as ServerConfig;
   const check = (condition: boolean, message: string) => {

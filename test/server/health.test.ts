@@ -46,3 +46,46 @@ describe.each(DATABASE_KINDS)('health and readiness on %s', (kind) => {
     });
   });
 });
+
+describe('CORS only for the reader', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('postgres', {
+      config: { publicUrl: 'https://sealpost.example.org' },
+    });
+  });
+  afterAll(() => server.close());
+
+  const preflight = (path: string, origin: string) =>
+    fetch(server.baseUrl + path, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+
+  it('lets the reader from a file (origin null) and from the server origin call the recipient routes', async () => {
+    for (const origin of ['null', 'https://sealpost.example.org']) {
+      const response = await preflight(
+        '/api/v1/messages/0b8f6a52-2c1e-4d6e-9d43-6d8c2f1a7b90/verify/start',
+        origin,
+      );
+      expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it('refuses other origins and every sender route', async () => {
+    const foreign = await preflight(
+      '/api/v1/messages/0b8f6a52-2c1e-4d6e-9d43-6d8c2f1a7b90/verify/start',
+      'https://evil.test',
+    );
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    for (const path of ['/api/v1/auth/start', '/api/v1/directory', '/api/v1/messages']) {
+      const response = await preflight(path, 'null');
+      expect(response.headers.get('access-control-allow-origin'), path).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, resolveConfig } from '../../src/server/config.ts';
+
+describe('server config', () => {
+  it('uses the defaults: embedded database, development providers, the documented limits', () => {
+    const result = resolveConfig({}, {});
+    expect(result).toEqual({ ok: true, config: DEFAULT_CONFIG });
+    if (!result.ok) return;
+    expect(result.config.databaseUrl).toBe('pglite:.tmp/server-data');
+    expect(result.config.limits).toMatchObject({
+      codeTries: 5,
+      codeLifetimeSeconds: 600,
+      accessCodeTries: 10,
+      defaultExpiryDays: 30,
+    });
+  });
+
+  it('merges the file, then the environment over it', () => {
+    const result = resolveConfig(
+      {
+        port: 9000,
+        organisation: { name: 'Acme', domains: ['Acme.example'] },
+        limits: { codeTries: 3 },
+      },
+      {
+        SEALPOST_PORT: '9100',
+        SEALPOST_DATABASE_URL: 'postgres://sealpost@db/sealpost',
+        SEALPOST_ORGANISATION_DOMAINS: 'acme.example, acme.test',
+        SEALPOST_LIMITS_RESEND_THROTTLE_SECONDS: '120',
+        SEALPOST_DEV_OUTBOX: 'true',
+        SEALPOST_PUBLIC_URL: 'https://sealpost.acme.example/',
+      },
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config).toMatchObject({
+      port: 9100,
+      databaseUrl: 'postgres://sealpost@db/sealpost',
+      organisation: { name: 'Acme', domains: ['acme.example', 'acme.test'] },
+      limits: { codeTries: 3, resendThrottleSeconds: 120, bodyBytes: 65536 },
+      devOutbox: true,
+      publicUrl: 'https://sealpost.acme.example',
+    });
+  });
+
+  it('names every problem: unknown keys, bad values, missing provider settings', () => {
+    const result = resolveConfig({ prot: 1, limits: { codeTries: 0 } }, {});
+    expect(result).toEqual({ ok: false, errors: ['prot: unknown key'] });
+    const values = resolveConfig(
+      {
+        databaseUrl: 'mysql://x',
+        organisation: { name: 'A', domains: [] },
+        sms: { provider: 'twilio' },
+        limits: { codeTries: 0 },
+      },
+      { SEALPOST_PORT: 'eighty' },
+    );
+    expect(values.ok).toBe(false);
+    if (values.ok) return;
+    expect(values.errors).toEqual(
+      expect.arrayContaining([
+        'SEALPOST_PORT: expected a number, got "eighty"',
+        'databaseUrl: expected postgres://… or pglite:memory or pglite:<directory>',
+        'organisation.domains: expected a non-empty list of domain names, e.g. ["example.org"]',
+        'sms.accountSid: required for the twilio provider',
+        'limits.codeTries: expected a positive integer',
+      ]),
+    );
+  });
+});
