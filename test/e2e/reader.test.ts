@@ -3,9 +3,8 @@
  * the real pipeline and production Argon2, unlocked by typing the code, checked for what it
  * shows, what it downloads, what it refuses and what it must never load.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile, readdir, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import type { OriginalMessage } from '../../src/core/mime/buildMime.ts';
 import { sealMessage } from '../../src/core/sealPipeline.ts';
 import { generateSenderKey } from '../../src/crypto/index.ts';
 import { readerText } from '../../src/i18n/index.ts';
+import { ensureReaderBuilt } from './harness/readerBuild.ts';
 import {
   errorText,
   launchChromium,
@@ -54,36 +54,6 @@ const attachmentB = {
   contentType: 'application/octet-stream',
   bytes: randomBytes(2_700_000),
 };
-
-/** Builds the reader unless dist/ is newer than everything it is built from. */
-async function ensureReaderBuilt(): Promise<void> {
-  const sources = [
-    'src/reader',
-    'src/i18n',
-    'src/core',
-    'src/crypto',
-    'vite.config.ts',
-    'package-lock.json',
-  ];
-  const newestSource = Math.max(
-    ...(await Promise.all(sources.map((path) => newestMtime(join(projectRoot, path))))),
-  );
-  const built = await stat(readerPath).catch(() => null);
-  if (built && built.mtimeMs >= newestSource) return;
-  execFileSync('npx', ['vite', 'build', '--mode', 'reader', '--logLevel', 'warn'], {
-    cwd: projectRoot,
-    stdio: 'inherit',
-  });
-}
-
-async function newestMtime(path: string): Promise<number> {
-  const info = await stat(path).catch(() => null);
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  const entries = await readdir(path);
-  const times = await Promise.all(entries.map((entry) => newestMtime(join(path, entry))));
-  return Math.max(info.mtimeMs, ...times);
-}
 
 /** A loopback HTTP server that records every request: anything the reader loads remotely. */
 function startRecordingServer(): Promise<{ server: Server; port: number; hits: string[] }> {
