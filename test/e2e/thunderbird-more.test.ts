@@ -22,7 +22,7 @@ import { backgroundState, loadedManifest, waitUntilSuspended } from './harness/r
 import { findLeaks } from './harness/leakSearch.ts';
 import { DisplayedMessage, SentCopyTab, sentMessageId } from './harness/messageDisplay.ts';
 import { pressSend, runScenario } from './harness/runScenario.ts';
-import type { LoadedScenario } from './harness/scenario.ts';
+import { scenarioWithDefaults, type LoadedScenario } from './harness/scenario.ts';
 import { SEALPOST_TOOLBAR_BUTTON, SealpostPopup, recipientRow } from './harness/sealpostPopup.ts';
 import { SEALPOST_ADDON_ID, ThunderbirdSession, type OpenCompose } from './harness/session.ts';
 import type { ReceivedMail } from './harness/smtpSink.ts';
@@ -54,20 +54,7 @@ async function declaredShortcut(session: ThunderbirdSession): Promise<WindowShor
 
 /** A scenario with defaults, attachments given as bytes. */
 function scenario(fields: Partial<LoadedScenario>): LoadedScenario {
-  return {
-    from: SENDER,
-    to: [],
-    cc: [],
-    bcc: [],
-    subject: 'Test',
-    body: '',
-    html: false,
-    attachments: [],
-    attachmentFiles: [],
-    secure: false,
-    recipients: {},
-    ...fields,
-  };
+  return scenarioWithDefaults(SENDER, fields);
 }
 
 /** Parses the one received mail and writes its `secure-message.html` to `readerPath`. */

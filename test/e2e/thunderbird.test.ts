@@ -21,7 +21,7 @@ import {
 import { ensureSealpostBuilt } from './harness/build.ts';
 import { findLeaks, middleSlice } from './harness/leakSearch.ts';
 import { runScenario, type ScenarioOutcome } from './harness/runScenario.ts';
-import type { LoadedScenario } from './harness/scenario.ts';
+import { scenarioWithDefaults, type LoadedScenario } from './harness/scenario.ts';
 import { SealpostPopup } from './harness/sealpostPopup.ts';
 import { ThunderbirdSession } from './harness/session.ts';
 
@@ -29,20 +29,7 @@ const SENDER = 'alice@example.test';
 
 /** A scenario with defaults, attachments given as bytes. */
 function scenario(fields: Partial<LoadedScenario>): LoadedScenario {
-  return {
-    from: SENDER,
-    to: [],
-    cc: [],
-    bcc: [],
-    subject: 'Test',
-    body: '',
-    html: false,
-    attachments: [],
-    attachmentFiles: [],
-    secure: false,
-    recipients: {},
-    ...fields,
-  };
+  return scenarioWithDefaults(SENDER, fields);
 }
 
 let session: ThunderbirdSession;

@@ -238,3 +238,24 @@ export async function loadScenario(path: string): Promise<LoadedScenario> {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A scenario for tests written in code: defaults for every field, attachments given as bytes. */
+export function scenarioWithDefaults(
+  from: string,
+  fields: Partial<LoadedScenario>,
+): LoadedScenario {
+  return {
+    from,
+    to: [],
+    cc: [],
+    bcc: [],
+    subject: 'Test',
+    body: '',
+    html: false,
+    attachments: [],
+    attachmentFiles: [],
+    secure: false,
+    recipients: {},
+    ...fields,
+  };
+}
