@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import schema from '../../../extension/policy.schema.json';
 import examplePolicies from '../../../docs/examples/policies.json';
@@ -175,5 +176,26 @@ describe('docs/examples/policies.json', () => {
       expect(schemaAccepts(properties[key] as Schema, value), key).toBe(true);
     }
     expect(readManagedPolicy(managed)).toEqual({ settings: managed, problems: [] });
+  });
+});
+
+describe('docs/policy-keys.md', () => {
+  const markdown = readFileSync(new URL('../../../docs/policy-keys.md', import.meta.url), 'utf8');
+
+  it('documents every key in its table', () => {
+    for (const key of MANAGED_KEYS)
+      expect(markdown).toMatch(new RegExp(`^\\| \`${key}\` +\\|`, 'm'));
+  });
+
+  it('shows an example that parses and configures the add-on without problems', () => {
+    const blocks = [...markdown.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      const parsed = JSON.parse(block) as typeof examplePolicies;
+      const managed = parsed.policies['3rdparty'].Extensions[ADDON_ID];
+      expect(Object.keys(managed).length).toBeGreaterThan(0);
+      expect(readManagedPolicy(managed).problems).toEqual([]);
+      expect(parsed.policies.ExtensionSettings[ADDON_ID].installation_mode).toBe('force_installed');
+    }
   });
 });
