@@ -174,16 +174,16 @@ function listOf<T>(
   value: unknown,
   report: (message: string) => void,
   entry: (item: unknown) => T | null,
-  what: string,
+  names: { one: string; many: string },
 ): T[] | null {
   if (!Array.isArray(value)) {
-    report(`must be a list of ${what}, got ${describe(value)}`);
+    report(`must be a list of ${names.many}, got ${describe(value)}`);
     return null;
   }
   const result: T[] = [];
   for (const item of value) {
     const checked = entry(item);
-    if (checked === null) report(`${describe(item)} is not ${what.replace(/s$/, '')}; ignored`);
+    if (checked === null) report(`${describe(item)} is not ${names.one}; ignored`);
     else if (result.includes(checked)) report(`${describe(item)} is listed twice; ignored`);
     else result.push(checked);
   }
@@ -238,7 +238,9 @@ const CHECKS: { [K in ManagedKey]: Check<K> } = {
   },
   internalDomains(value, report) {
     return (
-      listOf(value, report, domainEntry, 'domain names') ?? [...SAFE_FALLBACKS.internalDomains]
+      listOf(value, report, domainEntry, { one: 'a domain name', many: 'domain names' }) ?? [
+        ...SAFE_FALLBACKS.internalDomains,
+      ]
     );
   },
   secureByDefault(value, report) {
@@ -251,12 +253,10 @@ const CHECKS: { [K in ManagedKey]: Check<K> } = {
     // One bad entry makes the whole list untrustworthy (a typo may hide the domain meant), so
     // unlike the other lists this one does not drop entries but enforces everywhere.
     const problems: string[] = [];
-    const list = listOf(
-      value,
-      (message) => problems.push(message),
-      recipientEntry,
-      'domains or addresses',
-    );
+    const list = listOf(value, (message) => problems.push(message), recipientEntry, {
+      one: 'a domain or address',
+      many: 'domains or addresses',
+    });
     if (list !== null && problems.length === 0) return list;
     report(
       `must be "all" or a list of recipient domains and addresses (${problems.join('; ')}); secure mode is enforced for all recipients`,
@@ -264,12 +264,10 @@ const CHECKS: { [K in ManagedKey]: Check<K> } = {
     return SAFE_FALLBACKS.enforceSecureFor;
   },
   allowedMethods(value, report) {
-    const list = listOf(
-      value,
-      report,
-      (item) => (isVerificationMethod(item) ? item : null),
-      'methods',
-    );
+    const list = listOf(value, report, (item) => (isVerificationMethod(item) ? item : null), {
+      one: 'a method',
+      many: 'methods',
+    });
     if (list !== null && list.length > 0) return list;
     if (list !== null) report('no valid method listed');
     report(`falling back to ${SAFE_FALLBACKS.allowedMethods.join(', ')}`);
@@ -317,12 +315,10 @@ const CHECKS: { [K in ManagedKey]: Check<K> } = {
     return SAFE_FALLBACKS.subject;
   },
   languages(value, report) {
-    const list = listOf(
-      value,
-      report,
-      (item) => (isNotificationLanguage(item) ? item : null),
-      'languages',
-    );
+    const list = listOf(value, report, (item) => (isNotificationLanguage(item) ? item : null), {
+      one: 'a language',
+      many: 'languages',
+    });
     if (list !== null && list.length > 0) return list;
     report('no valid language listed; offering all');
     return [...SAFE_FALLBACKS.languages];

@@ -196,6 +196,15 @@ describe('every key: a valid value is kept, an invalid one is reported and falls
     ]);
   });
 
+  it('names the bad entry of a list and what was expected', () => {
+    expect(readOne('allowedMethods', ['sms', 'carrier-pigeon']).problems).toEqual([
+      { key: 'allowedMethods', message: '"carrier-pigeon" is not a method; ignored' },
+    ]);
+    expect(readOne('internalDomains', 'example.org').problems[0]?.message).toMatch(
+      /^must be a list of domain names, got "example.org"/,
+    );
+  });
+
   it('trims the organisation name', () => {
     expect(readOne('organisationName', '  Example Trust ').value).toBe('Example Trust');
   });
