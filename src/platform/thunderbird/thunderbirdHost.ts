@@ -129,15 +129,19 @@ async function hasSealpostHeader(raw: File | string): Promise<boolean> {
 /**
  * The compose window stays locked until the `onBeforeSend` listener has returned, and a popup
  * does not open on it meanwhile (`openPopup` resolves false). So the panel is opened after the
- * listener returns, retrying briefly until Thunderbird has unlocked the window.
+ * listener returns, retrying briefly until Thunderbird has unlocked the window. Retrying stops as
+ * soon as that window is no longer the focused one: a late retry must never pull the panel over
+ * to a window the sender has left (it would close the panel they are using now).
  */
 async function openPopupWhenUnlocked(windowId: number): Promise<void> {
-  for (let attempt = 1; attempt <= 10; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 150 * attempt));
+  for (let attempt = 1; attempt <= 8; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     try {
+      const window = await messenger.windows.get(windowId);
+      if (!window.focused) return;
       if (await messenger.composeAction.openPopup({ windowId })) return;
     } catch {
-      // Not openable yet (window still locked or not focused): try again.
+      // Not openable yet (window still locked), or the window is gone: try again or give up.
     }
   }
 }
