@@ -1,6 +1,14 @@
-import { parseMailbox, type Mailbox } from '../core/address.ts';
-import { languageFromLocale } from '../core/languages.ts';
+import { normaliseAddress, parseMailbox, type Mailbox } from '../core/address.ts';
+import { languageFromLocale, type NotificationLanguage } from '../core/languages.ts';
 import { buildMethodMenu } from '../core/methodMenuBuilder.ts';
+import {
+  MANAGED_DEFAULTS,
+  allowedMenuEntries,
+  defaultNotificationLanguage,
+  recipientSettingsUnderPolicy,
+  secureRequirementFor,
+  type SecureRequirement,
+} from '../core/policy.ts';
 import { countryFromLocale, effectiveSettings } from '../core/recipientDirectory.ts';
 import { classifyRecipients, type Recipient } from '../core/recipients.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
@@ -10,6 +18,7 @@ import { gatherRecipients } from './gatherRecipients.ts';
 import type { ComposeSnapshot, Host } from './host.ts';
 import { currentProblem } from './problems.ts';
 import { getRecipientSettings } from './recipientStore.ts';
+import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { isSecure } from './secureMode.ts';
 import { directoryEntries, serverConnection, type ServerConnection } from './serverSettings.ts';
 
@@ -23,14 +32,80 @@ export interface ResolvedCompose {
   /** The configured server (URL and token), or null. */
   server: ServerConnection | null;
   directoryByAddress: Map<string, DirectoryEntry>;
+  /** The settings in force (policy, sender, defaults). */
+  policy: PolicyContext;
+  /** `enforceSecureFor` applies to this message; null when it does not. */
+  secureRequired: SecureRequirement | null;
+  /** Notification language for recipients without one of their own. */
+  defaultLanguage: NotificationLanguage;
+}
+
+interface ComposeRecipients {
+  details: ComposeSnapshot;
+  sender: Mailbox | null;
+  recipients: Recipient[];
+  unresolved: string[];
+  secureRequired: SecureRequirement | null;
+}
+
+/** The compose tab's recipients, classified, and whether the policy requires secure mode. */
+async function readRecipients(
+  host: Host,
+  tabId: number,
+  effective: PolicyContext['effective'],
+): Promise<ComposeRecipients> {
+  const details = await host.getComposeDetails(tabId);
+  const sender = parseMailbox(details.from);
+  const gathered = await gatherRecipients(host, details);
+  const recipients = sender
+    ? classifyRecipients(gathered.recipients, sender, effective.internalDomains.value)
+    : [];
+  // Without a sender nothing is classified, yet the requirement still sees every recipient;
+  // with "all", entries that are no address (an unknown list) are recipients too.
+  const setting = effective.enforceSecureFor.value;
+  const checked = [
+    ...(sender
+      ? recipients
+      : gathered.recipients.map((recipient) => ({
+          address: normaliseAddress(recipient.address),
+          isSender: false,
+        }))),
+    ...(setting === 'all'
+      ? gathered.unresolved.map((entry) => ({ address: entry, isSender: false }))
+      : []),
+  ];
+  return {
+    details,
+    sender,
+    recipients,
+    unresolved: gathered.unresolved,
+    secureRequired: secureRequirementFor(checked, setting),
+  };
+}
+
+/**
+ * Whether the policy requires secure mode for what the compose tab holds now. Reads the tab
+ * only when `enforceSecureFor` is set, so without a policy nothing changes.
+ */
+export async function secureRequirement(
+  host: Host,
+  tabId: number,
+  policy: PolicyContext,
+): Promise<SecureRequirement | null> {
+  const setting = policy.effective.enforceSecureFor.value;
+  if (setting === undefined || (setting !== 'all' && setting.length === 0)) return null;
+  return (await readRecipients(host, tabId, policy.effective)).secureRequired;
 }
 
 /** Everything the panel and the seal need about one compose tab, read once. */
 export async function resolveCompose(host: Host, tabId: number): Promise<ResolvedCompose> {
-  const details = await host.getComposeDetails(tabId);
-  const sender = parseMailbox(details.from);
-  const gathered = await gatherRecipients(host, details);
-  const recipients = sender ? classifyRecipients(gathered.recipients, sender) : [];
+  const policy = await loadSettings(host);
+  const { effective } = policy;
+  const { details, sender, recipients, unresolved, secureRequired } = await readRecipients(
+    host,
+    tabId,
+    effective,
+  );
   const server = await serverConnection(host);
   const directoryByAddress = server
     ? await directoryEntries(
@@ -42,10 +117,14 @@ export async function resolveCompose(host: Host, tabId: number): Promise<Resolve
   const settingsByAddress = new Map<string, RecipientSettings>();
   for (const recipient of recipients) {
     const local = await getRecipientSettings(host.local, recipient.address);
-    const settings = effectiveSettings(
-      recipient.address,
-      local,
-      directoryByAddress.get(recipient.address),
+    const settings = recipientSettingsUnderPolicy(
+      effectiveSettings(recipient.address, local, directoryByAddress.get(recipient.address)),
+      recipient,
+      {
+        allowedMethods: effective.allowedMethods.value,
+        defaultMethod: effective.defaultMethod.value,
+        languages: effective.languages.value,
+      },
     );
     if (settings) settingsByAddress.set(recipient.address, settings);
   }
@@ -53,10 +132,13 @@ export async function resolveCompose(host: Host, tabId: number): Promise<Resolve
     details,
     sender,
     recipients,
-    unresolved: gathered.unresolved,
+    unresolved,
     settingsByAddress,
     server,
     directoryByAddress,
+    policy,
+    secureRequired,
+    defaultLanguage: defaultNotificationLanguage(effective, languageFromLocale(host.uiLocale())),
   };
 }
 
@@ -65,6 +147,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
   const resolved = await resolveCompose(host, tabId);
   const uiLanguage = languageFromLocale(host.uiLocale());
   const serverConfigured = resolved.server !== null;
+  const { effective } = resolved.policy;
   const views: RecipientView[] = resolved.recipients
     .filter((recipient) => !recipient.isSender)
     .map((recipient) => {
@@ -76,13 +159,16 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
         field: recipient.field,
         internal: recipient.internal,
         settings,
-        language: settings?.language ?? uiLanguage,
-        menu: buildMethodMenu({
-          settings,
-          serverConfigured,
-          keyKnown: false,
-          ...(directory ? { directory } : {}),
-        }),
+        language: settings?.language ?? resolved.defaultLanguage,
+        menu: allowedMenuEntries(
+          buildMethodMenu({
+            settings,
+            serverConfigured,
+            keyKnown: false,
+            ...(directory ? { directory } : {}),
+          }),
+          effective.allowedMethods.value,
+        ),
       };
       if (directory) view.directory = directory;
       if (recipient.list !== undefined) view.list = recipient.list;
@@ -97,5 +183,10 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
     serverConfigured,
     problem: await currentProblem(host, tabId),
     defaultCountry: countryFromLocale(host.uiLocale()),
+    secureRequired: resolved.secureRequired,
+    organisationName: effective.organisationName.value ?? null,
+    languages: [...(effective.languages.value ?? [])],
+    minimumCodeStrength:
+      effective.minimumCodeStrength.value ?? MANAGED_DEFAULTS.minimumCodeStrength,
   };
 }

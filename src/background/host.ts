@@ -35,6 +35,7 @@ export interface AttachmentSnapshot {
 
 /** What the background may change in a compose window, applied by the host. */
 export interface ComposeChanges {
+  subject?: string;
   body?: string;
   plainTextBody?: string;
   customHeaders?: { name: string; value: string }[];
@@ -75,4 +76,9 @@ export interface Host {
   packagedText(path: string): Promise<string | null>;
   /** A name for this installation, shown to admins listing device tokens. */
   deviceName(): string;
+  /**
+   * What the organisation's `policies.json` sets for this add-on (`storage.managed`), not yet
+   * validated. Throws "Managed storage manifest not found" when there is no policy.
+   */
+  managedStorage(): Promise<unknown>;
 }

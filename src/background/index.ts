@@ -2,7 +2,8 @@ import { addBeforeSendListener } from '../platform/thunderbird/events.ts';
 import { createThunderbirdHost } from '../platform/thunderbird/thunderbirdHost.ts';
 import { handleRequest } from './requests.ts';
 import { handleAfterSend, handleBeforeSend } from './sealOnSend.ts';
-import { forgetTab, toggleSecure } from './secureMode.ts';
+import { forgetTab, startComposeTab } from './secureMode.ts';
+import { toggleSecure } from './secureSwitch.ts';
 import { updateSentCopyButton } from './sentCopy.ts';
 import { displayedMessageIds } from '../platform/thunderbird/displayedMessages.ts';
 
@@ -27,6 +28,9 @@ messenger.commands.onCommand.addListener((command: string, tab?: messenger.tabs.
         : await host.activeComposeTab();
     if (tabId !== null) await toggleSecure(host, tabId);
   })();
+});
+messenger.tabs.onCreated.addListener((tab: messenger.tabs.Tab) => {
+  if (tab.type === 'messageCompose' && tab.id !== undefined) void startComposeTab(host, tab.id);
 });
 messenger.tabs.onRemoved.addListener((tabId: number) => {
   void forgetTab(host, tabId);

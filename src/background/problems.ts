@@ -17,6 +17,8 @@ const MESSAGE_KEYS: Record<SendProblem['reason'], string> = {
   'no-phone': 'problemNoPhone',
   'server-unreachable': 'problemServerUnreachable',
   'server-refused': 'problemServerRefused',
+  'secure-required': 'problemSecureRequired',
+  'method-not-allowed': 'problemMethodNotAllowed',
   internal: 'problemInternal',
 };
 
@@ -32,7 +34,12 @@ export function describeProblem(
   reason: SendProblem['reason'],
   subject?: string,
 ): SendProblem {
-  const message = host.message(MESSAGE_KEYS[reason], subject === undefined ? [] : [subject]);
+  // "Secure mode is required" names the recipient it is required for, or all mail.
+  const key =
+    reason === 'secure-required' && subject === undefined
+      ? 'problemSecureRequiredAll'
+      : MESSAGE_KEYS[reason];
+  const message = host.message(key, subject === undefined ? [] : [subject]);
   const problem: SendProblem = { reason, message: message || reason };
   if (subject !== undefined && !DETAIL_REASONS.has(reason)) problem.recipient = subject;
   return problem;

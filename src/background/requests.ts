@@ -12,7 +12,8 @@ import {
   listRecipientSettings,
   saveRecipientSettings,
 } from './recipientStore.ts';
-import { setSecure } from './secureMode.ts';
+import { getSettingsView, saveUserSettings } from './policySettings.ts';
+import { switchSecure } from './secureSwitch.ts';
 import { openSentCopy } from './sentCopy.ts';
 import { listSentMessages, messageStatus, revokeMessage } from './sentMessages.ts';
 import { saveOrgCode } from './orgCode.ts';
@@ -30,9 +31,7 @@ type Handlers = {
 
 const handlers: Handlers = {
   getComposeState: (host, { tabId }) => getComposeState(host, tabId),
-  setSecureMode: async (host, { tabId, secure }) => ({
-    secure: await setSecure(host, tabId, secure),
-  }),
+  setSecureMode: (host, { tabId, secure }) => switchSecure(host, tabId, secure),
   saveRecipientSettings: async (host, { address, changes }) => ({
     settings: await saveRecipientSettings(host.local, address, changes),
   }),
@@ -54,6 +53,8 @@ const handlers: Handlers = {
   listSentMessages: async (host) => ({ messages: await listSentMessages(host) }),
   getMessageStatus: (host, { messageId }) => messageStatus(host, messageId),
   revokeMessage: (host, { messageId }) => revokeMessage(host, messageId),
+  getSettings: (host) => getSettingsView(host),
+  saveSettings: (host, { changes }) => saveUserSettings(host, changes),
 };
 
 /**

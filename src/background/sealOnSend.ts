@@ -1,6 +1,6 @@
 import { parseMailbox } from '../core/address.ts';
 import { decideSend, type PlannedServerLock } from '../core/decideSend.ts';
-import { languageFromLocale } from '../core/languages.ts';
+import { visibleSubject } from '../core/policy.ts';
 import type { OriginalMessage } from '../core/mime/buildMime.ts';
 import type { Recipient } from '../core/recipients.ts';
 import { sealMessage } from '../core/sealPipeline.ts';
@@ -9,11 +9,12 @@ import { planServerSeal } from '../core/serverSeal.ts';
 import { buildNotificationText } from '../i18n/notification.ts';
 import type { SendProblem } from '../messaging/protocol.ts';
 import type { DirectoryEntry } from '../messaging/serverApi.ts';
-import { resolveCompose, type ResolvedCompose } from './composeState.ts';
+import { resolveCompose, secureRequirement, type ResolvedCompose } from './composeState.ts';
 import type { AttachmentSnapshot, ComposeChanges, ComposeSnapshot, Host } from './host.ts';
 import { describeProblem, dismissProblem, reportProblem } from './problems.ts';
 import { ensureSenderKey } from './senderKey.ts';
-import { isSecure } from './secureMode.ts';
+import { loadSettings } from './policySettings.ts';
+import { isSecure, setSecure } from './secureMode.ts';
 import { rememberSentMessage } from './sentMessages.ts';
 import { cacheDirectoryEntry, noteServerFailure, type ServerConnection } from './serverSettings.ts';
 
@@ -39,13 +40,13 @@ const originals = new Map<number, Original>();
  * puts the window back as it was and opens the panel on the problem.
  */
 export async function handleBeforeSend(host: Host, tabId: number): Promise<BeforeSendResult> {
-  if (!(await isSecure(host, tabId))) return {};
+  if (!(await isSecure(host, tabId))) return await unlessSecureRequired(host, tabId);
   let changed: Original | null = null;
   /** A message the server registered: revoked again if the send is cancelled after all. */
   let registered: { server: ServerConnection; messageId: string } | null = null;
   try {
     const resolved = await resolveCompose(host, tabId);
-    const uiLanguage = languageFromLocale(host.uiLocale());
+    const { effective } = resolved.policy;
     if (resolved.unresolved.length > 0) {
       return await cancel(host, tabId, describeProblem(host, 'no-method', resolved.unresolved[0]));
     }
@@ -55,7 +56,11 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
       recipients: resolved.recipients,
       settingsByAddress: resolved.settingsByAddress,
       serverConfigured: resolved.server !== null,
-      defaultLanguage: uiLanguage,
+      defaultLanguage: resolved.defaultLanguage,
+      ...(effective.allowedMethods.value ? { allowedMethods: effective.allowedMethods.value } : {}),
+      ...(effective.minimumCodeStrength.value === undefined
+        ? {}
+        : { minimumGuessesLog10: effective.minimumCodeStrength.value }),
     });
     if (decision.action === 'pass') return {};
     if (decision.action === 'cancel') {
@@ -121,6 +126,9 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
         messageId: serverMessageId,
         locks: serverPlan.registerLocks,
         senderName: sender.name,
+        ...(effective.expiryDays.value === undefined
+          ? {}
+          : { expiresInDays: effective.expiryDays.value }),
       };
       let registration = await server.client.registerMessage({
         ...request,
@@ -182,14 +190,16 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
       { name: 'X-Sealpost', value: '1' },
       { name: 'X-Sealpost-Message-Id', value: sealed.envelope.messageId },
     );
+    // With `subject: "neutral"` the visible subject says nothing; the real one is sealed inside.
+    const subject = visibleSubject(details.subject, effective.subject.value, decision.languages);
     return {
-      details: details.isPlainText
-        ? { plainTextBody: notification, customHeaders: headers }
-        : {
-            body: notificationHtml(notification),
-            plainTextBody: notification,
-            customHeaders: headers,
-          },
+      details: {
+        ...(subject === details.subject ? {} : { subject }),
+        ...(details.isPlainText
+          ? { plainTextBody: notification }
+          : { body: notificationHtml(notification), plainTextBody: notification }),
+        customHeaders: headers,
+      },
     };
   } catch (error) {
     if (changed) await restore(host, tabId, changed).catch(() => undefined);
@@ -197,6 +207,30 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
     if (registered) {
       await registered.server.client.revokeMessage(registered.messageId).catch(() => undefined);
     }
+    const detail = error instanceof Error ? error.message : String(error);
+    return await cancel(host, tabId, describeProblem(host, 'internal', detail));
+  }
+}
+
+/**
+ * Secure mode is off. Unless the organisation's policy requires it for these recipients, the
+ * message goes as it is. If it does, the send is blocked: secure mode is switched on and the
+ * panel says why, so the sender checks each recipient's method and sends again.
+ */
+async function unlessSecureRequired(host: Host, tabId: number): Promise<BeforeSendResult> {
+  try {
+    const required = await secureRequirement(host, tabId, await loadSettings(host));
+    if (!required) return {};
+    await setSecure(host, tabId, true);
+    return await cancel(
+      host,
+      tabId,
+      required.all || required.recipients.length === 0
+        ? describeProblem(host, 'secure-required')
+        : describeProblem(host, 'secure-required', required.recipients[0]),
+    );
+  } catch (error) {
+    // The policy could require secure mode and the message could not be checked: fail closed.
     const detail = error instanceof Error ? error.message : String(error);
     return await cancel(host, tabId, describeProblem(host, 'internal', detail));
   }
@@ -231,6 +265,7 @@ async function restore(host: Host, tabId: number, original: Original): Promise<v
   await host.removeAttachment(tabId, original.sealedAttachmentId).catch(() => undefined);
   for (const attachment of original.attachments) await host.addAttachment(tabId, attachment.file);
   await host.setComposeDetails(tabId, {
+    subject: original.details.subject,
     ...(original.details.isPlainText
       ? { plainTextBody: original.details.plainTextBody }
       : { body: original.details.body }),

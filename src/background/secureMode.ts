@@ -1,23 +1,38 @@
+import type { EffectiveSettings } from '../core/policy.ts';
 import type { Host } from './host.ts';
+import { loadSettings } from './policySettings.ts';
 
 /**
  * Secure mode is per compose tab and lives in `storage.session`, so it survives the MV3 event
  * page being suspended while the window stays open (THUNDERBIRD-TESTING.md, "MV3 event page").
+ * A tab the sender never switched starts as the settings say (`secureByDefault`, or
+ * `enforceSecureFor: "all"`).
  */
 const key = (tabId: number) => `secure:${tabId}`;
 
-export async function isSecure(host: Host, tabId: number): Promise<boolean> {
-  return (await host.session.get<boolean>(key(tabId))) === true;
+/** New compose windows start secure when the settings ask for it, or when all mail must be. */
+export function startsSecure(effective: EffectiveSettings): boolean {
+  return effective.secureByDefault.value === true || effective.enforceSecureFor.value === 'all';
 }
 
+export async function isSecure(host: Host, tabId: number): Promise<boolean> {
+  const stored = await host.session.get<boolean>(key(tabId));
+  if (stored !== undefined) return stored === true;
+  // A tab opened while the page slept, before `tabs.onCreated` ran: its start state counts.
+  return startsSecure((await loadSettings(host)).effective);
+}
+
+/** Stores and shows the state; the sender's own switch goes through `switchSecure`. */
 export async function setSecure(host: Host, tabId: number, secure: boolean): Promise<boolean> {
   await host.session.set(key(tabId), secure);
   await host.showSecureState(tabId, secure);
   return secure;
 }
 
-export async function toggleSecure(host: Host, tabId: number): Promise<boolean> {
-  return setSecure(host, tabId, !(await isSecure(host, tabId)));
+/** A compose tab was opened: it starts in the mode the settings give it, shown on its button. */
+export async function startComposeTab(host: Host, tabId: number): Promise<void> {
+  if ((await host.session.get<boolean>(key(tabId))) !== undefined) return;
+  await setSecure(host, tabId, startsSecure((await loadSettings(host)).effective));
 }
 
 /** Drops what was kept for a compose tab once it is closed. */

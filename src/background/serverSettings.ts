@@ -8,10 +8,11 @@ import {
 import type { ServerAnswer, ServerSettingsView } from '../messaging/protocol.ts';
 import type { DirectoryEntry, OrganisationInfo } from '../messaging/serverApi.ts';
 import type { Host } from './host.ts';
+import { readPolicy } from './policySettings.ts';
 
 /**
- * The Sealpost server as this installation knows it: its URL (options page, else the
- * development `defaults.json`; the policy issue adds managed settings) and the sender's device
+ * The Sealpost server as this installation knows it: its URL (the organisation's policy, else
+ * the options page, else the development `defaults.json`) and the sender's device
  * token from signing in, both in `storage.local`. A server counts as configured when there is a
  * URL and a token the server has not refused.
  */
@@ -45,6 +46,14 @@ export interface ServerConnection {
 export async function currentServerUrl(
   host: Host,
 ): Promise<{ url: string | null; source: ServerSettingsView['urlSource'] }> {
+  // The organisation's server wins over everything; an invalid one in the policy means no
+  // server at all (its safe fallback), never the sender's own choice.
+  const { policy } = await readPolicy(host);
+  if (policy.settings.serverUrl !== undefined) {
+    const checked =
+      policy.settings.serverUrl === null ? null : validateServerUrl(policy.settings.serverUrl);
+    return { url: checked?.ok ? checked.url : null, source: 'policy' };
+  }
   const stored = await host.local.get<unknown>(URL_KEY);
   if (stored === null) return { url: null, source: null };
   if (typeof stored === 'string') {
@@ -124,6 +133,9 @@ export async function setServerUrl(
   host: Host,
   text: string | null,
 ): Promise<ServerAnswer<ServerSettingsView>> {
+  if ((await currentServerUrl(host)).source === 'policy') {
+    return { ok: false, code: 'set-by-policy', message: host.message('serverUrlSetByPolicy') };
+  }
   if (text === null || text.trim() === '') {
     await host.local.set(URL_KEY, null);
     await host.local.remove(SESSION_KEY);

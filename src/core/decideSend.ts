@@ -1,7 +1,7 @@
 import { assessAccessCode, normaliseAccessCode, passwordForCode } from './accessCode.ts';
 import { maskAddress, type Mailbox } from './address.ts';
 import type { NotificationLanguage } from './languages.ts';
-import { needsServer } from './methods.ts';
+import { needsServer, type VerificationMethod } from './methods.ts';
 import { isE164, MINIMUM_SERVER_CODE_LENGTH } from './recipientDirectory.ts';
 import type { ServerLockMethod } from '../messaging/serverApi.ts';
 import type { Recipient, RecipientField } from './recipients.ts';
@@ -15,6 +15,7 @@ export type SendProblemReason =
   | 'empty-code'
   | 'weak-code'
   | 'method-unavailable'
+  | 'method-not-allowed'
   | 'no-phone';
 
 /** One lock to build without a server: who it is for and the secret that opens it. */
@@ -68,6 +69,8 @@ export interface SendInput {
   defaultLanguage: NotificationLanguage;
   /** Policy minimum for access codes (log10 of guesses); core default when absent. */
   minimumGuessesLog10?: number;
+  /** Methods the organisation allows (policy `allowedMethods`); all when absent. */
+  allowedMethods?: readonly VerificationMethod[];
 }
 
 /**
@@ -96,6 +99,8 @@ export function decideSend(input: SendInput): SendDecision {
       recipient: recipient.address,
     });
     if (!settings?.method) return cancel('no-method');
+    if (input.allowedMethods && !input.allowedMethods.includes(settings.method))
+      return cancel('method-not-allowed');
     if (needsServer(settings.method) && !input.serverConfigured)
       return cancel('method-unavailable');
     if (input.serverConfigured) {

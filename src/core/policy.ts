@@ -19,6 +19,7 @@ import type { MenuEntry } from './methodMenu.ts';
 import { VERIFICATION_METHODS, isVerificationMethod, type VerificationMethod } from './methods.ts';
 import { DEFAULT_MINIMUM_GUESSES_LOG10 } from './accessCode.ts';
 import { neutralSubject } from '../i18n/notification.ts';
+import type { RecipientSettings } from './recipientSettings.ts';
 
 /** `"keep"` the sender's subject, or show a `"neutral"` one (the real one stays sealed inside). */
 export type SubjectHandling = 'keep' | 'neutral';
@@ -216,12 +217,15 @@ const CHECKS: { [K in ManagedKey]: Check<K> } = {
       report(`${describe(value)} is not a URL; no server is used`);
       return SAFE_FALLBACKS.serverUrl;
     }
+    if (url.username !== '' || url.password !== '' || value.includes('@')) {
+      // Not echoed: the console and options page must not show a password.
+      report('must not carry credentials (user:password@); no server is used');
+      return SAFE_FALLBACKS.serverUrl;
+    }
     const secure =
       url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-    if (!secure || value.includes('@')) {
-      report(
-        `${describe(value)} must use https (http only for localhost) and carry no credentials; no server is used`,
-      );
+    if (!secure) {
+      report(`${describe(value)} must use https (http only for localhost); no server is used`);
       return SAFE_FALLBACKS.serverUrl;
     }
     return value;
@@ -483,6 +487,35 @@ export function isEnforcedFor(
   return { enforced: matchedRecipients.length > 0, matchedRecipients };
 }
 
+/** A recipient as far as enforcement needs it. */
+export interface EnforcementRecipient {
+  address: string;
+  isSender: boolean;
+}
+
+/** Secure mode is required for this message: for every message, or because of these recipients. */
+export interface SecureRequirement {
+  all: boolean;
+  recipients: string[];
+}
+
+/**
+ * The requirement `enforceSecureFor` puts on a message, or null when it puts none. The sender's
+ * own address never counts; `"all"` applies to every message ("all mail", DESIGN §7), even one
+ * whose recipients are still to be added; a list applies to the recipients it matches.
+ */
+export function secureRequirementFor(
+  recipients: readonly EnforcementRecipient[],
+  setting: EnforceSecureFor | undefined,
+): SecureRequirement | null {
+  const others = recipients
+    .filter((recipient) => !recipient.isSender)
+    .map((recipient) => recipient.address);
+  const { enforced, matchedRecipients } = isEnforcedFor(others, setting);
+  if (!enforced) return null;
+  return { all: setting === 'all', recipients: matchedRecipients };
+}
+
 /** True when the recipient's domain is exactly one of the internal domains. */
 export function isInternalRecipient(address: string, internalDomains: readonly string[]): boolean {
   return internalDomains.includes(domainOf(normaliseAddress(address)));
@@ -504,7 +537,133 @@ export function allowedMenuEntries(
 export function visibleSubject(
   originalSubject: string,
   handling: SubjectHandling | undefined,
-  language: NotificationLanguage,
+  languages: readonly NotificationLanguage[],
 ): string {
-  return handling === 'neutral' ? neutralSubject(language) : originalSubject;
+  if (handling !== 'neutral') return originalSubject;
+  // One message, one subject: with recipients in several languages each one's neutral subject
+  // is shown, in the order of the notification's sections.
+  const subjects = [...new Set(languages.map(neutralSubject))];
+  return subjects.length > 0 ? subjects.join(' / ') : neutralSubject('en');
+}
+
+/** Keys the sender may set on the options page (unless `lockUserSettings` or the policy fixes them). */
+export const USER_KEYS = [
+  'secureByDefault',
+  'defaultMethod',
+  'expiryDays',
+  'subject',
+  'languages',
+  'defaultLanguage',
+] as const satisfies readonly ManagedKey[];
+
+export type UserKey = (typeof USER_KEYS)[number];
+
+/** The sender's own settings, as stored. */
+export type UserSettings = Partial<Pick<ManagedSettings, UserKey>>;
+
+/** A change from the options page: a value, or null for "back to the default". */
+export type UserSettingsChanges = { [K in UserKey]?: ManagedSettings[K] | null };
+
+export function isUserKey(key: string): key is UserKey {
+  return (USER_KEYS as readonly string[]).includes(key);
+}
+
+/**
+ * Stored user settings are input too: each key is checked like a policy value, and one that
+ * fails is dropped (the sender's value is a preference; its absence is today's default) rather
+ * than replaced by the policy's safe fallback.
+ */
+export function readUserSettings(raw: unknown): UserSettings {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const record = raw as Record<string, unknown>;
+  const settings: Record<string, unknown> = {};
+  for (const key of USER_KEYS) {
+    if (record[key] === undefined) continue;
+    let valid = true;
+    const value = (CHECKS[key] as Check<typeof key>)(
+      record[key],
+      () => (valid = false),
+      settings as Partial<ManagedSettings>,
+    );
+    if (valid && value !== undefined) settings[key] = value;
+  }
+  return settings as UserSettings;
+}
+
+/**
+ * Applies a change to the stored user settings. Returns the new settings, or the problems that
+ * stop it (a locked key, an invalid value): nothing is stored then.
+ */
+export function applyUserSettingsChanges(
+  current: UserSettings,
+  changes: UserSettingsChanges,
+  effective: EffectiveSettings,
+): { ok: true; settings: UserSettings } | { ok: false; problems: PolicyProblem[] } {
+  const problems: PolicyProblem[] = [];
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(changes)) {
+    if (!isUserKey(key)) {
+      problems.push({ key, message: 'cannot be changed here' });
+      continue;
+    }
+    if (effective[key].locked) {
+      problems.push({ key, message: 'is set by your organisation' });
+      continue;
+    }
+    if (value === null || value === undefined) {
+      delete next[key];
+      continue;
+    }
+    const report = (message: string) => problems.push({ key, message });
+    const checked = (CHECKS[key] as Check<typeof key>)(value, report, {});
+    if (checked !== undefined) next[key] = checked;
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, settings: readUserSettings(next) };
+}
+
+/**
+ * A recipient's settings as the policy lets them count: a remembered method the organisation
+ * does not allow is dropped (the sender must choose again), an external recipient with no
+ * method gets `defaultMethod`, and a language that is not offered gives way to the default.
+ * Nothing here is stored: the sender's records stay as they were, should the policy change back.
+ */
+export function recipientSettingsUnderPolicy(
+  settings: RecipientSettings | null,
+  recipient: { address: string; internal: boolean },
+  policy: {
+    allowedMethods?: readonly VerificationMethod[] | undefined;
+    defaultMethod?: VerificationMethod | undefined;
+    languages?: readonly NotificationLanguage[] | undefined;
+  },
+): RecipientSettings | null {
+  let result = settings ? { ...settings } : null;
+  if (result?.method && policy.allowedMethods && !policy.allowedMethods.includes(result.method)) {
+    delete result.method;
+  }
+  if (result?.language && policy.languages && !policy.languages.includes(result.language)) {
+    delete result.language;
+  }
+  if (!recipient.internal && !result?.method && policy.defaultMethod) {
+    result = {
+      ...(result ?? { address: recipient.address, updatedAt: new Date(0).toISOString() }),
+      method: policy.defaultMethod,
+    };
+  }
+  return result;
+}
+
+/**
+ * The notification language for recipients without one of their own: the policy's (or
+ * sender's) `defaultLanguage`, else the UI language when it is offered, else the first offered.
+ */
+export function defaultNotificationLanguage(
+  effective: Pick<EffectiveSettings, 'defaultLanguage' | 'languages'>,
+  uiLanguage: NotificationLanguage,
+): NotificationLanguage {
+  const offered = effective.languages.value ?? [...NOTIFICATION_LANGUAGES];
+  const chosen = effective.defaultLanguage.value;
+  if (chosen !== undefined && offered.includes(chosen)) return chosen;
+  if (offered.includes(uiLanguage)) return uiLanguage;
+  return offered[0] ?? uiLanguage;
 }

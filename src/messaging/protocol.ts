@@ -3,6 +3,13 @@ import type { RecipientSettings } from '../core/recipientSettings.ts';
 import type { Envelope } from '../core/envelope.ts';
 import type { MenuEntry } from '../core/methodMenu.ts';
 import type {
+  EffectiveSettings,
+  PolicyProblem,
+  SecureRequirement,
+  UserKey,
+  UserSettingsChanges,
+} from '../core/policy.ts';
+import type {
   DirectoryEntry,
   ErrorCode,
   MessageStatusResponse,
@@ -45,6 +52,8 @@ export interface SendProblem {
     | 'no-phone'
     | 'server-unreachable'
     | 'server-refused'
+    | 'secure-required'
+    | 'method-not-allowed'
     | 'internal';
   /** Address the fix concerns, if one. */
   recipient?: string;
@@ -65,14 +74,39 @@ export interface ComposeState {
    * locale; null when it names none.
    */
   defaultCountry?: string | null;
+  /**
+   * The organisation's policy requires secure mode for this message (`enforceSecureFor`): the
+   * toggle cannot be switched off, and the panel says why. Null when nothing requires it.
+   */
+  secureRequired: SecureRequirement | null;
+  /** The organisation's name from the policy, for "required by …"; null without one. */
+  organisationName: string | null;
+  /** Notification languages the sender may choose from (policy `languages`). */
+  languages: NotificationLanguage[];
+  /** log10 of the guesses an access code must need when no server protects it. */
+  minimumCodeStrength: number;
+}
+
+/** The options page's view of every setting: value, where it came from, and whether it is locked. */
+export interface SettingsView {
+  effective: EffectiveSettings;
+  /** What is wrong with the organisation's policy (each bad key fell back to its safe value). */
+  problems: PolicyProblem[];
+  /** A policy (policies.json) configures the add-on. */
+  managed: boolean;
+  /** Keys the sender may change on the options page. */
+  editable: UserKey[];
 }
 
 /** The server settings as the options page shows them. */
 export interface ServerSettingsView {
   /** The configured server, or null. */
   serverUrl: string | null;
-  /** Where the URL came from: the options page, or `defaults.json` of a development build. */
-  urlSource: 'options' | 'defaults' | null;
+  /**
+   * Where the URL came from: the organisation's policy (then it cannot be changed here), the
+   * options page, or `defaults.json` of a development build.
+   */
+  urlSource: 'policy' | 'options' | 'defaults' | null;
   /** Who is signed in on that server, or null. */
   signedIn: { address: string; organisation: OrganisationInfo } | null;
 }
@@ -82,7 +116,7 @@ export type ServerAnswer<T> =
   | { ok: true; value: T }
   | {
       ok: false;
-      code: ErrorCode | 'not-configured' | 'invalid-url' | 'insecure-url';
+      code: ErrorCode | 'not-configured' | 'invalid-url' | 'insecure-url' | 'set-by-policy';
       message: string;
     };
 
@@ -104,7 +138,11 @@ export interface SentMessageRecord {
  */
 export interface Requests {
   getComposeState: { req: { tabId: number }; res: ComposeState };
-  setSecureMode: { req: { tabId: number; secure: boolean }; res: { secure: boolean } };
+  /** Refused ("secure" stays true, `required` says why) while the policy requires secure mode. */
+  setSecureMode: {
+    req: { tabId: number; secure: boolean };
+    res: { secure: boolean; required: SecureRequirement | null };
+  };
   saveRecipientSettings: {
     req: { address: string; changes: Partial<Omit<RecipientSettings, 'address' | 'updatedAt'>> };
     res: { settings: RecipientSettings };
@@ -146,6 +184,10 @@ export interface Requests {
   listSentMessages: { req: Record<string, never>; res: { messages: SentMessageRecord[] } };
   getMessageStatus: { req: { messageId: string }; res: ServerAnswer<MessageStatusResponse> };
   revokeMessage: { req: { messageId: string }; res: ServerAnswer<{ revokedAt: string }> };
+  /** Every setting in force, with its source (default / user / organisation). */
+  getSettings: { req: Record<string, never>; res: SettingsView };
+  /** The sender's own settings; refused (error) for a key the organisation set and locked. */
+  saveSettings: { req: { changes: UserSettingsChanges }; res: SettingsView };
 }
 
 export type RequestName = keyof Requests;
@@ -189,4 +231,6 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listSentMessages',
   'getMessageStatus',
   'revokeMessage',
+  'getSettings',
+  'saveSettings',
 ];

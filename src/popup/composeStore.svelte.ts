@@ -136,7 +136,10 @@ export class ComposeStore {
   }
 
   rowModel(view: RecipientView): RecipientRowModel {
-    return recipientRowModel(view, this.drafts[view.address], this.#ports.translate);
+    return recipientRowModel(view, this.drafts[view.address], this.#ports.translate, {
+      languages: this.state?.languages ?? [],
+      ...(this.state ? { minimumCodeStrength: this.state.minimumCodeStrength } : {}),
+    });
   }
 
   /** Every change of this recipient has been acknowledged by the background. */
@@ -153,7 +156,11 @@ export class ComposeStore {
     this.secureError = null;
     try {
       const answer = await this.#ports.request('setSecureMode', { tabId: this.#tabId, secure });
-      if (this.state) this.state.secure = answer.secure;
+      if (this.state) {
+        this.state.secure = answer.secure;
+        // Refused because the policy requires it: the toggle shows why at once.
+        if (answer.required) this.state.secureRequired = answer.required;
+      }
     } catch (error) {
       if (this.state) this.state.secure = before;
       this.secureError = errorText(error);

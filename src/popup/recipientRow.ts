@@ -1,4 +1,4 @@
-import type { NotificationLanguage } from '../core/languages.ts';
+import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
 import type { MenuEntry, MenuEntryId } from '../core/methodMenu.ts';
 import type { VerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
@@ -79,8 +79,18 @@ export interface RecipientRowModel {
   /** The number in the field is the one stored (so the row can say where codes go). */
   phoneSaved: boolean;
   language: NotificationLanguage;
+  /** Languages offered in the language menu (policy `languages`; the current one always). */
+  languages: NotificationLanguage[];
+  /** log10 of the guesses an offline access code must need (policy `minimumCodeStrength`). */
+  minimumCodeStrength?: number;
   /** A code replaced in this popup that the sender can still keep instead. */
   replacedCode?: string;
+}
+
+/** What the whole panel knows that shapes every row: the policy's languages and code minimum. */
+export interface RowContext {
+  languages: readonly NotificationLanguage[];
+  minimumCodeStrength?: number;
 }
 
 /** The menu entry that shows the remembered settings, or '' when no method is remembered. */
@@ -125,13 +135,22 @@ export function recipientRowModel(
   view: RecipientView,
   draft: RecipientDraft | undefined,
   translate: Translate,
+  context: RowContext = { languages: NOTIFICATION_LANGUAGES },
 ): RecipientRowModel {
+  const language = draft?.language ?? view.language;
   const base = {
     address: view.address,
     displayName: view.name.trim() || view.address,
     field: view.field,
     ...(view.list ? { list: view.list } : {}),
-    language: draft?.language ?? view.language,
+    language,
+    // The language in use stays selectable, so the menu never shows a value it does not have.
+    languages: NOTIFICATION_LANGUAGES.filter(
+      (candidate) => context.languages.includes(candidate) || candidate === language,
+    ),
+    ...(context.minimumCodeStrength === undefined
+      ? {}
+      : { minimumCodeStrength: context.minimumCodeStrength }),
   };
   if (view.internal && view.menu.length === 0) {
     return {
@@ -233,6 +252,7 @@ export function problemControl(problem: SendProblem): 'method' | 'code' | 'phone
   switch (problem.reason) {
     case 'no-method':
     case 'method-unavailable':
+    case 'method-not-allowed':
       return 'method';
     case 'no-phone':
       return 'phone';

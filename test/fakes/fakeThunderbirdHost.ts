@@ -158,6 +158,15 @@ export class FakeThunderbirdHost implements Host {
   deviceName() {
     return 'Fake Thunderbird';
   }
+  /**
+   * What `policies.json` sets for the add-on; undefined is no policy at all (Thunderbird then
+   * throws, as the real `storage.managed.get()` does).
+   */
+  policy: unknown = undefined;
+  async managedStorage() {
+    if (this.policy === undefined) throw new Error('Managed storage manifest not found');
+    return structuredClone(this.policy);
+  }
   /** Every request the background made to a server. */
   fetched: { url: string; method: string; body: unknown }[] = [];
   /**

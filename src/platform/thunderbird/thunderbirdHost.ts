@@ -94,6 +94,7 @@ export function createThunderbirdHost(): Host {
       }
     },
     deviceName: () => `Thunderbird (Sealpost) on ${navigator.platform || 'unknown system'}`,
+    managedStorage: () => messenger.storage.managed.get(),
   };
 }
 

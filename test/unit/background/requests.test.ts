@@ -52,7 +52,7 @@ describe('handleRequest', () => {
     host.openCompose(1, {});
     host.openCompose(2, {});
     expect(await handleRequest(host, request('setSecureMode', { tabId: 1, secure: true }))).toEqual(
-      { ok: true, value: { secure: true } },
+      { ok: true, value: { secure: true, required: null } },
     );
     expect(host.buttonStates).toEqual([[1, true]]);
     const other = await handleRequest(host, request('getComposeState', { tabId: 2 }));

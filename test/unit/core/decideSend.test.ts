@@ -68,6 +68,15 @@ describe('decideSend', () => {
     });
   });
 
+  it('cancels a method the organisation does not allow, naming the recipient', () => {
+    expect(decideSend(input({ allowedMethods: ['sms', 'email'] }))).toEqual({
+      action: 'cancel',
+      reason: 'method-not-allowed',
+      recipient: 'bob@partner.example',
+    });
+    expect(decideSend(input({ allowedMethods: ['code'] })).action).toBe('seal');
+  });
+
   it('cancels on an empty or weak code', () => {
     const settings = (code: string): RecipientSettings[] => [
       { address: 'bob@partner.example', method: 'code', code, updatedAt: now },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildMethodMenu } from '../../../src/core/methodMenuBuilder.ts';
+import { MANAGED_DEFAULTS, USER_KEYS, effectiveSettings } from '../../../src/core/policy.ts';
 import type { RecipientSettings } from '../../../src/core/recipientSettings.ts';
 import type {
   ComposeState,
@@ -14,10 +15,20 @@ import { ComposeStore } from '../../../src/popup/composeStore.svelte.ts';
  * problem, and builds the menu with the real menu builder, like the real one.
  */
 const noServer = { serverUrl: null, urlSource: null, signedIn: null };
+const noSettings = {
+  effective: effectiveSettings({ defaults: MANAGED_DEFAULTS, user: {}, managed: {} }),
+  problems: [],
+  managed: false,
+  editable: [...USER_KEYS],
+};
 
 function fakeBackground() {
   const settings = new Map<string, RecipientSettings>();
-  const state = { secure: false, problem: null as ComposeState['problem'] };
+  const state = {
+    secure: false,
+    problem: null as ComposeState['problem'],
+    required: null as ComposeState['secureRequired'],
+  };
   const requests: { name: RequestName; payload: unknown }[] = [];
   let delayMs = 10;
 
@@ -43,10 +54,15 @@ function fakeBackground() {
       uiLanguage: 'en',
       serverConfigured: false,
       problem: state.problem,
+      secureRequired: state.required,
+      organisationName: null,
+      languages: ['en', 'de', 'nl'],
+      minimumCodeStrength: 14,
     }),
     setSecureMode: ({ secure }) => {
-      state.secure = secure;
-      return { secure };
+      // Like the background: "off" is refused while the policy requires secure mode.
+      state.secure = secure || state.required !== null;
+      return { secure: state.secure, required: secure ? null : state.required };
     },
     saveRecipientSettings: ({ address, changes }) => {
       const next: RecipientSettings = { ...settings.get(address), address, updatedAt: 'now' };
@@ -78,6 +94,8 @@ function fakeBackground() {
     listSentMessages: () => ({ messages: [] }),
     getMessageStatus: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
     revokeMessage: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
+    getSettings: () => noSettings,
+    saveSettings: () => noSettings,
   };
 
   return {

@@ -41,6 +41,10 @@ function fakeBackground() {
       serverConfigured: true,
       problem: null,
       defaultCountry: 'DE',
+      secureRequired: null,
+      organisationName: null,
+      languages: ['en', 'de'],
+      minimumCodeStrength: 14,
     };
   };
   const ports = {

@@ -1,0 +1,350 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { getComposeState } from '../../../src/background/composeState.ts';
+import { saveRecipientSettings } from '../../../src/background/recipientStore.ts';
+import { handleRequest } from '../../../src/background/requests.ts';
+import { handleAfterSend, handleBeforeSend } from '../../../src/background/sealOnSend.ts';
+import { isSecure, setSecure, startComposeTab } from '../../../src/background/secureMode.ts';
+import { toggleSecure } from '../../../src/background/secureSwitch.ts';
+import { extractEnvelopeJson, parseEnvelope } from '../../../src/core/envelopeCodec.ts';
+import { neutralSubject } from '../../../src/i18n/notification.ts';
+import type { SettingsView } from '../../../src/messaging/protocol.ts';
+import { FakeSealpostServer } from '../../fakes/fakeSealpostServer.ts';
+import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
+
+const TAB = 11;
+const STRONG_CODE = 'K7QM-X2PA-9FHT-3WBN-QX4D';
+
+async function request(host: FakeThunderbirdHost, name: string, payload: unknown) {
+  return handleRequest(host, { sealpost: 1, name, payload });
+}
+
+async function value<T>(host: FakeThunderbirdHost, name: string, payload: unknown): Promise<T> {
+  const answer = await request(host, name, payload);
+  if (!answer.ok) throw new Error(answer.error);
+  return answer.value as T;
+}
+
+function compose(host: FakeThunderbirdHost, to: string[], subject = 'Salary review 2027'): void {
+  host.openCompose(TAB, { to, subject, plainTextBody: 'Confidential figures.' });
+}
+
+describe('organisation policy in the background', () => {
+  let host: FakeThunderbirdHost;
+
+  beforeEach(() => {
+    host = new FakeThunderbirdHost();
+  });
+
+  describe('without any policy (today’s behaviour)', () => {
+    it('starts compose tabs in normal mode and lets a plaintext message go unchanged', async () => {
+      compose(host, ['bob@partner.example']);
+      await startComposeTab(host, TAB);
+      expect(await isSecure(host, TAB)).toBe(false);
+      expect(host.buttonStates).toEqual([[TAB, false]]);
+      expect(await handleBeforeSend(host, TAB)).toEqual({});
+      const state = await getComposeState(host, TAB);
+      expect(state.secureRequired).toBeNull();
+      expect(state.languages).toEqual(['en', 'de', 'nl', 'fr', 'es', 'it']);
+      expect(state.minimumCodeStrength).toBe(14);
+    });
+
+    it('reports every setting as the built-in default', async () => {
+      const view = await value<SettingsView>(host, 'getSettings', {});
+      expect(view.managed).toBe(false);
+      expect(view.problems).toEqual([]);
+      expect(view.effective.secureByDefault).toEqual({
+        value: false,
+        source: 'default',
+        locked: false,
+      });
+      expect(view.editable).toContain('subject');
+    });
+  });
+
+  describe('secureByDefault', () => {
+    it('starts new compose tabs in secure mode and shows it on the button', async () => {
+      host.policy = { secureByDefault: true };
+      compose(host, ['bob@partner.example']);
+      // Before `tabs.onCreated` ran (page asleep) the tab counts as secure already.
+      expect(await isSecure(host, TAB)).toBe(true);
+      await startComposeTab(host, TAB);
+      expect(host.buttonStates).toEqual([[TAB, true]]);
+      // The sender may still switch it off: the policy only sets the default.
+      expect(await value(host, 'setSecureMode', { tabId: TAB, secure: false })).toEqual({
+        secure: false,
+        required: null,
+      });
+      await startComposeTab(host, TAB);
+      expect(await isSecure(host, TAB)).toBe(false);
+    });
+
+    it('is the sender’s own choice when the organisation does not lock it', async () => {
+      host.policy = { secureByDefault: false };
+      const saved = await value<SettingsView>(host, 'saveSettings', {
+        changes: { secureByDefault: true },
+      });
+      expect(saved.effective.secureByDefault).toEqual({
+        value: true,
+        source: 'user',
+        locked: false,
+      });
+      compose(host, ['bob@partner.example']);
+      expect(await isSecure(host, TAB)).toBe(true);
+    });
+
+    it('cannot be changed by the sender when the organisation locks its settings', async () => {
+      host.policy = { secureByDefault: true, lockUserSettings: true };
+      const answer = await request(host, 'saveSettings', { changes: { secureByDefault: false } });
+      expect(answer).toEqual({
+        ok: false,
+        error: 'secureByDefault: is set by your organisation',
+      });
+      const view = await value<SettingsView>(host, 'getSettings', {});
+      expect(view.effective.secureByDefault).toEqual({
+        value: true,
+        source: 'organisation',
+        locked: true,
+      });
+      expect(view.editable).not.toContain('secureByDefault');
+    });
+  });
+
+  describe('enforceSecureFor', () => {
+    beforeEach(() => {
+      host.policy = {
+        organisationName: 'Example Health Trust',
+        enforceSecureFor: ['partner.example', 'counsel@lawfirm.example'],
+      };
+    });
+
+    it('refuses to switch secure mode off for an enforced domain and says for whom', async () => {
+      compose(host, ['Bob <bob@sub.partner.example>', 'eve@elsewhere.example']);
+      await setSecure(host, TAB, true);
+      expect(await value(host, 'setSecureMode', { tabId: TAB, secure: false })).toEqual({
+        secure: true,
+        required: { all: false, recipients: ['bob@sub.partner.example'] },
+      });
+      expect(await isSecure(host, TAB)).toBe(true);
+      const state = await getComposeState(host, TAB);
+      expect(state.secureRequired).toEqual({ all: false, recipients: ['bob@sub.partner.example'] });
+      expect(state.organisationName).toBe('Example Health Trust');
+    });
+
+    it('lets secure mode go off for recipients the policy does not name', async () => {
+      compose(host, ['eve@elsewhere.example', 'other@lawfirm.example']);
+      await setSecure(host, TAB, true);
+      expect(await value(host, 'setSecureMode', { tabId: TAB, secure: false })).toEqual({
+        secure: false,
+        required: null,
+      });
+      expect(await handleBeforeSend(host, TAB)).toEqual({});
+    });
+
+    it('keeps secure mode on when the shortcut tries to switch it off, and opens the panel', async () => {
+      compose(host, ['counsel@lawfirm.example']);
+      await setSecure(host, TAB, true);
+      const result = await toggleSecure(host, TAB);
+      expect(result.secure).toBe(true);
+      expect(result.required?.recipients).toEqual(['counsel@lawfirm.example']);
+      expect(host.panelsOpened).toEqual([TAB]);
+    });
+
+    it('blocks a plaintext send to an enforced recipient: nothing changes, secure mode goes on', async () => {
+      compose(host, ['eve@elsewhere.example']);
+      await setSecure(host, TAB, false);
+      // The enforced recipient was added after secure mode was switched off.
+      host.tabs.get(TAB)!.details.cc = ['bob@partner.example'];
+      const before = structuredClone(host.tabs.get(TAB)!.details);
+      const result = await handleBeforeSend(host, TAB);
+      expect(result).toEqual({ cancel: true });
+      expect(host.tabs.get(TAB)!.details).toEqual(before);
+      expect(await isSecure(host, TAB)).toBe(true);
+      expect(host.panelsOpened).toEqual([TAB]);
+      const state = await getComposeState(host, TAB);
+      expect(state.problem).toEqual({
+        reason: 'secure-required',
+        recipient: 'bob@partner.example',
+        message: 'problemSecureRequired|bob@partner.example',
+      });
+    });
+
+    it('with "all" applies to every message, starting secure and refusing to go off', async () => {
+      host.policy = { enforceSecureFor: 'all' };
+      compose(host, ['eve@elsewhere.example']);
+      await startComposeTab(host, TAB);
+      expect(await isSecure(host, TAB)).toBe(true);
+      expect(await value(host, 'setSecureMode', { tabId: TAB, secure: false })).toEqual({
+        secure: true,
+        required: { all: true, recipients: ['eve@elsewhere.example'] },
+      });
+    });
+
+    it('falls back to enforcing everywhere when the list has a bad entry, and says so', async () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      host.policy = { enforceSecureFor: ['partner.example', 'not a domain'] };
+      compose(host, ['eve@elsewhere.example']);
+      await setSecure(host, TAB, false);
+      expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+      const view = await value<SettingsView>(host, 'getSettings', {});
+      expect(view.effective.enforceSecureFor.value).toBe('all');
+      expect(view.problems).toHaveLength(1);
+      expect(view.problems[0]!.key).toBe('enforceSecureFor');
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('Sealpost policy: enforceSecureFor'),
+      );
+      warn.mockRestore();
+    });
+  });
+
+  describe('methods', () => {
+    it('hides methods the organisation does not allow and refuses a remembered one', async () => {
+      host.policy = { allowedMethods: ['code', 'sms'] };
+      compose(host, ['bob@partner.example']);
+      await saveRecipientSettings(host.local, 'bob@partner.example', { method: 'email' });
+      const state = await getComposeState(host, TAB);
+      const methods = new Set(state.recipients[0]!.menu.map((entry) => entry.method));
+      expect([...methods].sort()).toEqual(['code', 'sms']);
+      // The remembered email choice no longer counts: the sender must choose again.
+      expect(state.recipients[0]!.settings?.method).toBeUndefined();
+      await setSecure(host, TAB, true);
+      expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+      expect((await getComposeState(host, TAB)).problem?.reason).toBe('no-method');
+    });
+
+    it('preselects defaultMethod for a new external recipient and seals with it', async () => {
+      host.policy = { defaultMethod: 'code', internalDomains: ['example.org'] };
+      compose(host, ['bob@partner.example', 'colleague@example.org']);
+      const state = await getComposeState(host, TAB);
+      const bob = state.recipients.find((view) => view.address === 'bob@partner.example')!;
+      const colleague = state.recipients.find((view) => view.address === 'colleague@example.org')!;
+      expect(bob.settings?.method).toBe('code');
+      // internalDomains: a colleague needs no method and gets no default one.
+      expect(colleague.internal).toBe(true);
+      expect(colleague.settings).toBeNull();
+      await setSecure(host, TAB, true);
+      // The default method still needs its code before anything is sealed.
+      expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+      expect((await getComposeState(host, TAB)).problem?.reason).toBe('empty-code');
+      await saveRecipientSettings(host.local, 'bob@partner.example', { code: STRONG_CODE });
+      const result = await handleBeforeSend(host, TAB);
+      expect(result.cancel).toBeUndefined();
+    });
+
+    it('applies minimumCodeStrength to codes sealed without a server', async () => {
+      host.policy = { minimumCodeStrength: 18 };
+      compose(host, ['bob@partner.example']);
+      // About 10^16 guesses: strong enough for the built-in minimum (10^14), not for 10^18.
+      await saveRecipientSettings(host.local, 'bob@partner.example', {
+        method: 'code',
+        code: 'K7QMX2PA9FHT3WBN',
+      });
+      await setSecure(host, TAB, true);
+      expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+      expect((await getComposeState(host, TAB)).problem?.reason).toBe('weak-code');
+      host.policy = {};
+      expect((await handleBeforeSend(host, TAB)).cancel).toBeUndefined();
+    });
+  });
+
+  describe('subject and languages', () => {
+    it('"neutral" hides the subject on the mail, keeps it sealed inside, and puts it back on failure', async () => {
+      host.policy = { subject: 'neutral', languages: ['de', 'en'], defaultLanguage: 'de' };
+      compose(host, ['bob@partner.example']);
+      await saveRecipientSettings(host.local, 'bob@partner.example', {
+        method: 'code',
+        code: STRONG_CODE,
+      });
+      await setSecure(host, TAB, true);
+      const result = await handleBeforeSend(host, TAB);
+      expect(result.details?.subject).toBe(neutralSubject('de'));
+      expect(result.details?.subject).not.toContain('Salary');
+      // The notification is in the default language the policy set.
+      const html = await host.tabs.get(TAB)!.attachments[0]!.file.text();
+      const parsed = parseEnvelope(extractEnvelopeJson(html) ?? '');
+      expect(parsed.ok && new Set(parsed.envelope.locks.map((lock) => lock.language))).toEqual(
+        new Set(['de']),
+      );
+      // Thunderbird applies the returned subject; a failed send must restore the real one.
+      host.tabs.get(TAB)!.details.subject = result.details!.subject!;
+      await handleAfterSend(host, TAB, true);
+      expect(host.tabs.get(TAB)!.details.subject).toBe('Salary review 2027');
+    });
+
+    it('"keep" leaves the subject alone', async () => {
+      host.policy = { subject: 'keep' };
+      compose(host, ['bob@partner.example']);
+      await saveRecipientSettings(host.local, 'bob@partner.example', {
+        method: 'code',
+        code: STRONG_CODE,
+      });
+      await setSecure(host, TAB, true);
+      const result = await handleBeforeSend(host, TAB);
+      expect(result.details).toBeDefined();
+      expect(result.details?.subject).toBeUndefined();
+    });
+
+    it('offers only the policy languages and drops a remembered one that is not offered', async () => {
+      host.policy = { languages: ['nl', 'de'], defaultLanguage: 'nl' };
+      compose(host, ['bob@partner.example']);
+      await saveRecipientSettings(host.local, 'bob@partner.example', { language: 'fr' });
+      const state = await getComposeState(host, TAB);
+      expect(state.languages).toEqual(['nl', 'de']);
+      expect(state.recipients[0]!.language).toBe('nl');
+    });
+  });
+
+  describe('server from the policy', () => {
+    it('uses the policy serverUrl, which the sender cannot change, and the policy expiry', async () => {
+      const server = new FakeSealpostServer('https://sealpost.example.org');
+      host.server = server.fetch;
+      host.policy = { serverUrl: 'https://sealpost.example.org', expiryDays: 7 };
+      expect(await value(host, 'getServerSettings', {})).toEqual({
+        serverUrl: 'https://sealpost.example.org',
+        urlSource: 'policy',
+        signedIn: null,
+      });
+      expect(
+        await value(host, 'setServerUrl', { url: 'https://elsewhere.example.net' }),
+      ).toMatchObject({ ok: false, code: 'set-by-policy' });
+      // Signing in goes to the organisation's server.
+      const started = await value<{ ok: true; value: { challengeId: string } }>(
+        host,
+        'signInStart',
+        { address: 'alice@example.test' },
+      );
+      await value(host, 'signInComplete', {
+        challengeId: started.value.challengeId,
+        code: '123456',
+      });
+      compose(host, ['bob@partner.example']);
+      await saveRecipientSettings(host.local, 'bob@partner.example', { method: 'email' });
+      await setSecure(host, TAB, true);
+      const result = await handleBeforeSend(host, TAB);
+      expect(result.cancel).toBeUndefined();
+      const registration = host.fetched.find((call) => call.url.endsWith('/api/v1/messages'));
+      expect(registration?.url).toBe('https://sealpost.example.org/api/v1/messages');
+      expect(registration?.body).toMatchObject({ expiresInDays: 7 });
+    });
+
+    it('uses no server at all when the policy URL is invalid, never the sender’s own', async () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      await value(host, 'setServerUrl', { url: 'https://own.example.net' });
+      host.policy = { serverUrl: 'http://sealpost.example.org' };
+      expect(await value(host, 'getServerSettings', {})).toMatchObject({
+        serverUrl: null,
+        urlSource: 'policy',
+      });
+      warn.mockRestore();
+    });
+
+    it('never writes a password from a policy URL to the console', async () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      host.policy = { serverUrl: 'https://admin:hunter2@sealpost.example.org' };
+      const view = await value<SettingsView>(host, 'getSettings', {});
+      expect(JSON.stringify(view.problems)).not.toContain('hunter2');
+      expect(JSON.stringify(warn.mock.calls)).not.toContain('hunter2');
+      expect(warn).toHaveBeenCalled();
+      warn.mockRestore();
+    });
+  });
+});
