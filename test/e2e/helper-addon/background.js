@@ -61,6 +61,18 @@ const handlers = {
     };
   },
 
+  /**
+   * Adds addresses to a compose window's Cc, as a sender typing them into the field would
+   * (to check what a policy does when a recipient arrives after secure mode was switched off).
+   */
+  async addCc(params) {
+    const details = await messenger.compose.getComposeDetails(params.tabId);
+    await messenger.compose.setComposeDetails(params.tabId, {
+      cc: [...details.cc, ...params.cc],
+    });
+    return (await messenger.compose.getComposeDetails(params.tabId)).cc;
+  },
+
   /** Fallback send without the UI (the harness normally clicks the Send button). */
   async send(params) {
     await messenger.compose.sendMessage(params.tabId, { mode: 'sendNow' });
