@@ -6,6 +6,7 @@ import '../popup/theme.css';
 import OptionsApp from './OptionsApp.svelte';
 import { OptionsStore } from './optionsStore.svelte.ts';
 import { ServerStore } from './serverStore.svelte.ts';
+import { SettingsStore } from './settingsStore.svelte.ts';
 
 const locale = uiLocale();
 document.documentElement.lang = locale;
@@ -17,6 +18,7 @@ const server = new ServerStore({
   allowOrigin: allowServerOrigin,
   translate: message,
 });
+const settings = new SettingsStore({ request: sendRequest, translate: message });
 const target = document.getElementById('app');
 if (!target) throw new Error('options.html has no #app element');
-mount(OptionsApp, { target, props: { store, server, locale } });
+mount(OptionsApp, { target, props: { store, server, settings, locale } });
