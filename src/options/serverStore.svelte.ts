@@ -51,6 +51,8 @@ export class ServerStore {
   async saveUrl(): Promise<void> {
     this.urlError = null;
     this.urlNotice = null;
+    // The page shows no save control then; the background would refuse it anyway.
+    if (this.urlSetByPolicy) return;
     const text = this.urlInput.trim();
     // Asked first, while the click still counts as the user's gesture.
     if (text !== '' && !(await this.#ports.allowOrigin(text))) {
@@ -68,8 +70,21 @@ export class ServerStore {
     });
   }
 
+  /** True when the organisation's policy sets the server: its address cannot be changed here. */
+  get urlSetByPolicy(): boolean {
+    return this.settings?.urlSource === 'policy';
+  }
+
   async startSignIn(): Promise<void> {
     this.signInError = null;
+    // Asked first, before any await, while the click still counts as the user's gesture: a
+    // server set by the organisation's policy was never saved here, so the add-on may not have
+    // its host permission yet (an already granted one answers true at once).
+    const serverUrl = this.settings?.serverUrl;
+    if (serverUrl && !(await this.#ports.allowOrigin(serverUrl))) {
+      this.signInError = this.#ports.translate('serverPermissionDenied');
+      return;
+    }
     await this.#busy(async () => {
       const address = this.signInAddress.trim();
       const answer = await this.#ports.request('signInStart', { address });

@@ -4,12 +4,24 @@ import type { MarionetteClient } from './marionette.ts';
 import { focusMainWindow } from './messageDisplay.ts';
 import { SEALPOST_ADDON_ID } from './session.ts';
 
+/** One row of the options page's settings section, as the page shows it. */
+export interface ShownSetting {
+  /** The value in force, as displayed (methods and languages by name). */
+  value: string;
+  source: 'default' | 'user' | 'organisation';
+  /** Read-only, with the note "Set by your organisation". */
+  locked: boolean;
+}
+
 /**
  * Sealpost's options page in a tab of the main window, as a user meets it: the server URL field
  * and the sign-in with a code mailed to the sender (selectors of the options page's test
  * contract: `input[name="server-url"]`, `input[name="sign-in-address"]`,
  * `button[data-action="sign-in-start"]`, `input[name="sign-in-code"]`,
- * `button[data-action="sign-in-complete"]`, `[data-testid="signed-in"]`).
+ * `button[data-action="sign-in-complete"]`, `[data-testid="signed-in"]`), and the settings the
+ * organisation's policy manages (`#settings[data-status="ready"]`, one
+ * `[data-setting][data-source][data-locked]` per key with its `[data-role="value"]`,
+ * `#policy-managed`, `#policy-problems li`; a server set by policy is `#server-url-value`).
  */
 export class SealpostOptions {
   readonly page: ExtensionPage;
@@ -28,9 +40,10 @@ export class SealpostOptions {
     );
     const options = new SealpostOptions(marionette);
     // The tab's browser shows about:blank until the page starts loading: look again until then.
+    // (The server heading, not the URL field: a server set by policy has no field.)
     await waitFor(
       'the options page',
-      async () => ((await options.page.count('input[name="server-url"]')) > 0 ? true : undefined),
+      async () => ((await options.page.count('#server-heading')) > 0 ? true : undefined),
       30_000,
       250,
     );
@@ -53,6 +66,8 @@ export class SealpostOptions {
    */
   async signIn(address: string, readCode: () => Promise<string>): Promise<string> {
     await focusMainWindow(this.marionette);
+    // With a server set by policy there was no "save" that waited for the form.
+    await this.page.waitFor('input[name="sign-in-address"]', 30_000);
     await this.page.click('input[name="sign-in-address"]');
     await this.page.clear('input[name="sign-in-address"]');
     await this.page.type('input[name="sign-in-address"]', address);
@@ -70,5 +85,67 @@ export class SealpostOptions {
       },
       30_000,
     );
+  }
+
+  /** Waits until the settings section has loaded (or throws if it could not). */
+  private async settingsReady(): Promise<void> {
+    await waitFor(
+      'the settings section to load',
+      async () => {
+        const status = await this.page.attribute('#settings', 'data-status');
+        if (status === 'failed') throw new Error(await this.page.text('#settings'));
+        return status === 'ready' ? true : undefined;
+      },
+      30_000,
+      250,
+    );
+  }
+
+  /** Every setting the page shows, by policy key: displayed value, source and lock. */
+  async readSettings(): Promise<Record<string, ShownSetting>> {
+    await this.settingsReady();
+    const keys = await this.page.attributeOfAll('[data-setting]', 'data-setting');
+    const sources = await this.page.attributeOfAll('[data-setting]', 'data-source');
+    const locks = await this.page.attributeOfAll('[data-setting]', 'data-locked');
+    const settings: Record<string, ShownSetting> = {};
+    for (const [index, key] of keys.entries()) {
+      if (key === null) continue;
+      settings[key] = {
+        value: await this.page.text(`[data-setting="${key}"] [data-role="value"]`),
+        source: sources[index] as ShownSetting['source'],
+        locked: locks[index] === 'true',
+      };
+    }
+    return settings;
+  }
+
+  /** The policy problems the page lists ("key: message"), in order; empty when there are none. */
+  async readPolicyProblems(): Promise<string[]> {
+    await this.settingsReady();
+    const count = await this.page.count('#policy-problems li');
+    const problems: string[] = [];
+    for (let index = 1; index <= count; index++) {
+      problems.push(await this.page.text(`#policy-problems li:nth-child(${index})`));
+    }
+    return problems;
+  }
+
+  /** "Managed by …" when a policy configures the add-on, else null. */
+  async readManagedHeading(): Promise<string | null> {
+    await this.settingsReady();
+    if ((await this.page.count('#policy-managed')) === 0) return null;
+    return this.page.text('#policy-managed');
+  }
+
+  /**
+   * The server address the page shows, and whether it is the organisation's (read-only, no
+   * save control) rather than the sender's own field.
+   */
+  async readServerUrl(): Promise<{ url: string; setByPolicy: boolean }> {
+    if ((await this.page.count('#server-url-value')) > 0) {
+      return { url: await this.page.text('#server-url-value'), setByPolicy: true };
+    }
+    const url = await this.page.property<string>('input[name="server-url"]', 'value');
+    return { url, setByPolicy: false };
   }
 }
