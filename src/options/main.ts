@@ -10,7 +10,7 @@ import { SettingsStore } from './settingsStore.svelte.ts';
 
 const locale = uiLocale();
 document.documentElement.lang = locale;
-document.title = message('optionsTitle');
+document.title = message('optionsPageTitle');
 
 const store = new OptionsStore({ request: sendRequest });
 const server = new ServerStore({
