@@ -126,6 +126,14 @@ function list(values: readonly string[], translate: Translate): string {
   return values.length === 0 ? translate('optionsSettingNone') : values.join(', ');
 }
 
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** `10¹⁴` for 14: the number of guesses as people read it, not as `1e14`. */
+export function powerOfTen(exponent: number): string {
+  const digits = String(exponent).replace(/\d/g, (digit) => SUPERSCRIPT_DIGITS[Number(digit)]!);
+  return `10${digits.replace('-', '⁻').replace('.', '·')}`;
+}
+
 function methodName(method: VerificationMethod, translate: Translate): string {
   return translate(methodLabelKey(method));
 }
@@ -163,7 +171,7 @@ export function settingValueText(
       const strength = effective.minimumCodeStrength.value;
       return strength === undefined
         ? translate('optionsSettingNotSet')
-        : translate('optionsSettingCodeStrengthValue', [String(strength)]);
+        : translate('optionsSettingCodeStrengthValue', [String(strength), powerOfTen(strength)]);
     }
     case 'expiryDays': {
       const days = effective.expiryDays.value;

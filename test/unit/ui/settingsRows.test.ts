@@ -19,6 +19,7 @@ import {
   draftFor,
   languageOptions,
   managedHeading,
+  powerOfTen,
   problemText,
   settingsRows,
   type SettingDraft,
@@ -80,7 +81,7 @@ describe('settingsRows', () => {
     );
     expect(byKey.defaultMethod?.valueText).toBe('optionsSettingMethodAsk');
     expect(byKey.minimumCodeStrength?.valueText).toBe(
-      `optionsSettingCodeStrengthValue:${MANAGED_DEFAULTS.minimumCodeStrength}`,
+      `optionsSettingCodeStrengthValue:${MANAGED_DEFAULTS.minimumCodeStrength}:${powerOfTen(MANAGED_DEFAULTS.minimumCodeStrength)}`,
     );
     expect(byKey.expiryDays?.valueText).toBe('optionsSettingDays:30');
     expect(byKey.subject?.valueText).toBe('optionsSettingSubjectKeep');
@@ -165,6 +166,14 @@ describe('settingsRows', () => {
       valueText: 'optionsSettingMethodAsk',
       control: null,
     });
+  });
+
+  it('writes the code strength as a power of ten', () => {
+    expect(rowsByKey(view({ minimumCodeStrength: 18 })).minimumCodeStrength?.valueText).toBe(
+      'optionsSettingCodeStrengthValue:18:10¹⁸',
+    );
+    expect(powerOfTen(12)).toBe('10¹²');
+    expect(powerOfTen(20)).toBe('10²⁰');
   });
 
   it('says "1 day", not "1 days"', () => {
