@@ -28,6 +28,17 @@ function compose(host: FakeThunderbirdHost, to: string[], subject = 'Salary revi
   host.openCompose(TAB, { to, subject, plainTextBody: 'Confidential figures.' });
 }
 
+/** Bob with a strong access code, secure mode on, Send pressed: what `onBeforeSend` returns. */
+async function sendSecureToBob(host: FakeThunderbirdHost) {
+  compose(host, ['bob@partner.example']);
+  await saveRecipientSettings(host.local, 'bob@partner.example', {
+    method: 'code',
+    code: STRONG_CODE,
+  });
+  await setSecure(host, TAB, true);
+  return handleBeforeSend(host, TAB);
+}
+
 describe('organisation policy in the background', () => {
   let host: FakeThunderbirdHost;
 
@@ -249,13 +260,7 @@ describe('organisation policy in the background', () => {
   describe('subject and languages', () => {
     it('"neutral" hides the subject on the mail, keeps it sealed inside, and puts it back on failure', async () => {
       host.policy = { subject: 'neutral', languages: ['de', 'en'], defaultLanguage: 'de' };
-      compose(host, ['bob@partner.example']);
-      await saveRecipientSettings(host.local, 'bob@partner.example', {
-        method: 'code',
-        code: STRONG_CODE,
-      });
-      await setSecure(host, TAB, true);
-      const result = await handleBeforeSend(host, TAB);
+      const result = await sendSecureToBob(host);
       expect(result.details?.subject).toBe(neutralSubject('de'));
       expect(result.details?.subject).not.toContain('Salary');
       // The notification is in the default language the policy set.
@@ -272,13 +277,7 @@ describe('organisation policy in the background', () => {
 
     it('"keep" leaves the subject alone', async () => {
       host.policy = { subject: 'keep' };
-      compose(host, ['bob@partner.example']);
-      await saveRecipientSettings(host.local, 'bob@partner.example', {
-        method: 'code',
-        code: STRONG_CODE,
-      });
-      await setSecure(host, TAB, true);
-      const result = await handleBeforeSend(host, TAB);
+      const result = await sendSecureToBob(host);
       expect(result.details).toBeDefined();
       expect(result.details?.subject).toBeUndefined();
     });
