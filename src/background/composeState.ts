@@ -20,7 +20,12 @@ import { currentProblem } from './problems.ts';
 import { getRecipientSettings } from './recipientStore.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { isSecure } from './secureMode.ts';
-import { directoryEntries, serverConnection, type ServerConnection } from './serverSettings.ts';
+import {
+  currentServerUrl,
+  directoryEntries,
+  serverConnection,
+  type ServerConnection,
+} from './serverSettings.ts';
 
 export interface ResolvedCompose {
   details: ComposeSnapshot;
@@ -148,6 +153,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
   const uiLanguage = languageFromLocale(host.uiLocale());
   const serverConfigured = resolved.server !== null;
   const { effective } = resolved.policy;
+  const serverKnown = !serverConfigured && (await currentServerUrl(host)).url !== null;
   const views: RecipientView[] = resolved.recipients
     .filter((recipient) => !recipient.isSender)
     .map((recipient) => {
@@ -164,6 +170,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
           buildMethodMenu({
             settings,
             serverConfigured,
+            serverKnown,
             keyKnown: false,
             ...(directory ? { directory } : {}),
           }),

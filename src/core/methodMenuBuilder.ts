@@ -10,6 +10,11 @@ export interface MenuContext {
   keyKnown: boolean;
   /** The organisation directory's entry for this address (a colleague's number or code). */
   directory?: DirectoryEntry;
+  /**
+   * A server address is set (by the policy or the sender) but nobody is signed in to it: the
+   * server methods then say to sign in, not that there is no server.
+   */
+  serverKnown?: boolean;
 }
 
 /** Masks a phone number for the menu: `+4915112345612` -> `+49 ••• •••• 12`. */
@@ -31,7 +36,9 @@ export function buildMethodMenu(context: MenuContext): MenuEntry[] {
     entry: Omit<MenuEntry, 'id' | 'labelParams'>,
     params: string[] = [],
   ) => entries.push({ id, ...entry, labelParams: params });
-  const serverOnly = serverConfigured ? {} : { disabledReasonKey: 'reasonNeedsServer' };
+  const serverOnly = serverConfigured
+    ? {}
+    : { disabledReasonKey: context.serverKnown ? 'reasonSignInToServer' : 'reasonNeedsServer' };
 
   if (keyKnown) add('account', { method: 'account', labelKey: 'methodAccount' });
   add('sms-new', { method: 'sms', labelKey: 'methodSmsNew', ...serverOnly });

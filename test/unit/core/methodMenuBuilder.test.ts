@@ -75,3 +75,14 @@ describe('maskPhone', () => {
     expect(maskPhone('+31612345678')).toBe('+31 ••• •••• 78');
   });
 });
+
+describe('server methods without a sign-in', () => {
+  it('say to sign in when a server is set, and that there is none otherwise', () => {
+    const reasons = (serverKnown: boolean) =>
+      buildMethodMenu({ settings: null, serverConfigured: false, keyKnown: false, serverKnown })
+        .filter((entry) => entry.method === 'sms' || entry.method === 'email')
+        .map((entry) => entry.disabledReasonKey);
+    expect(reasons(true)).toEqual(['reasonSignInToServer', 'reasonSignInToServer']);
+    expect(reasons(false)).toEqual(['reasonNeedsServer', 'reasonNeedsServer']);
+  });
+});
