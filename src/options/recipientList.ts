@@ -53,27 +53,48 @@ export function methodLabelKey(method: VerificationMethod): string {
   return METHOD_LABEL_KEYS[method];
 }
 
+/** What the organisation's policy and the server change about the method choices. */
+export interface MethodChoiceContext {
+  /** A server address is set (by the policy or the sender), though nobody may be signed in. */
+  serverKnown?: boolean;
+  /** The methods the policy allows (`allowedMethods` in force); undefined = all. */
+  allowedMethods?: readonly VerificationMethod[] | undefined;
+}
+
 /**
  * The methods a remembered recipient can be switched to, in the guide's order (DESIGN §2).
  * `account` needs a known key, which only the compose panel finds, so it is listed only when
- * already chosen; server methods are disabled with the reason while no server is configured.
+ * already chosen; server methods are disabled with the reason while no server is configured
+ * (sign in, when a server is set but nobody is signed in). Methods the policy does not allow
+ * are left out, except the current one, which stays visible, disabled, with the reason.
  */
 export function methodChoices(
   settings: RecipientSettings,
   serverConfigured: boolean,
+  context: MethodChoiceContext = {},
 ): MethodChoice[] {
   const methods: VerificationMethod[] = ['sms', 'org-code', 'code', 'email'];
   if (settings.method === 'account') methods.unshift('account');
-  return methods.map((method) => {
-    const choice: MethodChoice = {
-      value: method,
-      labelKey: METHOD_LABEL_KEYS[method],
-      disabled: needsServer(method) && !serverConfigured,
-    };
-    if (choice.disabled) choice.disabledReasonKey = 'reasonNeedsServer';
-    if (method === 'email') choice.warningKey = 'warningEmailWeak';
-    return choice;
-  });
+  const allowed = context.allowedMethods;
+  return methods
+    .filter((method) => !allowed || allowed.includes(method) || method === settings.method)
+    .map((method) => {
+      const choice: MethodChoice = {
+        value: method,
+        labelKey: METHOD_LABEL_KEYS[method],
+        disabled: false,
+      };
+      if (allowed && !allowed.includes(method)) {
+        choice.disabledReasonKey = 'optionsMethodNotAllowed';
+      } else if (needsServer(method) && !serverConfigured) {
+        choice.disabledReasonKey = context.serverKnown
+          ? 'reasonSignInToServer'
+          : 'reasonNeedsServer';
+      }
+      choice.disabled = choice.disabledReasonKey !== undefined;
+      if (method === 'email') choice.warningKey = 'warningEmailWeak';
+      return choice;
+    });
 }
 
 /** Shows an ISO time in the UI locale; an unreadable value is shown as stored. */
