@@ -19,7 +19,7 @@ import type { ComposeSnapshot, Host } from './host.ts';
 import { currentProblem } from './problems.ts';
 import { getRecipientSettings } from './recipientStore.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
-import { isSecure } from './secureMode.ts';
+import { isSecure, setSecure } from './secureMode.ts';
 import {
   currentServerUrl,
   directoryEntries,
@@ -154,6 +154,10 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
   const serverConfigured = resolved.server !== null;
   const { effective } = resolved.policy;
   const serverKnown = !serverConfigured && (await currentServerUrl(host)).url !== null;
+  // A recipient the policy enforces secure mode for was added while it was off: it goes on
+  // now, so the panel (and the button) never show "off" for a message that cannot go so.
+  let secure = await isSecure(host, tabId);
+  if (!secure && resolved.secureRequired) secure = await setSecure(host, tabId, true);
   const views: RecipientView[] = resolved.recipients
     .filter((recipient) => !recipient.isSender)
     .map((recipient) => {
@@ -183,7 +187,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
     });
   return {
     tabId,
-    secure: await isSecure(host, tabId),
+    secure,
     sender: resolved.sender,
     recipients: views,
     uiLanguage,

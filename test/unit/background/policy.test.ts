@@ -141,6 +141,17 @@ describe('organisation policy in the background', () => {
       expect(state.organisationName).toBe('Example Health Trust');
     });
 
+    it('switches secure mode on when the panel sees an enforced recipient added while it was off', async () => {
+      compose(host, ['eve@elsewhere.example']);
+      await setSecure(host, TAB, false);
+      expect((await getComposeState(host, TAB)).secure).toBe(false);
+      host.tabs.get(TAB)!.details.to.push('bob@partner.example');
+      const state = await getComposeState(host, TAB);
+      expect(state.secure).toBe(true);
+      expect(state.secureRequired?.recipients).toEqual(['bob@partner.example']);
+      expect(host.buttonStates.at(-1)).toEqual([TAB, true]);
+    });
+
     it('lets secure mode go off for recipients the policy does not name', async () => {
       compose(host, ['eve@elsewhere.example', 'other@lawfirm.example']);
       await setSecure(host, TAB, true);
