@@ -242,6 +242,17 @@ describe('Sealpost installed and configured by policies.json', () => {
     }
   });
 
+  it('switches secure mode back on when an enforced recipient is added with the panel open', async () => {
+    const { compose, popup } = await composeWithPopup([EVE], 'Second thoughts');
+    await popup.setSecure(false);
+    await session!.helper.call('addCc', { tabId: compose.tabId, cc: [BOB] });
+    await popup.waitForRecipient(BOB);
+    await waitFor('secure mode back on', async () => ((await popup.isSecure()) ? true : undefined));
+    expect(await popup.popup.property<boolean>('#secure-toggle', 'disabled')).toBe(true);
+    expect(await popup.popup.text('#secure-required')).toContain(BOB);
+    await popup.close();
+  });
+
   it('blocks a plaintext send once an enforced recipient is added, and switches secure mode on', async () => {
     const { compose, popup } = await composeWithPopup([EVE], 'Plain question');
     // Nothing enforced yet: the sender may switch secure mode off.
