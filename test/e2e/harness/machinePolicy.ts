@@ -35,8 +35,16 @@ export function installMachinePolicy(policy: PolicyFile): () => void {
   for (let folder = dirname(MACHINE_POLICY_PATH); !existsSync(folder); folder = dirname(folder)) {
     created.unshift(folder);
   }
-  mkdirSync(dirname(MACHINE_POLICY_PATH), { recursive: true });
-  writeFileSync(MACHINE_POLICY_PATH, JSON.stringify(policy, null, 2));
+  try {
+    mkdirSync(dirname(MACHINE_POLICY_PATH), { recursive: true });
+    writeFileSync(MACHINE_POLICY_PATH, JSON.stringify(policy, null, 2));
+  } catch (error) {
+    throw new Error(
+      `Cannot write ${MACHINE_POLICY_PATH} (${String(error)}): the policy tests install Sealpost ` +
+        'machine-wide, as an administrator does, and need root (CI runs as root).',
+      { cause: error },
+    );
+  }
   let restored = false;
   const restore = () => {
     if (restored) return;
