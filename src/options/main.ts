@@ -3,6 +3,7 @@ import { message, uiLocale } from '../platform/thunderbird/i18n.ts';
 import { allowServerOrigin } from '../platform/thunderbird/hostPermission.ts';
 import { sendRequest } from '../platform/thunderbird/sendRequest.ts';
 import '../popup/theme.css';
+import './options.css';
 import OptionsApp from './OptionsApp.svelte';
 import { OptionsStore } from './optionsStore.svelte.ts';
 import { ServerStore } from './serverStore.svelte.ts';
