@@ -15,6 +15,7 @@ import { pendingMigrations } from './db/migrate.ts';
 import type { ServerDeps } from './deps.ts';
 import { errorBody, replyError } from './errors.ts';
 import { featurePlugins } from './routes.ts';
+import { scheduleHousekeeping } from './messages/housekeeping.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -85,6 +86,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   app.decorate('deps', deps);
   app.decorateRequest('sender', null);
+  scheduleHousekeeping(app, deps, deps.housekeepingIntervalMs);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {

@@ -27,4 +27,6 @@ export interface ServerDeps {
   sms: SmsSender;
   /** Where the JSON log lines go (default stdout); tests pass a collecting stream. */
   logStream?: NodeJS.WritableStream;
+  /** How often ended payloads are deleted (default hourly); tests shorten it. */
+  housekeepingIntervalMs?: number;
 }

@@ -92,6 +92,8 @@ export interface TestServerOptions {
   mailer?: (db: Kysely<Database>, clock: Clock) => Mailer;
   sms?: (db: Kysely<Database>, clock: Clock) => SmsSender;
   clock?: TestClock;
+  /** How often the server deletes ended payloads (default: its hourly schedule). */
+  housekeepingIntervalMs?: number;
 }
 
 export async function startTestServer(
@@ -133,6 +135,9 @@ export async function startTestServer(
     mailer: (options.mailer ?? outboxMailer)(database.db, clock),
     sms: (options.sms ?? outboxSmsSender)(database.db, clock),
     logStream,
+    ...(options.housekeepingIntervalMs === undefined
+      ? {}
+      : { housekeepingIntervalMs: options.housekeepingIntervalMs }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -147,8 +147,8 @@ function refuse(message: string): { ok: false; reason: 'bad-request'; message: s
 
 /**
  * Deletes the hosted payloads of messages that expired or were revoked by `now` (nothing serves
- * them any more; revocation already deletes its own). For the admin CLI or a periodic job;
- * returns how many were deleted.
+ * them any more; revocation already deletes its own). Run by `scheduleHousekeeping` on start
+ * and hourly; returns how many were deleted.
  */
 export async function deleteEndedPayloads(db: Kysely<Database>, now: Date): Promise<number> {
   const result = await db

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerDeps } from '../deps.ts';
+import { deleteEndedPayloads } from './registration.ts';
+
+/** How often ended messages' hosted payloads are deleted (a payload is useless once ended). */
+export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes the hosted payloads of expired messages once the server is ready and then every
+ * `intervalMs` (revocation deletes its own at once). Nothing serves them any more, and a
+ * ciphertext kept is a ciphertext that can leak later. A failed run is logged and tried again
+ * at the next interval; runs never overlap. The timer does not keep the process alive and stops
+ * when the server closes.
+ */
+export function scheduleHousekeeping(
+  app: FastifyInstance,
+  deps: Pick<ServerDeps, 'db' | 'clock'>,
+  intervalMs: number = HOUSEKEEPING_INTERVAL_MS,
+): void {
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let running: Promise<void> | null = null;
+  const run = (): Promise<void> => {
+    running ??= (async () => {
+      try {
+        const deleted = await deleteEndedPayloads(deps.db, deps.clock.now());
+        if (deleted > 0) app.log.info({ deleted }, 'deleted the payloads of ended messages');
+      } catch (error) {
+        app.log.error({ err: error }, 'housekeeping failed');
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => void run(), intervalMs);
+    timer.unref();
+    void run();
+  });
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+    // The database closes after the server: let a run in progress finish first.
+    await running;
+  });
+}

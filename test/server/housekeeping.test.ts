@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
+import { lock, registration, signedInSender } from './messages-fixtures.ts';
+
+/** Polls until `check` holds (the schedule runs on its own timer), or fails after `timeoutMs`. */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('the scheduled housekeeping did not run');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.each(DATABASE_KINDS)('scheduled housekeeping on %s', (kind) => {
+  let server: TestServer;
+  let alice: string;
+  beforeAll(async () => {
+    server = await startTestServer(kind, { housekeepingIntervalMs: 100 });
+    alice = await signedInSender(server, 'alice@example.org');
+  });
+  afterAll(() => server.close());
+
+  const payloadCount = async (messageId: string) =>
+    (
+      await server.db
+        .selectFrom('message_payloads')
+        .select('message_id')
+        .where('message_id', '=', messageId)
+        .execute()
+    ).length;
+
+  it('deletes the hosted payload of an expired message by itself, and keeps the others', async () => {
+    const payload = Buffer.from('sealed').toString('base64');
+    const locks = [lock({ method: 'email', address: 'bob@partner.example' })];
+    const ending = registration(locks, { expiresInDays: 1, payload });
+    const lasting = registration(locks, { expiresInDays: 3, payload });
+    for (const body of [ending, lasting]) {
+      const response = await server.request('POST', '/api/v1/messages', { body, token: alice });
+      expect(response.status).toBe(201);
+    }
+    expect(await payloadCount(ending.messageId)).toBe(1);
+    server.clock.advanceSeconds(86_400);
+    await eventually(async () => (await payloadCount(ending.messageId)) === 0);
+    expect(await payloadCount(lasting.messageId)).toBe(1);
+    expect(server.logText()).toContain('deleted the payloads of ended messages');
+    // The message itself stays (its status and audit), only the ciphertext is gone.
+    const status = await server.request('GET', `/api/v1/messages/${ending.messageId}/payload`);
+    expect(status.status).not.toBe(200);
+  });
+});
