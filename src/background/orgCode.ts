@@ -1,4 +1,4 @@
-import { normaliseAccessCode } from '../core/accessCode.ts';
+import { normaliseAccessCode } from '../core/accessCodeFormat.ts';
 import { normaliseAddress } from '../core/address.ts';
 import { MINIMUM_SERVER_CODE_LENGTH } from '../core/recipientDirectory.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';

@@ -1,5 +1,5 @@
 import { sealPayloadStream, type SealCryptoConfig } from '../crypto/index.ts';
-import { passwordForCode } from './accessCode.ts';
+import { passwordForCode } from './accessCodeFormat.ts';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
 import { createBase64BlobEncoder, renderReaderHtmlFromParts } from './envelopeCodec.ts';
 import type { NotificationLanguage } from './languages.ts';

@@ -12,7 +12,7 @@
  *
  * The result is the OpenPGP password of that lock's SKESK (docs/envelope.md).
  */
-import { normaliseAccessCode } from './accessCode.ts';
+import { normaliseAccessCode } from './accessCodeFormat.ts';
 import { base64FromBytes, bytesFromBase64 } from './envelopeCodec.ts';
 
 export const SHARE_BYTES = 32;

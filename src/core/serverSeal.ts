@@ -5,7 +5,7 @@
  * (`RegisterLock`) never includes the mail share; what the mail carries never includes the
  * server shares.
  */
-import { normaliseAccessCode } from './accessCode.ts';
+import { normaliseAccessCode } from './accessCodeFormat.ts';
 import type { PlannedServerLock } from './decideSend.ts';
 import type { ServerSealLock } from './sealPipeline.ts';
 import { deriveLockPassword, generateLockId, generateShare } from './serverLock.ts';

@@ -3,7 +3,7 @@
  * are values, never exceptions: every failure of the envelope, the payload or the server becomes
  * a screen or a retry reason the UI can explain.
  */
-import { passwordForCode } from '../core/accessCode.ts';
+import { passwordForCode } from '../core/accessCodeFormat.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
 import { deriveLockPassword } from '../core/serverLock.ts';
 import { pickLanguage, readerText, type MessageArguments, type ReaderKey } from '../i18n/index.ts';

@@ -2,7 +2,7 @@
  * The reader's only contact with the core: envelope parsing, the code-to-password rule, the
  * decryption and the MIME parsing. Every failure is returned as a reason.
  */
-import { passwordForCode } from '../core/accessCode.ts';
+import { passwordForCode } from '../core/accessCodeFormat.ts';
 import type { Envelope, EnvelopeLock } from '../core/envelope.ts';
 import { bytesFromBase64, parseEnvelope } from '../core/envelopeCodec.ts';
 import { parseOriginalMime } from '../core/mime/parseMime.ts';

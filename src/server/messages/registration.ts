@@ -5,7 +5,7 @@
  * nothing half-registered that a recipient could open.
  */
 import { sql, type Kysely } from 'kysely';
-import { normaliseAccessCode } from '../../core/accessCode.ts';
+import { normaliseAccessCode } from '../../core/accessCodeFormat.ts';
 import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
 import { SHARE_BYTES } from '../../core/serverLock.ts';
 import type { RegisterMessageRequest } from '../../messaging/serverApi.ts';

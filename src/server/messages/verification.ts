@@ -9,7 +9,7 @@
  * released by an UPDATE that checks the message is still active at that moment.
  */
 import { sql, type Kysely } from 'kysely';
-import { normaliseAccessCode } from '../../core/accessCode.ts';
+import { normaliseAccessCode } from '../../core/accessCodeFormat.ts';
 import { normaliseAddress } from '../../core/address.ts';
 import type {
   ErrorCode,
