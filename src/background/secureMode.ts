@@ -29,10 +29,17 @@ export async function setSecure(host: Host, tabId: number, secure: boolean): Pro
   return secure;
 }
 
-/** A compose tab was opened: it starts in the mode the settings give it, shown on its button. */
+/**
+ * A compose tab was opened: when the settings start it secure, it is stored and shown so on its
+ * button. Otherwise nothing is written (the button starts as "off" and an unset tab counts as
+ * off), so a late `tabs.onCreated` can never switch off what the sender switched on. The settings
+ * are read first and the tab checked just before writing: a sender's own switch in the meantime
+ * wins.
+ */
 export async function startComposeTab(host: Host, tabId: number): Promise<void> {
+  if (!startsSecure((await loadSettings(host)).effective)) return;
   if ((await host.session.get<boolean>(key(tabId))) !== undefined) return;
-  await setSecure(host, tabId, startsSecure((await loadSettings(host)).effective));
+  await setSecure(host, tabId, true);
 }
 
 /** Drops what was kept for a compose tab once it is closed. */

@@ -126,6 +126,15 @@ async function composeWithPopup(
   return { compose, popup };
 }
 
+/** Waits until the compose window's Sealpost button shows secure mode on (the tab's start state). */
+async function buttonShowsSecure(compose: OpenCompose): Promise<void> {
+  await waitFor('the Sealpost button to show secure mode', async () =>
+    (await compose.window.toolbarButton(SEALPOST_TOOLBAR_BUTTON))?.icon.includes('lock-on')
+      ? true
+      : undefined,
+  );
+}
+
 describe('Sealpost installed and configured by policies.json', () => {
   // The profile was made with the test helper only (no `sealpostXpi`): Sealpost comes from the
   // policy, which the add-on manager records as the install's source.
@@ -162,8 +171,7 @@ describe('Sealpost installed and configured by policies.json', () => {
   it('starts compose windows secure, locks the switch for an enforced domain and says why', async () => {
     const { compose, popup } = await composeWithPopup([BOB, DANA]);
     expect(await popup.isSecure()).toBe(true);
-    const button = await compose.window.toolbarButton(SEALPOST_TOOLBAR_BUTTON);
-    expect(button?.icon).toContain('lock-on');
+    await buttonShowsSecure(compose);
     expect(await popup.popup.property<boolean>('#secure-toggle', 'disabled')).toBe(true);
     const why = await popup.popup.text('#secure-required');
     expect(why).toContain(organisationName);
@@ -244,6 +252,7 @@ describe('Sealpost installed and configured by policies.json', () => {
 
   it('switches secure mode back on when an enforced recipient is added with the panel open', async () => {
     const { compose, popup } = await composeWithPopup([EVE], 'Second thoughts');
+    await buttonShowsSecure(compose);
     await popup.setSecure(false);
     await session!.helper.call('addCc', { tabId: compose.tabId, cc: [BOB] });
     await popup.waitForRecipient(BOB);
@@ -255,6 +264,7 @@ describe('Sealpost installed and configured by policies.json', () => {
 
   it('blocks a plaintext send once an enforced recipient is added, and switches secure mode on', async () => {
     const { compose, popup } = await composeWithPopup([EVE], 'Plain question');
+    await buttonShowsSecure(compose);
     // Nothing enforced yet: the sender may switch secure mode off.
     expect(await popup.popup.property<boolean>('#secure-toggle', 'disabled')).toBe(false);
     await popup.setSecure(false);
@@ -332,5 +342,49 @@ describe('a policy with mistakes in it', () => {
     expect(parsed.headers.get('x-sealpost')).toBe('1');
     expect(parsed.text ?? '').not.toContain('POLICYSECRET');
     expect(parsed.subject).not.toContain('Fallbacks');
+  });
+});
+
+describe('a policy that leaves its settings to the sender', () => {
+  it('starts secure as the organisation suggests until the sender chooses otherwise in the options', async () => {
+    await session?.stop();
+    session = undefined;
+    restorePolicy?.();
+    const policy = readExamplePolicy();
+    policy.policies.ExtensionSettings[SEALPOST_ADDON_ID]!.install_url =
+      pathToFileURL(ensureSealpostBuilt()).href;
+    Object.assign(policy.policies['3rdparty'].Extensions[SEALPOST_ADDON_ID]!, {
+      secureByDefault: true,
+      lockUserSettings: false,
+    });
+    restorePolicy = installMachinePolicy(policy);
+    session = await ThunderbirdSession.start({
+      from: `Alice Example <${ALICE}>`,
+      workDirectory: join(workDirectory, 'unlocked'),
+    });
+    await waitFor(
+      'Sealpost installed by the policy',
+      async () => ((await installedSealpost())?.active ? true : undefined),
+      60_000,
+      500,
+    );
+    const first = await composeWithPopup([EVE], 'Suggested');
+    expect(await first.popup.isSecure()).toBe(true);
+    await first.popup.close();
+
+    const options = await SealpostOptions.open(session.thunderbird.marionette);
+    const shown = await options.readSettings();
+    // A preference the organisation sets without locking is its suggestion; what restricts
+    // sending stays the organisation's either way.
+    expect(shown.secureByDefault).toMatchObject({ source: 'organisation', locked: false });
+    expect(shown.enforceSecureFor).toMatchObject({ source: 'organisation', locked: true });
+    expect(await options.setCheckboxSetting('secureByDefault', false)).toMatchObject({
+      source: 'user',
+      locked: false,
+    });
+
+    const second = await composeWithPopup([EVE], 'My own choice');
+    expect(await second.popup.isSecure()).toBe(false);
+    await second.popup.close();
   });
 });

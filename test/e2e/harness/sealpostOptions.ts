@@ -119,6 +119,25 @@ export class SealpostOptions {
     return settings;
   }
 
+  /**
+   * Sets a yes/no setting the sender may change, as a user does: Change, tick or untick, Save;
+   * waits until the page shows it as the sender's own.
+   */
+  async setCheckboxSetting(key: string, checked: boolean): Promise<ShownSetting> {
+    await this.settingsReady();
+    const row = `[data-setting="${key}"]`;
+    await this.page.click(`${row} button[data-action="change-setting"]`);
+    await this.page.waitFor(`#setting-${key}-control`);
+    if ((await this.page.property<boolean>(`#setting-${key}-control`, 'checked')) !== checked) {
+      await this.page.click(`#setting-${key}-control`);
+    }
+    await this.page.click(`${row} button[data-action="save-setting"]`);
+    await waitFor(`${key} saved as the sender's own`, async () =>
+      (await this.page.attribute(row, 'data-source')) === 'user' ? true : undefined,
+    );
+    return (await this.readSettings())[key]!;
+  }
+
   /** The policy problems the page lists ("key: message"), in order; empty when there are none. */
   async readPolicyProblems(): Promise<string[]> {
     await this.settingsReady();

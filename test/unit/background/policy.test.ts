@@ -51,7 +51,8 @@ describe('organisation policy in the background', () => {
       compose(host, ['bob@partner.example']);
       await startComposeTab(host, TAB);
       expect(await isSecure(host, TAB)).toBe(false);
-      expect(host.buttonStates).toEqual([[TAB, false]]);
+      // Nothing written: the button is "off" as the manifest draws it.
+      expect(host.buttonStates).toEqual([]);
       expect(await handleBeforeSend(host, TAB)).toEqual({});
       const state = await getComposeState(host, TAB);
       expect(state.secureRequired).toBeNull();
@@ -85,6 +86,18 @@ describe('organisation policy in the background', () => {
         secure: false,
         required: null,
       });
+      await startComposeTab(host, TAB);
+      expect(await isSecure(host, TAB)).toBe(false);
+    });
+
+    it('never undoes what the sender switched before tabs.onCreated was handled', async () => {
+      compose(host, ['bob@partner.example']);
+      // secureByDefault off; the sender switches on at once, the start runs late.
+      await value(host, 'setSecureMode', { tabId: TAB, secure: true });
+      await startComposeTab(host, TAB);
+      expect(await isSecure(host, TAB)).toBe(true);
+      host.policy = { secureByDefault: true };
+      await value(host, 'setSecureMode', { tabId: TAB, secure: false });
       await startComposeTab(host, TAB);
       expect(await isSecure(host, TAB)).toBe(false);
     });
