@@ -135,6 +135,32 @@ async function buttonShowsSecure(compose: OpenCompose): Promise<void> {
   );
 }
 
+/**
+ * Stops the running Thunderbird and starts a fresh profile under the example policy with
+ * `settings` over its Sealpost settings (one Thunderbird at a time on this machine); resolves
+ * once the policy has installed Sealpost.
+ */
+async function restartWithPolicy(name: string, settings: Record<string, unknown>): Promise<void> {
+  await session?.stop();
+  session = undefined;
+  restorePolicy?.();
+  const policy = readExamplePolicy();
+  policy.policies.ExtensionSettings[SEALPOST_ADDON_ID]!.install_url =
+    pathToFileURL(ensureSealpostBuilt()).href;
+  Object.assign(policy.policies['3rdparty'].Extensions[SEALPOST_ADDON_ID]!, settings);
+  restorePolicy = installMachinePolicy(policy);
+  session = await ThunderbirdSession.start({
+    from: `Alice Example <${ALICE}>`,
+    workDirectory: join(workDirectory, name),
+  });
+  await waitFor(
+    'Sealpost installed by the policy',
+    async () => ((await installedSealpost())?.active ? true : undefined),
+    60_000,
+    500,
+  );
+}
+
 describe('Sealpost installed and configured by policies.json', () => {
   // The profile was made with the test helper only (no `sealpostXpi`): Sealpost comes from the
   // policy, which the add-on manager records as the install's source.
@@ -288,32 +314,15 @@ describe('a policy with mistakes in it', () => {
 
   it('reports each mistake in the options page and the console, and falls back to the safe choice', async () => {
     // One Thunderbird at a time on this machine: the first one is done.
-    await session?.stop();
-    session = undefined;
-    restorePolicy?.();
-    const policy = readExamplePolicy();
-    policy.policies.ExtensionSettings[SEALPOST_ADDON_ID]!.install_url =
-      pathToFileURL(ensureSealpostBuilt()).href;
-    Object.assign(policy.policies['3rdparty'].Extensions[SEALPOST_ADDON_ID]!, {
+    await restartWithPolicy('mistakes', {
       serverUrl: 'http://sealpost.example.org',
       secureByDefault: 'yes',
       enforceSecureFor: ['partner.example', 'not a domain'],
       allowedMethods: ['code', 'carrier-pigeon'],
       defaultMethod: 'code',
     });
-    restorePolicy = installMachinePolicy(policy);
-    session = await ThunderbirdSession.start({
-      from: `Alice Example <${ALICE}>`,
-      workDirectory: join(workDirectory, 'mistakes'),
-    });
-    logPath = session.thunderbird.logPath;
-    await waitFor(
-      'Sealpost installed by the policy',
-      async () => ((await installedSealpost())?.active ? true : undefined),
-      60_000,
-      500,
-    );
-    const options = await SealpostOptions.open(session.thunderbird.marionette);
+    logPath = session!.thunderbird.logPath;
+    const options = await SealpostOptions.open(session!.thunderbird.marionette);
     const problems = (await options.readPolicyProblems()).join('\n');
     for (const key of ['serverUrl', 'secureByDefault', 'enforceSecureFor', 'allowedMethods']) {
       expect(problems, key).toContain(key);
@@ -347,32 +356,12 @@ describe('a policy with mistakes in it', () => {
 
 describe('a policy that leaves its settings to the sender', () => {
   it('starts secure as the organisation suggests until the sender chooses otherwise in the options', async () => {
-    await session?.stop();
-    session = undefined;
-    restorePolicy?.();
-    const policy = readExamplePolicy();
-    policy.policies.ExtensionSettings[SEALPOST_ADDON_ID]!.install_url =
-      pathToFileURL(ensureSealpostBuilt()).href;
-    Object.assign(policy.policies['3rdparty'].Extensions[SEALPOST_ADDON_ID]!, {
-      secureByDefault: true,
-      lockUserSettings: false,
-    });
-    restorePolicy = installMachinePolicy(policy);
-    session = await ThunderbirdSession.start({
-      from: `Alice Example <${ALICE}>`,
-      workDirectory: join(workDirectory, 'unlocked'),
-    });
-    await waitFor(
-      'Sealpost installed by the policy',
-      async () => ((await installedSealpost())?.active ? true : undefined),
-      60_000,
-      500,
-    );
+    await restartWithPolicy('unlocked', { secureByDefault: true, lockUserSettings: false });
     const first = await composeWithPopup([EVE], 'Suggested');
     expect(await first.popup.isSecure()).toBe(true);
     await first.popup.close();
 
-    const options = await SealpostOptions.open(session.thunderbird.marionette);
+    const options = await SealpostOptions.open(session!.thunderbird.marionette);
     const shown = await options.readSettings();
     // A preference the organisation sets without locking is its suggestion; what restricts
     // sending stays the organisation's either way.
