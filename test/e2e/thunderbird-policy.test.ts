@@ -313,7 +313,6 @@ describe('a policy with mistakes in it', () => {
   let logPath: string;
 
   it('reports each mistake in the options page and the console, and falls back to the safe choice', async () => {
-    // One Thunderbird at a time on this machine: the first one is done.
     await restartWithPolicy('mistakes', {
       serverUrl: 'http://sealpost.example.org',
       secureByDefault: 'yes',
