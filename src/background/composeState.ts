@@ -43,6 +43,8 @@ export interface ResolvedCompose {
   secureRequired: SecureRequirement | null;
   /** Notification language for recipients without one of their own. */
   defaultLanguage: NotificationLanguage;
+  /** A server address is set (policy or options) but nobody is signed in to it. */
+  serverNotSignedIn: boolean;
 }
 
 interface ComposeRecipients {
@@ -112,6 +114,7 @@ export async function resolveCompose(host: Host, tabId: number): Promise<Resolve
     effective,
   );
   const server = await serverConnection(host);
+  const serverNotSignedIn = server === null && (await currentServerUrl(host)).url !== null;
   const directoryByAddress = server
     ? await directoryEntries(
         host,
@@ -143,6 +146,7 @@ export async function resolveCompose(host: Host, tabId: number): Promise<Resolve
     directoryByAddress,
     policy,
     secureRequired,
+    serverNotSignedIn,
     defaultLanguage: defaultNotificationLanguage(effective, languageFromLocale(host.uiLocale())),
   };
 }
@@ -153,7 +157,6 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
   const uiLanguage = languageFromLocale(host.uiLocale());
   const serverConfigured = resolved.server !== null;
   const { effective } = resolved.policy;
-  const serverKnown = !serverConfigured && (await currentServerUrl(host)).url !== null;
   // A recipient the policy enforces secure mode for was added while it was off: it goes on
   // now, so the panel (and the button) never show "off" for a message that cannot go so.
   let secure = await isSecure(host, tabId);
@@ -174,7 +177,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
           buildMethodMenu({
             settings,
             serverConfigured,
-            serverKnown,
+            serverKnown: resolved.serverNotSignedIn,
             keyKnown: false,
             ...(directory ? { directory } : {}),
           }),

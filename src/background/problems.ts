@@ -19,6 +19,7 @@ const MESSAGE_KEYS: Record<SendProblem['reason'], string> = {
   'server-refused': 'problemServerRefused',
   'secure-required': 'problemSecureRequired',
   'method-not-allowed': 'problemMethodNotAllowed',
+  'not-signed-in': 'problemNotSignedIn',
   internal: 'problemInternal',
 };
 

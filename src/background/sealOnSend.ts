@@ -56,6 +56,7 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
       recipients: resolved.recipients,
       settingsByAddress: resolved.settingsByAddress,
       serverConfigured: resolved.server !== null,
+      serverNotSignedIn: resolved.serverNotSignedIn,
       defaultLanguage: resolved.defaultLanguage,
       ...(effective.allowedMethods.value ? { allowedMethods: effective.allowedMethods.value } : {}),
       ...(effective.minimumCodeStrength.value === undefined

@@ -16,6 +16,7 @@ export type SendProblemReason =
   | 'weak-code'
   | 'method-unavailable'
   | 'method-not-allowed'
+  | 'not-signed-in'
   | 'no-phone';
 
 /** One lock to build without a server: who it is for and the secret that opens it. */
@@ -71,6 +72,8 @@ export interface SendInput {
   minimumGuessesLog10?: number;
   /** Methods the organisation allows (policy `allowedMethods`); all when absent. */
   allowedMethods?: readonly VerificationMethod[];
+  /** A server is set but the sender has not signed in: server methods say so, not "no server". */
+  serverNotSignedIn?: boolean;
 }
 
 /**
@@ -102,7 +105,7 @@ export function decideSend(input: SendInput): SendDecision {
     if (input.allowedMethods && !input.allowedMethods.includes(settings.method))
       return cancel('method-not-allowed');
     if (needsServer(settings.method) && !input.serverConfigured)
-      return cancel('method-unavailable');
+      return cancel(input.serverNotSignedIn ? 'not-signed-in' : 'method-unavailable');
     if (input.serverConfigured) {
       const planned = planServerLock(recipient, settings, input.defaultLanguage);
       if ('reason' in planned) return cancel(planned.reason);

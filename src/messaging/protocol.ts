@@ -54,6 +54,7 @@ export interface SendProblem {
     | 'server-refused'
     | 'secure-required'
     | 'method-not-allowed'
+    | 'not-signed-in'
     | 'internal';
   /** Address the fix concerns, if one. */
   recipient?: string;

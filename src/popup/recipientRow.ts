@@ -253,6 +253,7 @@ export function problemControl(problem: SendProblem): 'method' | 'code' | 'phone
     case 'no-method':
     case 'method-unavailable':
     case 'method-not-allowed':
+    case 'not-signed-in':
       return 'method';
     case 'no-phone':
       return 'phone';

@@ -349,6 +349,21 @@ describe('organisation policy in the background', () => {
       expect(registration?.body).toMatchObject({ expiresInDays: 7 });
     });
 
+    it('before the sender signs in, a server method cancels with "sign in", not "no server"', async () => {
+      host.policy = { serverUrl: 'https://sealpost.example.org', defaultMethod: 'sms' };
+      compose(host, ['bob@partner.example']);
+      const state = await getComposeState(host, TAB);
+      const sms = state.recipients[0]!.menu.find((entry) => entry.id === 'sms-new');
+      expect(sms?.disabledReasonKey).toBe('reasonSignInToServer');
+      await setSecure(host, TAB, true);
+      expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+      expect((await getComposeState(host, TAB)).problem).toEqual({
+        reason: 'not-signed-in',
+        recipient: 'bob@partner.example',
+        message: 'problemNotSignedIn|bob@partner.example',
+      });
+    });
+
     it('uses no server at all when the policy URL is invalid, never the sender’s own', async () => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
       await value(host, 'setServerUrl', { url: 'https://own.example.net' });

@@ -77,6 +77,19 @@ describe('decideSend', () => {
     expect(decideSend(input({ allowedMethods: ['code'] })).action).toBe('seal');
   });
 
+  it('says "sign in" for a server method when a server is set but nobody signed in', () => {
+    const settings: RecipientSettings[] = [
+      { address: 'bob@partner.example', method: 'email', updatedAt: now },
+      { address: 'hidden@other.example', method: 'code', code: strongCode, updatedAt: now },
+    ];
+    expect(decideSend(input({ settings, serverNotSignedIn: true }))).toEqual({
+      action: 'cancel',
+      reason: 'not-signed-in',
+      recipient: 'bob@partner.example',
+    });
+    expect(decideSend(input({ settings }))).toMatchObject({ reason: 'method-unavailable' });
+  });
+
   it('cancels on an empty or weak code', () => {
     const settings = (code: string): RecipientSettings[] => [
       { address: 'bob@partner.example', method: 'code', code, updatedAt: now },
