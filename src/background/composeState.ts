@@ -200,6 +200,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
     secureRequired: resolved.secureRequired,
     organisationName: effective.organisationName.value ?? null,
     languages: [...(effective.languages.value ?? [])],
+    serverSignInNeeded: resolved.serverNotSignedIn,
     minimumCodeStrength:
       effective.minimumCodeStrength.value ?? MANAGED_DEFAULTS.minimumCodeStrength,
   };

@@ -86,6 +86,11 @@ export interface ComposeState {
   languages: NotificationLanguage[];
   /** log10 of the guesses an access code must need when no server protects it. */
   minimumCodeStrength: number;
+  /**
+   * A server is set (by the policy or the sender) but nobody is signed in: the panel asks the
+   * sender to sign in once on the options page.
+   */
+  serverSignInNeeded: boolean;
 }
 
 /** The options page's view of every setting: value, where it came from, and whether it is locked. */

@@ -26,6 +26,8 @@ export interface ComposePorts {
   /** Id of the compose tab this popup belongs to; rejects when there is none. */
   findComposeTab(): Promise<number>;
   translate: Translate;
+  /** Opens Sealpost's options page (to sign in to the server) and closes the popup. */
+  openOptions(): Promise<void>;
 }
 
 /**
@@ -239,6 +241,15 @@ export class ComposeStore {
   setLanguage(address: string, language: NotificationLanguage): void {
     this.drafts[address] = { ...this.drafts[address], language };
     this.#save(address, { language });
+  }
+
+  /** The sender follows the panel's "sign in" note to the options page. */
+  async openOptions(): Promise<void> {
+    try {
+      await this.#ports.openOptions();
+    } catch (error) {
+      this.loadError = errorText(error);
+    }
   }
 
   async dismissProblem(): Promise<void> {

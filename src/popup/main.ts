@@ -15,7 +15,16 @@ async function findComposeTab(): Promise<number> {
 document.documentElement.lang = uiLocale();
 document.title = message('extensionName');
 
-const store = new ComposeStore({ request: sendRequest, findComposeTab, translate: message });
+const store = new ComposeStore({
+  request: sendRequest,
+  findComposeTab,
+  translate: message,
+  openOptions: async () => {
+    await browser.runtime.openOptionsPage();
+    // The options tab is where the sender continues; the panel would only cover it.
+    window.close();
+  },
+});
 const target = document.getElementById('app');
 if (!target) throw new Error('popup.html has no #app element');
 mount(App, { target, props: { store } });

@@ -178,6 +178,22 @@ describe('Sealpost installed and configured by policies.json', () => {
     expect(addon.canUninstall).toBe(false);
   });
 
+  it('asks the sender to sign in to the policy server, from the panel to the options page', async () => {
+    const { popup } = await composeWithPopup([DANA], 'Before signing in');
+    await popup.waitForRecipient(DANA);
+    expect(await popup.popup.text('#server-sign-in')).toMatch(/Sign in/);
+    await popup.popup.click('#server-sign-in button[data-action="open-options"]');
+    // The panel hands over to the options page, which opens in a tab of the main window.
+    await waitFor('the panel to close', async () =>
+      (await popup.popup.isOpen()) ? undefined : true,
+    );
+    const closed = await waitFor('the options tab', async () => {
+      const count = await session!.helper.call<number>('closeTabs', { urlPart: '/options.html' });
+      return count > 0 ? count : undefined;
+    });
+    expect(closed).toBe(1);
+  });
+
   it('shows every setting in the options page as set by the organisation, the server included', async () => {
     const options = await SealpostOptions.open(session!.thunderbird.marionette);
     const shown = await options.readSettings();

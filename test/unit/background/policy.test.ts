@@ -347,6 +347,7 @@ describe('organisation policy in the background', () => {
       const registration = host.fetched.find((call) => call.url.endsWith('/api/v1/messages'));
       expect(registration?.url).toBe('https://sealpost.example.org/api/v1/messages');
       expect(registration?.body).toMatchObject({ expiresInDays: 7 });
+      expect((await getComposeState(host, TAB)).serverSignInNeeded).toBe(false);
     });
 
     it('before the sender signs in, a server method cancels with "sign in", not "no server"', async () => {
@@ -355,6 +356,7 @@ describe('organisation policy in the background', () => {
       const state = await getComposeState(host, TAB);
       const sms = state.recipients[0]!.menu.find((entry) => entry.id === 'sms-new');
       expect(sms?.disabledReasonKey).toBe('reasonSignInToServer');
+      expect(state.serverSignInNeeded).toBe(true);
       await setSecure(host, TAB, true);
       expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
       expect((await getComposeState(host, TAB)).problem).toEqual({

@@ -30,6 +30,7 @@ function fakeBackground() {
     required: null as ComposeState['secureRequired'],
   };
   const requests: { name: RequestName; payload: unknown }[] = [];
+  const optionsOpened = { count: 0 };
   let delayMs = 10;
 
   function view(address: string, internal = false): RecipientView {
@@ -58,6 +59,7 @@ function fakeBackground() {
       organisationName: null,
       languages: ['en', 'de', 'nl'],
       minimumCodeStrength: 14,
+      serverSignInNeeded: false,
     }),
     setSecureMode: ({ secure }) => {
       // Like the background: "off" is refused while the policy requires secure mode.
@@ -112,7 +114,11 @@ function fakeBackground() {
       findComposeTab: async () => 3,
       translate: (key: string, substitutions: readonly string[] = []) =>
         [key, ...substitutions].join(':'),
+      openOptions: async () => {
+        optionsOpened.count++;
+      },
     },
+    optionsOpened,
   };
 }
 
@@ -145,6 +151,19 @@ describe('ComposeStore', () => {
     await vi.advanceTimersByTimeAsync(1100);
     expect(store.state?.recipients[0]?.settings?.code).toBe('K7QM');
     store.stop();
+  });
+
+  it('opens the options page when the sender follows the sign-in note, and says if it cannot', async () => {
+    const background = fakeBackground();
+    const store = new ComposeStore(background.ports);
+    await store.openOptions();
+    expect(background.optionsOpened.count).toBe(1);
+    const failing = new ComposeStore({
+      ...background.ports,
+      openOptions: () => Promise.reject(new Error('no options page')),
+    });
+    await failing.openOptions();
+    expect(failing.loadError).toBe('no options page');
   });
 
   it('reports a popup opened outside a compose window', async () => {

@@ -45,6 +45,7 @@ function fakeBackground() {
       organisationName: null,
       languages: ['en', 'de'],
       minimumCodeStrength: 14,
+      serverSignInNeeded: false,
     };
   };
   const ports = {
@@ -71,6 +72,7 @@ function fakeBackground() {
     findComposeTab: async () => 3,
     translate: (key: string, substitutions: readonly string[] = []) =>
       [key, ...substitutions].join(':'),
+    openOptions: async () => undefined,
   };
   return { settings, requests, ports };
 }
