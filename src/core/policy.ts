@@ -153,7 +153,7 @@ const DOMAIN =
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** True for a lower-case domain name such as `partner.example`. */
-export function isDomainName(value: string): boolean {
+function isDomainName(value: string): boolean {
   return DOMAIN.test(value);
 }
 
@@ -516,11 +516,6 @@ export function secureRequirementFor(
   return { all: setting === 'all', recipients: matchedRecipients };
 }
 
-/** True when the recipient's domain is exactly one of the internal domains. */
-export function isInternalRecipient(address: string, internalDomains: readonly string[]): boolean {
-  return internalDomains.includes(domainOf(normaliseAddress(address)));
-}
-
 /** The method menu without the entries of methods the policy does not allow. */
 export function allowedMenuEntries(
   entries: readonly MenuEntry[],
@@ -564,7 +559,7 @@ export type UserSettings = Partial<Pick<ManagedSettings, UserKey>>;
 /** A change from the options page: a value, or null for "back to the default". */
 export type UserSettingsChanges = { [K in UserKey]?: ManagedSettings[K] | null };
 
-export function isUserKey(key: string): key is UserKey {
+function isUserKey(key: string): key is UserKey {
   return (USER_KEYS as readonly string[]).includes(key);
 }
 

@@ -10,15 +10,18 @@ describe('classifyRecipients', () => {
         { name: '', address: 'bob@partner.example', field: 'to' },
         { name: 'Carol', address: 'carol@EXAMPLE.test', field: 'cc' },
         { name: '', address: 'dave@subsidiary.example', field: 'bcc' },
+        { name: '', address: 'erin@eu.subsidiary.example', field: 'bcc' },
         { name: '', address: 'alice@example.test', field: 'cc' },
       ],
       sender,
       ['Subsidiary.example'],
     );
+    // Exactly the listed domains (policy `internalDomains`), not their subdomains.
     expect(recipients.map((r) => [r.address, r.internal, r.isSender])).toEqual([
       ['bob@partner.example', false, false],
       ['carol@example.test', true, false],
       ['dave@subsidiary.example', true, false],
+      ['erin@eu.subsidiary.example', false, false],
       ['alice@example.test', true, true],
     ]);
   });

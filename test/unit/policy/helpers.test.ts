@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  allowedMenuEntries,
-  isEnforcedFor,
-  isInternalRecipient,
-  visibleSubject,
-} from '../../../src/core/policy.ts';
+import { allowedMenuEntries, isEnforcedFor, visibleSubject } from '../../../src/core/policy.ts';
 import { buildMethodMenu } from '../../../src/core/methodMenuBuilder.ts';
 import { neutralSubject } from '../../../src/i18n/notification.ts';
 
@@ -48,14 +43,6 @@ describe('isEnforcedFor', () => {
     expect(isEnforcedFor(recipients, []).enforced).toBe(false);
     expect(isEnforcedFor(recipients, undefined).enforced).toBe(false);
     expect(isEnforcedFor(['carl@other.example'], ['partner.example']).enforced).toBe(false);
-  });
-});
-
-describe('isInternalRecipient', () => {
-  it('matches exactly the internal domains, not their subdomains', () => {
-    expect(isInternalRecipient('Ann@Example.org', ['example.org'])).toBe(true);
-    expect(isInternalRecipient('ann@mail.example.org', ['example.org'])).toBe(false);
-    expect(isInternalRecipient('ann@example.org', [])).toBe(false);
   });
 });
 
