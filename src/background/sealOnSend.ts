@@ -40,6 +40,16 @@ const originals = new Map<number, Original>();
  * puts the window back as it was and opens the panel on the problem.
  */
 export async function handleBeforeSend(host: Host, tabId: number): Promise<BeforeSendResult> {
+  try {
+    return await beforeSend(host, tabId);
+  } catch {
+    // Not even the mode or where to report could be read (storage failing): whether this
+    // message may leave unsealed is unknown, so it does not leave.
+    return { cancel: true };
+  }
+}
+
+async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> {
   if (!(await isSecure(host, tabId))) return await unlessSecureRequired(host, tabId);
   let changed: Original | null = null;
   /** A message the server registered: revoked again if the send is cancelled after all. */

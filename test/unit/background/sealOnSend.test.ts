@@ -62,6 +62,20 @@ describe('handleBeforeSend', () => {
     expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
   });
 
+  it('cancels when it cannot even read whether secure mode is on (storage failing)', async () => {
+    await setSecure(host, TAB, true);
+    const before = structuredClone(host.tabs.get(TAB)!.details);
+    host.session.get = async () => {
+      throw new Error('storage.session unavailable');
+    };
+    host.session.set = async () => {
+      throw new Error('storage.session unavailable');
+    };
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)!.details).toEqual(before);
+    expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.pdf']);
+  });
+
   it('replaces body and attachments by the notification and the sealed reader', async () => {
     await setSecure(host, TAB, true);
     const result = await handleBeforeSend(host, TAB);
