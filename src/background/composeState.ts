@@ -20,12 +20,7 @@ import { currentProblem } from './problems.ts';
 import { getRecipientSettings } from './recipientStore.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { isSecure, setSecure } from './secureMode.ts';
-import {
-  currentServerUrl,
-  directoryEntries,
-  serverConnection,
-  type ServerConnection,
-} from './serverSettings.ts';
+import { directoryEntries, serverState, type ServerConnection } from './serverSettings.ts';
 
 export interface ResolvedCompose {
   details: ComposeSnapshot;
@@ -105,16 +100,21 @@ export async function secureRequirement(
 }
 
 /** Everything the panel and the seal need about one compose tab, read once. */
-export async function resolveCompose(host: Host, tabId: number): Promise<ResolvedCompose> {
-  const policy = await loadSettings(host);
+export async function resolveCompose(
+  host: Host,
+  tabId: number,
+  /** The settings in force, when the caller has read them already. */
+  settings?: PolicyContext,
+): Promise<ResolvedCompose> {
+  const policy = settings ?? (await loadSettings(host));
   const { effective } = policy;
   const { details, sender, recipients, unresolved, secureRequired } = await readRecipients(
     host,
     tabId,
     effective,
   );
-  const server = await serverConnection(host);
-  const serverNotSignedIn = server === null && (await currentServerUrl(host)).url !== null;
+  const { url: serverUrl, connection: server } = await serverState(host, policy);
+  const serverNotSignedIn = server === null && serverUrl !== null;
   const directoryByAddress = server
     ? await directoryEntries(
         host,
@@ -159,7 +159,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
   const { effective } = resolved.policy;
   // A recipient the policy enforces secure mode for was added while it was off: it goes on
   // now, so the panel (and the button) never show "off" for a message that cannot go so.
-  let secure = await isSecure(host, tabId);
+  let secure = await isSecure(host, tabId, resolved.policy);
   if (!secure && resolved.secureRequired) secure = await setSecure(host, tabId, true);
   const views: RecipientView[] = resolved.recipients
     .filter((recipient) => !recipient.isSender)

@@ -36,7 +36,7 @@ export interface PolicyContext {
 const logged = new Set<string>();
 
 /** The organisation's policy, validated. No policy at all is today's behaviour. */
-export async function readPolicy(host: Host): Promise<{ policy: ManagedPolicy; managed: boolean }> {
+async function readPolicy(host: Host): Promise<{ policy: ManagedPolicy; managed: boolean }> {
   let raw: unknown;
   try {
     raw = await host.managedStorage();
@@ -60,7 +60,7 @@ export async function readPolicy(host: Host): Promise<{ policy: ManagedPolicy; m
 }
 
 /** The sender's own settings from the options page (invalid stored values are dropped). */
-export async function readStoredUserSettings(host: Host): Promise<UserSettings> {
+async function readStoredUserSettings(host: Host): Promise<UserSettings> {
   return readUserSettings(await host.local.get<unknown>(USER_SETTINGS_KEY));
 }
 

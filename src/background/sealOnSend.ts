@@ -13,7 +13,7 @@ import { resolveCompose, secureRequirement, type ResolvedCompose } from './compo
 import type { AttachmentSnapshot, ComposeChanges, ComposeSnapshot, Host } from './host.ts';
 import { describeProblem, dismissProblem, reportProblem } from './problems.ts';
 import { ensureSenderKey } from './senderKey.ts';
-import { loadSettings } from './policySettings.ts';
+import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { isSecure, setSecure } from './secureMode.ts';
 import { rememberSentMessage } from './sentMessages.ts';
 import { cacheDirectoryEntry, noteServerFailure, type ServerConnection } from './serverSettings.ts';
@@ -50,12 +50,15 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
 }
 
 async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> {
-  if (!(await isSecure(host, tabId))) return await unlessSecureRequired(host, tabId);
+  const settings = await loadSettings(host);
+  if (!(await isSecure(host, tabId, settings))) {
+    return await unlessSecureRequired(host, tabId, settings);
+  }
   let changed: Original | null = null;
   /** A message the server registered: revoked again if the send is cancelled after all. */
   let registered: { server: ServerConnection; messageId: string } | null = null;
   try {
-    const resolved = await resolveCompose(host, tabId);
+    const resolved = await resolveCompose(host, tabId, settings);
     const { effective } = resolved.policy;
     if (resolved.unresolved.length > 0) {
       return await cancel(host, tabId, describeProblem(host, 'no-method', resolved.unresolved[0]));
@@ -228,9 +231,13 @@ async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> 
  * message goes as it is. If it does, the send is blocked: secure mode is switched on and the
  * panel says why, so the sender checks each recipient's method and sends again.
  */
-async function unlessSecureRequired(host: Host, tabId: number): Promise<BeforeSendResult> {
+async function unlessSecureRequired(
+  host: Host,
+  tabId: number,
+  settings: PolicyContext,
+): Promise<BeforeSendResult> {
   try {
-    const required = await secureRequirement(host, tabId, await loadSettings(host));
+    const required = await secureRequirement(host, tabId, settings);
     if (!required) return {};
     await setSecure(host, tabId, true);
     return await cancel(

@@ -1,6 +1,6 @@
 import type { EffectiveSettings } from '../core/policy.ts';
 import type { Host } from './host.ts';
-import { loadSettings } from './policySettings.ts';
+import { loadSettings, type PolicyContext } from './policySettings.ts';
 
 /**
  * Secure mode is per compose tab and lives in `storage.session`, so it survives the MV3 event
@@ -15,11 +15,16 @@ export function startsSecure(effective: EffectiveSettings): boolean {
   return effective.secureByDefault.value === true || effective.enforceSecureFor.value === 'all';
 }
 
-export async function isSecure(host: Host, tabId: number): Promise<boolean> {
+export async function isSecure(
+  host: Host,
+  tabId: number,
+  /** The settings in force, when the caller has read them already. */
+  settings?: PolicyContext,
+): Promise<boolean> {
   const stored = await host.session.get<boolean>(key(tabId));
   if (stored !== undefined) return stored === true;
   // A tab opened while the page slept, before `tabs.onCreated` ran: its start state counts.
-  return startsSecure((await loadSettings(host)).effective);
+  return startsSecure((settings ?? (await loadSettings(host))).effective);
 }
 
 /** Stores and shows the state; the sender's own switch goes through `switchSecure`. */

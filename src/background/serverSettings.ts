@@ -8,7 +8,7 @@ import {
 import type { ServerAnswer, ServerSettingsView } from '../messaging/protocol.ts';
 import type { DirectoryEntry, OrganisationInfo } from '../messaging/serverApi.ts';
 import type { Host } from './host.ts';
-import { readPolicy } from './policySettings.ts';
+import { loadSettings, type PolicyContext } from './policySettings.ts';
 
 /**
  * The Sealpost server as this installation knows it: its URL (the organisation's policy, else
@@ -45,13 +45,14 @@ export interface ServerConnection {
 /** The server URL and where it came from. An explicit "no server" in the options wins over defaults. */
 export async function currentServerUrl(
   host: Host,
+  /** The settings in force, when the caller has read them already. */
+  settings?: PolicyContext,
 ): Promise<{ url: string | null; source: ServerSettingsView['urlSource'] }> {
   // The organisation's server wins over everything; an invalid one in the policy means no
   // server at all (its safe fallback), never the sender's own choice.
-  const { policy } = await readPolicy(host);
-  if (policy.settings.serverUrl !== undefined) {
-    const checked =
-      policy.settings.serverUrl === null ? null : validateServerUrl(policy.settings.serverUrl);
+  const fromPolicy = (settings ?? (await loadSettings(host))).effective.serverUrl;
+  if (fromPolicy.source === 'organisation') {
+    const checked = fromPolicy.value ? validateServerUrl(fromPolicy.value) : null;
     return { url: checked?.ok ? checked.url : null, source: 'policy' };
   }
   const stored = await host.local.get<unknown>(URL_KEY);
@@ -93,9 +94,24 @@ async function currentSession(host: Host, url: string | null): Promise<StoredSes
 
 /** The configured server with a token, or null when there is none (then no server method works). */
 export async function serverConnection(host: Host): Promise<ServerConnection | null> {
-  const { url } = await currentServerUrl(host);
+  return (await serverState(host)).connection;
+}
+
+/**
+ * The server URL in force and, when the sender is signed in to it, the connection; one read for
+ * callers that need both (a URL without a connection means "sign in first").
+ */
+export async function serverState(
+  host: Host,
+  settings?: PolicyContext,
+): Promise<{ url: string | null; connection: ServerConnection | null }> {
+  const { url } = await currentServerUrl(host, settings);
   const session = await currentSession(host, url);
-  if (url === null || session === null) return null;
+  if (url === null || session === null) return { url, connection: null };
+  return { url, connection: connect(host, url, session) };
+}
+
+function connect(host: Host, url: string, session: StoredSession): ServerConnection {
   return {
     url,
     address: session.address,
