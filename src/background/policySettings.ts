@@ -1,6 +1,5 @@
 import {
   MANAGED_DEFAULTS,
-  USER_KEYS,
   applyUserSettingsChanges,
   effectiveSettings,
   isNoPolicyError,
@@ -88,7 +87,6 @@ export function settingsView(context: PolicyContext): SettingsView {
     effective: context.effective,
     problems: context.problems,
     managed: context.managed,
-    editable: USER_KEYS.filter((key) => !context.effective[key].locked),
   };
 }
 

@@ -559,6 +559,11 @@ export type UserSettings = Partial<Pick<ManagedSettings, UserKey>>;
 /** A change from the options page: a value, or null for "back to the default". */
 export type UserSettingsChanges = { [K in UserKey]?: ManagedSettings[K] | null };
 
+/** The keys the sender may change on the options page: their own keys the organisation did not lock. */
+export function editableKeys(effective: EffectiveSettings): UserKey[] {
+  return USER_KEYS.filter((key) => !effective[key].locked);
+}
+
 function isUserKey(key: string): key is UserKey {
   return (USER_KEYS as readonly string[]).includes(key);
 }

@@ -6,7 +6,6 @@ import type {
   EffectiveSettings,
   PolicyProblem,
   SecureRequirement,
-  UserKey,
   UserSettingsChanges,
 } from '../core/policy.ts';
 import type {
@@ -100,8 +99,6 @@ export interface SettingsView {
   problems: PolicyProblem[];
   /** A policy (policies.json) configures the add-on. */
   managed: boolean;
-  /** Keys the sender may change on the options page. */
-  editable: UserKey[];
 }
 
 /** The server settings as the options page shows them. */

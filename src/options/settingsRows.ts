@@ -17,6 +17,7 @@ import {
 import {
   EXPIRY_DAYS_RANGE,
   MANAGED_KEYS,
+  editableKeys,
   type ManagedKey,
   type PolicyProblem,
   type SettingSource,
@@ -200,7 +201,7 @@ export function settingValueText(
 
 /** Every key of MANAGED_KEYS, in that order, as a row of the settings section. */
 export function settingsRows(view: SettingsView, translate: Translate): SettingRow[] {
-  const editable = new Set<string>(view.editable);
+  const editable = new Set<string>(editableKeys(view.effective));
   return MANAGED_KEYS.map((key) => {
     const { source, locked } = view.effective[key];
     const control = !locked && editable.has(key) ? CONTROL_KINDS[key as UserKey] : null;

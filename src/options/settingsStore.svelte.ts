@@ -1,4 +1,4 @@
-import type { UserKey, UserSettingsChanges } from '../core/policy.ts';
+import { editableKeys, type UserKey, type UserSettingsChanges } from '../core/policy.ts';
 import type { RequestName, Requests, SettingsView } from '../messaging/protocol.ts';
 import { changesFromDraft, draftFor, type SettingDraft } from './settingsRows.ts';
 
@@ -45,7 +45,7 @@ export class SettingsStore {
 
   /** Opens a key's control, starting from the value in force. */
   edit(key: UserKey): void {
-    if (!this.view?.editable.includes(key)) return;
+    if (!this.view || !editableKeys(this.view.effective).includes(key)) return;
     this.editing = key;
     this.draft = draftFor(key, this.view);
     delete this.errors[key];

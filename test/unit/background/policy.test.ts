@@ -6,6 +6,7 @@ import { handleAfterSend, handleBeforeSend } from '../../../src/background/sealO
 import { isSecure, setSecure, startComposeTab } from '../../../src/background/secureMode.ts';
 import { toggleSecure } from '../../../src/background/secureSwitch.ts';
 import { extractEnvelopeJson, parseEnvelope } from '../../../src/core/envelopeCodec.ts';
+import { editableKeys } from '../../../src/core/policy.ts';
 import { neutralSubject } from '../../../src/i18n/notification.ts';
 import type { SettingsView } from '../../../src/messaging/protocol.ts';
 import { FakeSealpostServer } from '../../fakes/fakeSealpostServer.ts';
@@ -69,7 +70,7 @@ describe('organisation policy in the background', () => {
         source: 'default',
         locked: false,
       });
-      expect(view.editable).toContain('subject');
+      expect(editableKeys(view.effective)).toContain('subject');
     });
   });
 
@@ -129,7 +130,7 @@ describe('organisation policy in the background', () => {
         source: 'organisation',
         locked: true,
       });
-      expect(view.editable).not.toContain('secureByDefault');
+      expect(editableKeys(view.effective)).not.toContain('secureByDefault');
     });
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildMethodMenu } from '../../../src/core/methodMenuBuilder.ts';
-import { MANAGED_DEFAULTS, USER_KEYS, effectiveSettings } from '../../../src/core/policy.ts';
+import { MANAGED_DEFAULTS, effectiveSettings } from '../../../src/core/policy.ts';
 import type { RecipientSettings } from '../../../src/core/recipientSettings.ts';
 import type {
   ComposeState,
@@ -19,7 +19,6 @@ const noSettings = {
   effective: effectiveSettings({ defaults: MANAGED_DEFAULTS, user: {}, managed: {} }),
   problems: [],
   managed: false,
-  editable: [...USER_KEYS],
 };
 
 function fakeBackground() {

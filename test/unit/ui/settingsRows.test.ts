@@ -39,7 +39,6 @@ function view(
     effective,
     problems: [],
     managed: managedFlag,
-    editable: USER_KEYS.filter((key) => !effective[key].locked),
   };
 }
 
@@ -182,10 +181,11 @@ describe('settingsRows', () => {
     );
   });
 
-  it('offers no control for a key the background does not list as editable', () => {
-    const settingsView = view();
-    settingsView.editable = settingsView.editable.filter((key) => key !== 'subject');
-    expect(rowsByKey(settingsView).subject?.control).toBeNull();
+  it('offers a control only for the sender’s own keys that are not locked', () => {
+    const locked = rowsByKey(view({ subject: 'neutral', lockUserSettings: true }));
+    expect(locked.subject?.control).toBeNull();
+    expect(locked.enforceSecureFor?.control).toBeNull();
+    expect(rowsByKey(view({ subject: 'neutral' })).subject?.control).not.toBeNull();
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handleRequest } from '../../../src/background/requests.ts';
+import { editableKeys } from '../../../src/core/policy.ts';
 import type { RequestName, Requests } from '../../../src/messaging/protocol.ts';
 import { SettingsStore } from '../../../src/options/settingsStore.svelte.ts';
 import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
@@ -93,7 +94,7 @@ describe('SettingsStore (options page)', () => {
 
     store.cancel();
     await store.load();
-    expect(store.view?.editable).not.toContain('subject');
+    expect(editableKeys(store.view!.effective)).not.toContain('subject');
     store.edit('subject');
     expect(store.editing).toBeNull();
   });
