@@ -1,7 +1,8 @@
 /**
  * `npm run lint:ext`: `web-ext lint` on the built add-on. Fails on any error, and on any warning
  * except the ones that are expected for a MailExtension:
- * - MANIFEST_PERMISSIONS for Thunderbird-only permissions (`compose`, `addressBooks`, `messagesRead`), which the
+ * - MANIFEST_PERMISSIONS for Thunderbird-only permissions (`compose`, `compose.send`, `compose.save`,
+ *   `addressBooks`, `messagesRead`), which the
  *   Firefox-based linter does not know (THUNDERBIRD-TESTING.md, "Installing an unsigned add-on");
  * - UNSAFE_VAR_ASSIGNMENT in Svelte's runtime, which clones its compiled static templates through
  *   `innerHTML` (no message content ever reaches it: see the DOM-sink test).
@@ -31,7 +32,8 @@ interface Finding {
   file?: string;
 }
 const report = JSON.parse(result.stdout) as { errors: Finding[]; warnings: Finding[] };
-const thunderbirdPermissions = /Invalid permissions "(compose|addressBooks|messagesRead)"/;
+const thunderbirdPermissions =
+  /Invalid permissions "(compose|compose\.send|compose\.save|addressBooks|messagesRead)"/;
 const unexpected = [
   ...report.errors,
   ...report.warnings.filter(

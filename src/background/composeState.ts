@@ -18,6 +18,7 @@ import { gatherRecipients } from './gatherRecipients.ts';
 import type { ComposeSnapshot, Host } from './host.ts';
 import { currentProblem } from './problems.ts';
 import { getRecipientSettings } from './recipientStore.ts';
+import { sealedCopyRecord } from './sealedCopies.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { isSecure, setSecure } from './secureMode.ts';
 import { directoryEntries, serverState, type ServerConnection } from './serverSettings.ts';
@@ -154,6 +155,7 @@ export async function resolveCompose(
 /** The popup's view of a compose tab. */
 export async function getComposeState(host: Host, tabId: number): Promise<ComposeState> {
   const resolved = await resolveCompose(host, tabId);
+  const sealedCopy = await sealedCopyRecord(host, tabId);
   const uiLanguage = languageFromLocale(host.uiLocale());
   const serverConfigured = resolved.server !== null;
   const { effective } = resolved.policy;
@@ -203,5 +205,6 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
     serverSignInNeeded: resolved.serverNotSignedIn,
     minimumCodeStrength:
       effective.minimumCodeStrength.value ?? MANAGED_DEFAULTS.minimumCodeStrength,
+    sealedCopy: sealedCopy ? { address: sealedCopy.address, error: sealedCopy.error } : null,
   };
 }

@@ -15,6 +15,8 @@ export interface KeyValueStore {
 
 /** What the compose window holds, as far as Sealpost needs it. */
 export interface ComposeSnapshot {
+  /** The identity (account, SMTP server, Sent folder) the message is sent with. */
+  identityId: string | null;
   from: string;
   to: string[];
   cc: string[];
@@ -35,10 +37,27 @@ export interface AttachmentSnapshot {
 
 /** What the background may change in a compose window, applied by the host. */
 export interface ComposeChanges {
+  /** Replaces the Bcc field: a Bcc recipient's sealed mail goes separately (DESIGN §4). */
+  bcc?: string[];
   subject?: string;
   body?: string;
   plainTextBody?: string;
   customHeaders?: { name: string; value: string }[];
+}
+
+/** A mail that is already sealed, for a compose window of its own (a Bcc recipient's copy). */
+export interface SealedComposeMail {
+  identityId: string | null;
+  /** The one hidden recipient: only in the SMTP envelope and the sender's Sent copy. */
+  bcc: string[];
+  subject: string;
+  isPlainText: boolean;
+  /** The notification as plain text, and as HTML when the sender writes HTML. */
+  plainTextBody: string;
+  body?: string;
+  customHeaders: { name: string; value: string }[];
+  /** `secure-message.html`. */
+  attachment: File;
 }
 
 export interface Host {
@@ -49,6 +68,15 @@ export interface Host {
   listAttachments(tabId: number): Promise<AttachmentSnapshot[]>;
   addAttachment(tabId: number, file: File): Promise<number>;
   removeAttachment(tabId: number, attachmentId: number): Promise<void>;
+  /** Opens a compose window holding a sealed mail; resolves with its tab id. */
+  openSealedCompose(mail: SealedComposeMail): Promise<number>;
+  /**
+   * Sends a compose tab now, through its identity's SMTP server and into its Sent folder (as
+   * Thunderbird's own Send does); rejects with Thunderbird's reason when the send fails.
+   */
+  sendComposeNow(tabId: number): Promise<void>;
+  /** Saves a compose tab as a draft (its identity's Drafts folder). */
+  saveComposeDraft(tabId: number): Promise<void>;
   /** Members of the address-book mailing list called `name`, or null when there is none. */
   expandMailingList(name: string): Promise<Mailbox[] | null>;
   /** Shows secure mode on the compose-toolbar button of that tab. */

@@ -1,4 +1,4 @@
-import { addBeforeSendListener } from '../platform/thunderbird/events.ts';
+import { addBeforeSendListener, sendFailed } from '../platform/thunderbird/events.ts';
 import { createThunderbirdHost } from '../platform/thunderbird/thunderbirdHost.ts';
 import { handleRequest } from './requests.ts';
 import { handleAfterSend, handleBeforeSend } from './sealOnSend.ts';
@@ -16,7 +16,7 @@ const host = createThunderbirdHost();
 
 addBeforeSendListener((tab) => handleBeforeSend(host, tab.id ?? -1));
 messenger.compose.onAfterSend.addListener((tab, sendInfo) => {
-  void handleAfterSend(host, tab.id ?? -1, Boolean(sendInfo.error));
+  void handleAfterSend(host, tab.id ?? -1, sendFailed(sendInfo));
 });
 messenger.runtime.onMessage.addListener((message: unknown) => handleRequest(host, message));
 messenger.commands.onCommand.addListener((command: string, tab?: messenger.tabs.Tab) => {

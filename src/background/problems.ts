@@ -20,6 +20,8 @@ const MESSAGE_KEYS: Record<SendProblem['reason'], string> = {
   'secure-required': 'problemSecureRequired',
   'method-not-allowed': 'problemMethodNotAllowed',
   'not-signed-in': 'problemNotSignedIn',
+  'copy-not-sent': 'problemCopyNotSent',
+  'copy-changed': 'problemCopyChanged',
   internal: 'problemInternal',
 };
 

@@ -17,6 +17,7 @@ import { switchSecure } from './secureSwitch.ts';
 import { openSentCopy } from './sentCopy.ts';
 import { listSentMessages, messageStatus, revokeMessage } from './sentMessages.ts';
 import { saveOrgCode } from './orgCode.ts';
+import { sendSealedCopy } from './sealedCopies.ts';
 import {
   serverSettingsView,
   setServerUrl,
@@ -55,6 +56,7 @@ const handlers: Handlers = {
   revokeMessage: (host, { messageId }) => revokeMessage(host, messageId),
   getSettings: (host) => getSettingsView(host),
   saveSettings: (host, { changes }) => saveUserSettings(host, changes),
+  sendSealedCopy: (host, { tabId }) => sendSealedCopy(host, tabId),
 };
 
 /**

@@ -1,24 +1,34 @@
 import { parseMailbox } from '../core/address.ts';
-import { decideSend, type PlannedServerLock } from '../core/decideSend.ts';
-import { visibleSubject } from '../core/policy.ts';
-import type { OriginalMessage } from '../core/mime/buildMime.ts';
+import { decideSend } from '../core/decideSend.ts';
+import { planDeliveries } from '../core/deliveries.ts';
 import type { Recipient } from '../core/recipients.ts';
-import { sealMessage } from '../core/sealPipeline.ts';
 import type { ServerFailure } from '../core/serverClient.ts';
-import { planServerSeal } from '../core/serverSeal.ts';
-import { buildNotificationText } from '../i18n/notification.ts';
 import type { SendProblem } from '../messaging/protocol.ts';
-import type { DirectoryEntry } from '../messaging/serverApi.ts';
-import { resolveCompose, secureRequirement, type ResolvedCompose } from './composeState.ts';
+import { resolveCompose, secureRequirement } from './composeState.ts';
 import type { AttachmentSnapshot, ComposeChanges, ComposeSnapshot, Host } from './host.ts';
 import { describeProblem, dismissProblem, reportProblem } from './problems.ts';
 import { ensureSenderKey } from './senderKey.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
+import {
+  content,
+  notificationHtml,
+  register,
+  seal,
+  type MailContent,
+  type SealedMail,
+  type SendContext,
+} from './sealMail.ts';
+import {
+  holdCopies,
+  releaseCopies,
+  sealedCopyRecord,
+  sealedCopyUnchanged,
+} from './sealedCopies.ts';
 import { isSecure, setSecure } from './secureMode.ts';
 import { rememberSentMessage } from './sentMessages.ts';
-import { cacheDirectoryEntry, noteServerFailure, type ServerConnection } from './serverSettings.ts';
+import { noteServerFailure, type ServerConnection } from './serverSettings.ts';
 
-export const READER_FILE_NAME = 'secure-message.html';
+export { READER_FILE_NAME } from './sealMail.ts';
 
 export interface BeforeSendResult {
   cancel?: boolean;
@@ -50,15 +60,23 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
 }
 
 async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> {
+  const copy = await sealedCopyRecord(host, tabId);
+  if (copy) {
+    // A Bcc recipient's own mail, sealed already: it goes as it is, unless it was changed.
+    if (await sealedCopyUnchanged(host, tabId, copy)) return {};
+    return await cancel(host, tabId, describeProblem(host, 'copy-changed', copy.address));
+  }
   const settings = await loadSettings(host);
   if (!(await isSecure(host, tabId, settings))) {
     return await unlessSecureRequired(host, tabId, settings);
   }
   let changed: Original | null = null;
-  /** A message the server registered: revoked again if the send is cancelled after all. */
-  let registered: { server: ServerConnection; messageId: string } | null = null;
+  /** Mails the server registered: revoked again if the send is cancelled after all. */
+  const registered: string[] = [];
+  let server: ServerConnection | null = null;
   try {
     const resolved = await resolveCompose(host, tabId, settings);
+    server = resolved.server;
     const { effective } = resolved.policy;
     if (resolved.unresolved.length > 0) {
       return await cancel(host, tabId, describeProblem(host, 'no-method', resolved.unresolved[0]));
@@ -83,88 +101,53 @@ async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> 
     const sender = resolved.sender;
     if (!sender) return await cancel(host, tabId, describeProblem(host, 'no-identity'));
 
+    // Plan: one mail for To/Cc, one per Bcc recipient (DESIGN §4).
+    const plan = planDeliveries({
+      recipients: resolved.recipients,
+      locks: decision.locks,
+      serverLocks: decision.serverLocks,
+      defaultLanguage: resolved.defaultLanguage,
+    });
     const { details } = resolved;
-    const server = resolved.server;
     const attachments = await host.listAttachments(tabId);
-    // With a server, the server knows the message by this UUID (docs/envelope.md).
-    const serverMessageId = crypto.randomUUID();
-    const original: OriginalMessage = {
-      messageId: `<${serverMessageId}@sealpost>`,
-      date: new Date(),
-      from: sender,
+    const context: SendContext = {
+      host,
+      resolved,
+      sender,
+      attachments,
+      senderKey: await ensureSenderKey(host.local, sender),
+      readerTemplate: await host.readerTemplate(),
       to: headerEntries(details.to, resolved.recipients, 'to'),
       cc: headerEntries(details.cc, resolved.recipients, 'cc'),
-      subject: details.subject,
-      body: details.isPlainText
-        ? { kind: 'plain', text: details.plainTextBody }
-        : { kind: 'html', html: details.body, text: details.plainTextBody },
-      attachments: await Promise.all(
-        attachments.map(async (attachment) => ({
-          name: attachment.name,
-          contentType: attachment.file.type || 'application/octet-stream',
-          // The File itself: the seal pipeline reads it a slice at a time, never whole.
-          bytes: attachment.file,
-        })),
-      ),
+      date: new Date(),
     };
-    const senderKey = await ensureSenderKey(host.local, sender);
-    const serverPlan =
-      server && decision.serverLocks.length > 0
-        ? await planServerSeal({ messageId: serverMessageId, locks: decision.serverLocks })
-        : null;
-    const sealed = await sealMessage({
-      original,
-      locks: [
-        ...decision.locks.map((lock) => ({
-          method: lock.method,
-          password: lock.password,
-          language: lock.language,
-          ...(lock.hint === undefined ? {} : { hint: lock.hint }),
-        })),
-        ...(serverPlan?.sealLocks ?? []),
-      ],
-      senderPublicKey: senderKey.armoredPublicKey,
-      readerTemplate: await host.readerTemplate(),
-      serverUrl: server?.url ?? null,
-      languages: decision.languages,
-      ...(server ? { envelopeMessageId: serverMessageId } : {}),
-      ...(serverPlan ? { mailShare: serverPlan.mailShare } : {}),
-    });
-
-    // Register before anything in the compose window changes (DESIGN §6): a server that is
-    // down or refuses cancels the send with the window untouched.
-    let readerLink: string | null = null;
-    if (server && serverPlan) {
-      await shareWithColleagues(host, server, decision.serverLocks, resolved);
-      const request = {
-        messageId: serverMessageId,
-        locks: serverPlan.registerLocks,
-        senderName: sender.name,
-        ...(effective.expiryDays.value === undefined
-          ? {}
-          : { expiresInDays: effective.expiryDays.value }),
-      };
-      let registration = await server.client.registerMessage({
-        ...request,
-        payload: await sealed.payloadBase64.text(),
-      });
-      // The hosted copy is a convenience: a message too large for the server's limit is
-      // registered without it, and its link opens once the attachment is given to the reader.
-      if (!registration.ok && registration.code === 'payload-too-large') {
-        registration = await server.client.registerMessage(request);
-      }
+    // Seal and register every mail before anything is sent or changed (DESIGN §6): a server
+    // that is down or refuses cancels the whole send with the window untouched.
+    const mails: { mail: SealedMail; content: MailContent; expiresAt: string | null }[] = [];
+    for (const delivery of [plan.main, ...plan.copies]) {
+      const mail = await seal(context, delivery);
+      const registration = await register(context, mail);
       if (!registration.ok) {
         await noteServerFailure(host, registration);
+        await revokeAll(server, registered);
         return await cancel(host, tabId, serverProblem(host, registration));
       }
-      registered = { server, messageId: serverMessageId };
-      readerLink = `${registration.value.readerUrl}#${serverPlan.mailShare}`;
+      if (mail.serverPlan) registered.push(mail.id);
+      mails.push({
+        mail,
+        content: content(context, mail, registration.readerLink),
+        expiresAt: registration.expiresAt,
+      });
+    }
+    if (server && registered.length > 0) {
+      const [messageId, ...copies] = registered;
       await rememberSentMessage(host, {
-        messageId: serverMessageId,
+        messageId: messageId!,
+        ...(copies.length > 0 ? { copies } : {}),
         serverUrl: server.url,
         subject: details.subject,
         sentAt: new Date().toISOString(),
-        expiresAt: registration.value.expiresAt,
+        expiresAt: mails.find((sealed) => sealed.expiresAt)?.expiresAt ?? '',
         recipients: decision.serverLocks.map((lock) => ({
           address: lock.address,
           method: lock.method,
@@ -172,58 +155,66 @@ async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> 
         })),
       });
     }
-    const allLocks = [...decision.locks, ...decision.serverLocks];
-    const notification = buildNotificationText({
-      senderName: sender.name,
-      senderAddress: sender.address,
-      sections: decision.languages.map((language) => ({
-        language,
-        methods: [
-          ...new Set(
-            allLocks.filter((lock) => lock.language === language).map((lock) => lock.method),
-          ),
-        ],
-      })),
-      serverUrl: server?.url ?? null,
-      readerLink,
-    });
-    const readerFile = new File([sealed.readerHtml], READER_FILE_NAME, { type: 'text/html' });
+    const [main, ...copies] = mails;
 
-    // Every lock is built: only now does the compose window change.
-    const sealedAttachmentId = await host.addAttachment(tabId, readerFile);
+    // Every mail is sealed and registered: only now does the compose window change.
+    const sealedAttachmentId = await host.addAttachment(tabId, main!.content.readerFile);
     changed = { details, attachments: [], sealedAttachmentId };
     for (const attachment of attachments) {
       await host.removeAttachment(tabId, attachment.id);
       changed.attachments.push(attachment);
     }
     originals.set(tabId, { details, attachments, sealedAttachmentId });
-    registered = null;
+    holdCopies(tabId, {
+      copies: copies.map(({ mail, content: copyContent }) => ({
+        address: mail.delivery.hiddenRecipient!.address,
+        mail: {
+          identityId: details.identityId,
+          bcc: [mailboxEntry(mail.delivery.hiddenRecipient!)],
+          subject: copyContent.subject,
+          isPlainText: details.isPlainText,
+          plainTextBody: copyContent.notification,
+          ...(details.isPlainText ? {} : { body: notificationHtml(copyContent.notification) }),
+          customHeaders: copyContent.customHeaders,
+          attachment: copyContent.readerFile,
+        },
+      })),
+      registeredIds: [...registered],
+      server,
+    });
+    registered.length = 0;
     await dismissProblem(host, tabId);
-    const headers = details.customHeaders.filter((header) => !/^x-sealpost/i.test(header.name));
-    headers.push(
-      { name: 'X-Sealpost', value: '1' },
-      { name: 'X-Sealpost-Message-Id', value: sealed.envelope.messageId },
-    );
-    // With `subject: "neutral"` the visible subject says nothing; the real one is sealed inside.
-    const subject = visibleSubject(details.subject, effective.subject.value, decision.languages);
+    const { subject, notification, customHeaders } = main!.content;
+    const hidden = plan.main.hiddenRecipient;
     return {
       details: {
         ...(subject === details.subject ? {} : { subject }),
+        // The compose window's own mail reaches no Bcc recipient but, when it has no To/Cc, one.
+        bcc: hidden ? [mailboxEntry(hidden)] : [],
         ...(details.isPlainText
           ? { plainTextBody: notification }
           : { body: notificationHtml(notification), plainTextBody: notification }),
-        customHeaders: headers,
+        customHeaders,
       },
     };
   } catch (error) {
     if (changed) await restore(host, tabId, changed).catch(() => undefined);
     // Nothing half-registered stays usable: a registered message that is not sent is revoked.
-    if (registered) {
-      await registered.server.client.revokeMessage(registered.messageId).catch(() => undefined);
-    }
+    await revokeAll(server, registered);
     const detail = error instanceof Error ? error.message : String(error);
     return await cancel(host, tabId, describeProblem(host, 'internal', detail));
   }
+}
+
+async function revokeAll(server: ServerConnection | null, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await server?.client.revokeMessage(id).catch(() => undefined);
+}
+
+/** A recipient as a compose field or a header names them. */
+function mailboxEntry(recipient: Recipient): string {
+  return recipient.name === ''
+    ? recipient.address
+    : `"${recipient.name.replace(/["\\]/g, '\\$&')}" <${recipient.address}>`;
 }
 
 /**
@@ -261,11 +252,7 @@ async function unlessSecureRequired(
 function headerEntries(entries: string[], recipients: Recipient[], field: 'to' | 'cc'): string[] {
   const members = recipients
     .filter((recipient) => recipient.field === field && recipient.list !== undefined)
-    .map((recipient) =>
-      recipient.name === ''
-        ? recipient.address
-        : `"${recipient.name.replace(/["\\]/g, '\\$&')}" <${recipient.address}>`,
-    );
+    .map(mailboxEntry);
   return [...entries.filter((entry) => parseMailbox(entry) !== null), ...members];
 }
 
@@ -277,6 +264,8 @@ export async function handleAfterSend(host: Host, tabId: number, failed: boolean
   const original = originals.get(tabId);
   originals.delete(tabId);
   if (failed && original) await restore(host, tabId, original);
+  // The main mail went out: now each Bcc recipient's own (or, if it failed, none of them).
+  await releaseCopies(host, tabId, failed);
 }
 
 async function restore(host: Host, tabId: number, original: Original): Promise<void> {
@@ -284,37 +273,12 @@ async function restore(host: Host, tabId: number, original: Original): Promise<v
   for (const attachment of original.attachments) await host.addAttachment(tabId, attachment.file);
   await host.setComposeDetails(tabId, {
     subject: original.details.subject,
+    bcc: original.details.bcc,
     ...(original.details.isPlainText
       ? { plainTextBody: original.details.plainTextBody }
       : { body: original.details.body }),
     customHeaders: original.details.customHeaders,
   });
-}
-
-/**
- * Organisation-wide codes and known numbers go to the directory, so a colleague's panel offers
- * them too. The panel writes codes as they are typed; this catches what it could not (closed
- * too early, server briefly away). Best effort: the lock itself is registered either way.
- */
-async function shareWithColleagues(
-  host: Host,
-  server: ServerConnection,
-  locks: readonly PlannedServerLock[],
-  resolved: ResolvedCompose,
-): Promise<void> {
-  for (const lock of locks) {
-    const entry: DirectoryEntry | undefined = resolved.directoryByAddress.get(lock.address);
-    let update: { method: 'org-code'; orgCode: string } | { method: 'sms'; phone: string } | null =
-      null;
-    if (lock.method === 'org-code' && lock.accessCode && entry?.orgCode !== lock.accessCode) {
-      update = { method: 'org-code', orgCode: lock.accessCode };
-    } else if (lock.method === 'sms' && lock.phone && entry?.phone !== lock.phone) {
-      update = { method: 'sms', phone: lock.phone };
-    }
-    if (!update) continue;
-    const result = await server.client.updateDirectory(lock.address, update);
-    if (result.ok && result.value) await cacheDirectoryEntry(host, result.value);
-  }
 }
 
 /** A failed registration as the panel explains it: unreachable, or refused with the reason. */
@@ -330,13 +294,4 @@ function serverProblem(host: Host, failure: ServerFailure): SendProblem {
 async function cancel(host: Host, tabId: number, problem: SendProblem): Promise<BeforeSendResult> {
   await reportProblem(host, tabId, problem);
   return { cancel: true };
-}
-
-function notificationHtml(text: string): string {
-  const escaped = text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
-  return `<!DOCTYPE html><html><body><div style="white-space: pre-wrap">${escaped}</div></body></html>`;
 }

@@ -1,6 +1,7 @@
 import type { EffectiveSettings } from '../core/policy.ts';
 import type { Host } from './host.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
+import { forgetSealedCopy } from './sealedCopies.ts';
 
 /**
  * Secure mode is per compose tab and lives in `storage.session`, so it survives the MV3 event
@@ -51,4 +52,5 @@ export async function startComposeTab(host: Host, tabId: number): Promise<void> 
 export async function forgetTab(host: Host, tabId: number): Promise<void> {
   await host.session.remove(key(tabId));
   await host.session.remove(`problem:${tabId}`);
+  await forgetSealedCopy(host, tabId);
 }

@@ -36,7 +36,18 @@ async function knownRecord(host: Host, messageId: string): Promise<SentMessageRe
   return (await host.local.get<SentMessageRecord>(PREFIX + messageId)) ?? null;
 }
 
-/** Read status from the server that registered the message. */
+/** The server ids of a send: its main mail and every Bcc recipient's own (DESIGN §4). */
+function sendIds(record: SentMessageRecord): string[] {
+  const copies = Array.isArray(record.copies)
+    ? record.copies.filter((id): id is string => typeof id === 'string')
+    : [];
+  return [record.messageId, ...copies];
+}
+
+/**
+ * Read status from the server that registered the message, over every mail of the send: one
+ * list of recipients, whichever mail each of them received.
+ */
 export async function messageStatus(
   host: Host,
   messageId: string,
@@ -46,18 +57,29 @@ export async function messageStatus(
   if (!record || !connection || connection.url !== record.serverUrl) {
     return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
   }
-  const result = await connection.client.messageStatus(messageId);
-  if (!result.ok) {
-    await noteServerFailure(host, result);
-    return { ok: false, code: result.code, message: result.message };
+  const statuses: MessageStatusResponse[] = [];
+  for (const id of sendIds(record)) {
+    const result = await connection.client.messageStatus(id);
+    if (!result.ok) {
+      await noteServerFailure(host, result);
+      return { ok: false, code: result.code, message: result.message };
+    }
+    statuses.push(result.value);
   }
-  if (result.value.revokedAt && !record.revokedAt) {
-    await host.local.set(PREFIX + messageId, { ...record, revokedAt: result.value.revokedAt });
+  const [main, ...copies] = statuses;
+  const merged: MessageStatusResponse = {
+    ...main!,
+    recipients: statuses.flatMap((status) => status.recipients),
+    // The send counts as revoked only when none of its mails can be opened any more.
+    revokedAt: copies.every((copy) => copy.revokedAt) ? main!.revokedAt : null,
+  };
+  if (merged.revokedAt && !record.revokedAt) {
+    await host.local.set(PREFIX + messageId, { ...record, revokedAt: merged.revokedAt });
   }
-  return result;
+  return { ok: true, value: merged };
 }
 
-/** Revokes a sent message: after this the server releases nothing for it. */
+/** Revokes a sent message, every Bcc recipient's copy included: after this the server releases nothing for it. */
 export async function revokeMessage(
   host: Host,
   messageId: string,
@@ -67,11 +89,15 @@ export async function revokeMessage(
   if (!record || !connection || connection.url !== record.serverUrl) {
     return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
   }
-  const result = await connection.client.revokeMessage(messageId);
-  if (!result.ok) {
-    await noteServerFailure(host, result);
-    return { ok: false, code: result.code, message: result.message };
+  let revokedAt = '';
+  for (const id of sendIds(record)) {
+    const result = await connection.client.revokeMessage(id);
+    if (!result.ok) {
+      await noteServerFailure(host, result);
+      return { ok: false, code: result.code, message: result.message };
+    }
+    if (id === messageId) revokedAt = result.value.revokedAt;
   }
-  await host.local.set(PREFIX + messageId, { ...record, revokedAt: result.value.revokedAt });
-  return { ok: true, value: { revokedAt: result.value.revokedAt } };
+  await host.local.set(PREFIX + messageId, { ...record, revokedAt });
+  return { ok: true, value: { revokedAt } };
 }

@@ -54,6 +54,8 @@ export interface SendProblem {
     | 'secure-required'
     | 'method-not-allowed'
     | 'not-signed-in'
+    | 'copy-not-sent'
+    | 'copy-changed'
     | 'internal';
   /** Address the fix concerns, if one. */
   recipient?: string;
@@ -90,6 +92,11 @@ export interface ComposeState {
    * sender to sign in once on the options page.
    */
   serverSignInNeeded: boolean;
+  /**
+   * This window holds a Bcc recipient's own sealed mail that Sealpost sends separately: the
+   * panel shows who it is for and why it has not gone yet, instead of the recipient list.
+   */
+  sealedCopy?: { address: string; error: string | null } | null;
 }
 
 /** The options page's view of every setting: value, where it came from, and whether it is locked. */
@@ -132,6 +139,11 @@ export interface SentMessageRecord {
   sentAt: string;
   expiresAt: string;
   recipients: { address: string; method: ServerLockMethod; hidden: boolean }[];
+  /**
+   * Server ids of the Bcc recipients' separate mails of the same send (DESIGN §4): read status
+   * and revocation cover them with the main one.
+   */
+  copies?: string[];
   revokedAt?: string;
 }
 
@@ -191,6 +203,8 @@ export interface Requests {
   getSettings: { req: Record<string, never>; res: SettingsView };
   /** The sender's own settings; refused (error) for a key the organisation set and locked. */
   saveSettings: { req: { changes: UserSettingsChanges }; res: SettingsView };
+  /** Sends again a Bcc recipient's sealed copy whose own send failed (the panel's action). */
+  sendSealedCopy: { req: { tabId: number }; res: { sent: boolean; problem: SendProblem | null } };
 }
 
 export type RequestName = keyof Requests;
@@ -236,4 +250,5 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'revokeMessage',
   'getSettings',
   'saveSettings',
+  'sendSealedCopy',
 ];

@@ -49,6 +49,8 @@ export class ComposeStore {
   saveErrors = $state<Record<string, string>>({});
   secureSaving = $state(false);
   secureError = $state<string | null>(null);
+  /** A Bcc recipient's sealed copy is being sent again from this window. */
+  copySending = $state(false);
   dismissedProblem = $state<string | null>(null);
 
   readonly #ports: ComposePorts;
@@ -250,6 +252,23 @@ export class ComposeStore {
     } catch (error) {
       this.loadError = errorText(error);
     }
+  }
+
+  /**
+   * Sends again the sealed copy this window holds. Sent, the window closes (and the popup with
+   * it); refused again, the refreshed state shows the new reason.
+   */
+  async sendSealedCopy(): Promise<void> {
+    if (this.#tabId === null || this.copySending) return;
+    this.copySending = true;
+    try {
+      await this.#ports.request('sendSealedCopy', { tabId: this.#tabId });
+    } catch (error) {
+      this.loadError = errorText(error);
+    } finally {
+      this.copySending = false;
+    }
+    await this.refresh();
   }
 
   async dismissProblem(): Promise<void> {

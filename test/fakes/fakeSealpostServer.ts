@@ -25,6 +25,8 @@ export class FakeSealpostServer {
   maxPayloadCharacters = Number.POSITIVE_INFINITY;
   /** Set to make every request fail: 'down' throws like a network error, a number answers that status. */
   failure: 'down' | { status: number; code: string; message: string } | null = null;
+  /** Refuses the registrations it returns true for (e.g. only a Bcc recipient's mail). */
+  refuseRegistration: ((request: RegisterMessageRequest) => boolean) | null = null;
   private counter = 0;
 
   constructor(baseUrl = 'https://sealpost.example.test') {
@@ -118,6 +120,9 @@ export class FakeSealpostServer {
         return json(413, error('payload-too-large', 'Request body is too large'));
       }
       if (this.messages.has(request.messageId)) return json(400, error('bad-request', 'Duplicate'));
+      if (this.refuseRegistration?.(request)) {
+        return json(400, error('bad-request', 'Refused for this test'));
+      }
       this.messages.set(request.messageId, { request, owner: user, revokedAt: null });
       return json(200, {
         messageId: request.messageId,

@@ -4,6 +4,7 @@ import type {
   ComposeSnapshot,
   Host,
   KeyValueStore,
+  SealedComposeMail,
 } from '../../src/background/host.ts';
 import type { Mailbox } from '../../src/core/address.ts';
 import type { FetchFunction } from '../../src/core/serverClient.ts';
@@ -48,14 +49,29 @@ export class FakeThunderbirdHost implements Host {
   sentCopyPagesOpened: number[] = [];
   panelsOpened: number[] = [];
   buttonStates: [number, boolean][] = [];
-  failOn: 'addAttachment' | 'removeAttachment' | 'readerTemplate' | null = null;
+  failOn: 'addAttachment' | 'removeAttachment' | 'readerTemplate' | 'openSealedCompose' | null =
+    null;
+  /**
+   * What the SMTP server does with a send: `accept` files it as sent; a function decides per
+   * compose tab (a string is the refusal Thunderbird reports, null accepts).
+   */
+  smtp: (tab: FakeComposeTab) => string | null = () => null;
+  /** Every mail that left, in order: the compose tab's details and attachments at that moment. */
+  sentMails: FakeComposeTab[] = [];
+  /** Compose tabs saved as drafts, by tab id, as they were when saved. */
+  drafts = new Map<number, FakeComposeTab>();
+  /** `onBeforeSend` as the background registers it; called by `sendComposeNow` like Thunderbird. */
+  beforeSend: ((tabId: number) => Promise<{ cancel?: boolean; details?: ComposeChanges }>) | null =
+    null;
   template =
     '<!doctype html><title>reader</title><script type="application/json" id="sealpost-envelope">SEALPOST_ENVELOPE</script>';
   private nextAttachmentId = 100;
+  private nextTabId = 500;
 
   openCompose(tabId: number, details: Partial<ComposeSnapshot>, files: File[] = []): void {
     this.tabs.set(tabId, {
       details: {
+        identityId: 'id1',
         from: 'Alice Sender <alice@example.test>',
         to: [],
         cc: [],
@@ -126,6 +142,43 @@ export class FakeThunderbirdHost implements Host {
     this.maybeFail('removeAttachment');
     const tab = this.tab(tabId);
     tab.attachments = tab.attachments.filter((attachment) => attachment.id !== attachmentId);
+  }
+  async openSealedCompose(mail: SealedComposeMail) {
+    this.maybeFail('openSealedCompose');
+    const tabId = this.nextTabId++;
+    this.openCompose(
+      tabId,
+      {
+        identityId: mail.identityId,
+        bcc: [...mail.bcc],
+        subject: mail.subject,
+        isPlainText: mail.isPlainText,
+        plainTextBody: mail.plainTextBody,
+        body: mail.body ?? '',
+        customHeaders: structuredClone(mail.customHeaders),
+      },
+      [mail.attachment],
+    );
+    return tabId;
+  }
+  /** Thunderbird's send: `onBeforeSend` first (it may cancel or change), then the SMTP server. */
+  async sendComposeNow(tabId: number) {
+    const tab = this.tab(tabId);
+    const result = this.beforeSend ? await this.beforeSend(tabId) : {};
+    if (result.cancel) throw new Error('Send cancelled by an add-on');
+    if (result.details) Object.assign(tab.details, structuredClone(result.details));
+    const refusal = this.smtp(tab);
+    if (refusal !== null) throw new Error(refusal);
+    this.sentMails.push(structuredClone({ details: tab.details, attachments: tab.attachments }));
+    this.drafts.delete(tabId);
+    this.tabs.delete(tabId);
+  }
+  async saveComposeDraft(tabId: number) {
+    const tab = this.tab(tabId);
+    this.drafts.set(tabId, {
+      details: structuredClone(tab.details),
+      attachments: [...tab.attachments],
+    });
   }
   async expandMailingList(name: string) {
     return this.mailingLists.get(name) ?? null;

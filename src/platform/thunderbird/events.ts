@@ -12,3 +12,13 @@ export function addBeforeSendListener(listener: AsyncBeforeSendListener): void {
   const event = messenger.compose.onBeforeSend as unknown as WebExtEvent<AsyncBeforeSendListener>;
   event.addListener(listener);
 }
+
+/**
+ * Whether `compose.onAfterSend` reports a send that did not go out. A refused SMTP send carries
+ * no `error` (Thunderbird showed the server's answer in a dialog) but also no Message-ID and no
+ * copies; a queued one (`sendLater`) counts as sent.
+ */
+export function sendFailed(sendInfo: messenger.compose._OnAfterSendSendInfo): boolean {
+  if (sendInfo.error) return true;
+  return sendInfo.mode === 'sendNow' && !sendInfo.headerMessageId;
+}

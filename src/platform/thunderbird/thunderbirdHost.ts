@@ -34,6 +34,33 @@ export function createThunderbirdHost(): Host {
     async removeAttachment(tabId, attachmentId) {
       await messenger.compose.removeAttachment(tabId, attachmentId);
     },
+    async openSealedCompose(mail) {
+      const details: messenger.compose.ComposeDetails = {
+        ...(mail.identityId ? { identityId: mail.identityId } : {}),
+        bcc: mail.bcc,
+        subject: mail.subject,
+        isPlainText: mail.isPlainText,
+        plainTextBody: mail.plainTextBody,
+        ...(mail.body === undefined ? {} : { body: mail.body }),
+        customHeaders: mail.customHeaders,
+      };
+      const tab = await messenger.compose.beginNew(details);
+      if (tab.id === undefined) throw new Error('Thunderbird opened no compose tab');
+      await messenger.compose.addAttachment(tab.id, {
+        file: mail.attachment,
+        name: mail.attachment.name,
+      });
+      return tab.id;
+    },
+    async sendComposeNow(tabId) {
+      const result = await messenger.compose.sendMessage(tabId, { mode: 'sendNow' });
+      // A refused send does not reject: Thunderbird shows the server's answer in its own
+      // dialog and, once that is closed, resolves without a Message-ID (seen in Thunderbird 153).
+      if (!result.headerMessageId) throw new Error(messenger.i18n.getMessage('sendRefusedReason'));
+    },
+    async saveComposeDraft(tabId) {
+      await messenger.compose.saveMessage(tabId, { mode: 'draft' });
+    },
     expandMailingList,
     async showSecureState(tabId, secure) {
       const suffix = secure ? 'On' : 'Off';
@@ -149,6 +176,7 @@ async function openPopupWhenUnlocked(windowId: number): Promise<void> {
 
 function snapshot(details: messenger.compose.ComposeDetails): ComposeSnapshot {
   return {
+    identityId: details.identityId ?? null,
     from: recipientText(details.from),
     to: recipientList(details.to),
     cc: recipientList(details.cc),

@@ -90,28 +90,37 @@ describe('handleBeforeSend', () => {
       ]),
     );
 
+    // The compose window's own mail goes to To/Cc only: its Bcc field is emptied.
+    expect(result.details?.bcc).toEqual([]);
     const html = await sealedHtml(host);
     expect(html).not.toContain('secret numbers');
     expect(html).not.toContain('carol@hidden.example');
     const parsed = parseEnvelope(extractEnvelopeJson(html) ?? '');
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.envelope.languages).toEqual(['de', 'en']);
+    // Only Bob's language and lock (plus the sender's): nothing of the Bcc recipient.
+    expect(parsed.envelope.languages).toEqual(['de']);
+    expect(parsed.envelope.locks.map((lock) => lock.method)).toEqual(['code', 'sender-key']);
     const payload = bytesFromBase64(parsed.envelope.payload);
     expect(payload).not.toBeNull();
 
-    for (const code of [bobCode, carolCode]) {
-      const opened = await openWithPassword({ payload: payload!, password: passwordForCode(code) });
-      expect(opened.ok).toBe(true);
-      if (!opened.ok) continue;
-      const original = await parseOriginalMime(opened.plaintext);
-      expect(original.subject).toBe('Quarterly figures ✓');
-      expect(original.text).toContain('The secret numbers are 42.');
-      expect(original.attachments[0]?.name).toBe('scan.pdf');
-      expect(original.attachments[0]?.bytes).toEqual(pdfBytes());
-      // Bcc recipients are never written into the sealed message.
-      expect(new TextDecoder().decode(opened.plaintext)).not.toContain('carol@hidden.example');
-    }
+    const opened = await openWithPassword({
+      payload: payload!,
+      password: passwordForCode(bobCode),
+    });
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    const original = await parseOriginalMime(opened.plaintext);
+    expect(original.subject).toBe('Quarterly figures ✓');
+    expect(original.text).toContain('The secret numbers are 42.');
+    expect(original.attachments[0]?.name).toBe('scan.pdf');
+    expect(original.attachments[0]?.bytes).toEqual(pdfBytes());
+    // Bcc recipients are never written into the sealed message.
+    expect(new TextDecoder().decode(opened.plaintext)).not.toContain('carol@hidden.example');
+    // The Bcc recipient's code does not open the visible recipients' mail.
+    expect(
+      await openWithPassword({ payload: payload!, password: passwordForCode(carolCode) }),
+    ).toEqual({ ok: false, reason: 'wrong-code' });
     const wrong = await openWithPassword({
       payload: payload!,
       password: passwordForCode('WRONG-CODE-0000-0000'),

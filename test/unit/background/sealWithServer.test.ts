@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { saveRecipientSettings } from '../../../src/background/recipientStore.ts';
 import { handleRequest } from '../../../src/background/requests.ts';
-import { handleBeforeSend } from '../../../src/background/sealOnSend.ts';
+import { handleAfterSend, handleBeforeSend } from '../../../src/background/sealOnSend.ts';
 import { setSecure } from '../../../src/background/secureMode.ts';
 import {
   bytesFromBase64,
@@ -91,10 +91,15 @@ describe('sealing with a server', () => {
   it('registers every lock with the server, links the hosted reader, and needs both shares to open', async () => {
     const result = await handleBeforeSend(host, TAB);
     expect(result.cancel).toBeUndefined();
-    expect(server.messages.size).toBe(1);
-    const [registered] = [...server.messages.values()];
-    const { request: registration } = registered!;
+    // One registration for the To/Cc mail, one for the Bcc recipient's own mail.
+    expect(server.messages.size).toBe(2);
     const { envelope, html } = await sealedEnvelope(host);
+    const registrations = [...server.messages.values()].map((message) => message.request);
+    const registration = registrations.find((entry) => entry.messageId === envelope.messageId)!;
+    const copy = registrations.find((entry) => entry.messageId !== envelope.messageId)!;
+    expect(copy.locks).toEqual([
+      expect.objectContaining({ address: 'carol@hidden.example', method: 'email', hidden: true }),
+    ]);
 
     // The envelope: server id, mail share, lock ids; Bcc hidden from everything public.
     expect(envelope.messageId).toBe(registration.messageId);
@@ -103,21 +108,18 @@ describe('sealing with a server', () => {
     expect(bytesFromBase64(envelope.mailShare ?? '')?.length).toBe(32);
     expect(html).not.toContain('carol@hidden.example');
     expect(html).not.toContain('+4915112345612');
-    const byMethod = new Map(registration.locks.map((lock) => [lock.method, lock]));
-    expect(byMethod.get('email')).toMatchObject({ address: 'carol@hidden.example', hidden: true });
+    const byMethod = new Map(
+      [...registration.locks, ...copy.locks].map((lock) => [lock.method, lock]),
+    );
+    expect(registration.locks.map((lock) => lock.method)).toEqual(['code', 'sms']);
     expect(byMethod.get('code')).toMatchObject({ hidden: false, accessCode: 'ABC123' });
     expect(byMethod.get('sms')).toMatchObject({ phone: '+4915112345612', hidden: false });
-    expect(envelope.locks.map((lock) => lock.method)).toEqual([
-      'code',
-      'sms',
-      'email',
-      'sender-key',
-    ]);
-    for (const lock of envelope.locks.slice(0, 3)) {
+    expect(envelope.locks.map((lock) => lock.method)).toEqual(['code', 'sms', 'sender-key']);
+    for (const lock of envelope.locks.slice(0, 2)) {
       expect(lock.serverProtected).toBe(true);
+      expect(lock.hint).toBeDefined();
       expect(registration.locks.map((registered) => registered.lockId)).toContain(lock.id);
     }
-    expect(envelope.locks[2]?.hint).toBeUndefined();
     // The server never gets the mail's share; the hosted payload is the envelope's.
     expect(JSON.stringify(registration)).not.toContain(envelope.mailShare);
     expect(registration.payload).toBe(envelope.payload);
@@ -186,9 +188,9 @@ describe('sealing with a server', () => {
     server.maxPayloadCharacters = 10;
     const result = await handleBeforeSend(host, TAB);
     expect(result.cancel).toBeUndefined();
-    const [registered] = [...server.messages.values()];
-    expect(registered?.request.payload).toBeUndefined();
-    expect(registered?.request.locks).toHaveLength(3);
+    const registered = [...server.messages.values()].map((message) => message.request);
+    expect(registered.map((request) => request.payload)).toEqual([undefined, undefined]);
+    expect(registered.map((request) => request.locks.length)).toEqual([2, 1]);
   });
 
   it('cancels as unreachable when the server is down, and keeps no sent record', async () => {
@@ -230,14 +232,52 @@ describe('sealing with a server', () => {
       'dave@mobile.example',
     ]);
     const messageId = messages[0]!.messageId;
-    const status = await request(host, 'getMessageStatus', { messageId });
+    // Read status covers the Bcc recipient's separate mail too.
+    const status = (await request(host, 'getMessageStatus', { messageId })) as {
+      ok: true;
+      value: { messageId: string; revokedAt: string | null; recipients: { address: string }[] };
+    };
     expect(status).toMatchObject({ ok: true, value: { messageId, revokedAt: null } });
+    expect(status.value.recipients.map((recipient) => recipient.address).sort()).toEqual([
+      'bob@partner.example',
+      'carol@hidden.example',
+      'dave@mobile.example',
+    ]);
     const revoked = (await request(host, 'revokeMessage', { messageId })) as {
       ok: boolean;
       value: { revokedAt: string };
     };
     expect(revoked.ok).toBe(true);
     expect(server.messages.get(messageId)?.revokedAt).toBe(revoked.value.revokedAt);
+    // Revoking stops every copy of the send, the Bcc recipient's included.
+    expect(server.messages.size).toBe(2);
+    for (const registered of server.messages.values()) expect(registered.revokedAt).not.toBeNull();
+    expect(await request(host, 'getMessageStatus', { messageId })).toMatchObject({
+      ok: true,
+      value: { revokedAt: revoked.value.revokedAt },
+    });
+  });
+
+  it('cancels the whole send, revoking what was registered, when a Bcc mail is refused', async () => {
+    server.refuseRegistration = (registration) =>
+      registration.locks.some((lock) => lock.address === 'carol@hidden.example');
+    const before = structuredClone(host.tabs.get(TAB)!.details);
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)!.details).toEqual(before);
+    const [main] = [...server.messages.values()];
+    expect(main?.request.locks.map((lock) => lock.address)).toEqual([
+      'bob@partner.example',
+      'dave@mobile.example',
+    ]);
+    expect(main?.revokedAt).not.toBeNull();
+    expect(await request(host, 'listSentMessages', {})).toEqual({ messages: [] });
+  });
+
+  it('revokes every mail of the send when the main mail then fails to go out', async () => {
+    expect((await handleBeforeSend(host, TAB)).cancel).toBeUndefined();
+    await handleAfterSend(host, TAB, true);
+    expect(server.messages.size).toBe(2);
+    for (const registered of server.messages.values()) expect(registered.revokedAt).not.toBeNull();
   });
 
   it('drops the token and offers no server methods once the server refuses it', async () => {

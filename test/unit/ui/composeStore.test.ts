@@ -97,6 +97,7 @@ function fakeBackground() {
     revokeMessage: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
     getSettings: () => noSettings,
     saveSettings: () => noSettings,
+    sendSealedCopy: () => ({ sent: true, problem: null }),
   };
 
   return {

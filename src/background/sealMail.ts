@@ -1,0 +1,209 @@
+/**
+ * One sealed mail of a send (DESIGN §4): the To/Cc recipients' mail or a Bcc recipient's own.
+ * Each is sealed on its own (`seal`), registered with the server when it has server locks
+ * (`register`), and then written as what the mail shows (`content`): the notification in its
+ * recipients' languages, the subject, the `X-Sealpost` headers and `secure-message.html`.
+ */
+import type { Mailbox } from '../core/address.ts';
+import type { PlannedServerLock } from '../core/decideSend.ts';
+import type { Delivery } from '../core/deliveries.ts';
+import type { OriginalMessage } from '../core/mime/buildMime.ts';
+import { visibleSubject } from '../core/policy.ts';
+import { sealMessage, type SealOutput } from '../core/sealPipeline.ts';
+import type { ServerFailure } from '../core/serverClient.ts';
+import { planServerSeal, type ServerSealPlan } from '../core/serverSeal.ts';
+import { buildNotificationText } from '../i18n/notification.ts';
+import type { DirectoryEntry } from '../messaging/serverApi.ts';
+import type { ResolvedCompose } from './composeState.ts';
+import type { AttachmentSnapshot, Host } from './host.ts';
+import type { StoredSenderKey } from './senderKey.ts';
+import { cacheDirectoryEntry, type ServerConnection } from './serverSettings.ts';
+
+export const READER_FILE_NAME = 'secure-message.html';
+
+/** What every mail of one send shares: read once from the compose window. */
+export interface SendContext {
+  host: Host;
+  resolved: ResolvedCompose;
+  sender: Mailbox;
+  attachments: AttachmentSnapshot[];
+  senderKey: StoredSenderKey;
+  readerTemplate: string;
+  /** The sealed original's To and Cc headers (lists replaced by their members; never Bcc). */
+  to: string[];
+  cc: string[];
+  date: Date;
+}
+
+export interface SealedMail {
+  delivery: Delivery;
+  /** A fresh UUID: the server's id of this mail, and in its original's Message-ID. */
+  id: string;
+  sealed: SealOutput;
+  /** Shares and lock ids, when this mail has server locks. */
+  serverPlan: ServerSealPlan | null;
+}
+
+/** What a mail shows once sealed and registered. */
+export interface MailContent {
+  subject: string;
+  notification: string;
+  customHeaders: { name: string; value: string }[];
+  readerFile: File;
+}
+
+/**
+ * Seals one mail: the original (the same To/Cc headers for everyone, never a Bcc header) in
+ * one payload with only this mail's locks and the sender's key. Throws on any problem.
+ */
+export async function seal(context: SendContext, delivery: Delivery): Promise<SealedMail> {
+  const { resolved } = context;
+  const { details, server } = resolved;
+  const id = crypto.randomUUID();
+  const original: OriginalMessage = {
+    messageId: `<${id}@sealpost>`,
+    date: context.date,
+    from: context.sender,
+    to: context.to,
+    cc: context.cc,
+    subject: details.subject,
+    body: details.isPlainText
+      ? { kind: 'plain', text: details.plainTextBody }
+      : { kind: 'html', html: details.body, text: details.plainTextBody },
+    attachments: context.attachments.map((attachment) => ({
+      name: attachment.name,
+      contentType: attachment.file.type || 'application/octet-stream',
+      // The File itself: the seal pipeline reads it a slice at a time, never whole.
+      bytes: attachment.file,
+    })),
+  };
+  const serverPlan =
+    server && delivery.serverLocks.length > 0
+      ? await planServerSeal({ messageId: id, locks: delivery.serverLocks })
+      : null;
+  const sealed = await sealMessage({
+    original,
+    locks: [
+      ...delivery.locks.map((lock) => ({
+        method: lock.method,
+        password: lock.password,
+        language: lock.language,
+        ...(lock.hint === undefined ? {} : { hint: lock.hint }),
+      })),
+      ...(serverPlan?.sealLocks ?? []),
+    ],
+    senderPublicKey: context.senderKey.armoredPublicKey,
+    readerTemplate: context.readerTemplate,
+    serverUrl: server?.url ?? null,
+    languages: delivery.languages,
+    // With a server, the server knows the message by this UUID (docs/envelope.md).
+    ...(server ? { envelopeMessageId: id } : {}),
+    ...(serverPlan ? { mailShare: serverPlan.mailShare } : {}),
+  });
+  return { delivery, id, sealed, serverPlan };
+}
+
+export type Registration =
+  { ok: true; readerLink: string | null; expiresAt: string | null } | ServerFailure;
+
+/**
+ * Registers a mail's server locks (and its hosted copy) with the server. A mail without server
+ * locks needs no registration and has no hosted link.
+ */
+export async function register(context: SendContext, mail: SealedMail): Promise<Registration> {
+  const { server, policy } = context.resolved;
+  if (!server || !mail.serverPlan) return { ok: true, readerLink: null, expiresAt: null };
+  await shareWithColleagues(context, server, mail.delivery.serverLocks);
+  const expiryDays = policy.effective.expiryDays.value;
+  const request = {
+    messageId: mail.id,
+    locks: mail.serverPlan.registerLocks,
+    senderName: context.sender.name,
+    ...(expiryDays === undefined ? {} : { expiresInDays: expiryDays }),
+  };
+  let registration = await server.client.registerMessage({
+    ...request,
+    payload: await mail.sealed.payloadBase64.text(),
+  });
+  // The hosted copy is a convenience: a message too large for the server's limit is
+  // registered without it, and its link opens once the attachment is given to the reader.
+  if (!registration.ok && registration.code === 'payload-too-large') {
+    registration = await server.client.registerMessage(request);
+  }
+  if (!registration.ok) return registration;
+  return {
+    ok: true,
+    readerLink: `${registration.value.readerUrl}#${mail.serverPlan.mailShare}`,
+    expiresAt: registration.value.expiresAt,
+  };
+}
+
+/** The notification, subject, headers and reader file of one sealed, registered mail. */
+export function content(
+  context: SendContext,
+  mail: SealedMail,
+  readerLink: string | null,
+): MailContent {
+  const { delivery } = mail;
+  const { details, server, policy } = context.resolved;
+  const locks = [...delivery.locks, ...delivery.serverLocks];
+  const notification = buildNotificationText({
+    senderName: context.sender.name,
+    senderAddress: context.sender.address,
+    sections: delivery.languages.map((language) => ({
+      language,
+      methods: [
+        ...new Set(locks.filter((lock) => lock.language === language).map((lock) => lock.method)),
+      ],
+    })),
+    serverUrl: server?.url ?? null,
+    readerLink,
+  });
+  const customHeaders = details.customHeaders.filter((header) => !/^x-sealpost/i.test(header.name));
+  customHeaders.push(
+    { name: 'X-Sealpost', value: '1' },
+    { name: 'X-Sealpost-Message-Id', value: mail.sealed.envelope.messageId },
+  );
+  return {
+    // With `subject: "neutral"` the visible subject says nothing; the real one is sealed inside.
+    subject: visibleSubject(details.subject, policy.effective.subject.value, delivery.languages),
+    notification,
+    customHeaders,
+    readerFile: new File([mail.sealed.readerHtml], READER_FILE_NAME, { type: 'text/html' }),
+  };
+}
+
+/** The notification as the HTML body of a sender who writes HTML. */
+export function notificationHtml(text: string): string {
+  const escaped = text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+  return `<!DOCTYPE html><html><body><div style="white-space: pre-wrap">${escaped}</div></body></html>`;
+}
+
+/**
+ * Organisation-wide codes and known numbers go to the directory, so a colleague's panel offers
+ * them too. The panel writes codes as they are typed; this catches what it could not (closed
+ * too early, server briefly away). Best effort: the lock itself is registered either way.
+ */
+async function shareWithColleagues(
+  context: SendContext,
+  server: ServerConnection,
+  locks: readonly PlannedServerLock[],
+): Promise<void> {
+  for (const lock of locks) {
+    const entry: DirectoryEntry | undefined = context.resolved.directoryByAddress.get(lock.address);
+    let update: { method: 'org-code'; orgCode: string } | { method: 'sms'; phone: string } | null =
+      null;
+    if (lock.method === 'org-code' && lock.accessCode && entry?.orgCode !== lock.accessCode) {
+      update = { method: 'org-code', orgCode: lock.accessCode };
+    } else if (lock.method === 'sms' && lock.phone && entry?.phone !== lock.phone) {
+      update = { method: 'sms', phone: lock.phone };
+    }
+    if (!update) continue;
+    const result = await server.client.updateDirectory(lock.address, update);
+    if (result.ok && result.value) await cacheDirectoryEntry(context.host, result.value);
+  }
+}
