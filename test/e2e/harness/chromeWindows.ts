@@ -191,3 +191,26 @@ export class ComposeWindow {
     await this.click('#button-send');
   }
 }
+
+/**
+ * Clicks OK on every open common dialog (Thunderbird's "Send Message Error" after a refused
+ * send is one, a separate modal window) and returns their texts. Until it is closed, Thunderbird
+ * does not finish the send (measured: `compose.sendMessage` stays pending).
+ */
+export async function acceptCommonDialogs(marionette: MarionetteClient): Promise<string[]> {
+  const [first] = await marionette.command<string[]>('WebDriver:GetWindowHandles');
+  if (!first) return [];
+  await marionette.command('WebDriver:SwitchToWindow', { handle: first, focus: false });
+  return marionette.executeScript<string[]>(`
+    const texts = [];
+    const windows = Services.wm.getEnumerator(null);
+    while (windows.hasMoreElements()) {
+      const dialogWindow = windows.getNext();
+      if (!dialogWindow.location.href.includes('commonDialog')) continue;
+      const document = dialogWindow.document;
+      texts.push(document.title + ': ' + (document.getElementById('infoBody')?.textContent ?? ''));
+      const dialog = document.querySelector('dialog');
+      dialogWindow.setTimeout(() => dialog.getButton('accept').click(), 0);
+    }
+    return texts;`);
+}

@@ -167,4 +167,38 @@ export class SealpostOptions {
     const url = await this.page.property<string>('input[name="server-url"]', 'value');
     return { url, setByPolicy: false };
   }
+
+  /**
+   * Read status of a sent message as the page shows it after "Show status": per recipient
+   * address, whether it was opened (`li.sent-message[data-message-id]`, `li[data-address]`,
+   * `.state[data-opened]`).
+   */
+  async sentMessageStatus(messageId: string): Promise<Record<string, boolean>> {
+    await focusMainWindow(this.marionette);
+    const item = `li.sent-message[data-message-id="${messageId}"]`;
+    await this.page.waitFor(item, 30_000);
+    await this.page.click(`${item} button[data-action="message-status"]`);
+    await this.page.waitFor(`${item} .recipients .state`, 30_000);
+    const addresses = await this.page.attributeOfAll(`${item} .recipients li`, 'data-address');
+    const states: Record<string, boolean> = {};
+    for (const address of addresses) {
+      if (address === null) continue;
+      const state = `${item} .recipients li[data-address="${address}"] .state`;
+      if ((await this.page.count(state)) === 0) continue;
+      states[address] = (await this.page.attribute(state, 'data-opened')) === 'true';
+    }
+    return states;
+  }
+
+  /** Revokes a sent message as a user does (Revoke, then confirm); waits until it says so. */
+  async revokeSentMessage(messageId: string): Promise<string> {
+    await focusMainWindow(this.marionette);
+    const item = `li.sent-message[data-message-id="${messageId}"]`;
+    await this.page.click(`${item} button[data-action="revoke"]`);
+    await this.page.click(`${item} button[data-action="confirm-revoke"]`);
+    await waitFor(`${messageId} shown as revoked`, async () =>
+      (await this.page.count(`${item} button[data-action="revoke"]`)) === 0 ? true : undefined,
+    );
+    return this.page.text(`${item} .note`);
+  }
 }

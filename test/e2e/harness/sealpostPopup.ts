@@ -40,6 +40,25 @@ export class SealpostPopup {
     await this.popup.waitFor('#secure-toggle', 15_000);
   }
 
+  /**
+   * Waits for the popup of a window holding a Bcc recipient's sealed copy (`#sealed-copy`),
+   * which Sealpost opens by itself when that copy's send failed. Returns whether it did (else
+   * the harness clicked the toolbar button after `timeoutMs`).
+   */
+  async waitForSealedCopyPanel(timeoutMs = 10_000): Promise<boolean> {
+    const openedBySealpost = await waitFor(
+      'the panel of the sealed copy',
+      async () => ((await this.popup.isOpen()) ? true : undefined),
+      timeoutMs,
+    ).catch(() => false);
+    if (!openedBySealpost) {
+      await this.window.focus();
+      await this.window.click(SEALPOST_TOOLBAR_BUTTON);
+    }
+    await this.popup.waitFor('#sealed-copy', 15_000);
+    return openedBySealpost;
+  }
+
   async close(): Promise<void> {
     await this.window.focus();
     await this.popup.close();

@@ -18,6 +18,8 @@ export interface ReceivedMail {
  */
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
+  /** Addresses the sink refuses at RCPT TO (550), as a mail server refusing a mailbox does. */
+  readonly refusedRecipients = new Set<string>();
   private readonly waiters: Array<() => void> = [];
   private readonly listeners: Array<(mail: ReceivedMail) => void> = [];
 
@@ -33,6 +35,12 @@ export class SmtpSink {
       logger: false,
       // Large sealed mails (several MB of attachments, base64 twice) must fit.
       size: 200 * 1024 * 1024,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.refusedRecipients.has(address.address.toLowerCase())) return callback();
+        const refusal = new Error(`<${address.address}>: Recipient address rejected (test)`);
+        (refusal as Error & { responseCode: number }).responseCode = 550;
+        callback(refusal);
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));

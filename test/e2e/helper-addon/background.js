@@ -122,6 +122,26 @@ const handlers = {
     return ids;
   },
 
+  /**
+   * The raw text of every message in a special folder (`sent` or `drafts`) whose subject is
+   * `params.subject`, to check what Thunderbird filed there.
+   */
+  async folderMessages(params) {
+    const folder = await specialFolder(params.folder);
+    if (!folder) return [];
+    const found = [];
+    let page = await messenger.messages.list(folder.id ?? folder);
+    for (;;) {
+      for (const message of page.messages) {
+        if (message.subject !== params.subject) continue;
+        found.push({ id: message.id, raw: await messenger.messages.getRaw(message.id) });
+      }
+      if (!page.id) break;
+      page = await messenger.messages.continueList(page.id);
+    }
+    return found;
+  },
+
   /** Shows a message in a tab of the main window, as double-clicking it in the list would. */
   async displayMessage(params) {
     const tab = await messenger.messageDisplay.open({
@@ -148,15 +168,22 @@ const handlers = {
 };
 
 async function sentFolder() {
+  const folder = await specialFolder('sent');
+  if (!folder) throw new Error('no Sent folder');
+  return folder;
+}
+
+/** The first folder of that special use (`sent`, `drafts`) in any account, or null. */
+async function specialFolder(use) {
   for (const account of await messenger.accounts.list(true)) {
     const stack = [...(account.folders ?? [])];
     while (stack.length > 0) {
       const folder = stack.shift();
-      if (folder.type === 'sent' || folder.specialUse?.includes('sent')) return folder;
+      if (folder.type === use || folder.specialUse?.includes(use)) return folder;
       stack.push(...(folder.subFolders ?? []));
     }
   }
-  throw new Error('no Sent folder');
+  return null;
 }
 
 async function identityIdFor(address) {
