@@ -7,7 +7,7 @@
  * Debian's Chromium.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -19,11 +19,13 @@ import {
   openReaderExpectingError,
 } from '../helpers/chromium.ts';
 import { ensureSealpostBuilt } from './harness/build.ts';
+import { waitFor } from './harness/chromeWindows.ts';
 import { findLeaks, middleSlice } from './harness/leakSearch.ts';
 import { runScenario, type ScenarioOutcome } from './harness/runScenario.ts';
 import { scenarioWithDefaults, type LoadedScenario } from './harness/scenario.ts';
 import { SealpostPopup } from './harness/sealpostPopup.ts';
 import { ThunderbirdSession } from './harness/session.ts';
+import type { ReceivedMail } from './harness/smtpSink.ts';
 
 const SENDER = 'alice@example.test';
 
@@ -94,9 +96,14 @@ describe('Sealpost in Thunderbird', () => {
       'dana@example.test': 'Copper-Meadow-Tundra-71',
     };
     const subject = 'Befund für Émile — 機密 ✓';
+    const HIDDEN = 'hidden.auditor@elsewhere.example';
     let outcome: ScenarioOutcome;
     let parsed: ParsedMail;
     let readerPath: string;
+    /** The Bcc recipient's own sealed mail, sent right after the To/Cc one. */
+    let hiddenMail: ReceivedMail;
+    let hiddenParsed: ParsedMail;
+    let hiddenReaderPath: string;
 
     beforeAll(async () => {
       outcome = await runScenario(
@@ -139,20 +146,26 @@ describe('Sealpost in Thunderbird', () => {
       const reader = parsed.attachments.find((part) => part.filename === 'secure-message.html');
       readerPath = join(workDirectory, 'secure-message.html');
       if (reader) await writeFile(readerPath, reader.content);
+      hiddenMail = await waitFor("the Bcc recipient's own mail", async () =>
+        session.sink.mails.find((mail) => mail.rcptTo.includes(HIDDEN)),
+      );
+      hiddenParsed = await simpleParser(hiddenMail.raw);
+      const hiddenReader = hiddenParsed.attachments.find(
+        (part) => part.filename === 'secure-message.html',
+      );
+      hiddenReaderPath = join(workDirectory, 'hidden', 'secure-message.html');
+      await mkdir(join(workDirectory, 'hidden'), { recursive: true });
+      if (hiddenReader) await writeFile(hiddenReaderPath, hiddenReader.content);
     });
 
-    it('sends one mail to every recipient, Bcc only in the SMTP envelope', () => {
-      expect(outcome.mails).toHaveLength(1);
+    it('sends one mail to To/Cc and one to the Bcc recipient alone, Bcc only in its SMTP envelope', () => {
       expect(outcome.recipients['bob@partner.example']?.kind).toBe('external');
       expect(outcome.recipients['dana@example.test']?.kind).toBe('internal');
       expect([...outcome.mails[0]!.rcptTo].sort()).toEqual(
-        [
-          'bob@partner.example',
-          'dana@example.test',
-          'emile@autre.example',
-          'hidden.auditor@elsewhere.example',
-        ].sort(),
+        ['bob@partner.example', 'dana@example.test', 'emile@autre.example'].sort(),
       );
+      expect(hiddenMail.rcptTo).toEqual([HIDDEN]);
+      expect(session.sink.mails.filter((mail) => mail.rcptTo.includes(HIDDEN))).toHaveLength(1);
     });
 
     it('replaces body and attachments by the notification and secure-message.html', () => {
@@ -164,10 +177,22 @@ describe('Sealpost in Thunderbird', () => {
       expect(parsed.text).toContain('secure-message.html');
       expect(parsed.text).toMatch(/Zugangscode/);
       expect(parsed.text).toMatch(/code d.accès/);
-      expect(parsed.text).toMatch(/toegangscode/);
+      // Dutch was chosen only for the Bcc recipient: their own mail speaks it, alone.
+      expect(parsed.text).not.toMatch(/toegangscode/);
+      expect(hiddenParsed.text).toMatch(/toegangscode/);
+      expect(hiddenParsed.text).not.toMatch(/Zugangscode|code d.accès/);
+      expect(hiddenParsed.attachments.map((part) => part.filename)).toEqual([
+        'secure-message.html',
+      ]);
     });
 
     it('leaks no body text, no attachment bytes and no Bcc address, raw or decoded', async () => {
+      const hiddenLeaks = await findLeaks(hiddenMail.raw, [
+        { label: 'body text', value: 'MEDSECRET-80417' },
+        { label: 'scan bytes', value: middleSlice(scan) },
+        { label: 'sheet bytes', value: middleSlice(sheet) },
+      ]);
+      expect(hiddenLeaks).toEqual([]);
       const leaks = await findLeaks(outcome.mails[0]!.raw, [
         { label: 'body text', value: 'MEDSECRET-80417' },
         { label: 'body sentence', value: 'the biopsy result is benign' },
@@ -187,10 +212,14 @@ describe('Sealpost in Thunderbird', () => {
     it.each(Object.entries(codes))(
       'the reader opens for %s with their code: body and identical attachments',
       async (address, code) => {
-        const shown = await openReaderAndUnlock(readerPath, code, {
-          browser,
-          downloadDir: join(workDirectory, `download-${address}`),
-        });
+        const shown = await openReaderAndUnlock(
+          address === HIDDEN ? hiddenReaderPath : readerPath,
+          code,
+          {
+            browser,
+            downloadDir: join(workDirectory, `download-${address}`),
+          },
+        );
         expect(shown.subject).toBe(subject);
         expect(shown.bodyText).toContain('MEDSECRET-80417-Ωmega');
         const byName = new Map(shown.attachments.map((file) => [file.name, file.bytes]));
@@ -199,6 +228,11 @@ describe('Sealpost in Thunderbird', () => {
         expect(Buffer.compare(Buffer.from(byName.get('sheet.bin')!), sheet)).toBe(0);
       },
     );
+
+    it("the Bcc recipient's code opens only their own mail, not the To/Cc one", async () => {
+      const refused = await openReaderExpectingError(readerPath, codes[HIDDEN], { browser });
+      expect(refused.errorText).not.toBe('');
+    });
 
     it('the reader refuses a wrong code', async () => {
       const refused = await openReaderExpectingError(readerPath, 'Otter-Harbour-Violet-94', {
