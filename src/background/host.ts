@@ -75,6 +75,11 @@ export interface Host {
    * Thunderbird's own Send does); rejects with Thunderbird's reason when the send fails.
    */
   sendComposeNow(tabId: number): Promise<void>;
+  /**
+   * Keeps the event page from being suspended until the returned function is called: memory it
+   * holds (a send's sealed Bcc copies) must outlive a main mail that takes long to go out.
+   */
+  keepAwake(): () => void;
   /** Saves a compose tab as a draft (its identity's Drafts folder). */
   saveComposeDraft(tabId: number): Promise<void>;
   /** Members of the address-book mailing list called `name`, or null when there is none. */

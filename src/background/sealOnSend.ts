@@ -165,7 +165,7 @@ async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> 
       changed.attachments.push(attachment);
     }
     originals.set(tabId, { details, attachments, sealedAttachmentId });
-    holdCopies(tabId, {
+    holdCopies(host, tabId, {
       copies: copies.map(({ mail, content: copyContent }) => ({
         address: mail.delivery.hiddenRecipient!.address,
         mail: {

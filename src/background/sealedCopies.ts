@@ -20,6 +20,8 @@ export interface SealedCopy {
 
 /** What one send holds back until its main mail has gone out. */
 export interface HeldSend {
+  /** Ends the keep-awake hold taken for this send. */
+  release?: () => void;
   copies: SealedCopy[];
   /** Server ids of every registered mail of the send (main and copies), revoked if it fails. */
   registeredIds: string[];
@@ -36,11 +38,31 @@ export interface SealedCopyRecord {
 }
 
 const held = new Map<number, HeldSend>();
+/** The longest a main mail may take to go out while its copies keep the event page awake. */
+const MAX_HOLD_MS = 60 * 60 * 1000;
 const recordKey = (tabId: number) => `sealed-copy:${tabId}`;
 
-/** Keeps a send's copies until Thunderbird says whether the main mail went out. */
-export function holdCopies(mainTabId: number, send: HeldSend): void {
-  held.set(mainTabId, send);
+/**
+ * Keeps a send's copies until Thunderbird says whether the main mail went out. They live only in
+ * memory, so the event page is kept awake meanwhile: a main mail that takes longer to send than
+ * the idle timeout must not take its Bcc copies with it.
+ */
+export function holdCopies(host: Host, mainTabId: number, send: HeldSend): void {
+  held.get(mainTabId)?.release?.();
+  if (send.copies.length === 0) {
+    held.set(mainTabId, send);
+    return;
+  }
+  const stayAwake = host.keepAwake();
+  // Thunderbird reports every send's end; should it never, the page may sleep again at last.
+  const limit = setTimeout(stayAwake, MAX_HOLD_MS);
+  held.set(mainTabId, {
+    ...send,
+    release: () => {
+      clearTimeout(limit);
+      stayAwake();
+    },
+  });
 }
 
 /**
@@ -51,6 +73,14 @@ export async function releaseCopies(host: Host, mainTabId: number, failed: boole
   const send = held.get(mainTabId);
   held.delete(mainTabId);
   if (!send) return;
+  try {
+    await release(host, send, failed);
+  } finally {
+    send.release?.();
+  }
+}
+
+async function release(host: Host, send: HeldSend, failed: boolean): Promise<void> {
   if (failed) {
     for (const id of send.registeredIds) {
       await send.server?.client.revokeMessage(id).catch(() => undefined);

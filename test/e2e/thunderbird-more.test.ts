@@ -347,4 +347,44 @@ describe('Sealpost in Thunderbird, event page suspended when idle', () => {
     });
     expect(shown.bodyText).toContain('Sealed after the event page slept: IDLEMARK-6602.');
   });
+
+  it("sends the Bcc recipient's own mail even when the event page slept while the main one was slow", async () => {
+    // Measured: without Sealpost keeping its event page awake while it holds the sealed copy,
+    // the page is suspended during the slow send and the copy never leaves.
+    const hidden = 'slow.hidden@elsewhere.example';
+    const mailsBefore = session.sink.mails.length;
+    // The To mail takes longer than the event page's idle time to be accepted.
+    session.sink.acceptDelayMs = (rcptTo) => (rcptTo.includes(BOB) ? 6_000 : 0);
+    try {
+      const outcome = await runScenario(
+        session,
+        scenario({
+          to: [BOB],
+          bcc: [hidden],
+          subject: 'Slow line',
+          body: 'Sealed while the line was slow: SLOWMARK-2291.',
+          secure: true,
+          recipients: {
+            [BOB]: { method: 'code', code: 'Lichen-Beacon-Orchard-37' },
+            [hidden]: {
+              method: 'code',
+              code: 'Kx7-Marble-Falcon-Quarry-Vyq64-Zeta',
+              language: 'nl',
+            },
+          },
+        }),
+      );
+      expect(outcome.outcome, outcome.message).toBe('sent');
+      const copy = await waitFor(
+        'the Bcc copy at the sink',
+        async () =>
+          session.sink.mails.slice(mailsBefore).find((mail) => mail.rcptTo.includes(hidden)),
+        60_000,
+      );
+      expect(copy.rcptTo).toEqual([hidden]);
+      expect(await findLeaks(copy.raw, [{ label: 'body', value: 'SLOWMARK-2291' }])).toEqual([]);
+    } finally {
+      session.sink.acceptDelayMs = () => 0;
+    }
+  });
 });

@@ -173,6 +173,16 @@ export class FakeThunderbirdHost implements Host {
     this.drafts.delete(tabId);
     this.tabs.delete(tabId);
   }
+  /** How many `keepAwake` holds are active (the event page may sleep only at 0). */
+  awakeHolds = 0;
+  keepAwake() {
+    this.awakeHolds++;
+    let released = false;
+    return () => {
+      if (!released) this.awakeHolds--;
+      released = true;
+    };
+  }
   async saveComposeDraft(tabId: number) {
     const tab = this.tab(tabId);
     this.drafts.set(tabId, {

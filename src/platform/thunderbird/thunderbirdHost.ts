@@ -4,6 +4,9 @@ import { normaliseAddress, isPlausibleAddress } from '../../core/address.ts';
 import type { ComposeSnapshot, Host } from '../../background/host.ts';
 import { storageArea } from './storageArea.ts';
 
+/** Shorter than any idle timeout worth setting (tests use 1.5 s). */
+const KEEP_AWAKE_INTERVAL_MS = 1000;
+
 /** The only place the background touches `messenger.*`. */
 export function createThunderbirdHost(): Host {
   return {
@@ -57,6 +60,14 @@ export function createThunderbirdHost(): Host {
       // A refused send does not reject: Thunderbird shows the server's answer in its own
       // dialog and, once that is closed, resolves without a Message-ID (seen in Thunderbird 153).
       if (!result.headerMessageId) throw new Error(messenger.i18n.getMessage('sendRefusedReason'));
+    },
+    keepAwake() {
+      // An idle event page is suspended (`extensions.background.idle.timeout`, 30 s by default),
+      // and an extension API call counts as activity: one every second keeps it running.
+      const timer = setInterval(() => {
+        void messenger.runtime.getPlatformInfo();
+      }, KEEP_AWAKE_INTERVAL_MS);
+      return () => clearInterval(timer);
     },
     async saveComposeDraft(tabId) {
       await messenger.compose.saveMessage(tabId, { mode: 'draft' });

@@ -20,6 +20,11 @@ export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
   /** Addresses the sink refuses at RCPT TO (550), as a mail server refusing a mailbox does. */
   readonly refusedRecipients = new Set<string>();
+  /**
+   * How long the sink waits before accepting a mail's data, by its SMTP envelope (a slow
+   * server or a large mail on a slow line); 0 = at once.
+   */
+  acceptDelayMs: (rcptTo: string[]) => number = () => 0;
   private readonly waiters: Array<() => void> = [];
   private readonly listeners: Array<(mail: ReceivedMail) => void> = [];
 
@@ -46,13 +51,16 @@ export class SmtpSink {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const envelope = session.envelope;
-          this.add({
-            raw: Buffer.concat(chunks),
-            mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '',
-            rcptTo: envelope.rcptTo.map((recipient) => recipient.address),
-            receivedAt: new Date(),
-          });
-          callback();
+          const rcptTo = envelope.rcptTo.map((recipient) => recipient.address);
+          setTimeout(() => {
+            this.add({
+              raw: Buffer.concat(chunks),
+              mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '',
+              rcptTo,
+              receivedAt: new Date(),
+            });
+            callback();
+          }, this.acceptDelayMs(rcptTo));
         });
       },
     });

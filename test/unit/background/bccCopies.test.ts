@@ -136,11 +136,27 @@ describe('Bcc recipients get sealed mails of their own', () => {
     expect(host.drafts.size).toBe(0);
   });
 
+  it('keeps the event page awake while it holds copies, and only then', async () => {
+    await host.sendComposeNow(TAB);
+    // Between the main mail leaving Sealpost and Thunderbird reporting it sent, the copies
+    // exist only in memory: the page must not sleep.
+    expect(host.awakeHolds).toBe(1);
+    await handleAfterSend(host, TAB, false);
+    expect(host.awakeHolds).toBe(0);
+    expect(host.sentMails).toHaveLength(3);
+
+    host.openCompose(8, { to: ['dora@partner.de'], subject: 'No Bcc' });
+    await setSecure(host, 8, true);
+    await host.sendComposeNow(8);
+    expect(host.awakeHolds).toBe(0);
+  });
+
   it('sends nothing separately when the main mail fails, and restores the window', async () => {
     host.smtp = () => 'connection refused';
     await expect(host.sendComposeNow(TAB)).rejects.toThrow('connection refused');
     await handleAfterSend(host, TAB, true);
     expect(host.sentMails).toEqual([]);
+    expect(host.awakeHolds).toBe(0);
     expect(host.tabs.get(TAB)?.details.bcc).toEqual(['Félix <felix@hidden.fr>', 'gina@hidden.it']);
     expect(host.tabs.get(TAB)?.details.plainTextBody).toBe('The confidential clause reads: 7.3.');
   });
