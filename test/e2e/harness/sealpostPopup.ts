@@ -73,13 +73,29 @@ export class SealpostPopup {
     return (await this.popup.property<boolean>('#secure-toggle', 'checked')) === true;
   }
 
-  /** Clicks the toggle if it is not already in the wanted state, then checks it took. */
+  /**
+   * Clicks the toggle if it is not already in the wanted state, then checks it took. A click can
+   * miss while Thunderbird is still sizing the panel to its content (seen under load: the toggle
+   * stayed off, Marionette's "flushEventLoop" timed out), so an untaken click is tried again.
+   */
   async setSecure(wanted: boolean): Promise<void> {
-    if ((await this.isSecure()) === wanted) return;
-    await this.popup.click('#secure-toggle');
-    await waitFor(`secure mode ${wanted ? 'on' : 'off'}`, async () =>
-      (await this.isSecure()) === wanted ? true : undefined,
-    );
+    for (let attempt = 1; ; attempt++) {
+      if ((await this.isSecure()) === wanted) return;
+      await this.popup.click('#secure-toggle');
+      try {
+        await waitFor(
+          `secure mode ${wanted ? 'on' : 'off'}`,
+          async () => ((await this.isSecure()) === wanted ? true : undefined),
+          attempt < 3 ? 4_000 : 20_000,
+        );
+        return;
+      } catch (error) {
+        if (attempt < 3) continue;
+        // Say what the panel showed instead, so a failure explains itself.
+        const shown = await this.popup.text('main').catch((cause: unknown) => String(cause));
+        throw new Error(`${(error as Error).message}; the panel showed: ${shown}`);
+      }
+    }
   }
 
   /** Waits until the popup lists `address`. */
