@@ -93,7 +93,9 @@ export class SealpostPopup {
         if (attempt < 3) continue;
         // Say what the panel showed instead, so a failure explains itself.
         const shown = await this.popup.text('main').catch((cause: unknown) => String(cause));
-        throw new Error(`${(error as Error).message}; the panel showed: ${shown}`);
+        throw new Error(`${(error as Error).message}; the panel showed: ${shown}`, {
+          cause: error,
+        });
       }
     }
   }
