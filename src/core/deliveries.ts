@@ -76,12 +76,9 @@ function delivery(
   locks: PlannedLock[],
   serverLocks: PlannedServerLock[],
 ): Delivery {
-  // Recipient order, not lock kind order: the first language is the reader's default.
-  const order = new Map(input.recipients.map((recipient, index) => [recipient.address, index]));
-  const ordered = [...locks, ...serverLocks].sort(
-    (left, right) => (order.get(left.address) ?? 0) - (order.get(right.address) ?? 0),
-  );
-  const languages = [...new Set(ordered.map((lock) => lock.language))];
+  // decideSend plans locks in recipient order (and a send has either code locks or server
+  // locks, never both), so the first language is the first recipient's: the reader's default.
+  const languages = [...new Set([...locks, ...serverLocks].map((lock) => lock.language))];
   if (languages.length === 0) languages.push(input.defaultLanguage);
   return { hiddenRecipient, locks, serverLocks, languages };
 }

@@ -114,7 +114,7 @@ describe('planDeliveries', () => {
     expect(result.copies[0]!.languages).toEqual(['fr']);
   });
 
-  it('orders languages by recipient, not by kind of lock', () => {
+  it('orders languages by recipient, not by method', () => {
     const { plan: result } = plan(
       [
         { address: 'niels@partner.nl', field: 'to', language: 'nl', settings: { method: 'email' } },
