@@ -16,6 +16,7 @@
  *   latency percentiles (nearest rank) of `verify/complete` and of `verify/start`; every
  *   released share is compared with the one registered, and any error is counted.
  */
+import { generateServerSecret } from '../src/server/serverSecret.ts';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
       clock: systemClock,
       mailer: outboxMailer(database.db, systemClock),
       sms: outboxSmsSender(database.db, systemClock),
+      secret: generateServerSecret(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();

@@ -36,6 +36,8 @@ export async function startDevServer(options: {
       databaseUrl: `pglite:${dataDirectory}`,
       port,
       log,
+      // Kept with the database, outside it, like a production key file.
+      secretKeyFile: join(options.projectRoot, '.tmp', 'server-secret.key'),
     });
   let server: SealpostServer;
   try {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { revokeDeviceToken } from './auth/signIn.ts';
+import { loadServerSecret, type ServerSecret } from './serverSecret.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -27,6 +28,8 @@ export const ADMIN_USAGE = `usage: npm run server:admin -- [--config <file.json>
 
 export interface AdminIo {
   db: Kysely<Database>;
+  /** The server's secret key (organisation codes in the directory are encrypted with it). */
+  secret: ServerSecret;
   clock: Clock;
   /** Normal output (one call per line). */
   out: (line: string) => void;
@@ -70,7 +73,7 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
     return 1;
   }
   if (group === 'directory' && command === 'export' && argument) {
-    const csv = await exportDirectoryCsv(io.db);
+    const csv = await exportDirectoryCsv(io.db, io.secret);
     if (argument === '-') io.out(csv.trimEnd());
     else {
       await writeFile(argument, csv);
@@ -82,6 +85,7 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
     const by = values.by ?? 'admin (CSV import)';
     const result = await importDirectoryCsv(
       io.db,
+      io.secret,
       await readFile(argument, 'utf8'),
       by,
       io.clock.now(),
@@ -113,12 +117,23 @@ async function main(): Promise<void> {
     console.error(`sealpost admin: invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
     process.exit(2);
   }
+  // The same secret as the server's: the directory's organisation codes are encrypted with it.
+  const secret = await loadServerSecret({
+    key: loaded.config.secretKey,
+    keyFile: resolve(loaded.config.secretKeyFile),
+    previousKeys: loaded.config.previousSecretKeys,
+  });
+  if (!secret.ok) {
+    console.error(`sealpost admin: ${secret.error}`);
+    process.exit(2);
+  }
   const database = await openDatabase(loaded.config.databaseUrl);
   let exitCode: number;
   try {
     await migrateToLatest(database.db);
     exitCode = await runAdminCommand(argv, {
       db: database.db,
+      secret: secret.secret,
       clock: systemClock,
       out: (line) => console.log(line),
       error: (line) => console.error(line),

@@ -4,6 +4,7 @@
  * Every key is documented in docs/server.md; keep both in step.
  */
 import { readFile } from 'node:fs/promises';
+import { parseSecretKey } from './serverSecret.ts';
 
 /** How the server sends text messages; the providers live in `src/server/providers`. */
 export interface SmsConfig {
@@ -60,6 +61,15 @@ export interface ServerConfig {
   limits: LimitsConfig;
   /** Show sent SMS and emails at `/dev/outbox`; never on in production. */
   devOutbox: boolean;
+  /**
+   * The server's secret key (32 bytes, base64url), kept outside the database: it keys every code
+   * verifier and encrypts organisation-wide codes (src/server/serverSecret.ts). When unset, the
+   * key in `secretKeyFile` is used, generated there on the first start.
+   */
+  secretKey?: string;
+  secretKeyFile: string;
+  /** Keys rotated out that still verify and decrypt what was made under them. */
+  previousSecretKeys: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -85,6 +95,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sms: { provider: 'dev' },
   limits: DEFAULT_LIMITS,
   devOutbox: false,
+  secretKeyFile: 'sealpost-secret.key',
+  previousSecretKeys: [],
   logLevel: 'info',
 };
 
@@ -118,6 +130,9 @@ const ENVIRONMENT_KEYS: Record<
   SEALPOST_SMS_AUTH_TOKEN: { path: ['sms', 'authToken'], kind: 'string' },
   SEALPOST_SMS_FROM: { path: ['sms', 'from'], kind: 'string' },
   SEALPOST_DEV_OUTBOX: { path: ['devOutbox'], kind: 'boolean' },
+  SEALPOST_SECRET_KEY: { path: ['secretKey'], kind: 'string' },
+  SEALPOST_SECRET_KEY_FILE: { path: ['secretKeyFile'], kind: 'string' },
+  SEALPOST_PREVIOUS_SECRET_KEYS: { path: ['previousSecretKeys'], kind: 'list' },
   SEALPOST_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
   ...Object.fromEntries(
     Object.keys(DEFAULT_LIMITS).map((key) => [
@@ -180,7 +195,7 @@ const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-
 /** Checks the merged object key by key; unknown keys are errors too (typos must not pass silently). */
 function validate(candidate: Json, errors: string[]): ServerConfig | null {
   const known: Record<string, readonly string[]> = {
-    '': Object.keys(DEFAULT_CONFIG),
+    '': [...Object.keys(DEFAULT_CONFIG), 'secretKey'],
     organisation: ['name', 'domains'],
     smtp: ['host', 'port', 'secure', 'from', 'user', 'password'],
     sms: ['provider', 'url', 'accountSid', 'authToken', 'from'],
@@ -289,6 +304,21 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     'limits.defaultExpiryDays: must not exceed limits.maxExpiryDays',
   );
   check(typeof config.devOutbox === 'boolean', 'devOutbox: expected true or false');
+  check(
+    config.secretKey === undefined || parseSecretKey(config.secretKey) !== null,
+    'secretKey: expected 32 random bytes, base64url (e.g. `openssl rand -base64 32`)',
+  );
+  check(
+    typeof config.secretKeyFile === 'string' && config.secretKeyFile.length > 0,
+    'secretKeyFile: expected a file path',
+  );
+  check(
+    Array.isArray(config.previousSecretKeys) &&
+      config.previousSecretKeys.every(
+        (key) => typeof key === 'string' && parseSecretKey(key) !== null,
+      ),
+    'previousSecretKeys: expected a list of keys like secretKey',
+  );
   check(
     (LOG_LEVELS as readonly string[]).includes(config.logLevel),
     `logLevel: expected one of ${LOG_LEVELS.join(', ')}`,

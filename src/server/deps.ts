@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { ServerSecret } from './serverSecret.ts';
 
 /** The only source of "now" on the server. */
 export interface Clock {
@@ -25,6 +26,8 @@ export interface ServerDeps {
   clock: Clock;
   mailer: Mailer;
   sms: SmsSender;
+  /** The secret kept outside the database: keys code verifiers, encrypts organisation codes. */
+  secret: ServerSecret;
   /** Where the JSON log lines go (default stdout); tests pass a collecting stream. */
   logStream?: NodeJS.WritableStream;
   /** How often ended payloads are deleted (default hourly); tests shorten it. */

@@ -2,6 +2,7 @@
  * Starts the server: `npm run server -- [--config <file.json>]` (env `SEALPOST_*` overrides the
  * file). Migrates the database, listens, and shuts down cleanly on SIGINT/SIGTERM.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServer } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -10,6 +11,8 @@ import { migrateToLatest } from './db/migrate.ts';
 import { systemClock } from './deps.ts';
 import { createMailer } from './mail/mailer.ts';
 import { smsSenderForServer } from './providers/sms.ts';
+import { reencryptOrgCodes } from './directory/directory.ts';
+import { loadServerSecret } from './serverSecret.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string' } } });
@@ -19,12 +22,36 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loaded.config;
+  // The secret lives outside the database (configuration, environment or its own file).
+  const secret = await loadServerSecret({
+    key: config.secretKey,
+    keyFile: resolve(config.secretKeyFile),
+    previousKeys: config.previousSecretKeys,
+  });
+  if (!secret.ok) {
+    console.error(`sealpost server: ${secret.error}`);
+    process.exit(2);
+  }
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
+  await reencryptOrgCodes(database.db, secret.secret);
   const mailer = createMailer(config.smtp, database.db, systemClock);
   // dev (outbox, default), webhook or twilio, as configured.
   const sms = smsSenderForServer(config.sms, database.db, systemClock);
-  const app = await buildServer({ config, db: database.db, clock: systemClock, mailer, sms });
+  const app = await buildServer({
+    config,
+    db: database.db,
+    clock: systemClock,
+    mailer,
+    sms,
+    secret: secret.secret,
+  });
+  if (secret.generatedAt) {
+    app.log.warn(
+      { secretKeyFile: secret.generatedAt },
+      'generated a new server secret key: back this file up, apart from the database backups',
+    );
+  }
   await app.listen({ host: config.host, port: config.port });
   app.log.info(
     {

@@ -198,6 +198,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
     const lines: string[] = [];
     const io = {
       db: server.db,
+      secret: server.secret,
       clock: server.clock,
       out: (line: string) => lines.push(line),
       error: (line: string) => lines.push(line),
@@ -265,6 +266,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
     const lines: string[] = [];
     const io = {
       db: server.db,
+      secret: server.secret,
       clock: server.clock,
       out: (line: string) => lines.push(line),
       error: (line: string) => lines.push(line),

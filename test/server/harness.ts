@@ -17,6 +17,7 @@ import type { Database } from '../../src/server/db/schema.ts';
 import type { Clock, SmsSender } from '../../src/server/deps.ts';
 import { outboxMailer, type Mailer } from '../../src/server/mail/mailer.ts';
 import { outboxSmsSender } from '../../src/server/outbox.ts';
+import { generateServerSecret, type ServerSecret } from '../../src/server/serverSecret.ts';
 import { freshPostgresDatabase } from '../helpers/postgres.ts';
 
 /**
@@ -67,6 +68,8 @@ export interface TestServer {
   db: Kysely<Database>;
   config: ServerConfig;
   clock: TestClock;
+  /** The secret the server runs with (kept outside the database: not part of a dump). */
+  secret: ServerSecret;
   /** Every log line so far, parsed, plus the raw text (to search for leaked secrets). */
   logLines: () => Record<string, unknown>[];
   logText: () => string;
@@ -94,6 +97,8 @@ export interface TestServerOptions {
   clock?: TestClock;
   /** How often the server deletes ended payloads (default: its hourly schedule). */
   housekeepingIntervalMs?: number;
+  /** The server's secret key (default: a new random one). */
+  secret?: ServerSecret;
 }
 
 export async function startTestServer(
@@ -128,12 +133,14 @@ export async function startTestServer(
       callback();
     },
   });
+  const secret = options.secret ?? generateServerSecret();
   const app = await buildServer({
     config,
     db: database.db,
     clock,
     mailer: (options.mailer ?? outboxMailer)(database.db, clock),
     sms: (options.sms ?? outboxSmsSender)(database.db, clock),
+    secret,
     logStream,
     ...(options.housekeepingIntervalMs === undefined
       ? {}
@@ -150,6 +157,7 @@ export async function startTestServer(
     db: database.db,
     config,
     clock,
+    secret,
     logText: () => logChunks.join(''),
     logLines: () =>
       logChunks

@@ -149,6 +149,7 @@ describe.each(DATABASE_KINDS)('sender sign-in on %s', (kind) => {
     const lines: string[] = [];
     const io = {
       db: server.db,
+      secret: server.secret,
       clock: server.clock,
       out: (line: string) => lines.push(line),
       error: (line: string) => lines.push(line),

@@ -34,8 +34,8 @@ const completeSchema = {
 } as const;
 
 export const authRoutes: FastifyPluginAsync = async (app) => {
-  const { config, db, clock, mailer } = app.deps;
-  const context = { config, db, clock, mailer };
+  const { config, db, clock, mailer, secret } = app.deps;
+  const context = { config, db, clock, mailer, secret };
   const organisation = { name: config.organisation.name, domains: config.organisation.domains };
 
   app.post<{ Body: { address: string } }>(

@@ -10,19 +10,16 @@ import { countInWindow, takeThrottle } from '../db/limits.ts';
 import type { Database } from '../db/schema.ts';
 import type { Clock } from '../deps.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import {
-  digestsEqual,
-  keyedDigest,
-  randomSixDigitCode,
-  randomToken,
-  sha256Hex,
-} from '../secrets.ts';
+import { randomSixDigitCode, randomToken, sha256Hex } from '../secrets.ts';
+import { makeVerifier, verifierMatches, type ServerSecret } from '../serverSecret.ts';
 
 export interface SignInContext {
   config: ServerConfig;
   db: Kysely<Database>;
   clock: Clock;
   mailer: Mailer;
+  /** Keys the code's verifier: a database copy alone cannot test guesses against it. */
+  secret: ServerSecret;
 }
 
 export type StartResult =
@@ -62,7 +59,7 @@ export async function startSignIn(
     return { ok: false, reason: 'throttled', retryAfterSeconds: hourly.retryAfterSeconds };
 
   const code = randomSixDigitCode();
-  const codeKey = randomToken(32);
+  const verifier = makeVerifier(context.secret, code);
   const challengeId = randomToken(16);
   const expiresAt = new Date(now.getTime() + config.limits.codeLifetimeSeconds * 1000);
   await db
@@ -70,8 +67,9 @@ export async function startSignIn(
     .values({
       id: challengeId,
       address,
-      code_digest: keyedDigest(codeKey, code),
-      code_key: codeKey,
+      code_digest: Buffer.from(verifier.digest).toString('hex'),
+      // The verifier's salt (the column kept its name from the unkeyed digests).
+      code_key: Buffer.from(verifier.salt).toString('base64url'),
       created_at: now,
       expires_at: expiresAt,
       completed_at: null,
@@ -81,7 +79,8 @@ export async function startSignIn(
   try {
     await mailer.send({
       to: address,
-      subject: `Your Sealpost sign-in code: ${code}`,
+      // Never the code in the subject: subjects show on lock screens and in mailbox lists.
+      subject: `Your Sealpost sign-in code`,
       text:
         `Your code to sign in to Sealpost (${config.organisation.name}) is ${code}.\n\n` +
         `It is valid for ${minutes} minutes. If you did not try to sign in, ignore this mail: ` +
@@ -132,7 +131,11 @@ export async function completeSignIn(
     .executeTakeFirst();
   if (!attempt) return { ok: false, reason: 'locked' };
 
-  if (!digestsEqual(attempt.code_digest, keyedDigest(attempt.code_key, code))) {
+  const stored = {
+    salt: Buffer.from(attempt.code_key, 'base64url'),
+    digest: Buffer.from(attempt.code_digest, 'hex'),
+  };
+  if (!verifierMatches(context.secret, stored, code)) {
     return {
       ok: false,
       reason: 'wrong-code',

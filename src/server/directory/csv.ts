@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { ServerSecret } from '../serverSecret.ts';
 import {
   applyDirectoryChange,
   checkDirectoryAddress,
@@ -25,11 +26,14 @@ export const CSV_EXPORT_COLUMNS = [
 ] as const;
 
 /** The whole directory as CSV text (header row first, address order). */
-export async function exportDirectoryCsv(db: Kysely<Database>): Promise<string> {
+export async function exportDirectoryCsv(
+  db: Kysely<Database>,
+  secret: ServerSecret,
+): Promise<string> {
   const records: string[][] = [];
   let after: string | null = null;
   for (;;) {
-    const page = await directoryPage(db, after, 1000);
+    const page = await directoryPage(db, secret, after, 1000);
     for (const entry of page) {
       records.push([
         entry.address,
@@ -53,6 +57,7 @@ export type ImportResult =
 /** Validates every row, then applies them all in one transaction, audited as `by`. */
 export async function importDirectoryCsv(
   db: Kysely<Database>,
+  secret: ServerSecret,
   csvText: string,
   by: string,
   at: Date,
@@ -103,7 +108,14 @@ export async function importDirectoryCsv(
   let changedRows = 0;
   await db.transaction().execute(async (transaction) => {
     for (const { address, change } of changes) {
-      const { changedFields } = await applyDirectoryChange(transaction, address, change, by, at);
+      const { changedFields } = await applyDirectoryChange(
+        transaction,
+        secret,
+        address,
+        change,
+        by,
+        at,
+      );
       if (changedFields.length > 0) changedRows += 1;
     }
   });

@@ -10,6 +10,7 @@ import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
 import { isNotificationLanguage, type NotificationLanguage } from '../../core/languages.ts';
 import type { DirectoryEntry, DirectoryUpdateRequest } from '../../messaging/serverApi.ts';
 import type { Database, DirectoryEntryRow } from '../db/schema.ts';
+import { isSealedAtRest, openAtRest, sealAtRest, type ServerSecret } from '../serverSecret.ts';
 
 export const DIRECTORY_METHODS = ['account', 'sms', 'org-code', 'code', 'email'] as const;
 /** The fields a change may touch, as named in the API, the audit and the CSV. */
@@ -90,13 +91,25 @@ export function checkDirectoryChange(
   return { ok: true, value: change };
 }
 
+/**
+ * Organisation-wide codes are stored encrypted under the server's secret (a database copy alone
+ * does not show them), in the entry and in its audit trail; colleagues get them in clear.
+ */
+function storedValue(secret: ServerSecret, field: string, value: string | null): string | null {
+  return field === 'orgCode' && value !== null ? sealAtRest(secret, value) : value;
+}
+
+function shownValue(secret: ServerSecret, field: string, value: string | null): string | null {
+  return field === 'orgCode' && value !== null ? openAtRest(secret, value) : value;
+}
+
 /** The API shape of a stored row. */
-export function toDirectoryEntry(row: DirectoryEntryRow): DirectoryEntry {
+export function toDirectoryEntry(secret: ServerSecret, row: DirectoryEntryRow): DirectoryEntry {
   return {
     address: row.address,
     method: row.method,
     phone: row.phone,
-    orgCode: row.org_code,
+    orgCode: shownValue(secret, 'orgCode', row.org_code),
     language: row.language as NotificationLanguage | null,
     updatedAt: row.updated_at.toISOString(),
     updatedBy: row.updated_by,
@@ -110,6 +123,7 @@ export function toDirectoryEntry(row: DirectoryEntryRow): DirectoryEntry {
  */
 export async function applyDirectoryChange(
   db: Kysely<Database>,
+  secret: ServerSecret,
   address: string,
   change: DirectoryChange,
   by: string,
@@ -136,12 +150,15 @@ export async function applyDirectoryChange(
       .where('address', '=', address)
       .forUpdate()
       .executeTakeFirstOrThrow();
+    const beforeEntry = toDirectoryEntry(secret, before);
     const changedFields = DIRECTORY_FIELDS.filter(
-      (field) => field in change && before[COLUMN_OF[field]] !== change[field],
+      (field) => field in change && beforeEntry[field] !== change[field],
     );
-    if (changedFields.length === 0) return { entry: toDirectoryEntry(before), changedFields };
+    if (changedFields.length === 0) return { entry: beforeEntry, changedFields };
     const set: Partial<Record<'method' | 'phone' | 'org_code' | 'language', string | null>> = {};
-    for (const field of changedFields) set[COLUMN_OF[field]] = change[field] ?? null;
+    for (const field of changedFields) {
+      set[COLUMN_OF[field]] = storedValue(secret, field, change[field] ?? null);
+    }
     const after = await transaction
       .updateTable('directory_entries')
       .set({ ...(set as Partial<DirectoryEntryRow>), updated_at: at, updated_by: by })
@@ -156,12 +173,12 @@ export async function applyDirectoryChange(
           at,
           by,
           field,
-          from_value: before[COLUMN_OF[field]],
-          to_value: change[field] ?? null,
+          from_value: storedValue(secret, field, beforeEntry[field]),
+          to_value: storedValue(secret, field, change[field] ?? null),
         })),
       )
       .execute();
-    return { entry: toDirectoryEntry(after), changedFields };
+    return { entry: toDirectoryEntry(secret, after), changedFields };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
@@ -169,6 +186,7 @@ export async function applyDirectoryChange(
 /** Entries for the given addresses (unknown ones are simply absent). */
 export async function directoryEntriesFor(
   db: Kysely<Database>,
+  secret: ServerSecret,
   addresses: string[],
 ): Promise<DirectoryEntry[]> {
   if (addresses.length === 0) return [];
@@ -178,22 +196,23 @@ export async function directoryEntriesFor(
     .where('address', 'in', addresses)
     .orderBy('address')
     .execute();
-  return rows.map(toDirectoryEntry);
+  return rows.map((row) => toDirectoryEntry(secret, row));
 }
 
 /** All entries in address order, `limit` at a time after `after`. */
 export async function directoryPage(
   db: Kysely<Database>,
+  secret: ServerSecret,
   after: string | null,
   limit: number,
 ): Promise<DirectoryEntry[]> {
   let query = db.selectFrom('directory_entries').selectAll().orderBy('address').limit(limit);
   if (after !== null) query = query.where('address', '>', after);
-  return (await query.execute()).map(toDirectoryEntry);
+  return (await query.execute()).map((row) => toDirectoryEntry(secret, row));
 }
 
 /** The audit trail of one address, oldest first. */
-export async function directoryAudit(db: Kysely<Database>, address: string) {
+export async function directoryAudit(db: Kysely<Database>, secret: ServerSecret, address: string) {
   const rows = await db
     .selectFrom('directory_audit')
     .selectAll()
@@ -205,7 +224,61 @@ export async function directoryAudit(db: Kysely<Database>, address: string) {
     at: row.at.toISOString(),
     by: row.by,
     field: row.field,
-    from: row.from_value,
-    to: row.to_value,
+    from: shownValue(secret, row.field, row.from_value),
+    to: shownValue(secret, row.field, row.to_value),
   }));
+}
+
+/**
+ * Encrypts organisation codes written in clear (by a version before encryption at rest) or
+ * under a previous secret key, in entries and audit rows, under the current key. Run at start.
+ */
+export async function reencryptOrgCodes(
+  db: Kysely<Database>,
+  secret: ServerSecret,
+): Promise<number> {
+  let changed = 0;
+  const fresh = (value: string) =>
+    // A value that opens with the current key alone is current; re-sealing it changes nothing.
+    isSealedAtRest(value) &&
+    (() => {
+      try {
+        openAtRest({ current: secret.current, previous: [] }, value);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+  const entries = await db
+    .selectFrom('directory_entries')
+    .select(['address', 'org_code'])
+    .where('org_code', 'is not', null)
+    .execute();
+  for (const entry of entries) {
+    if (entry.org_code === null || fresh(entry.org_code)) continue;
+    await db
+      .updateTable('directory_entries')
+      .set({ org_code: sealAtRest(secret, openAtRest(secret, entry.org_code)) })
+      .where('address', '=', entry.address)
+      .execute();
+    changed++;
+  }
+  const audits = await db
+    .selectFrom('directory_audit')
+    .select(['id', 'from_value', 'to_value'])
+    .where('field', '=', 'orgCode')
+    .execute();
+  for (const audit of audits) {
+    const update: { from_value?: string; to_value?: string } = {};
+    if (audit.from_value !== null && !fresh(audit.from_value)) {
+      update.from_value = sealAtRest(secret, openAtRest(secret, audit.from_value));
+    }
+    if (audit.to_value !== null && !fresh(audit.to_value)) {
+      update.to_value = sealAtRest(secret, openAtRest(secret, audit.to_value));
+    }
+    if (Object.keys(update).length === 0) continue;
+    await db.updateTable('directory_audit').set(update).where('id', '=', audit.id).execute();
+    changed++;
+  }
+  return changed;
 }

@@ -64,7 +64,7 @@ const updateSchema = {
 } as const;
 
 export const directoryRoutes: FastifyPluginAsync = async (app) => {
-  const { db, clock } = app.deps;
+  const { db, clock, secret } = app.deps;
 
   app.get<{ Querystring: { address?: string[]; after?: string; limit?: number } }>(
     '/api/v1/directory',
@@ -79,9 +79,9 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
           if (!checked.ok) return replyError(reply, 'bad-request', checked.reason);
           addresses.push(checked.value);
         }
-        entries = await directoryEntriesFor(db, addresses);
+        entries = await directoryEntriesFor(db, secret, addresses);
       } else {
-        entries = await directoryPage(db, after ?? null, limit ?? PAGE_SIZE_MAX);
+        entries = await directoryPage(db, secret, after ?? null, limit ?? PAGE_SIZE_MAX);
       }
       const body: DirectoryListResponse = { entries };
       return body;
@@ -98,6 +98,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
       if (!change.ok) return replyError(reply, 'bad-request', change.reason);
       const { entry } = await applyDirectoryChange(
         db,
+        secret,
         address.value,
         change.value,
         request.sender!.address,
@@ -114,9 +115,9 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const address = checkDirectoryAddress(request.params.address);
       if (!address.ok) return replyError(reply, 'bad-request', address.reason);
-      const changes = await directoryAudit(db, address.value);
+      const changes = await directoryAudit(db, secret, address.value);
       if (changes.length === 0) {
-        const [entry] = await directoryEntriesFor(db, [address.value]);
+        const [entry] = await directoryEntriesFor(db, secret, [address.value]);
         if (!entry) return replyError(reply, 'not-found', 'No directory entry for that address.');
       }
       const body: DirectoryAuditResponse = { changes };

@@ -11,7 +11,7 @@ import { SHARE_BYTES } from '../../core/serverLock.ts';
 import type { RegisterMessageRequest } from '../../messaging/serverApi.ts';
 import type { Database } from '../db/schema.ts';
 import { normalisePhoneNumber } from '../providers/phone.ts';
-import { digestSecret } from './secrets.ts';
+import { makeVerifier, type ServerSecret } from '../serverSecret.ts';
 import type { MessageLocksTable } from './tables.ts';
 import type { Insertable } from 'kysely';
 
@@ -22,7 +22,10 @@ export type PrepareResult =
   | { ok: false; reason: 'bad-request'; message: string };
 
 /** Checks what JSON schema cannot (cross-field rules, normal forms) and builds the lock rows. */
-export function prepareLocks(locks: RegisterMessageRequest['locks']): PrepareResult {
+export function prepareLocks(
+  locks: RegisterMessageRequest['locks'],
+  secret: ServerSecret,
+): PrepareResult {
   const seenLockIds = new Set<string>();
   const rows: Omit<PreparedLock, 'message_id'>[] = [];
   for (const [position, lock] of locks.entries()) {
@@ -51,7 +54,7 @@ export function prepareLocks(locks: RegisterMessageRequest['locks']): PrepareRes
       const normalised = normaliseAccessCode(lock.accessCode ?? '');
       if (normalised.length === 0)
         return refuse(`${where}: a ${lock.method} lock needs its access code`);
-      accessCode = digestSecret(normalised);
+      accessCode = makeVerifier(secret, normalised);
     } else if (lock.accessCode !== undefined) {
       return refuse(`${where}: only code and org-code locks carry an access code`);
     }

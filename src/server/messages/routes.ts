@@ -55,11 +55,12 @@ const messageIdPattern = new RegExp(MESSAGE_ID_PATTERN);
 type MessageParams = { id: string };
 
 export const messageRoutes: FastifyPluginAsync = async (app) => {
-  const { config, db, clock, mailer, sms } = app.deps;
+  const { config, db, clock, mailer, sms, secret } = app.deps;
   const limits = config.limits;
 
   const verificationContext = (): VerificationContext => ({
     db,
+    secret,
     now: clock.now(),
     limits,
     deliver: async (delivery) => {
@@ -100,7 +101,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           `expiresInDays: at most ${limits.maxExpiryDays} days.`,
         );
       }
-      const locks = prepareLocks(body.locks);
+      const locks = prepareLocks(body.locks, secret);
       if (!locks.ok) return replyError(reply, 'bad-request', locks.message);
       const payload = checkPayload(body.payload);
       if (!payload.ok) return replyError(reply, 'bad-request', payload.message);

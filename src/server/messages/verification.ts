@@ -22,12 +22,8 @@ import type { Database } from '../db/schema.ts';
 import { codeMail, codeSmsText } from './codeText.ts';
 import { messageState } from './rules.ts';
 import { sentToHint } from './rules.ts';
-import {
-  digestSecret,
-  generateOneTimeCode,
-  normaliseOneTimeCode,
-  secretMatches,
-} from './secrets.ts';
+import { generateOneTimeCode, normaliseOneTimeCode } from './secrets.ts';
+import { makeVerifier, verifierMatches, type ServerSecret } from '../serverSecret.ts';
 import type { MessageLockRow, MessageRow } from './tables.ts';
 
 /** One-time codes that may be sent for one lock before a successful verification resets the count. */
@@ -44,6 +40,8 @@ const ADDRESS_MISS_WINDOW_SECONDS = 3600;
 /** What verification needs from the server. */
 export interface VerificationContext {
   db: Kysely<Database>;
+  /** Keys every code verifier: a database copy alone cannot test guesses. */
+  secret: ServerSecret;
   now: Date;
   limits: Pick<
     LimitsConfig,
@@ -174,7 +172,7 @@ export async function resendCode(
 async function issueCode(context: VerificationContext, lock: MessageLockRow): Promise<StartResult> {
   const { db, now, limits } = context;
   const code = generateOneTimeCode();
-  const stored = digestSecret(code);
+  const stored = makeVerifier(context.secret, code);
   const expiresAt = new Date(now.getTime() + limits.codeLifetimeSeconds * 1000);
   const throttleCutoff = new Date(now.getTime() - limits.resendThrottleSeconds * 1000);
   const issued = await db
@@ -307,7 +305,7 @@ async function completeWithAccessCode(
     reserved.access_code_salt && reserved.access_code_digest
       ? { salt: reserved.access_code_salt, digest: reserved.access_code_digest }
       : null;
-  if (stored !== null && secretMatches(stored, normaliseAccessCode(typedCode))) {
+  if (stored !== null && verifierMatches(context.secret, stored, normaliseAccessCode(typedCode))) {
     return release(context, lock, { kind: 'access-code' });
   }
   const attemptsLeft = limits.accessCodeTries - reserved.wrong_access_codes;
@@ -347,7 +345,7 @@ async function completeWithOneTimeCode(
     reserved.code_salt && reserved.code_digest
       ? { salt: reserved.code_salt, digest: reserved.code_digest }
       : null;
-  if (stored !== null && secretMatches(stored, normaliseOneTimeCode(typedCode))) {
+  if (stored !== null && verifierMatches(context.secret, stored, normaliseOneTimeCode(typedCode))) {
     return release(context, lock, { kind: 'one-time-code', digest: Buffer.from(stored.digest) });
   }
   const attemptsLeft = limits.codeTries - reserved.code_tries;

@@ -5,6 +5,7 @@
  * expiry is testable without waiting. Everything is reached over real HTTP, as the add-on and
  * the reader reach it.
  */
+import { generateServerSecret, loadServerSecret } from '../../../src/server/serverSecret.ts';
 import type { FastifyInstance } from 'fastify';
 import type { DevOutboxResponse, SignInStartResponse } from '../../../src/messaging/serverApi.ts';
 import { buildServer } from '../../../src/server/app.ts';
@@ -34,6 +35,11 @@ export interface SealpostServerOptions {
   databaseUrl?: string;
   /** Log lines go here (default: nowhere). */
   log?: NodeJS.WritableStream;
+  /**
+   * The server's secret key file, created on the first start (with a database kept between
+   * runs, the key must be kept too). Default: a new random key for this run.
+   */
+  secretKeyFile?: string;
 }
 
 export type OutboxMessage = DevOutboxResponse['messages'][number];
@@ -90,6 +96,16 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
   );
   if (!resolved.ok) throw new Error(`server config invalid: ${resolved.errors.join('; ')}`);
   const config = resolved.config;
+  let secret = generateServerSecret();
+  if (options.secretKeyFile) {
+    const loaded = await loadServerSecret({
+      key: undefined,
+      keyFile: options.secretKeyFile,
+      previousKeys: [],
+    });
+    if (!loaded.ok) throw new Error(loaded.error);
+    secret = loaded.secret;
+  }
   const database = await openDatabase(databaseUrl);
   await migrateToLatest(database.db);
   let offsetMs = 0;
@@ -106,6 +122,7 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
     clock,
     mailer,
     sms: outboxSmsSender(database.db, clock),
+    secret,
     ...(options.log ? { logStream: options.log } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
