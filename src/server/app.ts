@@ -88,6 +88,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorateRequest('sender', null);
   scheduleHousekeeping(app, deps, deps.housekeepingIntervalMs);
 
+  // Answers carry device tokens, server shares, payloads and personal data: no cache (browser,
+  // proxy) may keep a copy of any of them.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       return replyError(reply, 'bad-request', `Invalid request: ${error.message}`);

@@ -29,9 +29,22 @@ describe.each(DATABASE_KINDS)('scheduled housekeeping on %s', (kind) => {
         .execute()
     ).length;
 
-  it('deletes the hosted payload of an expired message by itself, and keeps the others', async () => {
+  const sharesKept = async (messageId: string) =>
+    (
+      await server.db
+        .selectFrom('message_locks')
+        .select('lock_id')
+        .where('message_id', '=', messageId)
+        .where('server_share', 'is not', null)
+        .execute()
+    ).length;
+
+  it('deletes the hosted payload and erases the lock secrets of an expired message by itself, and keeps the others', async () => {
     const payload = Buffer.from('sealed').toString('base64');
-    const locks = [lock({ method: 'email', address: 'bob@partner.example' })];
+    const locks = [
+      lock({ method: 'email', address: 'bob@partner.example' }),
+      lock({ method: 'code', address: 'dan@partner.example', accessCode: 'DAN-4242' }),
+    ];
     const ending = registration(locks, { expiresInDays: 1, payload });
     const lasting = registration(locks, { expiresInDays: 3, payload });
     for (const body of [ending, lasting]) {
@@ -41,8 +54,16 @@ describe.each(DATABASE_KINDS)('scheduled housekeeping on %s', (kind) => {
     expect(await payloadCount(ending.messageId)).toBe(1);
     server.clock.advanceSeconds(86_400);
     await eventually(async () => (await payloadCount(ending.messageId)) === 0);
+    await eventually(async () => (await sharesKept(ending.messageId)) === 0);
     expect(await payloadCount(lasting.messageId)).toBe(1);
-    expect(server.logText()).toContain('deleted the payloads of ended messages');
+    expect(await sharesKept(lasting.messageId)).toBe(2);
+    const erased = await server.db
+      .selectFrom('message_locks')
+      .select(['access_code_digest', 'access_code_salt'])
+      .where('message_id', '=', ending.messageId)
+      .execute();
+    expect(erased.every((row) => row.access_code_digest === null)).toBe(true);
+    expect(server.logText()).toContain('erased the payloads and lock secrets of ended messages');
     // The message itself stays (its status and audit), only the ciphertext is gone.
     const status = await server.request('GET', `/api/v1/messages/${ending.messageId}/payload`);
     expect(status.status).not.toBe(200);

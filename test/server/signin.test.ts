@@ -41,6 +41,13 @@ describe.each(DATABASE_KINDS)('sender sign-in on %s', (kind) => {
     });
     const token: string = complete.body.token;
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    // An answer carrying a token is kept by no cache.
+    expect(complete.headers.get('cache-control')).toBe('no-store');
+    // The code is in the mail's text, never in its subject (lock screens, mailbox lists).
+    const [mail] = await server.outboxFor('alice@example.org');
+    const subjectLine = /^Subject: (.*)$/m.exec(mail!.text)?.[1] ?? '';
+    expect(subjectLine).toBe('Your Sealpost sign-in code');
+    expect(subjectLine).not.toContain(code);
 
     const me = await server.request('GET', '/api/v1/auth/me', { token });
     expect(me).toMatchObject({ status: 200, body: { address: 'alice@example.org' } });

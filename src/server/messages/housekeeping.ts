@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.ts';
-import { deleteEndedPayloads } from './registration.ts';
+import { deleteEndedPayloads, eraseLockSecrets } from './registration.ts';
 
-/** How often ended messages' hosted payloads are deleted (a payload is useless once ended). */
+/** How often ended messages' payloads and lock secrets are erased. */
 export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Deletes the hosted payloads of expired messages once the server is ready and then every
- * `intervalMs` (revocation deletes its own at once). Nothing serves them any more, and a
- * ciphertext kept is a ciphertext that can leak later. A failed run is logged and tried again
+ * Deletes the hosted payloads of expired messages and erases their locks' server shares and
+ * code verifiers, once the server is ready and then every `intervalMs` (revocation does both
+ * at once). Nothing serves them any more, a ciphertext kept is a ciphertext that can leak
+ * later, and a share kept would let a database copy plus the mail open an expired message. A failed run is logged and tried again
  * at the next interval; runs never overlap. The timer does not keep the process alive and stops
  * when the server closes.
  */
@@ -22,8 +23,15 @@ export function scheduleHousekeeping(
   const run = (): Promise<void> => {
     running ??= (async () => {
       try {
-        const deleted = await deleteEndedPayloads(deps.db, deps.clock.now());
-        if (deleted > 0) app.log.info({ deleted }, 'deleted the payloads of ended messages');
+        const now = deps.clock.now();
+        const deleted = await deleteEndedPayloads(deps.db, now);
+        const erased = await eraseLockSecrets(deps.db, { endedBy: now });
+        if (deleted > 0 || erased > 0) {
+          app.log.info(
+            { deleted, erased },
+            'erased the payloads and lock secrets of ended messages',
+          );
+        }
       } catch (error) {
         app.log.error({ err: error }, 'housekeeping failed');
       } finally {

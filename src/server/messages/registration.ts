@@ -148,6 +148,59 @@ function refuse(message: string): { ok: false; reason: 'bad-request'; message: s
   return { ok: false, reason: 'bad-request', message };
 }
 
+/** What `eraseLockSecrets` sets: nothing left that opens a lock or checks a code. */
+const ERASED_LOCK_SECRETS = {
+  server_share: null,
+  access_code_salt: null,
+  access_code_digest: null,
+  code_salt: null,
+  code_digest: null,
+  code_expires_at: null,
+} as const;
+
+/**
+ * Erases what could open a message's locks (server shares) or test guesses against them (code
+ * verifiers), for one message (revocation) or every ended one (housekeeping). Revocation and
+ * expiry are then cryptographic: the mail alone never opens again, whoever has the database.
+ */
+export async function eraseLockSecrets(
+  db: Kysely<Database>,
+  which: { messageId: string } | { endedBy: Date },
+): Promise<number> {
+  let query = db
+    .updateTable('message_locks')
+    .set(ERASED_LOCK_SECRETS)
+    .where((expression) =>
+      expression.or([
+        expression('server_share', 'is not', null),
+        expression('access_code_digest', 'is not', null),
+        expression('code_digest', 'is not', null),
+      ]),
+    );
+  if ('messageId' in which) {
+    query = query.where('message_id', '=', which.messageId);
+  } else {
+    const now = which.endedBy;
+    query = query.where((expression) =>
+      expression(
+        'message_id',
+        'in',
+        expression
+          .selectFrom('messages')
+          .select('messages.id')
+          .where((ended) =>
+            ended.or([
+              ended('messages.expires_at', '<=', now),
+              ended('messages.revoked_at', 'is not', null),
+            ]),
+          ),
+      ),
+    );
+  }
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /**
  * Deletes the hosted payloads of messages that expired or were revoked by `now` (nothing serves
  * them any more; revocation already deletes its own). Run by `scheduleHousekeeping` on start

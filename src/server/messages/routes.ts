@@ -23,7 +23,7 @@ import type {
 import { requireSender } from '../auth/requireSender.ts';
 import { replyError } from '../errors.ts';
 import { hostedReaderPage } from './hostedReader.ts';
-import { checkPayload, insertMessage, prepareLocks } from './registration.ts';
+import { checkPayload, eraseLockSecrets, insertMessage, prepareLocks } from './registration.ts';
 import { expiryFor, lockHint, messageState } from './rules.ts';
 import {
   MESSAGE_ID_PATTERN,
@@ -176,11 +176,13 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           .where('revoked_at', 'is', null)
           .returning('revoked_at')
           .executeTakeFirst();
-        // The hosted copy serves nobody any more; the server keeps no ciphertext it need not.
+        // The hosted copy serves nobody any more; the server keeps no ciphertext it need not,
+        // and nothing that would open a lock or test a code (DESIGN §5).
         await transaction
           .deleteFrom('message_payloads')
           .where('message_id', '=', messageId)
           .execute();
+        await eraseLockSecrets(transaction, { messageId });
         return updated?.revoked_at ?? own.message.revoked_at ?? now;
       });
       request.log.info({ messageId }, 'message revoked');
@@ -333,9 +335,9 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
         'verification complete',
       );
       if (!result.ok) return replyFailure(reply, result);
+      // No cache keeps it: every answer is `Cache-Control: no-store` (app.ts).
       const response: VerifyCompleteResponse = { serverShare: result.serverShare };
-      // The share must not linger in caches between the reader and the server.
-      return reply.header('cache-control', 'no-store').send(response);
+      return response;
     },
   );
 

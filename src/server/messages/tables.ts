@@ -46,8 +46,8 @@ export interface MessageLocksTable {
   /** E.164, sms locks only. */
   phone: string | null;
   language: string;
-  /** 32 bytes: the server's half of the lock secret. */
-  server_share: Bytes;
+  /** 32 bytes: the server's half of the lock secret; erased (null) once the message ended. */
+  server_share: Bytes | null;
   access_code_salt: Bytes | null;
   access_code_digest: Bytes | null;
   /** Access-code tries that failed (or are being checked); at the limit the lock is locked. */

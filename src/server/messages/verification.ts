@@ -395,7 +395,8 @@ async function release(
           .where('messages.revoked_at', 'is', null)
           .where('messages.expires_at', '>', now),
       ),
-    );
+    )
+    .where('server_share', 'is not', null);
   // Only the request that still finds this very code in place consumes it.
   if (passed.kind === 'one-time-code') update = update.where('code_digest', '=', passed.digest);
   const released = await update.returningAll().executeTakeFirst();
@@ -408,6 +409,10 @@ async function release(
     if (current?.locked_at) return lockedFailure();
     return fail('code-expired', 'The code was already used; request a new one.');
   }
+  // An ended message's share is erased; the update above checked it had not ended, so a
+  // missing share means it ended at this very moment.
+  if (released.server_share === null)
+    return fail('expired', 'This message can no longer be opened.');
   return {
     ok: true,
     serverShare: Buffer.from(released.server_share).toString('base64'),
