@@ -169,11 +169,11 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
     const hidden = lock({
       method: 'code',
       address: 'secret-bcc@partner.example',
-      accessCode: 'X1',
+      accessCode: 'XRAY-1111',
       hidden: true,
     });
     const base = await registered([
-      lock({ method: 'code', address: 'to@partner.example', accessCode: 'X2' }),
+      lock({ method: 'code', address: 'to@partner.example', accessCode: 'XRAY-2222' }),
       hidden,
     ]);
     const start = (address: string) =>

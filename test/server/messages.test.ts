@@ -101,6 +101,8 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
         lock({ method: 'sms', address: 'dan@partner.example', phone: '+49 12' }), // not a number
         lock({ method: 'code', address: 'dan@partner.example' }), // no access code
         lock({ method: 'org-code', address: 'dan@partner.example', accessCode: ' - ' }), // empty when normalised
+        lock({ method: 'code', address: 'dan@partner.example', accessCode: '1' }), // below the server minimum
+        lock({ method: 'code', address: 'dan@partner.example', accessCode: 'ab-c 12' }), // 5 when normalised
         lock({ method: 'email', address: 'dan@partner.example', accessCode: 'x' }), // a code where none belongs
         lock({ method: 'email', address: 'not an address' }),
       ];

@@ -7,6 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import { normaliseAccessCode } from '../../core/accessCodeFormat.ts';
 import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
+import { MINIMUM_SERVER_CODE_LENGTH } from '../../core/recipientDirectory.ts';
 import { SHARE_BYTES } from '../../core/serverLock.ts';
 import type { RegisterMessageRequest } from '../../messaging/serverApi.ts';
 import type { Database } from '../db/schema.ts';
@@ -54,6 +55,12 @@ export function prepareLocks(
       const normalised = normaliseAccessCode(lock.accessCode ?? '');
       if (normalised.length === 0)
         return refuse(`${where}: a ${lock.method} lock needs its access code`);
+      // The add-on's minimum, enforced here too: the attempt limit makes short codes safe,
+      // trivially short ones are not (a client that skips the check gets no weaker lock).
+      if (normalised.length < MINIMUM_SERVER_CODE_LENGTH)
+        return refuse(
+          `${where}: the access code must have at least ${MINIMUM_SERVER_CODE_LENGTH} letters or digits`,
+        );
       accessCode = makeVerifier(secret, normalised);
     } else if (lock.accessCode !== undefined) {
       return refuse(`${where}: only code and org-code locks carry an access code`);
