@@ -75,6 +75,15 @@ function loggerOptions(deps: ServerDeps): FastifyServerOptions['logger'] {
   };
 }
 
+/** Whether any string in a parsed request part (nested objects and arrays too) holds U+0000. */
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 32 || typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(
+    ([key, entry]) => key.includes('\u0000') || containsNul(entry, depth + 1),
+  );
+}
+
 /** Builds the server on the given dependencies (database already migrated). */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -93,6 +102,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('Cache-Control', 'no-store');
     return payload;
+  });
+
+  // A NUL character is never part of an address, a name or a code, and the database refuses it
+  // in text: it is the client's mistake (400), found before any handler touches the database.
+  app.addHook('preValidation', async (request, reply) => {
+    if (containsNul(request.body) || containsNul(request.params) || containsNul(request.query)) {
+      return replyError(reply, 'bad-request', 'Text in a request must not contain NUL characters.');
+    }
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -33,6 +33,40 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
     expect(response.body).toEqual({ error: { code, message: expect.any(String) } });
   };
 
+  it('refuses a NUL character anywhere with 400, on every route, and keeps serving', async () => {
+    const nul = 'bob\u0000@partner.example';
+    const registered = registration([lock({ method: 'email', address: 'bob@partner.example' })]);
+    expect(
+      (await server.request('POST', '/api/v1/messages', { body: registered, token })).status,
+    ).toBe(201);
+    const probes: [string, string, unknown, string?][] = [
+      ['POST', '/api/v1/auth/start', { address: 'a\u0000@example.org' }],
+      ['POST', `/api/v1/messages/${registered.messageId}/verify/start`, { address: nul }],
+      ['POST', '/api/v1/messages', registration([lock({ method: 'email', address: nul })]), token],
+      [
+        'POST',
+        '/api/v1/messages',
+        registration([lock({ method: 'email', address: 'x@y.example' })], {
+          senderName: 'A\u0000',
+        }),
+        token,
+      ],
+      ['PUT', `/api/v1/directory/${encodeURIComponent(nul)}`, { method: 'email' }, token],
+      ['PUT', '/api/v1/directory/bob@partner.example', { orgCode: 'abc\u0000def' }, token],
+      ['GET', `/api/v1/directory?address=${encodeURIComponent(nul)}`, undefined, token],
+      ['GET', `/api/v1/directory/${encodeURIComponent(nul)}/audit`, undefined, token],
+    ];
+    for (const [method, path, body, bearer] of probes) {
+      const response = await server.request(method, path, {
+        ...(body === undefined ? {} : { body }),
+        ...(bearer ? { token: bearer } : {}),
+      });
+      expect(response.status, `${method} ${path}`).toBe(400);
+      expect(response.body.error.code).toBe('bad-request');
+    }
+    expect((await server.request('GET', '/healthz')).status).toBe(200);
+  });
+
   it('refuses a hosted payload over the limit, and a body over the route limit, storing nothing', async () => {
     const before = await messageCount();
     const justOver = registration([lock({ method: 'email', address: 'bob@partner.example' })], {
@@ -114,7 +148,7 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
 
   it('refuses malformed recipient requests with bad-request', async () => {
     const body = registration([
-      lock({ method: 'code', address: 'bob@partner.example', accessCode: 'CODE-1' }),
+      lock({ method: 'code', address: 'bob@partner.example', accessCode: 'CODE-12' }),
     ]);
     await server.request('POST', '/api/v1/messages', { body, token });
     const base = `/api/v1/messages/${body.messageId}`;
@@ -125,10 +159,10 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
       ['POST', `${base}/verify/start`, '{"address":'],
       ['POST', `${base}/verify/complete`, { lockId, code: '' }],
       ['POST', `${base}/verify/complete`, { lockId, code: 'x'.repeat(257) }],
-      ['POST', `${base}/verify/complete`, { lockId: '../../etc', code: 'CODE-1' }],
-      ['POST', `${base}/verify/complete`, { lockId, code: 'CODE-1', extra: 1 }],
+      ['POST', `${base}/verify/complete`, { lockId: '../../etc', code: 'CODE-12' }],
+      ['POST', `${base}/verify/complete`, { lockId, code: 'CODE-12', extra: 1 }],
       ['POST', `${base}/verify/resend`, { lockId: 7 }],
-      ['POST', `/api/v1/messages/not-a-uuid/verify/complete`, { lockId, code: 'CODE-1' }],
+      ['POST', `/api/v1/messages/not-a-uuid/verify/complete`, { lockId, code: 'CODE-12' }],
       ['GET', `/api/v1/messages/'%20or%201=1--/public`, undefined],
     ];
     for (const [method, path, requestBody] of cases) {
@@ -144,7 +178,7 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
     }
     // None of that counted as a try; the right code still opens.
     const right = await server.request('POST', `${base}/verify/complete`, {
-      body: { lockId, code: 'code-1' },
+      body: { lockId, code: 'code-12' },
     });
     expect(right.body.serverShare).toBe(body.locks[0]!.serverShare);
   });
