@@ -39,7 +39,7 @@ const SENDER = { name: 'Alice Example', address: 'alice@example.org' };
 const SMS_RECIPIENT = { address: 'bob@partner.example', phone: '+4915123456789' };
 const EMAIL_RECIPIENT = 'dana@elsewhere.example';
 const ORG_RECIPIENT = { address: 'carol@client.example', code: 'Harbour-42' };
-const CODE_RECIPIENT = { address: 'erik@client.example', code: '7391' };
+const CODE_RECIPIENT = { address: 'erik@client.example', code: '739152' };
 /** Few tries so the lock-out is reached quickly; the server's default is 10. */
 const ACCESS_CODE_TRIES = 3;
 
@@ -298,7 +298,7 @@ describe('access codes guarded by the server', () => {
     const page = await openFile(sealed);
     try {
       expect(await confirmAddress(page, CODE_RECIPIENT.address)).toBe('code');
-      expect(await typeCode(page, '0000')).toBe('error');
+      expect(await typeCode(page, '000000')).toBe('error');
       expect(await errorText(page)).toBe(
         readerText('en', 'reader.error.attempts-left', { count: ACCESS_CODE_TRIES - 1 }),
       );
@@ -324,7 +324,7 @@ describe('access codes guarded by the server', () => {
       expect(await confirmAddress(page, CODE_RECIPIENT.address)).toBe('code');
       let wrongTries = 0;
       while (!(await errorText(page)).includes(locked) && wrongTries <= ACCESS_CODE_TRIES) {
-        expect(await typeCode(page, `000${wrongTries}`)).toBe('error');
+        expect(await typeCode(page, `00000${wrongTries}`)).toBe('error');
         wrongTries++;
       }
       expect(await errorText(page)).toContain(locked);
