@@ -52,7 +52,10 @@ export const REDACTED_LOG_PATHS = [
 const RECIPIENT_ROUTE =
   /^\/api\/v1\/messages\/[^/?#]+\/(public|payload|verify\/(start|complete|resend))(?:[?#]|$)/;
 
-function loggerOptions(deps: ServerDeps): FastifyServerOptions['logger'] {
+/** The logger of a server: redacted paths, and serializers that keep only what is safe to log. */
+export function loggerOptions(
+  deps: Pick<ServerDeps, 'config' | 'logStream'>,
+): FastifyServerOptions['logger'] {
   return {
     level: deps.config.logLevel,
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
@@ -64,11 +67,12 @@ function loggerOptions(deps: ServerDeps): FastifyServerOptions['logger'] {
         method: request.method,
         path: request.url.split('?')[0],
       }),
-      // Type, message and code only: database errors' `detail` can quote stored values.
+      // Type, message and code only: database errors' `detail` can quote stored values. The
+      // code is `errorCode`: a key named `code` is redacted everywhere (one-time codes).
       err: (error: FastifyError) => ({
         type: error.name,
         message: error.message,
-        code: error.code,
+        errorCode: error.code,
         stack: error.stack ?? '',
       }),
     },
