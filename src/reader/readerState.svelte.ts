@@ -214,6 +214,9 @@ export function createReaderState(
 /** A hosted page: the server is the page's own (`<server>/r/<id>`), the share is the fragment. */
 async function loadHosted(reader: ReaderState, location: Location, messageId: string) {
   const mailShare = mailShareFromHash(location.hash);
+  // Read once, then gone from the address bar and the history: someone looking at this
+  // screen or this browser's history later must not find the mail's half of the key there.
+  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
   const loaded = mailShare
     ? await loadHostedEnvelope(new URL('..', location.href).href, messageId, mailShare)
     : ({ ok: false, reason: 'link' } as const);

@@ -245,6 +245,9 @@ describe('a message with sms, email (Bcc) and org-code recipients', () => {
       await page.goto(`${server.url}/r/${sealed.messageId}#${sealed.mailShare}`);
       await page.locator('main.content > *').first().waitFor();
       expect(await senderShown(page)).toContain(SENDER.name);
+      // The mail share is read, then removed from the address bar and the history entry.
+      expect(page.url()).toBe(`${server.url}/r/${sealed.messageId}`);
+      expect(await page.evaluate(() => location.hash)).toBe('');
       const before = await newestOutboxAt();
       // The resend throttle counts per phone: move past it rather than wait.
       server.advanceClock(120);
