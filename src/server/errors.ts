@@ -57,3 +57,11 @@ export const errorResponseSchema = {
     },
   },
 } as const;
+
+/**
+ * The largest body a route that anyone may call without signing in accepts (sign-in, the
+ * recipient's verification): its JSON is an address, an id and a code. Sender routes check the
+ * device token before the body is even read (`onRequest`), so strangers cannot make the server
+ * read and parse large bodies.
+ */
+export const ANONYMOUS_BODY_BYTES = 4096;

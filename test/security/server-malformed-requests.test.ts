@@ -33,6 +33,33 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
     expect(response.body).toEqual({ error: { code, message: expect.any(String) } });
   };
 
+  it('refuses a stranger before reading the body, and keeps anonymous bodies small', async () => {
+    // Without a token the registration is refused before its body is parsed: a malformed body
+    // of several MB gets 401, not the 400 a parsed body would get.
+    const junk = '{"messageId":' + ' '.repeat(3 * 1024 * 1024);
+    for (const [method, path] of [
+      ['POST', '/api/v1/messages'],
+      ['PUT', '/api/v1/directory/bob@partner.example'],
+      ['POST', `/api/v1/messages/${crypto.randomUUID()}/revoke`],
+    ] as const) {
+      const response = await fetch(`${server.baseUrl}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: junk,
+      });
+      expect(response.status, `${method} ${path}`).toBe(401);
+    }
+    // Routes anyone may call take small bodies only.
+    const address = `${'a'.repeat(5000)}@partner.example`;
+    for (const path of [
+      '/api/v1/auth/start',
+      `/api/v1/messages/${crypto.randomUUID()}/verify/start`,
+    ]) {
+      const response = await server.request('POST', path, { body: { address } });
+      expectError(response, 413, 'payload-too-large');
+    }
+  });
+
   it('refuses a NUL character anywhere with 400, on every route, and keeps serving', async () => {
     const nul = 'bob\u0000@partner.example';
     const registered = registration([lock({ method: 'email', address: 'bob@partner.example' })]);

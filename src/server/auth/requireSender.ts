@@ -1,6 +1,7 @@
 /**
  * The sender guard: `Authorization: Bearer <device token>` → the signed-in sender, or 401.
- * Use as a route's `preHandler`; afterwards `request.sender` is set.
+ * Use as a route's `onRequest` hook (before the body is read, so a stranger cannot make the
+ * server read and parse a large body); afterwards `request.sender` is set.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { replyError } from '../errors.ts';

@@ -7,7 +7,7 @@ import type {
   SignInCompleteResponse,
   SignInStartResponse,
 } from '../../messaging/serverApi.ts';
-import { replyError } from '../errors.ts';
+import { ANONYMOUS_BODY_BYTES, replyError } from '../errors.ts';
 import { requireSender } from './requireSender.ts';
 import { completeSignIn, revokeDeviceToken, startSignIn } from './signIn.ts';
 
@@ -40,7 +40,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: { address: string } }>(
     '/api/v1/auth/start',
-    { schema: startSchema },
+    { schema: startSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
     async (request, reply) => {
       const result = await startSignIn(context, request.body.address);
       if (result.ok) {
@@ -77,7 +77,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: { challengeId: string; code: string; deviceName: string } }>(
     '/api/v1/auth/complete',
-    { schema: completeSchema },
+    { schema: completeSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
     async (request, reply) => {
       const { challengeId, code, deviceName } = request.body;
       const result = await completeSignIn(context, challengeId, code, deviceName);
@@ -105,12 +105,12 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get('/api/v1/auth/me', { preHandler: requireSender }, async (request) => {
+  app.get('/api/v1/auth/me', { onRequest: requireSender }, async (request) => {
     const body: MeResponse = { address: request.sender!.address, organisation };
     return body;
   });
 
-  app.post('/api/v1/auth/signout', { preHandler: requireSender }, async (request, reply) => {
+  app.post('/api/v1/auth/signout', { onRequest: requireSender }, async (request, reply) => {
     await revokeDeviceToken(db, clock, request.sender!.tokenId);
     return reply.code(204).send();
   });

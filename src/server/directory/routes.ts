@@ -68,7 +68,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: { address?: string[]; after?: string; limit?: number } }>(
     '/api/v1/directory',
-    { schema: listSchema, preHandler: requireSender },
+    { schema: listSchema, onRequest: requireSender },
     async (request, reply) => {
       const { address: rawAddresses, after, limit } = request.query;
       let entries: DirectoryEntry[];
@@ -90,7 +90,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
 
   app.put<{ Params: { address: string }; Body: DirectoryUpdateRequest }>(
     '/api/v1/directory/:address',
-    { schema: updateSchema, preHandler: requireSender },
+    { schema: updateSchema, onRequest: requireSender },
     async (request, reply) => {
       const address = checkDirectoryAddress(request.params.address);
       if (!address.ok) return replyError(reply, 'bad-request', address.reason);
@@ -111,7 +111,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { address: string } }>(
     '/api/v1/directory/:address/audit',
-    { schema: { params: addressParams }, preHandler: requireSender },
+    { schema: { params: addressParams }, onRequest: requireSender },
     async (request, reply) => {
       const address = checkDirectoryAddress(request.params.address);
       if (!address.ok) return replyError(reply, 'bad-request', address.reason);

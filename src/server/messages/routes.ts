@@ -21,7 +21,7 @@ import type {
   VerifyStartRequest,
 } from '../../messaging/serverApi.ts';
 import { requireSender } from '../auth/requireSender.ts';
-import { replyError } from '../errors.ts';
+import { ANONYMOUS_BODY_BYTES, replyError } from '../errors.ts';
 import { hostedReaderPage } from './hostedReader.ts';
 import { checkPayload, eraseLockSecrets, insertMessage, prepareLocks } from './registration.ts';
 import { expiryFor, lockHint, messageState } from './rules.ts';
@@ -82,7 +82,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/messages',
     {
       schema: registerSchema,
-      preHandler: requireSender,
+      onRequest: requireSender,
       // Base64 makes the payload 4/3 larger; this route alone takes bodies that big.
       bodyLimit: Math.ceil((limits.payloadBytes * 4) / 3) + REGISTRATION_ENVELOPE_BYTES,
     },
@@ -162,7 +162,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: MessageParams }>(
     '/api/v1/messages/:id/revoke',
-    { schema: messageIdOnlySchema, preHandler: requireSender },
+    { schema: messageIdOnlySchema, onRequest: requireSender },
     async (request, reply) => {
       const messageId = request.params.id.toLowerCase();
       const own = await ownMessage(messageId, request.sender!.address);
@@ -193,7 +193,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: MessageParams }>(
     '/api/v1/messages/:id/status',
-    { schema: messageIdOnlySchema, preHandler: requireSender },
+    { schema: messageIdOnlySchema, onRequest: requireSender },
     async (request, reply) => {
       const messageId = request.params.id.toLowerCase();
       const own = await ownMessage(messageId, request.sender!.address);
@@ -289,7 +289,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: MessageParams; Body: VerifyStartRequest }>(
     '/api/v1/messages/:id/verify/start',
-    { schema: verifyStartSchema },
+    { schema: verifyStartSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
     async (request, reply) => {
       const messageId = request.params.id.toLowerCase();
       const result = await startVerification(
@@ -307,7 +307,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: MessageParams; Body: VerifyResendRequest }>(
     '/api/v1/messages/:id/verify/resend',
-    { schema: verifyResendSchema },
+    { schema: verifyResendSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
     async (request, reply) => {
       const messageId = request.params.id.toLowerCase();
       const result = await resendCode(verificationContext(), messageId, request.body.lockId);
@@ -321,7 +321,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: MessageParams; Body: VerifyCompleteRequest }>(
     '/api/v1/messages/:id/verify/complete',
-    { schema: verifyCompleteSchema },
+    { schema: verifyCompleteSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
     async (request, reply) => {
       const messageId = request.params.id.toLowerCase();
       const result = await completeVerification(
