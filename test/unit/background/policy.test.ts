@@ -185,6 +185,17 @@ describe('organisation policy in the background', () => {
       expect(host.panelsOpened).toEqual([TAB]);
     });
 
+    it('blocks a plaintext send when the requirement cannot even be checked (fail closed)', async () => {
+      compose(host, ['bob@partner.example']);
+      await setSecure(host, TAB, false);
+      // Reading the compose window fails while the policy may require secure mode.
+      host.getComposeDetails = async () => {
+        throw new Error('compose window gone');
+      };
+      expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+      expect(await host.session.get(`problem:${TAB}`)).toMatchObject({ reason: 'internal' });
+    });
+
     it('blocks a plaintext send to an enforced recipient: nothing changes, secure mode goes on', async () => {
       compose(host, ['eve@elsewhere.example']);
       await setSecure(host, TAB, false);

@@ -136,6 +136,18 @@ describe('handleBeforeSend', () => {
     expect(reopened.ok).toBe(true);
   });
 
+  it('cancels, naming it, when a recipient is a list the address book does not know', async () => {
+    await setSecure(host, TAB, true);
+    host.tabs.get(TAB)!.details.cc = ['Board <Board>'];
+    const before = structuredClone(host.tabs.get(TAB)!.details);
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)?.details).toEqual(before);
+    expect(await host.session.get('problem:7')).toMatchObject({
+      reason: 'no-method',
+      recipient: 'Board <Board>',
+    });
+  });
+
   it('cancels, leaves the draft untouched and opens the panel when a recipient has no method', async () => {
     await setSecure(host, TAB, true);
     host.tabs.get(TAB)!.details.cc = ['dave@nomethod.example'];

@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveLockPassword, generateLockId, generateShare } from '../../../src/core/serverLock.ts';
 
@@ -21,6 +22,35 @@ describe('deriveLockPassword', () => {
       deriveLockPassword({ ...base, accessCode: 'K7QM' }),
     ]);
     for (const variant of variants) expect(variant).not.toEqual(first);
+  });
+
+  it('matches the documented formula (known answer, computed independently with node:crypto)', async () => {
+    const mailShare = Buffer.alloc(32, 0x11);
+    const serverShare = Buffer.alloc(32, 0x22);
+    const derived = await deriveLockPassword({
+      messageId: base.messageId,
+      lockId: 'lock-1',
+      mailShare: mailShare.toString('base64'),
+      serverShare: serverShare.toString('base64'),
+      accessCode: 'ab-12 cd',
+    });
+    const expected = Buffer.from(
+      hkdfSync(
+        'sha256',
+        Buffer.concat([mailShare, serverShare, Buffer.from('AB12CD')]),
+        Buffer.from(base.messageId),
+        Buffer.from('sealpost-lock-v1:lock-1'),
+        32,
+      ),
+    ).toString('base64');
+    expect(derived).toEqual({ ok: true, password: expected });
+  });
+
+  it('depends on the code itself, not only its length', async () => {
+    const first = await deriveLockPassword({ ...base, accessCode: 'K7QM-X2PA' });
+    const second = await deriveLockPassword({ ...base, accessCode: 'K7QM-X2PB' });
+    expect(first.ok && second.ok).toBe(true);
+    expect(first).not.toEqual(second);
   });
 
   it('normalises the access code like the reader does', async () => {
