@@ -82,7 +82,10 @@ async function main(): Promise<void> {
   await admin.end();
   const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
 
-  const resolved = resolveConfig({ databaseUrl, port: 0, logLevel: 'warn' }, {});
+  const resolved = resolveConfig(
+    { databaseUrl, port: 0, logLevel: 'warn', developmentMode: true },
+    {},
+  );
   if (!resolved.ok) throw new Error(resolved.errors.join('; '));
   const config = resolved.config;
   const database = await openDatabase(databaseUrl);

@@ -59,6 +59,12 @@ export interface ServerConfig {
   smtp: SmtpConfig;
   sms: SmsConfig;
   limits: LimitsConfig;
+  /**
+   * Development and tests only: allows the development SMS provider, no SMTP server (mail goes
+   * to the outbox table) and `devOutbox`. Without it the server refuses to start on them, so a
+   * production server never tells a recipient "code sent" while the code went nowhere.
+   */
+  developmentMode: boolean;
   /** Show sent SMS and emails at `/dev/outbox`; never on in production. */
   devOutbox: boolean;
   /**
@@ -94,6 +100,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   smtp: { host: null, port: 587, secure: false, from: 'Sealpost <sealpost@example.org>' },
   sms: { provider: 'dev' },
   limits: DEFAULT_LIMITS,
+  developmentMode: false,
   devOutbox: false,
   secretKeyFile: 'sealpost-secret.key',
   previousSecretKeys: [],
@@ -130,6 +137,7 @@ const ENVIRONMENT_KEYS: Record<
   SEALPOST_SMS_AUTH_TOKEN: { path: ['sms', 'authToken'], kind: 'string' },
   SEALPOST_SMS_FROM: { path: ['sms', 'from'], kind: 'string' },
   SEALPOST_DEV_OUTBOX: { path: ['devOutbox'], kind: 'boolean' },
+  SEALPOST_DEVELOPMENT_MODE: { path: ['developmentMode'], kind: 'boolean' },
   SEALPOST_SECRET_KEY: { path: ['secretKey'], kind: 'string' },
   SEALPOST_SECRET_KEY_FILE: { path: ['secretKeyFile'], kind: 'string' },
   SEALPOST_PREVIOUS_SECRET_KEYS: { path: ['previousSecretKeys'], kind: 'list' },
@@ -304,6 +312,22 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     'limits.defaultExpiryDays: must not exceed limits.maxExpiryDays',
   );
   check(typeof config.devOutbox === 'boolean', 'devOutbox: expected true or false');
+  check(typeof config.developmentMode === 'boolean', 'developmentMode: expected true or false');
+  if (config.developmentMode !== true) {
+    // Production: real providers, or no start at all (each missing setting named).
+    check(
+      config.smtp.host !== null,
+      'smtp.host: required (SEALPOST_SMTP_HOST): sign-in and email codes need a mail server; developmentMode only writes them to the outbox table',
+    );
+    check(
+      config.sms.provider !== 'dev',
+      'sms.provider: set "webhook" or "twilio" (SEALPOST_SMS_PROVIDER): the "dev" provider sends nothing and needs developmentMode',
+    );
+    check(
+      config.devOutbox !== true,
+      'devOutbox: shows every code; it needs developmentMode (SEALPOST_DEVELOPMENT_MODE=true)',
+    );
+  }
   check(
     config.secretKey === undefined || parseSecretKey(config.secretKey) !== null,
     'secretKey: expected 32 random bytes, base64url (e.g. `openssl rand -base64 32`)',

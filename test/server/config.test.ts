@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, resolveConfig } from '../../src/server/config.ts';
 
 describe('server config', () => {
-  it('uses the defaults: embedded database, development providers, the documented limits', () => {
-    const result = resolveConfig({}, {});
-    expect(result).toEqual({ ok: true, config: DEFAULT_CONFIG });
+  it('uses the defaults in development mode: embedded database, development providers, the documented limits', () => {
+    const result = resolveConfig({ developmentMode: true }, {});
+    expect(result).toEqual({ ok: true, config: { ...DEFAULT_CONFIG, developmentMode: true } });
     if (!result.ok) return;
     expect(result.config.databaseUrl).toBe('pglite:.tmp/server-data');
     expect(result.config.limits).toMatchObject({
@@ -28,6 +28,7 @@ describe('server config', () => {
         SEALPOST_ORGANISATION_DOMAINS: 'acme.example, acme.test',
         SEALPOST_LIMITS_RESEND_THROTTLE_SECONDS: '120',
         SEALPOST_DEV_OUTBOX: 'true',
+        SEALPOST_DEVELOPMENT_MODE: 'true',
         SEALPOST_PUBLIC_URL: 'https://sealpost.acme.example/',
       },
     );
@@ -43,15 +44,47 @@ describe('server config', () => {
     });
   });
 
+  it('refuses to start on the development providers outside development mode, naming each setting', () => {
+    const result = resolveConfig({}, {});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^smtp\.host: required \(SEALPOST_SMTP_HOST\)/),
+      expect.stringMatching(/^sms\.provider: set "webhook" or "twilio" \(SEALPOST_SMS_PROVIDER\)/),
+    ]);
+    expect(resolveConfig({ developmentMode: false, devOutbox: true }, {})).toMatchObject({
+      ok: false,
+      errors: expect.arrayContaining([expect.stringMatching(/^devOutbox: shows every code/)]),
+    });
+  });
+
+  it('starts with the documented production settings and nothing else', () => {
+    const result = resolveConfig(
+      {},
+      {
+        SEALPOST_DATABASE_URL: 'postgres://sealpost@db.internal/sealpost',
+        SEALPOST_SMTP_HOST: 'smtp.example.org',
+        SEALPOST_SMS_PROVIDER: 'webhook',
+        SEALPOST_SMS_URL: 'https://sms-gateway.example.org/send',
+      },
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      config: { developmentMode: false, devOutbox: false },
+    });
+  });
+
   it('names every problem: unknown keys, bad values, missing provider settings', () => {
     const result = resolveConfig({ prot: 1, limits: { codeTries: 0 } }, {});
     expect(result).toEqual({ ok: false, errors: ['prot: unknown key'] });
+    // (Development mode below, so only the named mistakes are reported.)
     const values = resolveConfig(
       {
         databaseUrl: 'mysql://x',
         organisation: { name: 'A', domains: [] },
         sms: { provider: 'twilio' },
         limits: { codeTries: 0 },
+        developmentMode: true,
       },
       { SEALPOST_PORT: 'eighty' },
     );

@@ -112,6 +112,7 @@ export async function startTestServer(
       databaseUrl,
       port: 0,
       organisation: { name: 'Example Ltd', domains: ['example.org', 'example.net'] },
+      developmentMode: true,
       devOutbox: true,
       logLevel: 'info',
       ...options.config,

@@ -69,9 +69,9 @@ export function createSmsProvider(
 }
 
 /**
- * Development: the text goes to the outbox table (shown on `/dev/outbox`) and to the log, so a
- * newcomer running `npm start` sees the code. The log line masks the number; the code is in the
- * text because showing it is this provider's purpose (never configured in production).
+ * Development (only with `developmentMode`): the text goes to the outbox table, shown on
+ * `/dev/outbox` (and printed by `npm start`). The log says only that a message is waiting there,
+ * to a masked number: no code ever reaches a log.
  */
 export function createDevOutboxSmsProvider(dependencies: SmsProviderDependencies): SmsProvider {
   return {
@@ -82,7 +82,7 @@ export function createDevOutboxSmsProvider(dependencies: SmsProviderDependencies
       } catch (error) {
         return { ok: false, reason: 'unavailable', detail: `outbox: ${describe(error)}` };
       }
-      dependencies.log(`[dev sms] to ${maskPhoneNumber(message.to)}: ${message.text}`);
+      dependencies.log(`[dev sms] to ${maskPhoneNumber(message.to)}: in the development outbox`);
       return { ok: true };
     },
   };

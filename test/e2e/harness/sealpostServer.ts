@@ -85,6 +85,7 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
         name: options.organisationName ?? 'Example organisation',
         domains: options.domains,
       },
+      developmentMode: true,
       devOutbox: true,
       logLevel: options.log ? 'info' : 'silent',
       ...(options.smtp
