@@ -96,6 +96,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Unknown properties are errors (schemas say `additionalProperties: false`), not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     return503OnClosing: true,
+    // Who the client is, for the per-client limits: the peer, or what trusted proxies say.
+    trustProxy: deps.config.trustProxy,
   });
   app.decorate('deps', deps);
   app.decorateRequest('sender', null);

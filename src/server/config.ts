@@ -37,6 +37,12 @@ export interface LimitsConfig {
   resendThrottleSeconds: number;
   /** Sign-in challenges one address may start per hour (beyond the resend throttle). */
   signInStartsPerHour: number;
+  /** Sign-in challenges one client (IP address) may start per hour, whatever the addresses. */
+  signInStartsPerClientPerHour: number;
+  /** Sign-in challenges the whole server starts per hour (a bound on mail sent for strangers). */
+  signInStartsPerHourTotal: number;
+  /** A device token unused for this many days is refused (each use renews it). */
+  deviceTokenIdleDays: number;
   /** Wrong access codes allowed per recipient and message before the lock is locked. */
   accessCodeTries: number;
   /** Maximum JSON body of ordinary requests, in bytes. */
@@ -68,6 +74,12 @@ export interface ServerConfig {
   /** Show sent SMS and emails at `/dev/outbox`; never on in production. */
   devOutbox: boolean;
   /**
+   * Behind a reverse proxy: the proxies whose `X-Forwarded-For` tells the client's address
+   * (Fastify's `trustProxy`: `true`, or a list of addresses / CIDR ranges). Default: none, the
+   * client is the connection's peer (rate limits per client use it).
+   */
+  trustProxy: boolean | string[];
+  /**
    * The server's secret key (32 bytes, base64url), kept outside the database: it keys every code
    * verifier and encrypts organisation-wide codes (src/server/serverSecret.ts). When unset, the
    * key in `secretKeyFile` is used, generated there on the first start.
@@ -84,6 +96,9 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   codeLifetimeSeconds: 600,
   resendThrottleSeconds: 60,
   signInStartsPerHour: 10,
+  signInStartsPerClientPerHour: 30,
+  signInStartsPerHourTotal: 1000,
+  deviceTokenIdleDays: 90,
   accessCodeTries: 10,
   bodyBytes: 64 * 1024,
   payloadBytes: 25 * 1024 * 1024,
@@ -102,6 +117,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   limits: DEFAULT_LIMITS,
   developmentMode: false,
   devOutbox: false,
+  trustProxy: false,
   secretKeyFile: 'sealpost-secret.key',
   previousSecretKeys: [],
   logLevel: 'info',
@@ -138,6 +154,7 @@ const ENVIRONMENT_KEYS: Record<
   SEALPOST_SMS_FROM: { path: ['sms', 'from'], kind: 'string' },
   SEALPOST_DEV_OUTBOX: { path: ['devOutbox'], kind: 'boolean' },
   SEALPOST_DEVELOPMENT_MODE: { path: ['developmentMode'], kind: 'boolean' },
+  SEALPOST_TRUST_PROXY: { path: ['trustProxy'], kind: 'list' },
   SEALPOST_SECRET_KEY: { path: ['secretKey'], kind: 'string' },
   SEALPOST_SECRET_KEY_FILE: { path: ['secretKeyFile'], kind: 'string' },
   SEALPOST_PREVIOUS_SECRET_KEYS: { path: ['previousSecretKeys'], kind: 'list' },
@@ -313,6 +330,12 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
   );
   check(typeof config.devOutbox === 'boolean', 'devOutbox: expected true or false');
   check(typeof config.developmentMode === 'boolean', 'developmentMode: expected true or false');
+  check(
+    typeof config.trustProxy === 'boolean' ||
+      (Array.isArray(config.trustProxy) &&
+        config.trustProxy.every((entry) => typeof entry === 'string' && entry.length > 0)),
+    'trustProxy: expected true, false or a list of proxy addresses',
+  );
   if (config.developmentMode !== true) {
     // Production: real providers, or no start at all (each missing setting named).
     check(
@@ -348,8 +371,15 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     `logLevel: expected one of ${LOG_LEVELS.join(', ')}`,
   );
   if (errors.length > 0) return null;
+  const trustProxy =
+    Array.isArray(config.trustProxy) &&
+    config.trustProxy.length === 1 &&
+    ['true', 'false'].includes(config.trustProxy[0]!)
+      ? config.trustProxy[0] === 'true'
+      : config.trustProxy;
   return {
     ...config,
+    trustProxy,
     publicUrl: config.publicUrl.replace(/\/+$/, ''),
     organisation: {
       name: config.organisation.name.trim(),

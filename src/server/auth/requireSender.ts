@@ -32,19 +32,24 @@ export async function requireSender(request: FastifyRequest, reply: FastifyReply
     await replyError(reply, 'unauthorized', 'Sign in first: missing or malformed device token.');
     return reply;
   }
-  const { db, clock } = request.server.deps;
+  const { db, clock, config } = request.server.deps;
+  const now = clock.now();
+  // A token unused for too long is dead (a lost laptop stops working by itself); each use
+  // renews it.
+  const idleSince = new Date(now.getTime() - config.limits.deviceTokenIdleDays * 86_400_000);
   const row = await db
     .updateTable('device_tokens')
-    .set({ last_used_at: clock.now() })
+    .set({ last_used_at: now })
     .where('token_digest', '=', sha256Hex(match[1]!))
     .where('revoked_at', 'is', null)
+    .where('last_used_at', '>', idleSince)
     .returning(['id', 'address'])
     .executeTakeFirst();
   if (!row) {
     await replyError(
       reply,
       'unauthorized',
-      'This device token is unknown or was revoked: sign in again.',
+      'This device token is unknown, was revoked or was unused for too long: sign in again.',
     );
     return reply;
   }

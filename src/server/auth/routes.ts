@@ -42,7 +42,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/auth/start',
     { schema: startSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
     async (request, reply) => {
-      const result = await startSignIn(context, request.body.address);
+      const result = await startSignIn(context, request.body.address, request.ip);
       if (result.ok) {
         const body: SignInStartResponse = {
           challengeId: result.challengeId,

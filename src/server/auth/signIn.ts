@@ -31,10 +31,14 @@ export type StartResult =
 export async function startSignIn(
   context: SignInContext,
   rawAddress: string,
+  /** The client's address (IP), for the per-client limit. */
+  client: string,
 ): Promise<StartResult> {
   const { config, db, clock, mailer } = context;
   const address = normaliseAddress(rawAddress);
-  if (!isPlausibleAddress(address)) return { ok: false, reason: 'bad-address' };
+  if (!isPlausibleAddress(address) || !isPlainMailbox(address)) {
+    return { ok: false, reason: 'bad-address' };
+  }
   // Exact domains only: a look-alike subdomain (example.org.evil.test) must not pass.
   if (!config.organisation.domains.includes(domainOf(address)))
     return { ok: false, reason: 'foreign-domain' };
@@ -57,6 +61,16 @@ export async function startSignIn(
   );
   if (!hourly.ok)
     return { ok: false, reason: 'throttled', retryAfterSeconds: hourly.retryAfterSeconds };
+  // A stranger cycling through many addresses is bounded per client, and everybody together
+  // by a total: the server never mails without end on strangers' behalf.
+  for (const [key, maximum] of [
+    [`sign-in-client:${client}`, config.limits.signInStartsPerClientPerHour],
+    ['sign-in-total', config.limits.signInStartsPerHourTotal],
+  ] as const) {
+    const counted = await countInWindow(db, key, now, 3600, maximum);
+    if (!counted.ok)
+      return { ok: false, reason: 'throttled', retryAfterSeconds: counted.retryAfterSeconds };
+  }
 
   const code = randomSixDigitCode();
   const verifier = makeVerifier(context.secret, code);
@@ -92,6 +106,18 @@ export async function startSignIn(
     return { ok: false, reason: 'mail-failed' };
   }
   return { ok: true, challengeId, expiresAt };
+}
+
+/**
+ * A plain mailbox: a dot-atom local part of letters, digits and `. _ + -`, and a host name.
+ * Quoted local parts and the old source-routing forms (`%`, `!`, `:`, a second `@`) are refused:
+ * mail servers may route them elsewhere, so `a%evil.example@example.org` must not pass as a
+ * mailbox of `example.org`.
+ */
+export function isPlainMailbox(address: string): boolean {
+  return /^[a-z0-9_+-]+(\.[a-z0-9_+-]+)*@([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/.test(
+    address,
+  );
 }
 
 export type CompleteResult =
