@@ -144,7 +144,10 @@ export interface MessageStatusResponse {
     address: string;
     method: ServerLockMethod;
     openedAt: string | null;
+    /** The latest lock-out, while it lasts (null once it ended or was unlocked). */
     lockedAt: string | null;
+    /** When the lock opens again by itself; null when it is open. */
+    lockedUntil?: string | null;
   }[];
 }
 

@@ -8,7 +8,7 @@ import {
   MAX_ADDRESS_MISSES_PER_HOUR,
   MAX_CODES_PER_LOCK,
 } from '../../src/server/messages/verification.ts';
-import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harness.ts';
+import { DATABASE_KINDS, postFrom, startTestServer, type TestServer } from '../server/harness.ts';
 import {
   latestCode,
   lock,
@@ -62,11 +62,14 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
     expect(counts['released']).toBeUndefined();
     const row = await server.db
       .selectFrom('message_locks')
-      .select(['wrong_access_codes', 'locked_at'])
+      .select(['wrong_access_codes', 'locked_at', 'locked_until', 'lockouts'])
       .where('lock_id', '=', target.lockId)
       .executeTakeFirstOrThrow();
-    expect(row.wrong_access_codes).toBe(limit);
+    // Locked for the first back-off period; the tries start afresh when it opens again.
+    expect(row.lockouts).toBe(1);
     expect(row.locked_at).not.toBeNull();
+    expect(row.locked_until!.getTime() - server.clock.now().getTime()).toBe(15 * 60 * 1000);
+    expect(row.wrong_access_codes).toBe(0);
     // The right code is no use now, and the sender sees the lock-out.
     expect((await complete(base, target.lockId, 'SHORT1')).body.error.code).toBe('locked');
     const status = await server.request('GET', `${base}/status`, { token });
@@ -191,6 +194,11 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
       code: 'rate-limited',
       retryAfterSeconds: expect.any(Number),
     });
+    // The guesser is blocked, not the recipients: another client starts at once.
+    const recipient = await postFrom(server, '127.0.0.2', `${base}/verify/start`, {
+      address: 'to@partner.example',
+    });
+    expect(recipient.status).toBe(200);
     server.clock.advanceSeconds(3600);
     expect((await start('secret-bcc@partner.example')).body).toMatchObject({
       lockId: hidden.lockId,

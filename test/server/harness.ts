@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -201,4 +202,36 @@ export async function startTestServer(
       await postgres?.drop();
     },
   };
+}
+
+/** POST JSON from a chosen local address (another client, as far as the server can tell). */
+export function postFrom(
+  server: TestServer,
+  localAddress: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: { error?: { code: string } } }> {
+  const url = new URL(path, server.baseUrl);
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : {} }),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(data);
+  });
 }

@@ -263,6 +263,7 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
             method: 'sms',
             openedAt,
             lockedAt: null,
+            lockedUntil: null,
           },
           {
             lockId: carol.lockId,
@@ -270,6 +271,7 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
             method: 'code',
             openedAt: null,
             lockedAt: null,
+            lockedUntil: null,
           },
         ],
       });

@@ -3,41 +3,8 @@
  * whole server, the address forms that could be routed elsewhere, and device tokens that die
  * when unused. A second client is a second loopback address (127.0.0.2) on this machine.
  */
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
-
-/** POST JSON from a chosen local address (another client, as far as the server can tell). */
-function postFrom(
-  server: TestServer,
-  localAddress: string,
-  path: string,
-  body: unknown,
-): Promise<{ status: number; body: { error?: { code: string } } }> {
-  const url = new URL(path, server.baseUrl);
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        localAddress,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : {} }),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(data);
-  });
-}
+import { DATABASE_KINDS, postFrom, startTestServer, type TestServer } from './harness.ts';
 
 describe.each(DATABASE_KINDS)('sign-in limits on %s', (kind) => {
   let server: TestServer;

@@ -66,13 +66,17 @@ describe.each(DATABASE_KINDS)('recipient verification on %s', (kind) => {
     await smtp.close();
   });
 
-  async function registered(locks: ReturnType<typeof lock>[]) {
-    const body = registration(locks);
+  async function registered(
+    locks: ReturnType<typeof lock>[],
+    extra: Parameters<typeof registration>[1] = {},
+  ) {
+    const body = registration(locks, extra);
     const response = await server.request('POST', '/api/v1/messages', { body, token: alice });
     expect(response.status).toBe(201);
     const base = `/api/v1/messages/${body.messageId}`;
     return {
       base,
+      messageId: body.messageId,
       start: (address: string) =>
         server.request('POST', `${base}/verify/start`, { body: { address } }),
       resend: (lockId: string) =>
@@ -263,6 +267,72 @@ describe.each(DATABASE_KINDS)('recipient verification on %s', (kind) => {
     expect(status.body.recipients[0].lockedAt).toBe(server.clock.now().toISOString());
     expect((await message.start('gina@partner.example')).body.error.code).toBe('locked');
   });
+
+  it('a lock-out ends by itself: 15 minutes, then doubling; the sender is told by mail and can unlock', async () => {
+    const hanna = lock({
+      method: 'code',
+      address: 'hanna@partner.example',
+      accessCode: 'HN7Q-2XPA',
+    });
+    const message = await registered([hanna]);
+    const limit = server.config.limits.accessCodeTries;
+    const exhaust = async () => {
+      let last = await message.complete(hanna.lockId, 'nope-0');
+      for (let attempt = 1; attempt < limit; attempt++) {
+        last = await message.complete(hanna.lockId, `nope-${attempt}`);
+      }
+      return last;
+    };
+    const first = await exhaust();
+    expect(first.status).toBe(423);
+    expect(first.body.error).toMatchObject({ code: 'locked', retryAfterSeconds: 15 * 60 });
+    // The sender (alice@example.org) is told, with the recipient and when it opens again.
+    const told = smtp.mails.filter(
+      (mail) => mail.to === 'alice@example.org' && mail.text.includes('hanna@partner.example'),
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0]!.subject).toBe('A recipient of your secure message was locked out');
+    expect(told[0]!.text).toContain('hanna@partner.example entered too many wrong codes');
+    expect(told[0]!.text).not.toContain('HN7Q');
+    // Still locked a moment before the end, open at the end: the right code works again.
+    server.clock.advanceSeconds(15 * 60 - 1);
+    expect((await message.complete(hanna.lockId, 'HN7Q2XPA')).body.error.code).toBe('locked');
+    server.clock.advanceSeconds(1);
+    expect((await message.status()).body.recipients[0].lockedAt).toBeNull();
+    // The next lock-out lasts twice as long.
+    const second = await exhaust();
+    expect(second.body.error).toMatchObject({ code: 'locked', retryAfterSeconds: 30 * 60 });
+    expect((await message.status()).body.recipients[0]).toMatchObject({
+      lockedUntil: new Date(server.clock.now().getTime() + 30 * 60_000).toISOString(),
+    });
+    // The sender unlocks at once (only the sender may).
+    const base = `/api/v1/messages/${message.messageId}/locks/${hanna.lockId}/unlock`;
+    expect((await server.request('POST', base, { body: {} })).status).toBe(401);
+    const stranger = await signedInSender(server, 'mallory@example.org');
+    expect((await server.request('POST', base, { body: {}, token: stranger })).status).toBe(403);
+    expect((await server.request('POST', base, { body: {}, token: alice })).status).toBe(204);
+    expect((await message.complete(hanna.lockId, 'HN7Q2XPA')).status).toBe(200);
+  });
+
+  it('bounds online guessing for a whole year of lock-outs (documented: at most 160 guesses)', async () => {
+    const ivo = lock({ method: 'code', address: 'ivo@partner.example', accessCode: 'IV0Q-8ZPA' });
+    const message = await registered([ivo], { expiresInDays: 365 });
+    const end = server.clock.now().getTime() + 365 * 86_400_000;
+    let guesses = 0;
+    while (server.clock.now().getTime() < end) {
+      const answer = await message.complete(ivo.lockId, `guess-${guesses}`);
+      if (answer.body.error?.code === 'locked') {
+        server.clock.advanceSeconds(answer.body.error.retryAfterSeconds);
+        continue;
+      }
+      if (answer.body.error?.code !== 'wrong-code') break;
+      guesses++;
+    }
+    expect(guesses).toBeLessThanOrEqual(160);
+    expect(guesses).toBeGreaterThan(100);
+    // A year passed on the server's clock: the sender signs in again for the next tests.
+    alice = await signedInSender(server);
+  }, 60_000);
 
   it(`one-time codes: ${5} tries per code, ${MAX_CODES_PER_LOCK} codes per lock, then locked`, async () => {
     const phone = '+4915123456782';

@@ -40,7 +40,8 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
     'code-expired': 'Der Code ist abgelaufen. Fordern Sie einen neuen an.',
     'not-recipient': 'Diese Nachricht wurde nicht an diese Adresse gesendet.',
     unavailable: 'Der Server ist nicht erreichbar. Versuchen Sie es später erneut.',
-    locked: 'Zu viele falsche Codes: Die Nachricht ist gesperrt. Der Absender wurde informiert.',
+    locked:
+      'Zu viele falsche Codes: Die Nachricht ist vorübergehend gesperrt. Versuchen Sie es später erneut (ab 15 Minuten). Der Absender wurde informiert.',
     expired: 'Diese Nachricht ist abgelaufen.',
     revoked: 'Der Absender hat diese Nachricht zurückgezogen.',
     link: 'Dieser Link ist unvollständig.',

@@ -43,7 +43,8 @@ export const enReaderTexts = {
     'code-expired': 'The code has expired. Request a new one.',
     'not-recipient': 'This message was not sent to this address.',
     unavailable: 'The server cannot be reached. Try again later.',
-    locked: 'Too many wrong codes: the message is locked. The sender was told.',
+    locked:
+      'Too many wrong codes: the message is locked for a while. Try again later (from 15 minutes on). The sender was told.',
     expired: 'This message has expired.',
     revoked: 'The sender has revoked this message.',
     link: 'This link is incomplete.',

@@ -38,7 +38,8 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
     'code-expired': 'El código ha caducado. Pida uno nuevo.',
     'not-recipient': 'Este mensaje no se envió a esta dirección.',
     unavailable: 'No se puede acceder al servidor. Inténtelo más tarde.',
-    locked: 'Demasiados códigos incorrectos: el mensaje está bloqueado. Se avisó al remitente.',
+    locked:
+      'Demasiados códigos incorrectos: el mensaje está bloqueado por un tiempo. Inténtelo más tarde (a partir de 15 minutos). Se avisó al remitente.',
     expired: 'Este mensaje ha caducado.',
     revoked: 'El remitente ha revocado este mensaje.',
     link: 'Este enlace está incompleto.',

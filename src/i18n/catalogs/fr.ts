@@ -41,7 +41,8 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
     'code-expired': 'Le code a expiré. Demandez-en un nouveau.',
     'not-recipient': 'Ce message n’a pas été envoyé à cette adresse.',
     unavailable: 'Le serveur est injoignable. Réessayez plus tard.',
-    locked: 'Trop de codes erronés : le message est bloqué. L’expéditeur a été prévenu.',
+    locked:
+      'Trop de codes erronés : le message est bloqué pour un moment. Réessayez plus tard (à partir de 15 minutes). L’expéditeur a été prévenu.',
     expired: 'Ce message a expiré.',
     revoked: 'L’expéditeur a révoqué ce message.',
     link: 'Ce lien est incomplet.',

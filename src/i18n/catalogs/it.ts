@@ -38,7 +38,8 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
     'code-expired': 'Il codice è scaduto. Ne richieda uno nuovo.',
     'not-recipient': 'Questo messaggio non è stato inviato a questo indirizzo.',
     unavailable: 'Il server non è raggiungibile. Riprovi più tardi.',
-    locked: 'Troppi codici errati: il messaggio è bloccato. Il mittente è stato avvisato.',
+    locked:
+      'Troppi codici errati: il messaggio è bloccato per un po’. Riprovi più tardi (da 15 minuti in poi). Il mittente è stato avvisato.',
     expired: 'Questo messaggio è scaduto.',
     revoked: 'Il mittente ha revocato questo messaggio.',
     link: 'Questo link è incompleto.',

@@ -39,7 +39,8 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
     'code-expired': 'De code is verlopen. Vraag een nieuwe aan.',
     'not-recipient': 'Dit bericht is niet naar dit adres gestuurd.',
     unavailable: 'De server is niet bereikbaar. Probeer het later opnieuw.',
-    locked: 'Te veel onjuiste codes: het bericht is geblokkeerd. De afzender is ingelicht.',
+    locked:
+      'Te veel onjuiste codes: het bericht is een tijd geblokkeerd. Probeer het later opnieuw (vanaf 15 minuten). De afzender is ingelicht.',
     expired: 'Dit bericht is verlopen.',
     revoked: 'De afzender heeft dit bericht ingetrokken.',
     link: 'Deze link is onvolledig.',

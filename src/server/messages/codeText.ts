@@ -78,3 +78,19 @@ export function codeMail(
   const texts = textsFor(language);
   return { subject: texts.subject, text: texts.body(code, Math.round(lifetimeSeconds / 60)) };
 }
+
+/**
+ * The mail to a sender whose recipient was locked out (in English, like the server's other mail
+ * to senders): who, until when, and what the sender can do. No code, no content.
+ */
+export function lockoutMailText(recipient: string, sentAt: Date, lockedUntil: Date): string {
+  return (
+    `${recipient} entered too many wrong codes for the secure message you sent on ` +
+    `${sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. They can try again after ` +
+    `${lockedUntil.toISOString().slice(0, 16).replace('T', ' ')} UTC; each further lock-out ` +
+    `doubles the wait.\n\n` +
+    `If it was them, you can unlock them now in Sealpost's options (Sent messages). If it was ` +
+    `not them, someone may be guessing their code: consider revoking the message and sending ` +
+    `it again with a new code.\n`
+  );
+}

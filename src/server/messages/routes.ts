@@ -28,11 +28,13 @@ import { expiryFor, lockHint, messageState } from './rules.ts';
 import {
   MESSAGE_ID_PATTERN,
   messageIdOnlySchema,
+  unlockSchema,
   registerSchema,
   verifyCompleteSchema,
   verifyResendSchema,
   verifyStartSchema,
 } from './schemas.ts';
+import { lockoutMailText } from './codeText.ts';
 import {
   activeMessage,
   completeVerification,
@@ -58,11 +60,25 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
   const { config, db, clock, mailer, sms, secret } = app.deps;
   const limits = config.limits;
 
-  const verificationContext = (): VerificationContext => ({
+  const verificationContext = (client: string): VerificationContext => ({
     db,
     secret,
+    client,
     now: clock.now(),
     limits,
+    notifySender: async ({ messageId, recipient, lockedUntil }) => {
+      const message = await db
+        .selectFrom('messages')
+        .select(['sender', 'created_at'])
+        .where('id', '=', messageId)
+        .executeTakeFirst();
+      if (!message) return;
+      await mailer.send({
+        to: message.sender,
+        subject: 'A recipient of your secure message was locked out',
+        text: lockoutMailText(recipient, message.created_at, lockedUntil),
+      });
+    },
     deliver: async (delivery) => {
       if (delivery.channel === 'sms') await sms.send({ to: delivery.to, text: delivery.text });
       else await mailer.send({ to: delivery.to, subject: delivery.subject, text: delivery.text });
@@ -200,10 +216,14 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       if (!own.ok) return replyError(reply, own.code, own.message);
       const locks = await db
         .selectFrom('message_locks')
-        .select(['lock_id', 'address', 'method', 'opened_at', 'locked_at'])
+        .select(['lock_id', 'address', 'method', 'opened_at', 'locked_at', 'locked_until'])
         .where('message_id', '=', messageId)
         .orderBy('position')
         .execute();
+      const now = clock.now();
+      // Locked means locked now: a lock-out that ended is history, not a state.
+      const lockedNow = (lock: { locked_until: Date | null }) =>
+        lock.locked_until !== null && lock.locked_until > now;
       const response: MessageStatusResponse = {
         messageId,
         expiresAt: own.message.expires_at.toISOString(),
@@ -213,10 +233,34 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           address: lock.address,
           method: lock.method,
           openedAt: lock.opened_at?.toISOString() ?? null,
-          lockedAt: lock.locked_at?.toISOString() ?? null,
+          lockedAt: lockedNow(lock) ? (lock.locked_at?.toISOString() ?? null) : null,
+          lockedUntil: lockedNow(lock) ? (lock.locked_until?.toISOString() ?? null) : null,
         })),
       };
       return response;
+    },
+  );
+
+  app.post<{ Params: { id: string; lockId: string } }>(
+    '/api/v1/messages/:id/locks/:lockId/unlock',
+    { schema: unlockSchema, onRequest: requireSender },
+    async (request, reply) => {
+      const messageId = request.params.id.toLowerCase();
+      const own = await ownMessage(messageId, request.sender!.address);
+      if (!own.ok) return replyError(reply, own.code, own.message);
+      // The sender knows their recipient: the lock opens now, with fresh tries (the back-off
+      // count stays, so a stranger still meets growing waits).
+      const unlocked = await db
+        .updateTable('message_locks')
+        .set({ locked_until: null, wrong_access_codes: 0, codes_sent: 0, code_tries: 0 })
+        .where('message_id', '=', messageId)
+        .where('lock_id', '=', request.params.lockId)
+        .returning('lock_id')
+        .executeTakeFirst();
+      if (!unlocked)
+        return replyError(reply, 'not-found', 'There is no such lock on this message.');
+      request.log.info({ messageId, lockId: request.params.lockId }, 'lock unlocked by the sender');
+      return reply.code(204).send();
     },
   );
 
@@ -293,7 +337,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const messageId = request.params.id.toLowerCase();
       const result = await startVerification(
-        verificationContext(),
+        verificationContext(request.ip),
         messageId,
         request.body.address,
       );
@@ -310,7 +354,11 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
     { schema: verifyResendSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
     async (request, reply) => {
       const messageId = request.params.id.toLowerCase();
-      const result = await resendCode(verificationContext(), messageId, request.body.lockId);
+      const result = await resendCode(
+        verificationContext(request.ip),
+        messageId,
+        request.body.lockId,
+      );
       request.log.info(
         { messageId, lockId: request.body.lockId, outcome: result.ok ? 'sent' : result.code },
         'verification resend',
@@ -325,7 +373,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const messageId = request.params.id.toLowerCase();
       const result = await completeVerification(
-        verificationContext(),
+        verificationContext(request.ip),
         messageId,
         request.body.lockId,
         request.body.code,

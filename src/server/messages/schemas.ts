@@ -72,6 +72,20 @@ export const registerSchema = {
 
 export const messageIdOnlySchema = { params: messageIdParams, response: { ...errors } } as const;
 
+/** `…/locks/:lockId/unlock`: the message and one of its locks. */
+export const unlockSchema = {
+  params: {
+    type: 'object',
+    required: ['id', 'lockId'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', pattern: MESSAGE_ID_PATTERN },
+      lockId: { type: 'string', pattern: LOCK_ID_PATTERN },
+    },
+  },
+  response: { ...errors },
+} as const;
+
 export const verifyStartSchema = {
   params: messageIdParams,
   body: {

@@ -61,8 +61,12 @@ export interface MessageLocksTable {
   code_sent_at: Timestamp | null;
   /** One-time codes sent since the last successful verification (capped). */
   codes_sent: Generated<number>;
-  /** Set when the lock's tries ran out; the sender sees it in the status. */
+  /** When the lock's tries last ran out; the sender sees it in the status. */
   locked_at: Timestamp | null;
+  /** Closed until then (15 minutes, doubling with each lock-out); null or past = open. */
+  locked_until: Timestamp | null;
+  /** How many times the lock was locked out: the next wait is 15 min × 2^lockouts. */
+  lockouts: Generated<number>;
   /** First successful verification (read status). */
   opened_at: Timestamp | null;
 }

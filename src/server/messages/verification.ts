@@ -8,7 +8,7 @@
  * Expired and revoked messages are refused before any secret is looked at, and the share is
  * released by an UPDATE that checks the message is still active at that moment.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { normaliseAccessCode } from '../../core/accessCodeFormat.ts';
 import { normaliseAddress } from '../../core/address.ts';
 import type {
@@ -30,9 +30,23 @@ import type { MessageLockRow, MessageRow } from './tables.ts';
 export const MAX_CODES_PER_LOCK = 5;
 
 /**
- * Addresses typed at `verify/start` that match no lock, per message and hour. Beyond it every
- * start for the message is refused until the hour is over: otherwise anyone with the link could
- * test guessed addresses to find out who was on Bcc. Twenty leaves room for typing mistakes.
+ * A lock whose tries ran out is closed for 15 minutes, then 30, 60, … (doubling with every
+ * lock-out), never for ever: a stranger can delay a recipient, not shut them out. With 10 access
+ * code tries per opening that is at most 10 × 16 = 160 guesses in a year (the 16th wait would
+ * end after 341 days), against at least 36⁶ ≈ 2·10⁹ six-character codes (docs/server.md).
+ */
+export const FIRST_LOCKOUT_SECONDS = 15 * 60;
+
+/** How long the lock-out that is about to start lasts, after `lockouts` earlier ones. */
+export function lockoutSeconds(lockouts: number): number {
+  return FIRST_LOCKOUT_SECONDS * 2 ** Math.min(lockouts, 30);
+}
+
+/**
+ * Addresses typed at `verify/start` that match no lock, per message, client and hour. Beyond it
+ * every start for that message from that client is refused until the hour is over: otherwise
+ * anyone with the link could test guessed addresses to find out who was on Bcc. Twenty leaves
+ * room for typing mistakes; other clients (the recipients) are not affected.
  */
 export const MAX_ADDRESS_MISSES_PER_HOUR = 20;
 const ADDRESS_MISS_WINDOW_SECONDS = 3600;
@@ -42,11 +56,19 @@ export interface VerificationContext {
   db: Kysely<Database>;
   /** Keys every code verifier: a database copy alone cannot test guesses. */
   secret: ServerSecret;
+  /** Who asks (IP address, see `trustProxy`): limits on guessing count per client. */
+  client: string;
   now: Date;
   limits: Pick<
     LimitsConfig,
     'codeTries' | 'codeLifetimeSeconds' | 'resendThrottleSeconds' | 'accessCodeTries'
   >;
+  /** Tells the sender that a recipient of their message was locked out (best effort). */
+  notifySender?: (lockout: {
+    messageId: string;
+    recipient: string;
+    lockedUntil: Date;
+  }) => Promise<void>;
   /** Delivers a one-time code; rejects when the provider failed. */
   deliver: (delivery: {
     channel: 'sms' | 'email';
@@ -99,7 +121,8 @@ export async function startVerification(
 ): Promise<StartResult> {
   const gate = await activeMessage(context.db, messageId, context.now);
   if (!gate.ok) return gate;
-  const missKey = `verify-start-miss:${messageId}`;
+  // Per message and client: a stranger's guessing never blocks the recipients themselves.
+  const missKey = `verify-start-miss:${messageId}:${context.client}`;
   const misses = await context.db
     .selectFrom('rate_counters')
     .select(['count', 'window_start'])
@@ -130,7 +153,7 @@ export async function startVerification(
     if (!counted.ok) return tooManyMisses(counted.retryAfterSeconds);
     return fail('not-found', 'This message was not sent to that address.');
   }
-  if (lock.locked_at !== null) return lockedFailure();
+  if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
   if (lock.method === 'code' || lock.method === 'org-code') {
     return {
       ok: true,
@@ -164,7 +187,7 @@ export async function resendCode(
   if (lock.method !== 'sms' && lock.method !== 'email') {
     return fail('bad-request', 'This lock uses an access code; nothing is sent for it.');
   }
-  if (lock.locked_at !== null) return lockedFailure();
+  if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
   return issueCode(context, lock);
 }
 
@@ -187,7 +210,7 @@ async function issueCode(context: VerificationContext, lock: MessageLockRow): Pr
     }))
     .where('message_id', '=', lock.message_id)
     .where('lock_id', '=', lock.lock_id)
-    .where('locked_at', 'is', null)
+    .where(openAt(now))
     .where('codes_sent', '<', MAX_CODES_PER_LOCK)
     .where((expression) =>
       expression.or([
@@ -200,7 +223,7 @@ async function issueCode(context: VerificationContext, lock: MessageLockRow): Pr
   if (issued === undefined) {
     const current = await findLock(db, lock.message_id, lock.lock_id);
     if (current === undefined) return fail('not-found', 'There is no such lock on this message.');
-    if (current.locked_at !== null) return lockedFailure();
+    if (lockedNow(current, now)) return lockedFailure(current, now);
     if (current.codes_sent >= MAX_CODES_PER_LOCK) {
       return fail(
         'rate-limited',
@@ -276,7 +299,7 @@ export async function completeVerification(
   const { message_expires_at: expiresAt, message_revoked_at: revokedAt, ...lock } = found;
   const state = messageState({ expiresAt, revokedAt }, context.now);
   if (state !== 'active') return endedFailure(state);
-  if (lock.locked_at !== null) return lockedFailure();
+  if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
   return lock.method === 'code' || lock.method === 'org-code'
     ? completeWithAccessCode(context, lock, typedCode)
     : completeWithOneTimeCode(context, lock, typedCode);
@@ -293,14 +316,11 @@ async function completeWithAccessCode(
     .set((expression) => ({ wrong_access_codes: expression('wrong_access_codes', '+', 1) }))
     .where('message_id', '=', lock.message_id)
     .where('lock_id', '=', lock.lock_id)
-    .where('locked_at', 'is', null)
+    .where(openAt(now))
     .where('wrong_access_codes', '<', limits.accessCodeTries)
     .returning(['wrong_access_codes', 'access_code_salt', 'access_code_digest'])
     .executeTakeFirst();
-  if (reserved === undefined) {
-    await lockNow(db, lock, now);
-    return lockedFailure();
-  }
+  if (reserved === undefined) return lockOut(context, lock);
   const stored =
     reserved.access_code_salt && reserved.access_code_digest
       ? { salt: reserved.access_code_salt, digest: reserved.access_code_digest }
@@ -309,10 +329,7 @@ async function completeWithAccessCode(
     return release(context, lock, { kind: 'access-code' });
   }
   const attemptsLeft = limits.accessCodeTries - reserved.wrong_access_codes;
-  if (attemptsLeft <= 0) {
-    await lockNow(db, lock, now);
-    return lockedFailure();
-  }
+  if (attemptsLeft <= 0) return lockOut(context, lock);
   return fail('wrong-code', 'That code is not right.', { attemptsLeft });
 }
 
@@ -327,7 +344,7 @@ async function completeWithOneTimeCode(
     .set((expression) => ({ code_tries: expression('code_tries', '+', 1) }))
     .where('message_id', '=', lock.message_id)
     .where('lock_id', '=', lock.lock_id)
-    .where('locked_at', 'is', null)
+    .where(openAt(now))
     .where('code_digest', 'is not', null)
     .where('code_expires_at', '>', now)
     .where('code_tries', '<', limits.codeTries)
@@ -335,7 +352,7 @@ async function completeWithOneTimeCode(
     .executeTakeFirst();
   if (reserved === undefined) {
     const current = await findLock(db, lock.message_id, lock.lock_id);
-    if (current?.locked_at) return lockedFailure();
+    if (current && lockedNow(current, now)) return lockedFailure(current, now);
     if (current?.code_digest && current.code_tries >= limits.codeTries) {
       return fail('code-expired', 'Too many wrong tries for this code; request a new one.');
     }
@@ -350,9 +367,8 @@ async function completeWithOneTimeCode(
   }
   const attemptsLeft = limits.codeTries - reserved.code_tries;
   if (attemptsLeft <= 0 && reserved.codes_sent >= MAX_CODES_PER_LOCK) {
-    // The last code this lock may get is spent: lock it, and the sender sees it in the status.
-    await lockNow(db, lock, now);
-    return lockedFailure();
+    // The last code this lock may get is spent: lock it for a while; the sender is told.
+    return lockOut(context, lock);
   }
   return fail('wrong-code', 'That code is not right.', { attemptsLeft });
 }
@@ -385,7 +401,7 @@ async function release(
     }))
     .where('message_id', '=', lock.message_id)
     .where('lock_id', '=', lock.lock_id)
-    .where('locked_at', 'is', null)
+    .where(openAt(now))
     .where((expression) =>
       expression.exists(
         expression
@@ -406,7 +422,7 @@ async function release(
     const gate = await activeMessage(db, lock.message_id, now);
     if (!gate.ok) return gate;
     const current = await findLock(db, lock.message_id, lock.lock_id);
-    if (current?.locked_at) return lockedFailure();
+    if (current && lockedNow(current, now)) return lockedFailure(current, now);
     return fail('code-expired', 'The code was already used; request a new one.');
   }
   // An ended message's share is erased; the update above checked it had not ended, so a
@@ -433,14 +449,53 @@ async function findLock(
     .executeTakeFirst();
 }
 
-async function lockNow(db: Kysely<Database>, lock: MessageLockRow, now: Date): Promise<void> {
-  await db
+/**
+ * Closes the lock for its next back-off period and starts its counters afresh for when it
+ * opens again; only the request that finds it open does so (and tells the sender once).
+ */
+async function lockOut(context: VerificationContext, lock: MessageLockRow): Promise<Failure> {
+  const { db, now } = context;
+  const locked = await db
     .updateTable('message_locks')
-    .set({ locked_at: now })
+    .set((expression) => ({
+      locked_at: now,
+      // The row read for this request: a lock-out since then would fail `openAt` below.
+      locked_until: new Date(now.getTime() + lockoutSeconds(lock.lockouts) * 1000),
+      lockouts: expression('lockouts', '+', 1),
+      wrong_access_codes: 0,
+      codes_sent: 0,
+      code_salt: null,
+      code_digest: null,
+      code_expires_at: null,
+      code_tries: 0,
+    }))
     .where('message_id', '=', lock.message_id)
     .where('lock_id', '=', lock.lock_id)
-    .where('locked_at', 'is', null)
-    .execute();
+    .where(openAt(now))
+    .returningAll()
+    .executeTakeFirst();
+  const current = locked ?? (await findLock(db, lock.message_id, lock.lock_id));
+  if (locked?.locked_until && context.notifySender) {
+    await context
+      .notifySender({
+        messageId: lock.message_id,
+        recipient: lock.address,
+        lockedUntil: locked.locked_until,
+      })
+      .catch(() => undefined);
+  }
+  return current ? lockedFailure(current, now) : fail('locked', 'Too many wrong codes.');
+}
+
+/** Whether the lock is closed at `now` (a lock-out that has not ended). */
+function lockedNow(lock: Pick<MessageLockRow, 'locked_until'>, now: Date): boolean {
+  return lock.locked_until !== null && lock.locked_until > now;
+}
+
+/** SQL condition: the lock is open at `now`. */
+function openAt(now: Date) {
+  return (expression: ExpressionBuilder<Database, 'message_locks'>) =>
+    expression.or([expression('locked_until', 'is', null), expression('locked_until', '<=', now)]);
 }
 
 function throttleEndsAt(lock: MessageLockRow, context: VerificationContext): Date | null {
@@ -470,9 +525,11 @@ function tooManyMisses(retryAfterSeconds: number): Failure {
   });
 }
 
-function lockedFailure(): Failure {
-  return fail(
-    'locked',
-    'Too many wrong codes: this recipient is locked out of the message. The sender has been told.',
-  );
+function lockedFailure(lock: Pick<MessageLockRow, 'locked_until'>, now: Date): Failure {
+  const seconds = lock.locked_until
+    ? Math.max(1, Math.ceil((lock.locked_until.getTime() - now.getTime()) / 1000))
+    : FIRST_LOCKOUT_SECONDS;
+  return fail('locked', 'Too many wrong codes: try again later. The sender has been told.', {
+    retryAfterSeconds: seconds,
+  });
 }

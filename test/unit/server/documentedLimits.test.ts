@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../src/server/config.ts';
 import {
+  FIRST_LOCKOUT_SECONDS,
+  lockoutSeconds,
   MAX_ADDRESS_MISSES_PER_HOUR,
   MAX_CODES_PER_LOCK,
 } from '../../../src/server/messages/verification.ts';
@@ -24,9 +26,17 @@ describe('documented limits', () => {
     );
   });
 
-  it('unknown addresses: 20 per message and hour', () => {
+  it('unknown addresses: 20 per message, client and hour', () => {
     expect(MAX_ADDRESS_MISSES_PER_HOUR).toBe(20);
-    expect(serverDoc).toContain('| unknown addresses | 20 per message and hour at `verify/start`');
+    expect(serverDoc).toContain(
+      '| unknown addresses | 20 per message, client and hour at `verify/start`',
+    );
+  });
+
+  it('lock-outs: 15 minutes, doubling; at most 160 guesses a year', () => {
+    expect(FIRST_LOCKOUT_SECONDS).toBe(900);
+    expect([0, 1, 2, 15].map(lockoutSeconds)).toEqual([900, 1800, 3600, 900 * 2 ** 15]);
+    expect(serverDoc).toContain('allows at most 160 guesses');
   });
 
   it('access codes: 10 wrong tries per lock; sign-in: 10 starts an hour', () => {
