@@ -15,7 +15,7 @@ import {
 import { getSettingsView, saveUserSettings } from './policySettings.ts';
 import { switchSecure } from './secureSwitch.ts';
 import { openSentCopy } from './sentCopy.ts';
-import { listSentMessages, messageStatus, revokeMessage } from './sentMessages.ts';
+import { listSentMessages, messageStatus, revokeMessage, unlockRecipient } from './sentMessages.ts';
 import { saveOrgCode } from './orgCode.ts';
 import { sendSealedCopy } from './sealedCopies.ts';
 import {
@@ -54,6 +54,8 @@ const handlers: Handlers = {
   listSentMessages: async (host) => ({ messages: await listSentMessages(host) }),
   getMessageStatus: (host, { messageId }) => messageStatus(host, messageId),
   revokeMessage: (host, { messageId }) => revokeMessage(host, messageId),
+  unlockRecipient: (host, { messageId, mailId, lockId }) =>
+    unlockRecipient(host, messageId, mailId, lockId),
   getSettings: (host) => getSettingsView(host),
   saveSettings: (host, { changes }) => saveUserSettings(host, changes),
   sendSealedCopy: (host, { tabId }) => sendSealedCopy(host, tabId),

@@ -64,7 +64,11 @@ export async function messageStatus(
       await noteServerFailure(host, result);
       return { ok: false, code: result.code, message: result.message };
     }
-    statuses.push(result.value);
+    // Which mail holds each lock, so the page can unlock the right one.
+    statuses.push({
+      ...result.value,
+      recipients: result.value.recipients.map((recipient) => ({ ...recipient, mailId: id })),
+    });
   }
   const [main, ...copies] = statuses;
   const merged: MessageStatusResponse = {
@@ -100,4 +104,32 @@ export async function revokeMessage(
   }
   await host.local.set(PREFIX + messageId, { ...record, revokedAt });
   return { ok: true, value: { revokedAt } };
+}
+
+/**
+ * Opens a locked-out recipient's lock at once: the sender knows it was them (the server mailed
+ * the sender at the lock-out). `mailId` is the mail of the send that holds the lock.
+ */
+export async function unlockRecipient(
+  host: Host,
+  messageId: string,
+  mailId: string,
+  lockId: string,
+): Promise<ServerAnswer<{ unlocked: true }>> {
+  const record = await knownRecord(host, messageId);
+  const connection = await serverConnection(host);
+  if (
+    !record ||
+    !connection ||
+    connection.url !== record.serverUrl ||
+    !sendIds(record).includes(mailId)
+  ) {
+    return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
+  }
+  const result = await connection.client.unlockRecipient(mailId, lockId);
+  if (!result.ok) {
+    await noteServerFailure(host, result);
+    return { ok: false, code: result.code, message: result.message };
+  }
+  return { ok: true, value: { unlocked: true } };
 }

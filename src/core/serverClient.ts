@@ -82,6 +82,8 @@ export interface ServerClient {
   ): Promise<ServerResult<DirectoryEntry | null>>;
   registerMessage(request: RegisterMessageRequest): Promise<ServerResult<RegisterMessageResponse>>;
   revokeMessage(messageId: string): Promise<ServerResult<RevokeResponse>>;
+  /** Opens a locked-out recipient's lock at once (the sender's own message only). */
+  unlockRecipient(messageId: string, lockId: string): Promise<ServerResult<null>>;
   messageStatus(messageId: string): Promise<ServerResult<MessageStatusResponse>>;
 }
 
@@ -196,6 +198,11 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       call('POST', `/messages/${encode(messageId)}/revoke`, {}, (value) =>
         hasStrings(value, ['revokedAt']) ? (value as unknown as RevokeResponse) : null,
       ),
+    unlockRecipient: async (messageId, lockId) => {
+      const path = `/messages/${encode(messageId)}/locks/${encode(lockId)}/unlock`;
+      const result = await call('POST', path, {}, () => true);
+      return result.ok ? { ok: true, value: null } : result;
+    },
     messageStatus: (messageId) =>
       call('GET', `/messages/${encode(messageId)}/status`, undefined, (value) =>
         hasStrings(value, ['messageId', 'expiresAt']) &&

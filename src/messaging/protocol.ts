@@ -199,6 +199,11 @@ export interface Requests {
   listSentMessages: { req: Record<string, never>; res: { messages: SentMessageRecord[] } };
   getMessageStatus: { req: { messageId: string }; res: ServerAnswer<MessageStatusResponse> };
   revokeMessage: { req: { messageId: string }; res: ServerAnswer<{ revokedAt: string }> };
+  /** Opens a locked-out recipient's lock (`mailId`: the mail of the send that holds it). */
+  unlockRecipient: {
+    req: { messageId: string; mailId: string; lockId: string };
+    res: ServerAnswer<{ unlocked: true }>;
+  };
   /** Every setting in force, with its source (default / user / organisation). */
   getSettings: { req: Record<string, never>; res: SettingsView };
   /** The sender's own settings; refused (error) for a key the organisation set and locked. */
@@ -248,6 +253,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listSentMessages',
   'getMessageStatus',
   'revokeMessage',
+  'unlockRecipient',
   'getSettings',
   'saveSettings',
   'sendSealedCopy',

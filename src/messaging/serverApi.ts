@@ -148,6 +148,11 @@ export interface MessageStatusResponse {
     lockedAt: string | null;
     /** When the lock opens again by itself; null when it is open. */
     lockedUntil?: string | null;
+    /**
+     * Added by the add-on when it merges a send's mails: the server id of the mail that holds
+     * this lock (a Bcc recipient's own mail has its own).
+     */
+    mailId?: string;
   }[];
 }
 

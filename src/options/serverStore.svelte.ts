@@ -129,6 +129,17 @@ export class ServerStore {
     else this.sentErrors[messageId] = this.#ports.translate('optionsServerSaid', [answer.message]);
   }
 
+  /** Opens a locked-out recipient's lock, then shows the status again. */
+  async unlock(messageId: string, mailId: string, lockId: string): Promise<void> {
+    delete this.sentErrors[messageId];
+    const answer = await this.#ports.request('unlockRecipient', { messageId, mailId, lockId });
+    if (!answer.ok) {
+      this.sentErrors[messageId] = this.#ports.translate('optionsServerSaid', [answer.message]);
+      return;
+    }
+    await this.loadStatus(messageId);
+  }
+
   async revoke(messageId: string): Promise<void> {
     delete this.sentErrors[messageId];
     const answer = await this.#ports.request('revokeMessage', { messageId });

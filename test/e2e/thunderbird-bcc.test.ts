@@ -333,6 +333,21 @@ describe('one message to To, Cc and three Bcc recipients in five languages', () 
   }, 240_000);
 
   it("shows the sender each recipient's read status and revokes every copy at once", async () => {
+    // Someone guesses Dora's access code until her lock is locked out.
+    const doraLock = main.envelope.locks[0]!;
+    const base = `${server.url}/api/v1/messages/${main.envelope.messageId}`;
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    let answer: Response | null = null;
+    for (let guess = 0; guess < 12 && answer?.status !== 423; guess++) {
+      answer = await post('/verify/complete', { lockId: doraLock.id, code: `WRONG-${guess}-X` });
+    }
+    expect(answer?.status).toBe(423);
+
     await session!.helper.call('closeTabs', { urlPart: 'options.html' });
     const options = await SealpostOptions.open(session!.thunderbird.marionette);
     const status = await options.sentMessageStatus(main.envelope.messageId);
@@ -343,6 +358,10 @@ describe('one message to To, Cc and three Bcc recipients in five languages', () 
       [GINA.address]: true,
       [HUGO]: true,
     });
+    // The sender unlocks her, and her own code opens the message again.
+    await options.unlockRecipient(main.envelope.messageId, DORA.address);
+    const dora = await openAs(main.readerPath, DORA.address, async () => DORA.code);
+    await expectOriginal(dora!, 'dora');
     expect(await options.revokeSentMessage(main.envelope.messageId)).toMatch(/revoked/i);
     for (const [address, copy] of copies) {
       const page = await openReaderPage(browser, copy.readerPath, { locale: 'en-US' });

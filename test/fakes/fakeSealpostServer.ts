@@ -25,6 +25,8 @@ export class FakeSealpostServer {
   maxPayloadCharacters = Number.POSITIVE_INFINITY;
   /** Set to make every request fail: 'down' throws like a network error, a number answers that status. */
   failure: 'down' | { status: number; code: string; message: string } | null = null;
+  /** Locks the sender unlocked, as `<message id>/<lock id>`. */
+  unlocked: string[] = [];
   /** Refuses the registrations it returns true for (e.g. only a Bcc recipient's mail). */
   refuseRegistration: ((request: RegisterMessageRequest) => boolean) | null = null;
   private counter = 0;
@@ -129,6 +131,16 @@ export class FakeSealpostServer {
         expiresAt: '2026-12-27T00:00:00.000Z',
         readerUrl: `${this.baseUrl}/r/${request.messageId}`,
       });
+    }
+    const unlockMatch = /^\/api\/v1\/messages\/([^/]+)\/locks\/([^/]+)\/unlock$/.exec(path);
+    if (unlockMatch && method === 'POST') {
+      const message = this.messages.get(decodeURIComponent(unlockMatch[1] ?? ''));
+      if (!message) return json(404, error('not-found', 'No such message'));
+      if (message.owner !== user) return json(403, error('forbidden', 'Not yours'));
+      this.unlocked.push(
+        `${message.request.messageId}/${decodeURIComponent(unlockMatch[2] ?? '')}`,
+      );
+      return new Response(null, { status: 204 });
     }
     const messageMatch = /^\/api\/v1\/messages\/([^/]+)\/(status|revoke)$/.exec(path);
     if (messageMatch) {

@@ -201,4 +201,16 @@ export class SealpostOptions {
     );
     return this.page.text(`${item} .note`);
   }
+
+  /** Clicks "Unlock" next to a locked-out recipient; waits until the page no longer offers it. */
+  async unlockRecipient(messageId: string, address: string): Promise<void> {
+    await focusMainWindow(this.marionette);
+    const row = `li.sent-message[data-message-id="${messageId}"] .recipients li[data-address="${address}"]`;
+    await this.page.click(`${row} button[data-action="unlock-recipient"]`);
+    await waitFor(`${address} unlocked`, async () =>
+      (await this.page.count(`${row} button[data-action="unlock-recipient"]`)) === 0
+        ? true
+        : undefined,
+    );
+  }
 }

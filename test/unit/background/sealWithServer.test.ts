@@ -258,6 +258,39 @@ describe('sealing with a server', () => {
     });
   });
 
+  it("unlocks a locked-out recipient in the mail that holds the lock, a Bcc recipient's own included", async () => {
+    await handleBeforeSend(host, TAB);
+    const { messages } = (await request(host, 'listSentMessages', {})) as {
+      messages: { messageId: string }[];
+    };
+    const messageId = messages[0]!.messageId;
+    const status = (await request(host, 'getMessageStatus', { messageId })) as {
+      value: { recipients: { address: string; lockId: string; mailId: string }[] };
+    };
+    const carol = status.value.recipients.find(
+      (entry) => entry.address === 'carol@hidden.example',
+    )!;
+    // Carol's lock is in her own mail, not in the To/Cc one.
+    expect(carol.mailId).not.toBe(messageId);
+    expect(
+      await request(host, 'unlockRecipient', {
+        messageId,
+        mailId: carol.mailId,
+        lockId: carol.lockId,
+      }),
+    ).toEqual({ ok: true, value: { unlocked: true } });
+    expect(server.unlocked).toEqual([`${carol.mailId}/${carol.lockId}`]);
+    // A mail that is not part of this send is refused before anything reaches the server.
+    expect(
+      await request(host, 'unlockRecipient', {
+        messageId,
+        mailId: '00000000-0000-4000-8000-000000000000',
+        lockId: carol.lockId,
+      }),
+    ).toMatchObject({ ok: false, code: 'not-configured' });
+    expect(server.unlocked).toHaveLength(1);
+  });
+
   it('cancels the whole send, revoking what was registered, when a Bcc mail is refused', async () => {
     server.refuseRegistration = (registration) =>
       registration.locks.some((lock) => lock.address === 'carol@hidden.example');

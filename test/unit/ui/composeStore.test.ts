@@ -98,6 +98,7 @@ function fakeBackground() {
     getSettings: () => noSettings,
     saveSettings: () => noSettings,
     sendSealedCopy: () => ({ sent: true, problem: null }),
+    unlockRecipient: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
   };
 
   return {
