@@ -77,30 +77,9 @@ describe.each(DATABASE_KINDS)('a database dump on %s', (kind) => {
       lock({ method: 'code', address: 'dan@partner.example', accessCode: 'DAN-4242' }),
       lock({ method: 'org-code', address: 'erin@partner.example', accessCode: 'Blue Harbour' }),
     ];
-    const body = registration(locks);
-    const mailShare = generateShare();
-    const accessCodes = [undefined, undefined, 'DAN-4242', 'Blue Harbour'];
-    const passwords: string[] = [];
-    for (const [index, sealedLock] of locks.entries()) {
-      const accessCode = accessCodes[index];
-      const derived = await deriveLockPassword({
-        messageId: body.messageId,
-        lockId: sealedLock.lockId,
-        mailShare,
-        serverShare: sealedLock.serverShare,
-        ...(accessCode !== undefined ? { accessCode } : {}),
-      });
-      if (!derived.ok) throw new Error('damaged');
-      passwords.push(derived.password);
-    }
-    const payload = await sealPayload({
-      plaintext: new TextEncoder().encode(secretText),
-      passwords,
-      encryptionKeys: [],
-      config: LIGHT_CRYPTO_CONFIG,
-    });
-    body.payload = Buffer.from(payload).toString('base64');
-    expect((await server.request('POST', '/api/v1/messages', { body, token })).status).toBe(201);
+    const sealed = await registerSealed(server, token, locks);
+    const body = { messageId: sealed.messageId };
+    const mailShare = sealed.mailShare;
     // Bob opens it for real, so the dump also holds a used lock and the outbox.
     const base = `/api/v1/messages/${body.messageId}`;
     await server.request('POST', `${base}/verify/start`, {
@@ -241,25 +220,39 @@ async function sealedMessage(
   extra: { expiresInDays?: number } = {},
 ): Promise<SealedMessage> {
   const token = await signedInSender(server);
-  const registered: RegisterLock[] = [
-    lock({ method: 'sms', address: 'bob@partner.example', phone: '+4915123456789' }),
-    lock({ method: 'email', address: 'carol@partner.example', hidden: true }),
-    lock({ method: 'code', address: 'dan@partner.example', accessCode: 'DAN-4242' }),
-  ];
+  return registerSealed(
+    server,
+    token,
+    [
+      lock({ method: 'sms', address: 'bob@partner.example', phone: '+4915123456789' }),
+      lock({ method: 'email', address: 'carol@partner.example', hidden: true }),
+      lock({ method: 'code', address: 'dan@partner.example', accessCode: 'DAN-4242' }),
+    ],
+    extra,
+  );
+}
+
+/** Seals a payload to the given locks (their passwords from both shares and any code) and registers it with its hosted copy. */
+async function registerSealed(
+  server: TestServer,
+  token: string,
+  registered: RegisterLock[],
+  extra: { expiresInDays?: number } = {},
+): Promise<SealedMessage> {
   const body = registration(registered, extra);
   const mailShare = generateShare();
   const locks = registered.map((entry) => ({
     lockId: entry.lockId,
-    ...(entry.method === 'code' ? { accessCode: 'DAN-4242' } : {}),
+    ...(entry.accessCode === undefined ? {} : { accessCode: entry.accessCode }),
   }));
   const passwords: string[] = [];
-  for (const [index, entry] of registered.entries()) {
+  for (const entry of registered) {
     const derived = await deriveLockPassword({
       messageId: body.messageId,
       lockId: entry.lockId,
       mailShare,
       serverShare: entry.serverShare,
-      ...(locks[index]!.accessCode ? { accessCode: locks[index]!.accessCode } : {}),
+      ...(entry.accessCode === undefined ? {} : { accessCode: entry.accessCode }),
     });
     if (!derived.ok) throw new Error('damaged');
     passwords.push(derived.password);

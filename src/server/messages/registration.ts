@@ -155,6 +155,19 @@ function refuse(message: string): { ok: false; reason: 'bad-request'; message: s
   return { ok: false, reason: 'bad-request', message };
 }
 
+/** The ids of messages that expired or were revoked by `now` (a subquery). */
+function endedMessageIds(db: Kysely<Database>, now: Date) {
+  return db
+    .selectFrom('messages')
+    .select('messages.id')
+    .where((ended) =>
+      ended.or([
+        ended('messages.expires_at', '<=', now),
+        ended('messages.revoked_at', 'is not', null),
+      ]),
+    );
+}
+
 /** What `eraseLockSecrets` sets: nothing left that opens a lock or checks a code. */
 const ERASED_LOCK_SECRETS = {
   server_share: null,
@@ -187,22 +200,7 @@ export async function eraseLockSecrets(
   if ('messageId' in which) {
     query = query.where('message_id', '=', which.messageId);
   } else {
-    const now = which.endedBy;
-    query = query.where((expression) =>
-      expression(
-        'message_id',
-        'in',
-        expression
-          .selectFrom('messages')
-          .select('messages.id')
-          .where((ended) =>
-            ended.or([
-              ended('messages.expires_at', '<=', now),
-              ended('messages.revoked_at', 'is not', null),
-            ]),
-          ),
-      ),
-    );
+    query = query.where('message_id', 'in', endedMessageIds(db, which.endedBy));
   }
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
@@ -216,21 +214,7 @@ export async function eraseLockSecrets(
 export async function deleteEndedPayloads(db: Kysely<Database>, now: Date): Promise<number> {
   const result = await db
     .deleteFrom('message_payloads')
-    .where((expression) =>
-      expression(
-        'message_id',
-        'in',
-        expression
-          .selectFrom('messages')
-          .select('messages.id')
-          .where((ended) =>
-            ended.or([
-              ended('messages.expires_at', '<=', now),
-              ended('messages.revoked_at', 'is not', null),
-            ]),
-          ),
-      ),
-    )
+    .where('message_id', 'in', endedMessageIds(db, now))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
