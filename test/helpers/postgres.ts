@@ -173,6 +173,18 @@ export async function freshPostgresDatabase(): Promise<TestPostgresDatabase> {
       const dropper = new pg.Client({ connectionString: admin });
       await dropper.connect();
       try {
+        // The server's pool has just ended, but its backends may still be exiting. Killing them
+        // (`with (force)`) then makes each client that is still closing emit an error nobody
+        // listens to any more (seen as an unhandled 57P01): wait for them first, force last.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          try {
+            await dropper.query(`drop database if exists ${name}`);
+            return;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '55006') throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
         await dropper.query(`drop database if exists ${name} with (force)`);
       } finally {
         await dropper.end();
