@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildMessageSrcdoc,
   MESSAGE_CONTENT_SECURITY_POLICY,
+  MESSAGE_FRAME_SANDBOX,
 } from '../../../src/reader/htmlBody.ts';
 
 function parsed(html: string): Document {
@@ -47,7 +48,18 @@ describe('buildMessageSrcdoc', () => {
     ]);
   });
 
+  it('runs in a frame sandboxed without scripts, with its own charset and base style', () => {
+    expect(MESSAGE_FRAME_SANDBOX.split(' ').sort()).toEqual(
+      ['allow-popups', 'allow-popups-to-escape-sandbox', 'allow-same-origin'].sort(),
+    );
+    const document = parsed('<p>x</p>');
+    expect(document.querySelector('meta[charset]')?.getAttribute('charset')).toBe('utf-8');
+    expect(document.head.querySelector('style')?.textContent).toMatch(/color-scheme: light/);
+  });
+
   it('puts the content security policy first and makes links open apart, without a referrer', () => {
+    const kept = parsed('<a href="https://example.org/x" target="_blank">x</a>');
+    expect(kept.querySelector('a')?.getAttribute('target')).toBe('_blank');
     const document = parsed('<a href="https://example.org/doc">doc</a>');
     const first = document.head.firstElementChild;
     expect(first?.getAttribute('http-equiv')).toBe('Content-Security-Policy');

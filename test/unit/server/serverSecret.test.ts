@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   generateServerSecret,
+  isSealedAtRest,
   loadServerSecret,
   makeVerifier,
   openAtRest,
@@ -73,6 +74,17 @@ describe('values sealed at rest', () => {
     expect(openAtRest(rotated, sealed)).toBe('Blue Harbour 42');
   });
 
+  it('passes a value written before encryption at rest through, and refuses a cut one', () => {
+    const secret = generateServerSecret();
+    expect(isSealedAtRest('Blue Harbour 42')).toBe(false);
+    expect(openAtRest(secret, 'Blue Harbour 42')).toBe('Blue Harbour 42');
+    const sealed = sealAtRest(secret, '');
+    expect(isSealedAtRest(sealed)).toBe(true);
+    expect(openAtRest(secret, sealed)).toBe('');
+    expect(() => openAtRest(secret, 'sealed1:AAAA')).toThrow(/damaged/);
+    expect(() => openAtRest(secret, sealed.slice(0, -3))).toThrow();
+  });
+
   it('refuses a tampered value', () => {
     const secret = generateServerSecret();
     const sealed = sealAtRest(secret, 'Blue Harbour 42');
@@ -89,19 +101,78 @@ describe('loading the secret', () => {
   });
 
   it('accepts 32 bytes in base64url or base64, nothing else', () => {
-    const key = Buffer.alloc(32, 9);
+    // Bytes whose base64 has '+' and '/' (base64url: '-' and '_').
+    const key = Buffer.from(Array.from({ length: 32 }, (_, index) => 0xfb + (index % 5)));
+    expect(key.toString('base64')).toMatch(/[+/]/);
     expect(parseSecretKey(key.toString('base64url'))).toEqual(new Uint8Array(key));
     expect(parseSecretKey(key.toString('base64'))).toEqual(new Uint8Array(key));
+    expect(parseSecretKey(` ${key.toString('base64url')}\n`)).toEqual(new Uint8Array(key));
     expect(parseSecretKey(Buffer.alloc(16).toString('base64url'))).toBeNull();
     expect(parseSecretKey('not a key!')).toBeNull();
+    // A foreign character anywhere, even where a lenient decoder would skip it, is refused.
+    const text = key.toString('base64url');
+    expect(parseSecretKey(`${text.slice(0, 20)}!${text.slice(20)}`)).toBeNull();
+    expect(parseSecretKey(`${text}.`)).toBeNull();
+    expect(parseSecretKey(`.${text}`)).toBeNull();
+  });
+
+  it('starts a generated secret without previous keys', () => {
+    expect(generateServerSecret().previous).toEqual([]);
+    expect(generateServerSecret().current).toHaveLength(32);
+  });
+
+  it('takes previous keys from the configuration, and names a bad one', async () => {
+    const previous = Buffer.alloc(32, 5).toString('base64url');
+    const configured = Buffer.alloc(32, 6).toString('base64url');
+    const loaded = await loadServerSecret({
+      key: configured,
+      keyFile: '/nonexistent/never-read.key',
+      previousKeys: [previous],
+    });
+    expect(loaded.ok && loaded.secret.previous).toEqual([new Uint8Array(Buffer.alloc(32, 5))]);
+    expect(
+      await loadServerSecret({ key: configured, keyFile: '/x', previousKeys: ['short'] }),
+    ).toEqual({ ok: false, error: 'previousSecretKeys[0]: expected 32 bytes, base64url' });
+    expect(await loadServerSecret({ key: 'short', keyFile: '/x', previousKeys: [] })).toEqual({
+      ok: false,
+      error: 'secretKey: expected 32 bytes, base64url',
+    });
+  });
+
+  it('says so when the key file cannot be read or written', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'sealpost-secret-'));
+    // A folder where the key file should be: reading it fails with something else than "missing".
+    const unreadable = await loadServerSecret({
+      key: undefined,
+      keyFile: directory,
+      previousKeys: [],
+    });
+    expect(unreadable).toMatchObject({
+      ok: false,
+      error: expect.stringContaining(`secretKeyFile ${directory}:`),
+    });
+    // Under a file instead of a folder: it cannot be created.
+    const blocker = join(directory, 'a-file');
+    await writeFile(blocker, 'x');
+    const unwritable = await loadServerSecret({
+      key: undefined,
+      keyFile: join(blocker, 'sealpost-secret.key'),
+      previousKeys: [],
+    });
+    expect(unwritable).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('secretKeyFile'),
+    });
   });
 
   it('generates a key file (mode 0600) on the first start and reads the same key after', async () => {
     directory = await mkdtemp(join(tmpdir(), 'sealpost-secret-'));
-    const keyFile = join(directory, 'keys', 'sealpost-secret.key');
+    // Two folders deep that do not exist yet: they are created (mode 0700), then the file.
+    const keyFile = join(directory, 'keys', 'sealpost', 'sealpost-secret.key');
     const first = await loadServerSecret({ key: undefined, keyFile, previousKeys: [] });
     expect(first).toMatchObject({ ok: true, generatedAt: keyFile });
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(directory, 'keys', 'sealpost'))).mode & 0o777).toBe(0o700);
     const second = await loadServerSecret({ key: undefined, keyFile, previousKeys: [] });
     expect(second).toMatchObject({ ok: true, generatedAt: null });
     if (!first.ok || !second.ok) return;
