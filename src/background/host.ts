@@ -2,7 +2,7 @@ import type { Mailbox } from '../core/address.ts';
 import type { FetchFunction } from '../core/serverClient.ts';
 
 /**
- * The background's port to Thunderbird (house style rule 6: ports plus stateful fakes). The real
+ * The background's port to Thunderbird (a port, so tests use a stateful fake instead of stubs). The real
  * adapter is `platform/thunderbird/thunderbirdHost.ts`; tests use `test/fakes/fakeThunderbirdHost.ts`.
  */
 export interface KeyValueStore {
@@ -37,7 +37,7 @@ export interface AttachmentSnapshot {
 
 /** What the background may change in a compose window, applied by the host. */
 export interface ComposeChanges {
-  /** Replaces the Bcc field: a Bcc recipient's sealed mail goes separately (DESIGN §4). */
+  /** Replaces the Bcc field: a Bcc recipient's sealed mail goes separately (docs/envelope.md §0). */
   bcc?: string[];
   subject?: string;
   body?: string;

@@ -9,7 +9,7 @@ import { displayedMessageIds } from '../platform/thunderbird/displayedMessages.t
 
 /**
  * The MV3 event page. Listeners are registered synchronously at top level, before any await, so
- * an event that wakes the page finds them (house style rule 2). Top-level code runs again on
+ * an event that wakes the page finds them. Top-level code runs again on
  * every wake, so it only registers listeners.
  */
 const host = createThunderbirdHost();

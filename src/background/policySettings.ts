@@ -16,7 +16,7 @@ import type { SettingsView } from '../messaging/protocol.ts';
 import type { Host } from './host.ts';
 
 /**
- * The settings in force (issue 4): the organisation's policy from `storage.managed`, the
+ * The settings in force: the organisation's policy from `storage.managed`, the
  * sender's own choices from `storage.local`, and the built-in defaults, combined by
  * `effectiveSettings` (src/core/policy.ts). Read anew on every use: the policy is a cheap local
  * read, and a changed `policies.json` then applies from the next Thunderbird start on without

@@ -64,7 +64,7 @@ const handlers: Handlers = {
 /**
  * Answers the popup and options page. Only messages from this add-on's own pages arrive here
  * (`runtime.onMessage`); nothing listens on `onMessageExternal`, so other add-ons cannot change
- * security settings (THUNDERBIRD-TESTING.md, "Driving the UI").
+ * security settings (an add-on must not be able to weaken another one's security).
  */
 export async function handleRequest(host: Host, message: unknown): Promise<Response<RequestName>> {
   if (!isRequestEnvelope(message)) return { ok: false, error: 'Unknown request' };

@@ -4,7 +4,7 @@ import type { KeyValueStore } from './host.ts';
 
 /**
  * The sender's own key, generated on first use and kept by the add-on, so every sealed message
- * also carries a lock the sender can open to reread their sent copy (DESIGN §5).
+ * also carries a lock the sender can open to reread their sent copy (docs/envelope.md §3a).
  */
 export interface StoredSenderKey {
   armoredPrivateKey: string;

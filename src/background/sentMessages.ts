@@ -36,7 +36,7 @@ async function knownRecord(host: Host, messageId: string): Promise<SentMessageRe
   return (await host.local.get<SentMessageRecord>(PREFIX + messageId)) ?? null;
 }
 
-/** The server ids of a send: its main mail and every Bcc recipient's own (DESIGN §4). */
+/** The server ids of a send: its main mail and every Bcc recipient's own (docs/envelope.md §0). */
 function sendIds(record: SentMessageRecord): string[] {
   const copies = Array.isArray(record.copies)
     ? record.copies.filter((id): id is string => typeof id === 'string')

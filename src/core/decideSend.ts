@@ -31,7 +31,7 @@ export interface PlannedLock {
 }
 
 /**
- * A server-protected lock (DESIGN §5, two-of-two): the shell adds the lock id and shares,
+ * A server-protected lock (two-of-two, docs/envelope.md §3a): the shell adds the lock id and shares,
  * registers it with the server and derives the password. With a server configured every lock
  * except the sender's key is one of these, `code` included.
  */
@@ -77,7 +77,7 @@ export interface SendInput {
 }
 
 /**
- * The send decision (house style rule 1: the shell gathers, the core decides). Secure mode off
+ * The send decision (pure: the background gathers the input, this decides). Secure mode off
  * passes the message unchanged; on, every external recipient needs a usable method, and the
  * first one that lacks it cancels the send, naming that recipient. Internal recipients may have
  * one; a method that is set must be usable.

@@ -8,7 +8,7 @@ import type { VerificationMethod } from './methods.ts';
 export const ENVELOPE_FORMAT = 'sealpost-envelope';
 export const ENVELOPE_VERSION = 1;
 
-/** One way into the payload. Bcc recipients' addresses never appear here (DESIGN §4). */
+/** One way into the payload. Bcc recipients' addresses never appear here (docs/envelope.md §0). */
 export interface EnvelopeLock {
   /** The factor that opens this lock. */
   method: VerificationMethod | 'sender-key';
@@ -19,7 +19,7 @@ export interface EnvelopeLock {
   id?: string;
   /**
    * The password is `deriveLockPassword` of the mail's share and a share the server releases
-   * after the factor (DESIGN §5), not the code itself.
+   * after the factor (docs/envelope.md §3a), not the code itself.
    */
   serverProtected?: true;
 }

@@ -1,4 +1,4 @@
-/** Languages a notification mail and the reader can be written in (DESIGN §8). */
+/** Languages a notification mail and the reader can be written in. */
 export const NOTIFICATION_LANGUAGES = ['en', 'de', 'nl', 'fr', 'es', 'it'] as const;
 export type NotificationLanguage = (typeof NOTIFICATION_LANGUAGES)[number];
 

@@ -1,6 +1,6 @@
 import type { VerificationMethod } from './methods.ts';
 
-/** Menu entry ids, one per row of DESIGN §2 (new / existing are separate entries). */
+/** Menu entry ids, one per method a sender can choose (new / existing are separate entries). */
 export type MenuEntryId =
   | 'account'
   | 'sms-new'

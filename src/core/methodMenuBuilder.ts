@@ -24,7 +24,7 @@ export function maskPhone(e164: string): string {
 }
 
 /**
- * The recipient's menu in the guide's order (DESIGN §2). `account` only when a key is known;
+ * The recipient's menu in the guide's order. `account` only when a key is known;
  * "existing" entries only when something is stored; server methods disabled, with the reason,
  * while no server is configured; email verification last, with its warning.
  */

@@ -1,5 +1,5 @@
 /**
- * Verification methods, one per row of DESIGN §2. The id is what is stored per recipient
+ * Verification methods, one per method a sender can choose. The id is what is stored per recipient
  * address; "new" vs "existing" is a difference of menu entry, not of method.
  */
 export const VERIFICATION_METHODS = ['account', 'sms', 'org-code', 'code', 'email'] as const;

@@ -1,5 +1,5 @@
 /**
- * Organisation policy (DESIGN §7, issue 4): the managed settings an organisation sets in
+ * Organisation policy (docs/policy-keys.md): the managed settings an organisation sets in
  * `policies.json` → `3rdparty.Extensions["sealpost@sealpost.example"]`, which Thunderbird hands
  * over through `storage.managed` without validating them. `extension/policy.schema.json` is the
  * single source of truth for the keys; this module checks each key by hand (no schema engine:
@@ -117,7 +117,7 @@ export const SAFE_FALLBACKS = {
   secureByDefault: true,
   // The organisation meant to enforce something; without knowing where, enforce everywhere.
   enforceSecureFor: 'all',
-  // Every method except email verification, which DESIGN §2 calls not a real second factor.
+  // Every method except email verification, which is no real second factor (a mailbox is what the message goes to anyway).
   allowedMethods: ['account', 'sms', 'org-code', 'code'],
   // Unset: the sender picks a method per recipient; sending waits until one is chosen.
   defaultMethod: undefined,
@@ -501,7 +501,7 @@ export interface SecureRequirement {
 
 /**
  * The requirement `enforceSecureFor` puts on a message, or null when it puts none. The sender's
- * own address never counts; `"all"` applies to every message ("all mail", DESIGN §7), even one
+ * own address never counts; `"all"` applies to every message ("all mail", docs/policy-keys.md), even one
  * whose recipients are still to be added; a list applies to the recipients it matches.
  */
 export function secureRequirementFor(

@@ -1,5 +1,5 @@
 /**
- * Recipient settings with the organisation directory (issue 3): what a sender chose locally,
+ * Recipient settings with the organisation directory: what a sender chose locally,
  * combined with what colleagues stored on the server, and phone numbers as the panel takes them.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';

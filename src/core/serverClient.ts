@@ -1,7 +1,7 @@
 /**
- * The add-on's client of the Sealpost server (issue 3), typed by `src/messaging/serverApi.ts`.
+ * The add-on's client of the Sealpost server, typed by `src/messaging/serverApi.ts`.
  * Pure: `fetch` is injected, so the background passes the platform's and unit tests pass a fake.
- * Every failure is a value (house style rule 5): HTTP errors carry the server's stable code,
+ * Every failure is a value: HTTP errors carry the server's stable code,
  * and a network error, a timeout or an unreadable answer become `unavailable`.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * The server side of sealing one message (DESIGN §5, issue 3): every planned server lock gets a
+ * The server side of sealing one message (docs/envelope.md §3a): every planned server lock gets a
  * fresh lock id and server share, the message one mail share, and its OpenPGP password is
  * derived from both (plus the access code when the method has one). What the server receives
  * (`RegisterLock`) never includes the mail share; what the mail carries never includes the
@@ -61,7 +61,7 @@ export async function planServerSeal(input: ServerSealInput): Promise<ServerSeal
       lockId,
       method: lock.method,
       address: lock.address,
-      // Bcc recipients are never described publicly (DESIGN §4).
+      // Bcc recipients are never described publicly (docs/envelope.md §0).
       hidden: lock.field === 'bcc',
       serverShare,
       language: lock.language,

@@ -1,5 +1,5 @@
 /**
- * Every crypto entry point takes one options object (house style, modelled on openpgp.js
+ * Every crypto entry point takes one options object (modelled on openpgp.js
  * `encrypt()`); a misspelt option must fail loudly rather than silently fall back to a default,
  * because a silently ignored `config` or `date` changes what is produced.
  */

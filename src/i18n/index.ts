@@ -1,5 +1,5 @@
 /**
- * Translations for the notification mail and the reader (DESIGN §8). Pure: no browser or
+ * Translations for the notification mail and the reader. Pure: no browser or
  * extension API, so the same catalogs serve the background, the reader and Node tests.
  * The extension's own UI uses `_locales` instead; these catalogs exist because a notification is
  * written in each recipient's language, not the sender's UI language.

@@ -33,7 +33,7 @@ export interface RecipientView {
   settings: RecipientSettings | null;
   /** Language the notification will use: remembered choice, else the UI language. */
   language: NotificationLanguage;
-  /** The menu entries of DESIGN §2 for this recipient, in guide order. */
+  /** The menu entries for this recipient, strongest first, email verification last. */
   menu: MenuEntry[];
   /** The organisation directory's entry for this address, when a server is configured and has one. */
   directory?: DirectoryEntry;
@@ -140,7 +140,7 @@ export interface SentMessageRecord {
   expiresAt: string;
   recipients: { address: string; method: ServerLockMethod; hidden: boolean }[];
   /**
-   * Server ids of the Bcc recipients' separate mails of the same send (DESIGN §4): read status
+   * Server ids of the Bcc recipients' separate mails of the same send (docs/envelope.md §0): read status
    * and revocation cover them with the main one.
    */
   copies?: string[];
@@ -149,7 +149,7 @@ export interface SentMessageRecord {
 
 /**
  * Every request the popup and options page may send to the background, with its response.
- * One map, one `sendRequest<K>()`: no casts at call sites (house style rule 3).
+ * One map, one `sendRequest<K>()`: no casts at call sites.
  */
 export interface Requests {
   getComposeState: { req: { tabId: number }; res: ComposeState };

@@ -1,5 +1,5 @@
 /**
- * The Sealpost server's HTTP API (issue 3): one contract shared by the server (`src/server`), the
+ * The Sealpost server's HTTP API: one contract shared by the server (`src/server`), the
  * add-on's client and the reader. JSON over HTTPS, base path `/api/v1`. Binary values are
  * standard base64 strings. Every error is `{ error: { code, message } }` with a stable `code`.
  * docs/server.md documents it for humans; keep both in step.

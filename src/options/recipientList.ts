@@ -62,7 +62,7 @@ export interface MethodChoiceContext {
 }
 
 /**
- * The methods a remembered recipient can be switched to, in the guide's order (DESIGN §2).
+ * The methods a remembered recipient can be switched to, in the guide's order.
  * `account` needs a known key, which only the compose panel finds, so it is listed only when
  * already chosen; server methods are disabled with the reason while no server is configured
  * (sign in, when a server is set but nobody is signed in). Methods the policy does not allow

@@ -1,5 +1,5 @@
 /**
- * The options page's "Settings" section as plain data (issue 4): every managed key with a
+ * The options page's "Settings" section as plain data: every managed key with a
  * readable value, where it came from and whether the sender may change it, and the sender's
  * control input turned into the `saveSettings` change. No Svelte and no browser here, so all
  * of it is unit-tested; the UI strings come through `translate` (`_locales` names).

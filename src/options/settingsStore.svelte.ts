@@ -8,7 +8,7 @@ export interface SettingsPorts {
 }
 
 /**
- * The options page's settings section (issue 4): every setting in force with its source, the
+ * The options page's settings section: every setting in force with its source, the
  * organisation's policy problems, and the sender's edits of the keys they may change. One key
  * is edited at a time; its error stays next to its control until the next try.
  */

@@ -31,7 +31,7 @@ export interface ComposePorts {
 }
 
 /**
- * There is no "recipients changed" event (THUNDERBIRD-TESTING.md), so the popup asks again
+ * There is no "recipients changed" event, so the popup asks again
  * about once a second while it is open.
  */
 export const POLL_INTERVAL_MS = 1000;

@@ -114,7 +114,7 @@ function isExistingEntry(id: MenuEntryId): boolean {
   return id === 'code-existing' || id === 'org-code-existing' || id === 'sms-known';
 }
 
-/** The options of the method menu, in the order the background built them (DESIGN §2). */
+/** The options of the method menu, in the order the background built them. */
 export function methodOptions(menu: readonly MenuEntry[], translate: Translate): MethodOption[] {
   return menu.map((entry) => {
     const label = translate(entry.labelKey, entry.labelParams);

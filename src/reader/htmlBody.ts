@@ -18,7 +18,7 @@ export const MESSAGE_CONTENT_SECURITY_POLICY =
 export const MESSAGE_FRAME_SANDBOX =
   'allow-same-origin allow-popups allow-popups-to-escape-sandbox';
 
-const BASE_STYLE = `
+const BASE_CSS = `
   html { color-scheme: light; }
   body { margin: 0; padding: 16px; font: 15px/1.5 system-ui, sans-serif; color: #1b1f24;
          background: #fff; overflow-wrap: anywhere; }
@@ -50,7 +50,7 @@ export function buildMessageSrcdoc(html: string): string {
   const base = document.createElement('base');
   base.target = '_blank';
   const style = document.createElement('style');
-  style.textContent = BASE_STYLE;
+  style.textContent = BASE_CSS;
   // The policy comes first so it applies before anything else in the document is read.
   head.prepend(policy, charset, base, style);
   for (const link of document.querySelectorAll('a[href]')) {

@@ -25,7 +25,7 @@ export type FatalReason =
   | 'link';
 
 /**
- * An envelope with the server fields of issue 3 (optional in version 1): the mail's share of
+ * An envelope with the server fields (optional in version 1): the mail's share of
  * every server lock, and per lock its id and whether the server guards it.
  */
 export type ReaderEnvelope = Omit<Envelope, 'locks'> & {

@@ -193,7 +193,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           .returning('revoked_at')
           .executeTakeFirst();
         // The hosted copy serves nobody any more; the server keeps no ciphertext it need not,
-        // and nothing that would open a lock or test a code (DESIGN §5).
+        // and nothing that would open a lock or test a code (docs/envelope.md §3a).
         await transaction
           .deleteFrom('message_payloads')
           .where('message_id', '=', messageId)

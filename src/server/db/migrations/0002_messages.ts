@@ -1,5 +1,5 @@
 /**
- * Registered messages (issue 3): one row per message, its recipients' locks, and the optional
+ * Registered messages: one row per message, its recipients' locks, and the optional
  * hosted payload in a table of its own (so listing and status queries never read the bytes).
  * What each column means: src/server/messages/tables.ts.
  */
