@@ -8,10 +8,12 @@ import { authRoutes } from './auth/routes.ts';
 import { devOutboxRoutes } from './devOutboxRoutes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { messageSenderRoutes } from './messages/senderRoutes.ts';
 
 export const featurePlugins: FastifyPluginAsync[] = [
   devOutboxRoutes,
   authRoutes,
   directoryRoutes,
+  messageSenderRoutes,
   messageRoutes,
 ];

@@ -4,10 +4,8 @@
  * reserved by atomic UPDATEs in the database, not read-then-written by the process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MAX_ADDRESS_MISSES_PER_HOUR,
-  MAX_CODES_PER_LOCK,
-} from '../../src/server/messages/verification.ts';
+import { MAX_CODES_PER_LOCK } from '../../src/server/messages/verification.ts';
+import { MAX_ADDRESS_MISSES_PER_HOUR } from '../../src/server/messages/verificationStart.ts';
 import { DATABASE_KINDS, postFrom, startTestServer, type TestServer } from '../server/harness.ts';
 import {
   latestCode,

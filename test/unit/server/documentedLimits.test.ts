@@ -8,9 +8,9 @@ import { DEFAULT_LIMITS } from '../../../src/server/config.ts';
 import {
   FIRST_LOCKOUT_SECONDS,
   lockoutSeconds,
-  MAX_ADDRESS_MISSES_PER_HOUR,
   MAX_CODES_PER_LOCK,
 } from '../../../src/server/messages/verification.ts';
+import { MAX_ADDRESS_MISSES_PER_HOUR } from '../../../src/server/messages/verificationStart.ts';
 import { ANONYMOUS_BODY_BYTES } from '../../../src/server/errors.ts';
 
 const serverDoc = readFileSync(new URL('../../../docs/server.md', import.meta.url), 'utf8');

@@ -1,0 +1,197 @@
+/**
+ * The message routes for the signed-in sender (src/messaging/serverApi.ts): registration,
+ * revocation, read status and unlocking a locked-out recipient. The device token is checked
+ * before a body is read (`onRequest`). The recipient's routes are in ./routes.ts.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type {
+  MessageStatusResponse,
+  RegisterMessageRequest,
+  RegisterMessageResponse,
+  RevokeResponse,
+} from '../../messaging/serverApi.ts';
+import { requireSender } from '../auth/requireSender.ts';
+import { replyError } from '../errors.ts';
+import { checkPayload, eraseLockSecrets, insertMessage, prepareLocks } from './registration.ts';
+import { expiryFor } from './rules.ts';
+import { messageIdOnlySchema, registerSchema, unlockSchema } from './schemas.ts';
+
+/** JSON around the base64 payload: the locks of a few hundred recipients fit easily. */
+const REGISTRATION_ENVELOPE_BYTES = 1024 * 1024;
+
+type MessageParams = { id: string };
+
+export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
+  const { config, db, clock, secret } = app.deps;
+  const limits = config.limits;
+
+  app.post<{ Body: RegisterMessageRequest }>(
+    '/api/v1/messages',
+    {
+      schema: registerSchema,
+      onRequest: requireSender,
+      // Base64 makes the payload 4/3 larger; this route alone takes bodies that big.
+      bodyLimit: Math.ceil((limits.payloadBytes * 4) / 3) + REGISTRATION_ENVELOPE_BYTES,
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const now = clock.now();
+      const expiry = expiryFor(
+        body.expiresInDays,
+        { defaultDays: limits.defaultExpiryDays, maxDays: limits.maxExpiryDays },
+        now,
+      );
+      if (!expiry.ok) {
+        return replyError(
+          reply,
+          'bad-request',
+          `expiresInDays: at most ${limits.maxExpiryDays} days.`,
+        );
+      }
+      const locks = prepareLocks(body.locks, secret);
+      if (!locks.ok) return replyError(reply, 'bad-request', locks.message);
+      const payload = checkPayload(body.payload);
+      if (!payload.ok) return replyError(reply, 'bad-request', payload.message);
+      if (payload.payload !== null && payload.payload.byteLength > limits.payloadBytes) {
+        return replyError(
+          reply,
+          'payload-too-large',
+          `The hosted payload is over ${limits.payloadBytes} bytes.`,
+        );
+      }
+      const messageId = body.messageId;
+      const inserted = await insertMessage(db, {
+        messageId,
+        sender: request.sender!.address,
+        senderName: body.senderName?.trim() || null,
+        createdAt: now,
+        expiresAt: expiry.expiresAt,
+        locks: locks.locks,
+        payload: payload.payload,
+      });
+      if (!inserted.ok)
+        return replyError(reply, 'bad-request', 'A message with this id is already registered.');
+      request.log.info(
+        { messageId, locks: locks.locks.length, hosted: payload.payload !== null },
+        'message registered',
+      );
+      const response: RegisterMessageResponse = {
+        messageId,
+        expiresAt: expiry.expiresAt.toISOString(),
+        readerUrl: `${config.publicUrl}/r/${messageId}`,
+      };
+      return reply.code(201).send(response);
+    },
+  );
+
+  /** The sender's own message, or the failure (unknown: not-found; someone else's: forbidden). */
+  const ownMessage = async (messageId: string, sender: string) => {
+    const message = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    if (message === undefined)
+      return {
+        ok: false as const,
+        code: 'not-found' as const,
+        message: 'There is no such message.',
+      };
+    if (message.sender !== sender) {
+      return {
+        ok: false as const,
+        code: 'forbidden' as const,
+        message: 'Only the sender of a message may do this.',
+      };
+    }
+    return { ok: true as const, message };
+  };
+
+  app.post<{ Params: MessageParams }>(
+    '/api/v1/messages/:id/revoke',
+    { schema: messageIdOnlySchema, onRequest: requireSender },
+    async (request, reply) => {
+      const messageId = request.params.id.toLowerCase();
+      const own = await ownMessage(messageId, request.sender!.address);
+      if (!own.ok) return replyError(reply, own.code, own.message);
+      const now = clock.now();
+      const revokedAt = await db.transaction().execute(async (transaction) => {
+        const updated = await transaction
+          .updateTable('messages')
+          .set({ revoked_at: now })
+          .where('id', '=', messageId)
+          .where('revoked_at', 'is', null)
+          .returning('revoked_at')
+          .executeTakeFirst();
+        // The hosted copy serves nobody any more; the server keeps no ciphertext it need not,
+        // and nothing that would open a lock or test a code (docs/envelope.md §3a).
+        await transaction
+          .deleteFrom('message_payloads')
+          .where('message_id', '=', messageId)
+          .execute();
+        await eraseLockSecrets(transaction, { messageId });
+        return updated?.revoked_at ?? own.message.revoked_at ?? now;
+      });
+      request.log.info({ messageId }, 'message revoked');
+      const response: RevokeResponse = { revokedAt: revokedAt.toISOString() };
+      return response;
+    },
+  );
+
+  app.get<{ Params: MessageParams }>(
+    '/api/v1/messages/:id/status',
+    { schema: messageIdOnlySchema, onRequest: requireSender },
+    async (request, reply) => {
+      const messageId = request.params.id.toLowerCase();
+      const own = await ownMessage(messageId, request.sender!.address);
+      if (!own.ok) return replyError(reply, own.code, own.message);
+      const locks = await db
+        .selectFrom('message_locks')
+        .select(['lock_id', 'address', 'method', 'opened_at', 'locked_at', 'locked_until'])
+        .where('message_id', '=', messageId)
+        .orderBy('position')
+        .execute();
+      const now = clock.now();
+      // Locked means locked now: a lock-out that ended is history, not a state.
+      const lockedNow = (lock: { locked_until: Date | null }) =>
+        lock.locked_until !== null && lock.locked_until > now;
+      const response: MessageStatusResponse = {
+        messageId,
+        expiresAt: own.message.expires_at.toISOString(),
+        revokedAt: own.message.revoked_at?.toISOString() ?? null,
+        recipients: locks.map((lock) => ({
+          lockId: lock.lock_id,
+          address: lock.address,
+          method: lock.method,
+          openedAt: lock.opened_at?.toISOString() ?? null,
+          lockedAt: lockedNow(lock) ? (lock.locked_at?.toISOString() ?? null) : null,
+          lockedUntil: lockedNow(lock) ? (lock.locked_until?.toISOString() ?? null) : null,
+        })),
+      };
+      return response;
+    },
+  );
+
+  app.post<{ Params: { id: string; lockId: string } }>(
+    '/api/v1/messages/:id/locks/:lockId/unlock',
+    { schema: unlockSchema, onRequest: requireSender },
+    async (request, reply) => {
+      const messageId = request.params.id.toLowerCase();
+      const own = await ownMessage(messageId, request.sender!.address);
+      if (!own.ok) return replyError(reply, own.code, own.message);
+      // The sender knows their recipient: the lock opens now, with fresh tries (the back-off
+      // count stays, so a stranger still meets growing waits).
+      const unlocked = await db
+        .updateTable('message_locks')
+        .set({ locked_until: null, wrong_access_codes: 0, codes_sent: 0, code_tries: 0 })
+        .where('message_id', '=', messageId)
+        .where('lock_id', '=', request.params.lockId)
+        .returning('lock_id')
+        .executeTakeFirst();
+      if (!unlocked)
+        return replyError(reply, 'not-found', 'There is no such lock on this message.');
+      request.log.info({ messageId, lockId: request.params.lockId }, 'lock unlocked by the sender');
+      return reply.code(204).send();
+    },
+  );
+};

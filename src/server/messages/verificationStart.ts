@@ -1,0 +1,200 @@
+/**
+ * The first half of a recipient's verification: `verify/start` matches the typed address to a
+ * lock and, for sms/email, sends a one-time code; `verify/resend` sends another. Every limit is
+ * one atomic UPDATE, as in ./verification.ts (which completes the verification).
+ */
+import { normaliseAddress } from '../../core/address.ts';
+import type { ServerLockMethod, VerifyStartResponse } from '../../messaging/serverApi.ts';
+import { countInWindow } from '../db/limits.ts';
+import { makeVerifier } from '../serverSecret.ts';
+import { codeMail, codeSmsText } from './codeText.ts';
+import { findLock, lockedFailure, lockedNow, openAt } from './lockouts.ts';
+import { fail, tooManyMisses, type Failure } from './outcomes.ts';
+import { sentToHint } from './rules.ts';
+import { generateOneTimeCode } from './secrets.ts';
+import type { MessageLockRow } from './tables.ts';
+import { activeMessage, MAX_CODES_PER_LOCK, type VerificationContext } from './verification.ts';
+
+export type StartResult = { ok: true; response: VerifyStartResponse } | Failure;
+
+/**
+ * Addresses typed at `verify/start` that match no lock, per message, client and hour. Beyond it
+ * every start for that message from that client is refused until the hour is over: otherwise
+ * anyone with the link could test guessed addresses to find out who was on Bcc. Twenty leaves
+ * room for typing mistakes; other clients (the recipients) are not affected.
+ */
+export const MAX_ADDRESS_MISSES_PER_HOUR = 20;
+const ADDRESS_MISS_WINDOW_SECONDS = 3600;
+
+/** POST …/verify/start */
+export async function startVerification(
+  context: VerificationContext,
+  messageId: string,
+  typedAddress: string,
+): Promise<StartResult> {
+  const gate = await activeMessage(context.db, messageId, context.now);
+  if (!gate.ok) return gate;
+  // Per message and client: a stranger's guessing never blocks the recipients themselves.
+  const missKey = `verify-start-miss:${messageId}:${context.client}`;
+  const misses = await context.db
+    .selectFrom('rate_counters')
+    .select(['count', 'window_start'])
+    .where('key', '=', missKey)
+    .executeTakeFirst();
+  if (misses !== undefined && misses.count > MAX_ADDRESS_MISSES_PER_HOUR) {
+    const windowEnds = misses.window_start.getTime() + ADDRESS_MISS_WINDOW_SECONDS * 1000;
+    const waitMilliseconds = windowEnds - context.now.getTime();
+    if (waitMilliseconds > 0) return tooManyMisses(Math.ceil(waitMilliseconds / 1000));
+  }
+  // Bcc locks match too; a miss says only that this address is not a recipient, and misses
+  // are limited so guessing cannot list who else received the message.
+  const lock = await context.db
+    .selectFrom('message_locks')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .where('address', '=', normaliseAddress(typedAddress))
+    .orderBy('position')
+    .executeTakeFirst();
+  if (lock === undefined) {
+    const counted = await countInWindow(
+      context.db,
+      missKey,
+      context.now,
+      ADDRESS_MISS_WINDOW_SECONDS,
+      MAX_ADDRESS_MISSES_PER_HOUR,
+    );
+    if (!counted.ok) return tooManyMisses(counted.retryAfterSeconds);
+    return fail('not-found', 'This message was not sent to that address.');
+  }
+  if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
+  if (lock.method === 'code' || lock.method === 'org-code') {
+    return {
+      ok: true,
+      response: { lockId: lock.lock_id, method: lock.method, sentTo: null, codeExpiresAt: null },
+    };
+  }
+  // A reader reloaded within the throttle gets the pending code's details, not a new code.
+  const throttleEnds = throttleEndsAt(lock, context);
+  if (
+    lock.code_digest !== null &&
+    lock.code_expires_at !== null &&
+    lock.code_expires_at > context.now &&
+    throttleEnds !== null &&
+    throttleEnds > context.now
+  ) {
+    return { ok: true, response: startResponse(lock, lock.code_expires_at) };
+  }
+  return issueCode(context, lock);
+}
+
+/** POST …/verify/resend */
+export async function resendCode(
+  context: VerificationContext,
+  messageId: string,
+  lockId: string,
+): Promise<StartResult> {
+  const gate = await activeMessage(context.db, messageId, context.now);
+  if (!gate.ok) return gate;
+  const lock = await findLock(context.db, messageId, lockId);
+  if (lock === undefined) return fail('not-found', 'There is no such lock on this message.');
+  if (lock.method !== 'sms' && lock.method !== 'email') {
+    return fail('bad-request', 'This lock uses an access code; nothing is sent for it.');
+  }
+  if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
+  return issueCode(context, lock);
+}
+
+/** Sends a fresh one-time code if the throttle and the per-lock cap allow it. */
+async function issueCode(context: VerificationContext, lock: MessageLockRow): Promise<StartResult> {
+  const { db, now, limits } = context;
+  const code = generateOneTimeCode();
+  const stored = makeVerifier(context.secret, code);
+  const expiresAt = new Date(now.getTime() + limits.codeLifetimeSeconds * 1000);
+  const throttleCutoff = new Date(now.getTime() - limits.resendThrottleSeconds * 1000);
+  const issued = await db
+    .updateTable('message_locks')
+    .set((expression) => ({
+      code_salt: Buffer.from(stored.salt),
+      code_digest: Buffer.from(stored.digest),
+      code_expires_at: expiresAt,
+      code_tries: 0,
+      code_sent_at: now,
+      codes_sent: expression('codes_sent', '+', 1),
+    }))
+    .where('message_id', '=', lock.message_id)
+    .where('lock_id', '=', lock.lock_id)
+    .where(openAt(now))
+    .where('codes_sent', '<', MAX_CODES_PER_LOCK)
+    .where((expression) =>
+      expression.or([
+        expression('code_sent_at', 'is', null),
+        expression('code_sent_at', '<=', throttleCutoff),
+      ]),
+    )
+    .returning('codes_sent')
+    .executeTakeFirst();
+  if (issued === undefined) {
+    const current = await findLock(db, lock.message_id, lock.lock_id);
+    if (current === undefined) return fail('not-found', 'There is no such lock on this message.');
+    if (lockedNow(current, now)) return lockedFailure(current, now);
+    if (current.codes_sent >= MAX_CODES_PER_LOCK) {
+      return fail(
+        'rate-limited',
+        'Too many codes were sent for this recipient; ask the sender for help.',
+      );
+    }
+    const throttleEnds = throttleEndsAt(current, context);
+    const retryAfterSeconds =
+      throttleEnds === null
+        ? 1
+        : Math.max(1, Math.ceil((throttleEnds.getTime() - now.getTime()) / 1000));
+    return fail('rate-limited', 'A code was sent a moment ago; wait before asking for another.', {
+      retryAfterSeconds,
+    });
+  }
+
+  const channel = lock.method === 'sms' ? 'sms' : 'email';
+  const to = channel === 'sms' ? (lock.phone ?? '') : lock.address;
+  const mail = codeMail(lock.language, code, limits.codeLifetimeSeconds);
+  const text =
+    channel === 'sms' ? codeSmsText(lock.language, code, limits.codeLifetimeSeconds) : mail.text;
+  try {
+    await context.deliver({ channel, to, subject: mail.subject, text });
+  } catch {
+    // Undo exactly this issue (the digest identifies it), so the recipient can try again at once
+    // and an undelivered code never counts against the cap.
+    await db
+      .updateTable('message_locks')
+      .set((expression) => ({
+        code_salt: null,
+        code_digest: null,
+        code_expires_at: null,
+        code_sent_at: null,
+        codes_sent: expression('codes_sent', '-', 1),
+      }))
+      .where('message_id', '=', lock.message_id)
+      .where('lock_id', '=', lock.lock_id)
+      .where('code_digest', '=', Buffer.from(stored.digest))
+      .execute();
+    return fail(
+      'unavailable',
+      `The ${channel === 'sms' ? 'SMS' : 'email'} could not be sent; try again later.`,
+    );
+  }
+  return { ok: true, response: startResponse(lock, expiresAt) };
+}
+
+function throttleEndsAt(lock: MessageLockRow, context: VerificationContext): Date | null {
+  return lock.code_sent_at === null
+    ? null
+    : new Date(lock.code_sent_at.getTime() + context.limits.resendThrottleSeconds * 1000);
+}
+
+function startResponse(lock: MessageLockRow, codeExpiresAt: Date): VerifyStartResponse {
+  return {
+    lockId: lock.lock_id,
+    method: lock.method satisfies ServerLockMethod,
+    sentTo: sentToHint(lock),
+    codeExpiresAt: codeExpiresAt.toISOString(),
+  };
+}
