@@ -10,7 +10,8 @@ export interface GatheredRecipients {
 
 /**
  * Turns the compose fields into mailboxes. Mailing lists arrive as `Name <Name>` strings
- * (what Thunderbird hands over for them), so whatever is not an address is looked up as a list and expanded
+ * (what Thunderbird hands over for them), so whatever is not an address is looked up as a list and
+ * expanded
  * to its members; the panel and the seal then treat each member as a recipient of its own.
  */
 export async function gatherRecipients(

@@ -2,8 +2,10 @@ import type { Mailbox } from '../core/address.ts';
 import type { FetchFunction } from '../core/serverClient.ts';
 
 /**
- * The background's port to Thunderbird (a port, so tests use a stateful fake instead of stubs). The real
- * adapter is `platform/thunderbird/thunderbirdHost.ts`; tests use `test/fakes/fakeThunderbirdHost.ts`.
+ * The background's port to Thunderbird (a port, so tests use a stateful fake instead of stubs). The
+ * real
+ * adapter is `platform/thunderbird/thunderbirdHost.ts`; tests use
+ * `test/fakes/fakeThunderbirdHost.ts`.
  */
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;

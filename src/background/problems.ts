@@ -3,7 +3,8 @@ import type { Host } from './host.ts';
 
 /**
  * A cancelled send is explained where the fix is: the problem is kept for the tab in
- * `storage.session`, and the popup is opened on it (docs/architecture.md, "Sending with secure mode on").
+ * `storage.session`, and the popup is opened on it (docs/architecture.md, "Sending with secure mode
+ * on").
  */
 const key = (tabId: number) => `problem:${tabId}`;
 

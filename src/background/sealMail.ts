@@ -1,5 +1,6 @@
 /**
- * One sealed mail of a send (docs/envelope.md §0): the To/Cc recipients' mail or a Bcc recipient's own.
+ * One sealed mail of a send (docs/envelope.md §0): the To/Cc recipients' mail or a Bcc recipient's
+ * own.
  * Each is sealed on its own (`seal`), registered with the server when it has server locks
  * (`register`), and then written as what the mail shows (`content`): the notification in its
  * recipients' languages, the subject, the `X-Sealpost` headers and `secure-message.html`.

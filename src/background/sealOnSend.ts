@@ -46,7 +46,8 @@ const originals = new Map<number, Original>();
 
 /**
  * `compose.onBeforeSend`: with secure mode on, seal and redirect, or cancel. Nothing in the
- * compose window changes until every lock is built (docs/architecture.md, "Sending with secure mode on"); any error cancels the send,
+ * compose window changes until every lock is built (docs/architecture.md, "Sending with secure mode
+ * on"); any error cancels the send,
  * puts the window back as it was and opens the panel on the problem.
  */
 export async function handleBeforeSend(host: Host, tabId: number): Promise<BeforeSendResult> {
@@ -121,7 +122,8 @@ async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> 
       cc: headerEntries(details.cc, resolved.recipients, 'cc'),
       date: new Date(),
     };
-    // Seal and register every mail before anything is sent or changed (docs/architecture.md, "Sending with secure mode on"): a server
+    // Seal and register every mail before anything is sent or changed (docs/architecture.md,
+    // "Sending with secure mode on"): a server
     // that is down or refuses cancels the whole send with the window untouched.
     const mails: { mail: SealedMail; content: MailContent; expiresAt: string | null }[] = [];
     for (const delivery of [plan.main, ...plan.copies]) {

@@ -1,5 +1,6 @@
 /**
- * Bcc recipients' own sealed mails (docs/envelope.md §0). They are sealed and registered together with
+ * Bcc recipients' own sealed mails (docs/envelope.md §0). They are sealed and registered together
+ * with
  * the main mail, before anything is sent, and held here until Thunderbird reports the main mail
  * sent. Then each goes out through Thunderbird itself (same identity, SMTP server and Sent
  * folder) from a compose window of its own, which Sealpost's `onBeforeSend` lets pass unchanged:

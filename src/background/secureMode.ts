@@ -5,7 +5,8 @@ import { forgetSealedCopy } from './sealedCopies.ts';
 
 /**
  * Secure mode is per compose tab and lives in `storage.session`, so it survives the MV3 event
- * page being suspended while the window stays open (its storage outlives the page, not the session).
+ * page being suspended while the window stays open (its storage outlives the page, not the
+ * session).
  * A tab the sender never switched starts as the settings say (`secureByDefault`, or
  * `enforceSecureFor: "all"`).
  */

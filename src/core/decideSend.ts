@@ -31,7 +31,8 @@ export interface PlannedLock {
 }
 
 /**
- * A server-protected lock (two-of-two, docs/envelope.md §3a): the shell adds the lock id and shares,
+ * A server-protected lock (two-of-two, docs/envelope.md §3a): the shell adds the lock id and
+ * shares,
  * registers it with the server and derives the password. With a server configured every lock
  * except the sender's key is one of these, `code` included.
  */

@@ -1,5 +1,6 @@
 /**
- * Who gets which sealed mail (docs/envelope.md §0). One mail goes to the To/Cc recipients and one separate
+ * Who gets which sealed mail (docs/envelope.md §0). One mail goes to the To/Cc recipients and one
+ * separate
  * mail to each Bcc recipient, so nothing the visible recipients receive betrays a hidden one: no
  * lock, hint, key id, language, notification section or count. Each mail is sealed on its own
  * (own session key, own envelope, own server registration) with only its recipients' locks and

@@ -114,7 +114,8 @@ export const SAFE_FALLBACKS = {
   secureByDefault: true,
   // The organisation meant to enforce something; without knowing where, enforce everywhere.
   enforceSecureFor: 'all',
-  // Every method except email verification, which is no real second factor (a mailbox is what the message goes to anyway).
+  // Every method except email verification, which is no real second factor (a mailbox is what the
+  // message goes to anyway).
   allowedMethods: ['account', 'sms', 'org-code', 'code'],
   // Unset: the sender picks a method per recipient; sending waits until one is chosen.
   defaultMethod: undefined,

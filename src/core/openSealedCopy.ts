@@ -11,7 +11,8 @@ export type SealedCopyResult =
 
 /**
  * Opens a sealed message with the sender's own key: the lock every sealed message carries so the
- * sender can reread what they sent (docs/envelope.md §3a). `keyFor` returns the armored private key kept for
+ * sender can reread what they sent (docs/envelope.md §3a). `keyFor` returns the armored private key
+ * kept for
  * the envelope's sender address, if this add-on holds one.
  */
 export async function openSealedCopy(

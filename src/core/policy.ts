@@ -140,7 +140,8 @@ export interface SecureRequirement {
 
 /**
  * The requirement `enforceSecureFor` puts on a message, or null when it puts none. The sender's
- * own address never counts; `"all"` applies to every message ("all mail", docs/policy-keys.md), even one
+ * own address never counts; `"all"` applies to every message ("all mail", docs/policy-keys.md),
+ * even one
  * whose recipients are still to be added; a list applies to the recipients it matches.
  */
 export function secureRequirementFor(

@@ -17,7 +17,8 @@ export interface SealLock {
 }
 
 /**
- * A server-protected lock (docs/envelope.md §3a): its password is `deriveLockPassword` of the mail's share,
+ * A server-protected lock (docs/envelope.md §3a): its password is `deriveLockPassword` of the
+ * mail's share,
  * the server's share for this lock and the access code if the method has one.
  */
 export interface ServerSealLock {
@@ -70,7 +71,8 @@ export interface SealOutput {
 /**
  * Seals one message: original -> MIME -> one payload (a password lock per distinct code plus
  * the sender's key) -> envelope -> reader HTML parts. Throws on any problem; the caller cancels
- * the send (docs/architecture.md, "Sending with secure mode on"), so nothing here ever falls back to sending plaintext.
+ * the send (docs/architecture.md, "Sending with secure mode on"), so nothing here ever falls back
+ * to sending plaintext.
  */
 export async function sealMessage(input: SealInput): Promise<SealOutput> {
   if (input.locks.length === 0) throw new Error('sealMessage: no lock');

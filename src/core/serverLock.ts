@@ -1,5 +1,6 @@
 /**
- * Two-of-two lock secrets for server-backed methods (docs/envelope.md §3a). The password of such a lock is
+ * Two-of-two lock secrets for server-backed methods (docs/envelope.md §3a). The password of such a
+ * lock is
  * derived from a share the server releases only after the recipient passed the factor, and a
  * share that travels only in the mail (envelope, and the link's `#fragment`, never sent to the
  * server). The server alone, or the mail alone, derives nothing. Access codes are mixed in when

@@ -22,7 +22,8 @@ export interface SealPayloadOptions {
  *
  * Throws when a key cannot take part in SEIPDv2 (a v4 key without the SEIPDv2 feature):
  * openpgp.js would otherwise silently downgrade the whole message, password locks included,
- * to SEIPDv1 (measured with openpgp.js 6.3.2: a password could not open a message mixed with such a key). Such recipients need a separate
+ * to SEIPDv1 (measured with openpgp.js 6.3.2: a password could not open a message mixed with such a
+ * key). Such recipients need a separate
  * payload, which this function does not produce.
  */
 export async function sealPayload(options: SealPayloadOptions): Promise<Uint8Array> {

@@ -1,5 +1,6 @@
 /**
- * The notification mail that replaces a sealed message's body (docs/envelope.md §0): who sent it, where
+ * The notification mail that replaces a sealed message's body (docs/envelope.md §0): who sent it,
+ * where
  * the message is, how to open it and which factor to expect, in every language chosen for the
  * message's recipients. It never contains message content: its only inputs are the sender,
  * the methods, the languages and the link.

@@ -140,7 +140,8 @@ export interface SentMessageRecord {
   expiresAt: string;
   recipients: { address: string; method: ServerLockMethod; hidden: boolean }[];
   /**
-   * Server ids of the Bcc recipients' separate mails of the same send (docs/envelope.md §0): read status
+   * Server ids of the Bcc recipients' separate mails of the same send (docs/envelope.md §0): read
+   * status
    * and revocation cover them with the main one.
    */
   copies?: string[];

@@ -206,7 +206,8 @@ export interface VerifyResendRequest {
 // the message id from the path and the mail share from `location.hash`, fetches
 // /public and /payload, and never sends the hash to the server.
 // ---- development outbox (only with the development SMS/email provider) ------------------------
-// GET /dev/outbox -> HTML list of sent SMS and emails (codes visible); GET /api/v1/dev/outbox -> JSON
+// GET /dev/outbox -> HTML list of sent SMS and emails (codes visible); GET /api/v1/dev/outbox ->
+// JSON
 export interface DevOutboxResponse {
   messages: { at: string; channel: 'sms' | 'email'; to: string; text: string }[];
 }

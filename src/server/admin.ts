@@ -1,6 +1,6 @@
 /**
  * The admin CLI: `npm run server:admin -- [--config <file>] <command>`.
- *   tokens list [--address <a>]        device tokens (id, address, device, created, last used, revoked)
+ * tokens list [--address <a>] device tokens (id, address, device, created, last used, revoked)
  *   tokens revoke <id>                 revoke one device token
  *   directory export <file.csv|->      the organisation directory as CSV
  *   directory import <file.csv> [--by <name>]   bulk-load entries (all or nothing, audited)

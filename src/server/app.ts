@@ -93,7 +93,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(deps),
     bodyLimit: deps.config.limits.bodyBytes,
-    // Unknown properties are errors (schemas say `additionalProperties: false`), not silently dropped.
+    // Unknown properties are errors (schemas say `additionalProperties: false`), not silently
+    // dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     return503OnClosing: true,
     // Who the client is, for the per-client limits: the peer, or what trusted proxies say.

@@ -156,7 +156,8 @@ function rawMessage(messageId: number): Promise<File | string> {
 }
 
 /**
- * Whether the top-level header block has `X-Sealpost:` (docs/envelope.md: Sealpost recognises its own
+ * Whether the top-level header block has `X-Sealpost:` (docs/envelope.md: Sealpost recognises its
+ * own
  * mail by it). Only the first 64 KiB are read, so displaying a large message costs nothing.
  */
 async function hasSealpostHeader(raw: File | string): Promise<boolean> {

@@ -1,5 +1,6 @@
 /**
- * `GET /api/v1/directory`, `PUT /api/v1/directory/:address`, `GET /api/v1/directory/:address/audit`:
+ * `GET /api/v1/directory`, `PUT /api/v1/directory/:address`, `GET
+ * /api/v1/directory/:address/audit`:
  * the organisation directory for signed-in senders.
  */
 import type { FastifyPluginAsync } from 'fastify';

@@ -9,7 +9,8 @@ export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
  * Deletes the hosted payloads of expired messages and erases their locks' server shares and
  * code verifiers, once the server is ready and then every `intervalMs` (revocation does both
  * at once). Nothing serves them any more, a ciphertext kept is a ciphertext that can leak
- * later, and a share kept would let a database copy plus the mail open an expired message. A failed run is logged and tried again
+ * later, and a share kept would let a database copy plus the mail open an expired message. A failed
+ * run is logged and tried again
  * at the next interval; runs never overlap. The timer does not keep the process alive and stops
  * when the server closes.
  */

@@ -12,7 +12,8 @@ import type { MessageLockRow } from './tables.ts';
  * A lock whose tries ran out is closed for 15 minutes, then 30, 60, … (doubling with every
  * lock-out), never for ever: a stranger can delay a recipient, not shut them out. With 10 access
  * code tries per opening that is at most 10 × 16 = 160 guesses in a year (the first 15
- * lock-outs add up to 341 days, the 16th lasts longer than a year), against 36⁶ ≈ 2·10⁹ six-character codes of letters and digits
+ * lock-outs add up to 341 days, the 16th lasts longer than a year), against 36⁶ ≈ 2·10⁹
+ * six-character codes of letters and digits
  * (docs/server.md says what that means for digits-only codes).
  */
 export const FIRST_LOCKOUT_SECONDS = 15 * 60;

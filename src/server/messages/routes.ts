@@ -82,7 +82,8 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
 
   // ---- the sender ------------------------------------------------------------------------------
 
-  // ---- the recipient -----------------------------------------------------------------------------
+  // ---- the recipient
+  // -----------------------------------------------------------------------------
 
   app.get<{ Params: MessageParams }>(
     '/api/v1/messages/:id/public',
@@ -207,7 +208,8 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  // ---- the hosted reader -------------------------------------------------------------------------
+  // ---- the hosted reader
+  // -------------------------------------------------------------------------
 
   let cachedReader: { mtimeMs: number; html: string } | null = null;
   const readerHtml = async (): Promise<string | null> => {
