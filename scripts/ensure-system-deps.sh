@@ -2,7 +2,8 @@
 # Installs the Debian packages Sealpost's tests and `npm start` need, if any are missing:
 # Thunderbird (the product's host and the E2E target), Xvfb + xauth (a display for headed runs),
 # Chromium (the recipient's reader in tests), GnuPG (interop checks), fonts for screenshots,
-# PostgreSQL (the server tests start a throw-away cluster from its binaries).
+# PostgreSQL (the server tests start a throw-away cluster from its binaries), dovecot's IMAP
+# server (the drafts test runs one on loopback to see what a draft leaves on a mail server).
 # Idempotent and quick when everything is present (a few dpkg-query calls, ~0.2 s). As root it runs
 # apt-get itself; otherwise it prints the exact command and fails.
 # Set SEALPOST_SKIP_SYSTEM_DEPS=1 to skip the check (e.g. on a machine managed another way).
@@ -12,12 +13,12 @@ if [[ "${SEALPOST_SKIP_SYSTEM_DEPS:-}" == 1 ]]; then
   exit 0
 fi
 
-packages=(thunderbird xvfb xauth chromium gnupg fonts-dejavu-core postgresql)
+packages=(thunderbird xvfb xauth chromium gnupg fonts-dejavu-core postgresql dovecot-imapd)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   # Not Debian-like: check for the programs and say what is missing.
   missing_programs=()
-  for program in thunderbird Xvfb chromium gpg; do
+  for program in thunderbird Xvfb chromium gpg dovecot; do
     command -v "$program" >/dev/null 2>&1 || missing_programs+=("$program")
   done
   if ((${#missing_programs[@]} > 0)); then

@@ -22,6 +22,54 @@ export interface ProfileOptions {
   extraPrefs?: Record<string, string | number | boolean>;
   /** Folder to create the profile in; a fresh temporary one by default. */
   directory?: string;
+  /**
+   * Give the identity an IMAP account on this server (127.0.0.1, no TLS, password login) with
+   * its Drafts and Templates there; Sent stays in Local Folders. Its password is not a pref:
+   * Thunderbird reads it only from the login manager (see `addImapLogin` in session.ts).
+   */
+  imap?: ImapAccount;
+}
+
+/** An IMAP account for the profile's identity. */
+export interface ImapAccount {
+  port: number;
+  /** Login name on the server. */
+  user: string;
+}
+
+/** The folder URI Thunderbird gives a folder of the profile's IMAP account. */
+export function imapFolderUri(account: ImapAccount, folder: string): string {
+  return `imap://${encodeURIComponent(account.user)}@127.0.0.1/${folder}`;
+}
+
+/**
+ * Prefs that add the IMAP account (`account2`, `server2`) and move the identity to it. It does
+ * not connect at startup or check for new mail, so nothing asks for a password before the test
+ * has stored one; Thunderbird connects when the first draft is saved.
+ */
+export function imapAccountPrefs(account: ImapAccount): Record<string, string | number | boolean> {
+  return {
+    'mail.accountmanager.accounts': 'account2,account1',
+    'mail.accountmanager.defaultaccount': 'account2',
+    'mail.account.account1.identities': '',
+    'mail.account.account2.server': 'server2',
+    'mail.account.account2.identities': 'id1',
+    'mail.server.server2.type': 'imap',
+    'mail.server.server2.hostname': '127.0.0.1',
+    'mail.server.server2.port': account.port,
+    'mail.server.server2.userName': account.user,
+    'mail.server.server2.name': `${account.user} on the test IMAP server`,
+    'mail.server.server2.directory-rel': '[ProfD]ImapMail/127.0.0.1',
+    'mail.server.server2.socketType': 0,
+    // 3: password sent as is (no TLS on loopback).
+    'mail.server.server2.authMethod': 3,
+    'mail.server.server2.login_at_startup': false,
+    'mail.server.server2.check_new_mail': false,
+    'mail.identity.id1.draft_folder': imapFolderUri(account, 'Drafts'),
+    'mail.identity.id1.drafts_folder_picker_mode': '1',
+    'mail.identity.id1.stationery_folder': imapFolderUri(account, 'Templates'),
+    'mail.identity.id1.tmpl_folder_picker_mode': '1',
+  };
 }
 
 /** Splits `Name <address>` (or a bare address) into a display name and an address. */
@@ -99,6 +147,7 @@ export function testProfilePrefs(
     'toolkit.telemetry.reportingpolicy.firstRun': false,
     'browser.shell.checkDefaultBrowser': false,
     ...(options.marionettePort ? { 'marionette.port': options.marionettePort } : {}),
+    ...(options.imap ? imapAccountPrefs(options.imap) : {}),
     ...options.extraPrefs,
   };
 }

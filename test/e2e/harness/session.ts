@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { ComposeWindow, waitFor, windowHandlesMatching } from './chromeWindows.ts';
 import { findFreePort } from './freePort.ts';
 import { HelperChannel } from './helperChannel.ts';
+import { addImapLogin } from './imapLogin.ts';
 import { createTestProfile, parseSender, type ProfileAddon } from './profile.ts';
 import { SmtpSink } from './smtpSink.ts';
 import { ThunderbirdProcess } from './thunderbird.ts';
@@ -21,6 +22,8 @@ export interface SessionOptions {
   /** See `ProfileOptions.eventPageIdleTimeoutMs`: suspend idle event pages after this long. */
   eventPageIdleTimeoutMs?: number;
   extraPrefs?: Record<string, string | number | boolean>;
+  /** Give the identity an IMAP account on 127.0.0.1 (see `ProfileOptions.imap`). */
+  imap?: { port: number; user: string; password: string };
 }
 
 /** What the test helper needs to open a compose window. */
@@ -84,6 +87,7 @@ export class ThunderbirdSession {
         eventPageIdleTimeoutMs: options.eventPageIdleTimeoutMs,
         extraPrefs: options.extraPrefs,
         directory: profileDirectory,
+        ...(options.imap ? { imap: { port: options.imap.port, user: options.imap.user } } : {}),
       });
       await writeFile(
         join(profileDirectory, 'extensions', HELPER_ADDON_ID, 'config.json'),
@@ -95,6 +99,9 @@ export class ThunderbirdSession {
         logPath: join(options.workDirectory, 'thunderbird.log'),
       });
       try {
+        if (options.imap) {
+          await addImapLogin(thunderbird.marionette, { host: '127.0.0.1', ...options.imap });
+        }
         await helper.waitUntilConnected();
       } catch (error) {
         await thunderbird.stop();

@@ -73,6 +73,21 @@ const handlers = {
     return (await messenger.compose.getComposeDetails(params.tabId)).cc;
   },
 
+  /**
+   * Saves a compose window as a draft (or template) through the API, as the File menu does;
+   * reports where Thunderbird says it put it.
+   */
+  async save(params) {
+    const result = await messenger.compose.saveMessage(params.tabId, {
+      mode: params.mode ?? 'draft',
+    });
+    return (result.messages ?? []).map((message) => ({
+      id: message.id,
+      folder: message.folder?.path ?? null,
+      accountId: message.folder?.accountId ?? null,
+    }));
+  },
+
   /** Fallback send without the UI (the harness normally clicks the Send button). */
   async send(params) {
     await messenger.compose.sendMessage(params.tabId, { mode: 'sendNow' });
@@ -124,10 +139,11 @@ const handlers = {
 
   /**
    * The raw text of every message in a special folder (`sent` or `drafts`) whose subject is
-   * `params.subject`, to check what Thunderbird filed there.
+   * `params.subject`, to check what Thunderbird filed there (`params.accountType`: only in an
+   * account of that type, e.g. `none` for Local Folders).
    */
   async folderMessages(params) {
-    const folder = await specialFolder(params.folder);
+    const folder = await specialFolder(params.folder, params.accountType);
     if (!folder) return [];
     const found = [];
     let page = await messenger.messages.list(folder.id ?? folder);
@@ -173,9 +189,13 @@ async function sentFolder() {
   return folder;
 }
 
-/** The first folder of that special use (`sent`, `drafts`) in any account, or null. */
-async function specialFolder(use) {
+/**
+ * The first folder of that special use (`sent`, `drafts`) in any account (or only in accounts
+ * of `accountType`), or null.
+ */
+async function specialFolder(use, accountType) {
   for (const account of await messenger.accounts.list(true)) {
+    if (accountType && account.type !== accountType) continue;
     const stack = [...(account.folders ?? [])];
     while (stack.length > 0) {
       const folder = stack.shift();
