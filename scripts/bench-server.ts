@@ -185,7 +185,7 @@ async function main(): Promise<void> {
         }
         const completeAt = performance.now();
         const released = await post(`${base}/verify/complete`, {
-          lockId: recipient.lockId,
+          handle: started.body.handle,
           code: recipient.accessCode,
         });
         releaseLatencies.push(performance.now() - completeAt);

@@ -165,8 +165,12 @@ export interface PublicMessageResponse {
   hasPayload: boolean;
   /** The sender as the envelope names them, so the hosted reader can say who sent it (optional). */
   sender?: { name: string; address: string };
-  /** Hidden (Bcc) locks have no hint. */
-  locks: { lockId: string; method: ServerLockMethod; hint: string | null }[];
+  /**
+   * The visible (To/Cc) locks' methods and masked hints, in order. No lock ids: only
+   * `verify/start` with the recipient's address leads to a lock. Hidden (Bcc) locks are not
+   * listed at all.
+   */
+  locks: { method: ServerLockMethod; hint: string | null }[];
 }
 /** GET /api/v1/messages/:id/payload -> { payload } (the hosted encrypted payload, base64). */
 export interface PayloadResponse {
@@ -181,6 +185,12 @@ export interface VerifyStartRequest {
   address: string;
 }
 export interface VerifyStartResponse {
+  /**
+   * What `complete` and `resend` need (an hour; a new start gives a new one): proof that this
+   * reader typed the recipient's address. Not found later means: start again.
+   */
+  handle: string;
+  /** The lock the address opens (it salts the lock password, docs/envelope.md §3a). */
   lockId: string;
   method: ServerLockMethod;
   /** Masked phone/address the code went to (sms/email), else null. */
@@ -189,16 +199,16 @@ export interface VerifyStartResponse {
 }
 /** POST /api/v1/messages/:id/verify/complete — on success the share is released and the open recorded. */
 export interface VerifyCompleteRequest {
-  lockId: string;
+  handle: string;
   /** The SMS/email one-time code, or the access code (normalised by the server too). */
   code: string;
 }
 export interface VerifyCompleteResponse {
   serverShare: string;
 }
-/** POST /api/v1/messages/:id/verify/resend { lockId } -> VerifyStartResponse (429 when throttled). */
+/** POST /api/v1/messages/:id/verify/resend { handle } -> VerifyStartResponse (429 when throttled). */
 export interface VerifyResendRequest {
-  lockId: string;
+  handle: string;
 }
 
 // ---- hosted reader ----------------------------------------------------------------------------

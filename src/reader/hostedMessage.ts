@@ -52,8 +52,9 @@ export async function loadHostedEnvelope(
       serverUrl,
       sender: described.value.sender ?? { name: '', address: '' },
       languages: [...NOTIFICATION_LANGUAGES],
+      serverOnly: true,
+      // For what the page says before verification; the lock itself comes from `verify/start`.
       locks: locks.map((lock) => ({
-        id: lock.lockId,
         method: lock.method,
         ...(lock.hint ? { hint: lock.hint } : {}),
         language: 'en',

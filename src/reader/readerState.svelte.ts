@@ -18,7 +18,14 @@ import { loadEnvelope, openPayload, type FatalReason, type ReaderEnvelope } from
 export type { FatalReason };
 /** Failures the recipient fixes by typing again, asking for a new code or waiting. */
 export type RetryReason =
-  'empty-code' | 'wrong-code' | 'code-expired' | 'rate-limited' | 'not-recipient' | 'unavailable';
+  | 'empty-code'
+  | 'wrong-code'
+  | 'code-expired'
+  | 'rate-limited'
+  | 'not-recipient'
+  /** The verification handle ended (an hour passed, or the server forgot it): type the address. */
+  | 'start-again'
+  | 'unavailable';
 
 export type ReaderScreen =
   /** The template itself was opened: no envelope in it. */
@@ -35,7 +42,10 @@ type LockedScreen = Extract<ReaderScreen, { kind: 'locked' }>;
 
 /** True when the server guards the locks: the recipient verifies before typing a code. */
 export function usesServer(envelope: ReaderEnvelope): boolean {
-  return !!envelope.serverUrl && envelope.locks.some((lock) => lock.serverProtected);
+  return (
+    !!envelope.serverUrl &&
+    (envelope.serverOnly === true || envelope.locks.some((lock) => lock.serverProtected))
+  );
 }
 
 export class ReaderState {
@@ -81,7 +91,7 @@ export class ReaderState {
 
   /** Server locks: a new SMS/email code (the server throttles it). */
   async resend(): Promise<void> {
-    await this.step('/verify/resend', { lockId: this.verification?.lockId });
+    await this.step('/verify/resend', { handle: this.verification?.handle });
   }
 
   /**
@@ -95,12 +105,12 @@ export class ReaderState {
       const verification = this.verification;
       let password = passwordForCode(code);
       if (verification) {
-        const { lockId, method } = verification;
+        const { handle, lockId, method } = verification;
         const released = await callServer<VerifyCompleteResponse>(
           envelope.serverUrl ?? '',
           envelope.messageId,
           '/verify/complete',
-          { lockId, code },
+          { handle, code },
         );
         if (!released.ok) return this.failOnServer(screen, released);
         const derived = await deriveLockPassword({
@@ -164,6 +174,11 @@ export class ReaderState {
     }
     if (code === 'wrong-code' || code === 'code-expired' || code === 'rate-limited') {
       return this.fail(code, attemptsLeft ?? retryAfterSeconds);
+    }
+    if (code === 'not-found' && this.verification) {
+      // The handle from the address step ended: back to that step, with a word why.
+      this.verification = null;
+      return this.fail('start-again');
     }
     if (code === 'not-found' || code === 'bad-request' || code === 'forbidden') {
       // Before verification: no lock for that address. After: the code's challenge is gone.

@@ -30,6 +30,11 @@ export type FatalReason =
  */
 export type ReaderEnvelope = Omit<Envelope, 'locks'> & {
   mailShare?: string;
+  /**
+   * Hosted: the server guards every lock and lists only the visible ones (without ids), so
+   * the recipient always starts by typing their address.
+   */
+  serverOnly?: boolean;
   locks: (EnvelopeLock & { id?: string; serverProtected?: boolean })[];
 };
 

@@ -158,6 +158,7 @@ const requestBody = fc.oneof(
       'challengeId',
       'code',
       'deviceName',
+      'handle',
       'lockId',
       'messageId',
       'locks',

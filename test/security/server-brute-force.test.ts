@@ -10,6 +10,7 @@ import { DATABASE_KINDS, postFrom, startTestServer, type TestServer } from '../s
 import {
   latestCode,
   lock,
+  recipientFlow,
   registration,
   SERVER_START_TIMEOUT_MS,
   signedInSender,
@@ -42,10 +43,10 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
   async function registered(locks: ReturnType<typeof lock>[]) {
     const body = registration(locks);
     expect((await server.request('POST', '/api/v1/messages', { body, token })).status).toBe(201);
-    return `/api/v1/messages/${body.messageId}`;
+    return recipientFlow(server, body.messageId, locks);
   }
-  const complete = (base: string, lockId: string, code: string) =>
-    server.request('POST', `${base}/verify/complete`, { body: { lockId, code } });
+  const complete = (flow: ReturnType<typeof recipientFlow>, lockId: string, code: string) =>
+    flow.complete(lockId, code);
 
   it(`access codes: a burst of ${BURST} guesses gets exactly the allowed tries, then the lock is locked`, async () => {
     const target = lock({ method: 'code', address: 'bob@partner.example', accessCode: 'SHORT1' });
@@ -70,7 +71,7 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
     expect(row.wrong_access_codes).toBe(0);
     // The right code is no use now, and the sender sees the lock-out.
     expect((await complete(base, target.lockId, 'SHORT1')).body.error.code).toBe('locked');
-    const status = await server.request('GET', `${base}/status`, { token });
+    const status = await server.request('GET', `${base.base}/status`, { token });
     expect(status.body.recipients[0].lockedAt).not.toBeNull();
   });
 
@@ -112,12 +113,7 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
       let guessesCompared = 0;
 
       for (let sent = 1; sent <= MAX_CODES_PER_LOCK; sent++) {
-        const started =
-          sent === 1
-            ? await server.request('POST', `${base}/verify/start`, { body: { address } })
-            : await server.request('POST', `${base}/verify/resend`, {
-                body: { lockId: target.lockId },
-              });
+        const started = sent === 1 ? await base.start(address) : await base.resend(target.lockId);
         expect(started.status).toBe(200);
         const code = await latestCode(server, recipient);
         const responses = await Promise.all(
@@ -143,9 +139,7 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
       }
       // 25 guesses of a million at most, then nothing more is sent.
       expect(guessesCompared).toBeLessThanOrEqual(tries * MAX_CODES_PER_LOCK + BURST);
-      const resend = await server.request('POST', `${base}/verify/resend`, {
-        body: { lockId: target.lockId },
-      });
+      const resend = await base.resend(target.lockId);
       expect(resend.body.error.code).toBe('locked');
       expect(await server.outboxFor(recipient)).toHaveLength(MAX_CODES_PER_LOCK);
     });
@@ -155,15 +149,16 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
     const phone = '+4915123450001';
     const target = lock({ method: 'sms', address: 'dora@partner.example', phone });
     const base = await registered([target]);
+    // The start sends the first code; a minute later a burst of resends sends one more.
+    expect((await base.start('dora@partner.example')).status).toBe(200);
+    server.clock.advanceSeconds(server.config.limits.resendThrottleSeconds);
     const responses = await Promise.all(
-      Array.from({ length: BURST }, () =>
-        server.request('POST', `${base}/verify/resend`, { body: { lockId: target.lockId } }),
-      ),
+      Array.from({ length: BURST }, () => base.resend(target.lockId)),
     );
     const counts = countCodes(responses);
     expect(counts['released']).toBe(1);
     expect(counts['rate-limited']).toBe(BURST - 1);
-    expect(await server.outboxFor(phone)).toHaveLength(1);
+    expect(await server.outboxFor(phone)).toHaveLength(2);
   });
 
   it('guessing addresses to find Bcc recipients stops after a few misses per message', async () => {
@@ -178,7 +173,7 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
       hidden,
     ]);
     const start = (address: string) =>
-      server.request('POST', `${base}/verify/start`, { body: { address } });
+      server.request('POST', `${base.base}/verify/start`, { body: { address } });
     for (let guess = 1; guess <= MAX_ADDRESS_MISSES_PER_HOUR; guess++) {
       expect((await start(`guess${guess}@partner.example`)).body.error.code).toBe('not-found');
     }
@@ -193,7 +188,7 @@ describe.each(DATABASE_KINDS)('brute force against the server on %s', (kind) => 
       retryAfterSeconds: expect.any(Number),
     });
     // The guesser is blocked, not the recipients: another client starts at once.
-    const recipient = await postFrom(server, '127.0.0.2', `${base}/verify/start`, {
+    const recipient = await postFrom(server, '127.0.0.2', `${base.base}/verify/start`, {
       address: 'to@partner.example',
     });
     expect(recipient.status).toBe(200);

@@ -22,6 +22,7 @@ import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harn
 import {
   latestCode,
   lock,
+  recipientFlow,
   registration,
   SERVER_START_TIMEOUT_MS,
   signedInSender,
@@ -81,13 +82,14 @@ describe.each(DATABASE_KINDS)('a database dump on %s', (kind) => {
     const body = { messageId: sealed.messageId };
     const mailShare = sealed.mailShare;
     // Bob opens it for real, so the dump also holds a used lock and the outbox.
-    const base = `/api/v1/messages/${body.messageId}`;
-    await server.request('POST', `${base}/verify/start`, {
-      body: { address: 'bob@partner.example' },
-    });
-    await server.request('POST', `${base}/verify/complete`, {
-      body: { lockId: locks[0]!.lockId, code: await latestCode(server, '+4915123456789') },
-    });
+    const bob = recipientFlow(server, body.messageId, locks);
+    expect((await bob.start('bob@partner.example')).status).toBe(200);
+    const released = await bob.complete(
+      locks[0]!.lockId,
+      await latestCode(server, '+4915123456789'),
+    );
+    expect(released.status).toBe(200);
+    const bobsHandle = await bob.handleFor(locks[0]!.lockId);
 
     const dump = await dumpDatabase(server);
     const dumpText = JSON.stringify(
@@ -103,6 +105,10 @@ describe.each(DATABASE_KINDS)('a database dump on %s', (kind) => {
     expect(dumpText).not.toContain('DAN4242');
     expect(dumpText.toUpperCase()).not.toContain('BLUEHARBOUR');
     expect(dumpText).not.toContain('Merger terms');
+    // Verification handles are kept only as digests: the dump holds none that works.
+    expect(dumpText).not.toContain(bobsHandle);
+    expect(dumpText).not.toContain(Buffer.from(bobsHandle, 'base64url').toString('hex'));
+    expect(dump.some((entry) => entry.table === 'verification_handles')).toBe(true);
 
     // The attacker takes the hosted payload from the dump, and tries every 32-byte value in the
     // dump as the missing mail share, with the server share of each sms and email lock (the

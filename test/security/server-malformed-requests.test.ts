@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harness.ts';
 import {
   lock,
+  recipientFlow,
   registration,
   SERVER_START_TIMEOUT_MS,
   signedInSender,
@@ -179,17 +180,23 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
     ]);
     await server.request('POST', '/api/v1/messages', { body, token });
     const base = `/api/v1/messages/${body.messageId}`;
+    const recipient = recipientFlow(server, body.messageId, body.locks);
+    const handle = await recipient.handleFor(body.locks[0]!.lockId);
     const lockId = body.locks[0]!.lockId;
     const cases: [string, string, unknown][] = [
       ['POST', `${base}/verify/start`, {}],
       ['POST', `${base}/verify/start`, { address: { nested: true } }],
       ['POST', `${base}/verify/start`, '{"address":'],
-      ['POST', `${base}/verify/complete`, { lockId, code: '' }],
-      ['POST', `${base}/verify/complete`, { lockId, code: 'x'.repeat(257) }],
-      ['POST', `${base}/verify/complete`, { lockId: '../../etc', code: 'CODE-12' }],
-      ['POST', `${base}/verify/complete`, { lockId, code: 'CODE-12', extra: 1 }],
-      ['POST', `${base}/verify/resend`, { lockId: 7 }],
-      ['POST', `/api/v1/messages/not-a-uuid/verify/complete`, { lockId, code: 'CODE-12' }],
+      ['POST', `${base}/verify/complete`, { handle, code: '' }],
+      ['POST', `${base}/verify/complete`, { handle, code: 'x'.repeat(257) }],
+      ['POST', `${base}/verify/complete`, { handle: '../../etc', code: 'CODE-12' }],
+      ['POST', `${base}/verify/complete`, { handle, code: 'CODE-12', extra: 1 }],
+      // The lock id alone is no longer a way in.
+      ['POST', `${base}/verify/complete`, { lockId, code: 'CODE-12' }],
+      ['POST', `${base}/verify/complete`, { handle, lockId, code: 'CODE-12' }],
+      ['POST', `${base}/verify/resend`, { handle: 7 }],
+      ['POST', `${base}/verify/resend`, { lockId }],
+      ['POST', `/api/v1/messages/not-a-uuid/verify/complete`, { handle, code: 'CODE-12' }],
       ['GET', `/api/v1/messages/'%20or%201=1--/public`, undefined],
     ];
     for (const [method, path, requestBody] of cases) {
@@ -204,9 +211,7 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
       });
     }
     // None of that counted as a try; the right code still opens.
-    const right = await server.request('POST', `${base}/verify/complete`, {
-      body: { lockId, code: 'code-12' },
-    });
+    const right = await recipient.complete(lockId, 'code-12');
     expect(right.body.serverShare).toBe(body.locks[0]!.serverShare);
   });
 

@@ -12,6 +12,7 @@ import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harn
 import {
   latestCode,
   lock,
+  recipientFlow,
   registration,
   SERVER_START_TIMEOUT_MS,
   signedInSender,
@@ -68,17 +69,24 @@ describe.each(DATABASE_KINDS)('server share isolation on %s', (kind) => {
     });
     body.payload = Buffer.from(payload).toString('base64');
     expect((await server.request('POST', '/api/v1/messages', { body, token })).status).toBe(201);
-    return { body, bob, carol, mailShare, payload, base: `/api/v1/messages/${body.messageId}` };
+    return {
+      body,
+      bob,
+      carol,
+      mailShare,
+      payload,
+      base: `/api/v1/messages/${body.messageId}`,
+      recipients: recipientFlow(server, body.messageId, [bob, carol]),
+    };
   }
 
   it("Bob's released share opens Bob's lock and not Carol's", async () => {
-    const { body, bob, carol, mailShare, base } = await sealedMessage();
-    await server.request('POST', `${base}/verify/start`, {
-      body: { address: 'bob@partner.example' },
-    });
-    const released = await server.request('POST', `${base}/verify/complete`, {
-      body: { lockId: bob.lockId, code: await latestCode(server, '+4915123456789') },
-    });
+    const { body, bob, carol, mailShare, base, recipients } = await sealedMessage();
+    await recipients.start('bob@partner.example');
+    const released = await recipients.complete(
+      bob.lockId,
+      await latestCode(server, '+4915123456789'),
+    );
     const bobShare: string = released.body.serverShare;
     const hosted = Buffer.from(
       (await server.request('GET', `${base}/payload`)).body.payload,
@@ -103,21 +111,23 @@ describe.each(DATABASE_KINDS)('server share isolation on %s', (kind) => {
         reason: 'wrong-code',
       });
     }
-    // Bob's one-time code does not open Carol's lock at the server either.
-    const crossed = await server.request('POST', `${base}/verify/complete`, {
-      body: { lockId: carol.lockId, code: await latestCode(server, '+4915123456789') },
-    });
+    // Bob's one-time code does not open Carol's lock at the server either (he knows her
+    // address from the To line, so he can start her verification).
+    const crossed = await recipients.complete(
+      carol.lockId,
+      await latestCode(server, '+4915123456789'),
+    );
     expect(crossed.body.serverShare).toBeUndefined();
     expect(crossed.body.error.code).toBe('wrong-code');
   });
 
   it('revoked and expired messages release nothing, whatever the factor', async () => {
     for (const ending of ['revoked', 'expired'] as const) {
-      const { bob, carol, base } = await sealedMessage();
-      // A code is pending from before the end.
-      await server.request('POST', `${base}/verify/start`, {
-        body: { address: 'bob@partner.example' },
-      });
+      const { bob, carol, base, recipients } = await sealedMessage();
+      // A code is pending from before the end, and both had typed their addresses.
+      await recipients.start('bob@partner.example');
+      const bobsHandle = await recipients.handleFor(bob.lockId);
+      const carolsHandle = await recipients.handleFor(carol.lockId);
       const pendingCode = await latestCode(server, '+4915123456789');
       const sentBefore = (await server.outboxFor('+4915123456789')).length;
       if (ending === 'revoked') {
@@ -129,15 +139,15 @@ describe.each(DATABASE_KINDS)('server share isolation on %s', (kind) => {
       }
       const attempts = [
         server.request('POST', `${base}/verify/complete`, {
-          body: { lockId: bob.lockId, code: pendingCode },
+          body: { handle: bobsHandle, code: pendingCode },
         }),
         server.request('POST', `${base}/verify/complete`, {
-          body: { lockId: carol.lockId, code: 'CARO-L123' },
+          body: { handle: carolsHandle, code: 'CARO-L123' },
         }),
         server.request('POST', `${base}/verify/start`, {
           body: { address: 'bob@partner.example' },
         }),
-        server.request('POST', `${base}/verify/resend`, { body: { lockId: bob.lockId } }),
+        server.request('POST', `${base}/verify/resend`, { body: { handle: bobsHandle } }),
         server.request('GET', `${base}/payload`),
       ];
       for (const response of await Promise.all(attempts)) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
-import { lock, registration, signedInSender } from './messages-fixtures.ts';
+import { lock, recipientFlow, registration, signedInSender } from './messages-fixtures.ts';
 
 /** Polls until `check` holds (the schedule runs on its own timer), or fails after `timeoutMs`. */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -67,5 +67,27 @@ describe.each(DATABASE_KINDS)('scheduled housekeeping on %s', (kind) => {
     // The message itself stays (its status and audit), only the ciphertext is gone.
     const status = await server.request('GET', `/api/v1/messages/${ending.messageId}/payload`);
     expect(status.status).not.toBe(200);
+  });
+
+  it('deletes verification handles whose hour is over, and keeps live ones', async () => {
+    const dan = lock({ method: 'code', address: 'dan@partner.example', accessCode: 'DAN-4242' });
+    const body = registration([dan], { expiresInDays: 3 });
+    expect((await server.request('POST', '/api/v1/messages', { body, token: alice })).status).toBe(
+      201,
+    );
+    const handles = async () =>
+      (
+        await server.db
+          .selectFrom('verification_handles')
+          .select('expires_at')
+          .where('message_id', '=', body.messageId)
+          .execute()
+      ).length;
+    await recipientFlow(server, body.messageId, [dan]).handleFor(dan.lockId);
+    server.clock.advanceSeconds(1800);
+    await recipientFlow(server, body.messageId, [dan]).handleFor(dan.lockId);
+    expect(await handles()).toBe(2);
+    server.clock.advanceSeconds(1800);
+    await eventually(async () => (await handles()) === 1);
   });
 });

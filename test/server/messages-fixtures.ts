@@ -64,3 +64,47 @@ export async function latestCode(server: TestServer, recipient: string): Promise
   if (code === undefined) throw new Error(`no code in the outbox for ${recipient}`);
   return code;
 }
+
+/**
+ * A recipient's side of one registered message: `start` keeps the handle each lock's address
+ * gets, and `complete` / `resend` send it, so tests name locks by id as before. Access-code
+ * locks start by themselves when needed (nothing is sent for them); an sms/email lock must be
+ * started by the test, because starting sends a code.
+ */
+export function recipientFlow(server: TestServer, messageId: string, locks: RegisterLock[]) {
+  const base = `/api/v1/messages/${messageId}`;
+  // Promises, so that a burst of parallel requests shares one start.
+  const handles = new Map<string, Promise<string>>();
+  const start = async (address: string) => {
+    const answer = await server.request('POST', `${base}/verify/start`, { body: { address } });
+    if (answer.status === 200) handles.set(answer.body.lockId, Promise.resolve(answer.body.handle));
+    return answer;
+  };
+  const handleFor = (lockId: string): Promise<string> => {
+    const known = handles.get(lockId);
+    if (known !== undefined) return known;
+    const target = locks.find((candidate) => candidate.lockId === lockId);
+    if (target === undefined || (target.method !== 'code' && target.method !== 'org-code')) {
+      throw new Error(`start the verification of lock ${lockId} first`);
+    }
+    const started = start(target.address).then((answer) => {
+      if (answer.status !== 200) throw new Error(`verify/start failed: ${answer.status}`);
+      return answer.body.handle as string;
+    });
+    handles.set(lockId, started);
+    return started;
+  };
+  return {
+    base,
+    start,
+    handleFor,
+    resend: async (lockId: string) =>
+      server.request('POST', `${base}/verify/resend`, {
+        body: { handle: await handleFor(lockId) },
+      }),
+    complete: async (lockId: string, code: string) =>
+      server.request('POST', `${base}/verify/complete`, {
+        body: { handle: await handleFor(lockId), code },
+      }),
+  };
+}

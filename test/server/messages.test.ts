@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteEndedPayloads } from '../../src/server/messages/registration.ts';
 import { READER_HTML_PATH } from '../../src/server/messages/routes.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
-import { latestCode, lock, registration, signedInSender } from './messages-fixtures.ts';
+import {
+  latestCode,
+  lock,
+  recipientFlow,
+  registration,
+  signedInSender,
+} from './messages-fixtures.ts';
 
 describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
   let server: TestServer;
@@ -168,11 +174,11 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
         expiresAt: expect.any(String),
         hasPayload: true,
         sender: { name: 'Alice Example', address: 'alice@example.org' },
-        locks: [
-          { lockId: visible.lockId, method: 'sms', hint: 'b•••@partner.example (+49 ••• •••• 89)' },
-          { lockId: hidden.lockId, method: 'email', hint: null },
-        ],
+        // No lock ids, and a hidden (Bcc) lock not even as a method.
+        locks: [{ method: 'sms', hint: 'b•••@partner.example (+49 ••• •••• 89)' }],
       });
+      expect(JSON.stringify(described.body)).not.toContain(visible.lockId);
+      expect(JSON.stringify(described.body)).not.toContain(hidden.lockId);
       expect(JSON.stringify(described.body)).not.toContain('secret-bcc');
       expect(JSON.stringify(described.body)).not.toContain('23456789');
       // CORS for the reader opened from a file (origin null).
@@ -236,20 +242,15 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
       });
       await register(body);
       const base = `/api/v1/messages/${body.messageId}`;
+      const recipients = recipientFlow(server, body.messageId, [bob, carol]);
 
-      await server.request('POST', `${base}/verify/start`, {
-        body: { address: 'bob@partner.example' },
-      });
+      await recipients.start('bob@partner.example');
       const code = await latestCode(server, '+4915123456789');
       server.clock.advanceSeconds(5);
       const openedAt = server.clock.now().toISOString();
-      expect(
-        (
-          await server.request('POST', `${base}/verify/complete`, {
-            body: { lockId: bob.lockId, code },
-          })
-        ).status,
-      ).toBe(200);
+      expect((await recipients.complete(bob.lockId, code)).status).toBe(200);
+      // Carol had typed her address before the sender revoked.
+      await recipients.handleFor(carol.lockId);
 
       const status = await server.request('GET', `${base}/status`, { token: alice });
       expect(status.body).toEqual({
@@ -290,9 +291,7 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
         hasPayload: false,
       });
       expect((await server.request('GET', `${base}/payload`)).body.error.code).toBe('revoked');
-      const complete = await server.request('POST', `${base}/verify/complete`, {
-        body: { lockId: carol.lockId, code: 'K7QM-X2PA-9FHT' },
-      });
+      const complete = await recipients.complete(carol.lockId, 'K7QM-X2PA-9FHT');
       expect(complete.status).toBe(410);
       expect(complete.body.error.code).toBe('revoked');
       expect((await server.request('GET', `${base}/status`, { token: alice })).body.revokedAt).toBe(
@@ -312,13 +311,15 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
       });
       await register(body);
       const base = `/api/v1/messages/${body.messageId}`;
-      server.clock.advanceSeconds(86_400);
+      const recipients = recipientFlow(server, body.messageId, [carol]);
+      // Carol typed her address in the message's last minute.
+      server.clock.advanceSeconds(86_340);
+      await recipients.handleFor(carol.lockId);
+      server.clock.advanceSeconds(60);
       expect((await server.request('GET', `${base}/public`)).body.state).toBe('expired');
       expect((await server.request('GET', `${base}/payload`)).body.error.code).toBe('expired');
       for (const code of ['K7QM-X2PA-9FHT', 'WRONG']) {
-        const response = await server.request('POST', `${base}/verify/complete`, {
-          body: { lockId: carol.lockId, code },
-        });
+        const response = await recipients.complete(carol.lockId, code);
         expect(response.status).toBe(410);
         expect(response.body.error.code).toBe('expired');
       }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmsSender } from '../../src/server/deps.ts';
 import { smsSenderForServer, type SmsSettings } from '../../src/server/providers/sms.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
-import { lock, registration, signedInSender } from './messages-fixtures.ts';
+import { lock, recipientFlow, registration, signedInSender } from './messages-fixtures.ts';
 
 interface Received {
   url: string;
@@ -62,19 +62,11 @@ describe.each(DATABASE_KINDS)('SMS providers in the server on %s', (kind) => {
     const bob = lock({ method: 'sms', address: 'bob@partner.example', phone });
     const body = registration([bob]);
     await server.request('POST', '/api/v1/messages', { body, token });
-    const base = `/api/v1/messages/${body.messageId}`;
-    expect(
-      (
-        await server.request('POST', `${base}/verify/start`, {
-          body: { address: 'bob@partner.example' },
-        })
-      ).status,
-    ).toBe(200);
+    const recipient = recipientFlow(server, body.messageId, [bob]);
+    expect((await recipient.start('bob@partner.example')).status).toBe(200);
     const code = await codeFrom();
     expect(code).toMatch(/^\d{6}$/);
-    const released = await server.request('POST', `${base}/verify/complete`, {
-      body: { lockId: bob.lockId, code },
-    });
+    const released = await recipient.complete(bob.lockId, code ?? '');
     expect(released.body).toEqual({ serverShare: bob.serverShare });
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.ts';
 import { deleteEndedPayloads, eraseLockSecrets } from './registration.ts';
+import { deleteHandles } from './verificationHandles.ts';
 
 /** How often ended messages' payloads and lock secrets are erased. */
 export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
@@ -27,6 +28,7 @@ export function scheduleHousekeeping(
         const now = deps.clock.now();
         const deleted = await deleteEndedPayloads(deps.db, now);
         const erased = await eraseLockSecrets(deps.db, { endedBy: now });
+        await deleteHandles(deps.db, { expiredBy: now });
         if (deleted > 0 || erased > 0) {
           app.log.info(
             { deleted, erased },

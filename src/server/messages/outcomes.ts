@@ -27,3 +27,8 @@ export function tooManyMisses(retryAfterSeconds: number): Failure {
     retryAfterSeconds: Math.max(1, retryAfterSeconds),
   });
 }
+
+/** An unknown or expired verification handle: the reader confirms the address again. */
+export function handleNotFound(): Failure {
+  return fail('not-found', 'This verification has ended; confirm your address again.');
+}

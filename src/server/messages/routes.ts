@@ -80,10 +80,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
         : {}),
     });
 
-  // ---- the sender ------------------------------------------------------------------------------
-
-  // ---- the recipient
-  // -----------------------------------------------------------------------------
+  // ---- the recipient ---------------------------------------------------------------------------
 
   app.get<{ Params: MessageParams }>(
     '/api/v1/messages/:id/public',
@@ -99,8 +96,10 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       const [locks, payload] = await Promise.all([
         db
           .selectFrom('message_locks')
-          .select(['lock_id', 'method', 'address', 'hidden', 'phone'])
+          .select(['method', 'address', 'hidden', 'phone'])
           .where('message_id', '=', messageId)
+          // Bcc locks: not even their method or their number is shown.
+          .where('hidden', '=', false)
           .orderBy('position')
           .execute(),
         db
@@ -120,7 +119,6 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
         hasPayload: payload !== undefined && state === 'active',
         sender: { name: message.sender_name ?? '', address: message.sender },
         locks: locks.map((lock) => ({
-          lockId: lock.lock_id,
           method: lock.method,
           hint: lockHint(lock),
         })),
@@ -176,10 +174,10 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       const result = await resendCode(
         verificationContext(request.ip),
         messageId,
-        request.body.lockId,
+        request.body.handle,
       );
       request.log.info(
-        { messageId, lockId: request.body.lockId, outcome: result.ok ? 'sent' : result.code },
+        { messageId, outcome: result.ok ? 'sent' : result.code },
         'verification resend',
       );
       return result.ok ? result.response : replyFailure(reply, result);
@@ -194,11 +192,15 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       const result = await completeVerification(
         verificationContext(request.ip),
         messageId,
-        request.body.lockId,
+        request.body.handle,
         request.body.code,
       );
       request.log.info(
-        { messageId, lockId: request.body.lockId, outcome: result.ok ? 'released' : result.code },
+        {
+          messageId,
+          ...(result.ok ? { lockId: result.lock.lock_id } : {}),
+          outcome: result.ok ? 'released' : result.code,
+        },
         'verification complete',
       );
       if (!result.ok) return replyFailure(reply, result);

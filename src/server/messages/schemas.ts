@@ -5,6 +5,7 @@
 import { NOTIFICATION_LANGUAGES } from '../../core/languages.ts';
 import { SHARE_BYTES } from '../../core/serverLock.ts';
 import { errorResponseSchema } from '../errors.ts';
+import { HANDLE_PATTERN } from './verificationHandles.ts';
 
 /** A message id in a path: a UUID in any case (looked up lower-case). */
 export const MESSAGE_ID_PATTERN =
@@ -101,9 +102,9 @@ export const verifyResendSchema = {
   params: messageIdParams,
   body: {
     type: 'object',
-    required: ['lockId'],
+    required: ['handle'],
     additionalProperties: false,
-    properties: { lockId: { type: 'string', pattern: LOCK_ID_PATTERN } },
+    properties: { handle: { type: 'string', pattern: HANDLE_PATTERN } },
   },
   response: { ...errors },
 } as const;
@@ -112,10 +113,10 @@ export const verifyCompleteSchema = {
   params: messageIdParams,
   body: {
     type: 'object',
-    required: ['lockId', 'code'],
+    required: ['handle', 'code'],
     additionalProperties: false,
     properties: {
-      lockId: { type: 'string', pattern: LOCK_ID_PATTERN },
+      handle: { type: 'string', pattern: HANDLE_PATTERN },
       code: { type: 'string', minLength: 1, maxLength: 256 },
     },
   },

@@ -15,6 +15,7 @@ import { replyError } from '../errors.ts';
 import { checkPayload, eraseLockSecrets, insertMessage, prepareLocks } from './registration.ts';
 import { expiryFor } from './rules.ts';
 import { messageIdOnlySchema, registerSchema, unlockSchema } from './schemas.ts';
+import { deleteHandles } from './verificationHandles.ts';
 
 /** JSON around the base64 payload: the locks of a few hundred recipients fit easily. */
 const REGISTRATION_ENVELOPE_BYTES = 1024 * 1024;
@@ -130,6 +131,7 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
           .where('message_id', '=', messageId)
           .execute();
         await eraseLockSecrets(transaction, { messageId });
+        await deleteHandles(transaction, { messageId });
         return updated?.revoked_at ?? own.message.revoked_at ?? now;
       });
       request.log.info({ messageId }, 'message revoked');

@@ -14,10 +14,11 @@ import type { LimitsConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { verifierMatches, type ServerSecret } from '../serverSecret.ts';
 import { closeLock, findLock, lockedFailure, lockedNow, openAt } from './lockouts.ts';
-import { endedFailure, fail, type Failure } from './outcomes.ts';
+import { endedFailure, fail, handleNotFound, type Failure } from './outcomes.ts';
 import { messageState } from './rules.ts';
 import { normaliseOneTimeCode } from './secrets.ts';
 import type { MessageLockRow, MessageRow } from './tables.ts';
+import { lockOfHandle } from './verificationHandles.ts';
 
 export { FIRST_LOCKOUT_SECONDS, lockoutSeconds } from './lockouts.ts';
 export type { Failure } from './outcomes.ts';
@@ -75,9 +76,15 @@ export async function activeMessage(
 export async function completeVerification(
   context: VerificationContext,
   messageId: string,
-  lockId: string,
+  handle: string,
   typedCode: string,
 ): Promise<CompleteResult> {
+  const lockId = await lockOfHandle(context.db, messageId, handle, context.now);
+  if (lockId === undefined) {
+    // Say expired/revoked/unknown message first, as every other route does.
+    const gate = await activeMessage(context.db, messageId, context.now);
+    return gate.ok ? handleNotFound() : gate;
+  }
   // The lock and its message's state in one query: this is the path every recipient takes.
   const found = await context.db
     .selectFrom('message_locks')

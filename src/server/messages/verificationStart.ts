@@ -1,6 +1,7 @@
 /**
  * The first half of a recipient's verification: `verify/start` matches the typed address to a
- * lock and, for sms/email, sends a one-time code; `verify/resend` sends another. Every limit is
+ * lock, hands out the verification handle and, for sms/email, sends a one-time code;
+ * `verify/resend` (with the handle) sends another. Every limit is
  * one atomic UPDATE, as in ./verification.ts (which completes the verification).
  */
 import { normaliseAddress } from '../../core/address.ts';
@@ -9,10 +10,11 @@ import { countInWindow } from '../db/limits.ts';
 import { makeVerifier } from '../serverSecret.ts';
 import { codeMail, codeSmsText } from './codeText.ts';
 import { findLock, lockedFailure, lockedNow, openAt } from './lockouts.ts';
-import { fail, tooManyMisses, type Failure } from './outcomes.ts';
+import { fail, handleNotFound, tooManyMisses, type Failure } from './outcomes.ts';
 import { sentToHint } from './rules.ts';
 import { generateOneTimeCode } from './secrets.ts';
 import type { MessageLockRow } from './tables.ts';
+import { issueHandle, lockOfHandle } from './verificationHandles.ts';
 import { activeMessage, MAX_CODES_PER_LOCK, type VerificationContext } from './verification.ts';
 
 export type StartResult = { ok: true; response: VerifyStartResponse } | Failure;
@@ -67,6 +69,18 @@ export async function startVerification(
     return fail('not-found', 'This message was not sent to that address.');
   }
   if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
+  const started = await answerStart(context, lock);
+  if (!started.ok) return started;
+  // Only someone who typed the address gets a handle; only a handle reaches the lock later.
+  const { handle } = await issueHandle(context.db, lock, context.now);
+  return { ok: true, response: { ...started.response, handle } };
+}
+
+/** What a start answers for a found, open lock (sending a one-time code if one is due). */
+async function answerStart(
+  context: VerificationContext,
+  lock: MessageLockRow,
+): Promise<{ ok: true; response: Omit<VerifyStartResponse, 'handle'> } | Failure> {
   if (lock.method === 'code' || lock.method === 'org-code') {
     return {
       ok: true,
@@ -91,21 +105,26 @@ export async function startVerification(
 export async function resendCode(
   context: VerificationContext,
   messageId: string,
-  lockId: string,
+  handle: string,
 ): Promise<StartResult> {
   const gate = await activeMessage(context.db, messageId, context.now);
   if (!gate.ok) return gate;
-  const lock = await findLock(context.db, messageId, lockId);
-  if (lock === undefined) return fail('not-found', 'There is no such lock on this message.');
+  const lockId = await lockOfHandle(context.db, messageId, handle, context.now);
+  const lock = lockId === undefined ? undefined : await findLock(context.db, messageId, lockId);
+  if (lock === undefined) return handleNotFound();
   if (lock.method !== 'sms' && lock.method !== 'email') {
     return fail('bad-request', 'This lock uses an access code; nothing is sent for it.');
   }
   if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
-  return issueCode(context, lock);
+  const sent = await issueCode(context, lock);
+  return sent.ok ? { ok: true, response: { ...sent.response, handle } } : sent;
 }
 
 /** Sends a fresh one-time code if the throttle and the per-lock cap allow it. */
-async function issueCode(context: VerificationContext, lock: MessageLockRow): Promise<StartResult> {
+async function issueCode(
+  context: VerificationContext,
+  lock: MessageLockRow,
+): Promise<{ ok: true; response: Omit<VerifyStartResponse, 'handle'> } | Failure> {
   const { db, now, limits } = context;
   const code = generateOneTimeCode();
   const stored = makeVerifier(context.secret, code);
@@ -190,7 +209,10 @@ function throttleEndsAt(lock: MessageLockRow, context: VerificationContext): Dat
     : new Date(lock.code_sent_at.getTime() + context.limits.resendThrottleSeconds * 1000);
 }
 
-function startResponse(lock: MessageLockRow, codeExpiresAt: Date): VerifyStartResponse {
+function startResponse(
+  lock: MessageLockRow,
+  codeExpiresAt: Date,
+): Omit<VerifyStartResponse, 'handle'> {
   return {
     lockId: lock.lock_id,
     method: lock.method satisfies ServerLockMethod,

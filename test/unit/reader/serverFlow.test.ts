@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReaderEnvelope } from '../../../src/reader/unlock.ts';
 import { loadHostedEnvelope, mailShareFromHash } from '../../../src/reader/hostedMessage.ts';
-import { ReaderState } from '../../../src/reader/readerState.svelte.ts';
+import { ReaderState, usesServer } from '../../../src/reader/readerState.svelte.ts';
 import { callServer } from '../../../src/reader/serverClient.ts';
 
 const SHARE = Buffer.alloc(32, 7).toString('base64');
@@ -108,10 +108,7 @@ describe('loadHostedEnvelope', () => {
     expiresAt: '2026-12-01T00:00:00.000Z',
     hasPayload: true,
     sender: { name: 'Alice', address: 'alice@example.org' },
-    locks: [
-      { lockId: 'lock-sms-000000001', method: 'sms', hint: 'b•••@partner.example' },
-      { lockId: 'lock-bcc-000000001', method: 'email', hint: null },
-    ],
+    locks: [{ method: 'sms', hint: 'b•••@partner.example' }],
   };
 
   it('builds a server envelope from the description, the payload and the fragment share', async () => {
@@ -127,15 +124,20 @@ describe('loadHostedEnvelope', () => {
       payload: 'AAAA',
     });
     expect(result.envelope.locks).toEqual([
-      {
-        id: 'lock-sms-000000001',
-        method: 'sms',
-        hint: 'b•••@partner.example',
-        language: 'en',
-        serverProtected: true,
-      },
-      { id: 'lock-bcc-000000001', method: 'email', language: 'en', serverProtected: true },
+      { method: 'sms', hint: 'b•••@partner.example', language: 'en', serverProtected: true },
     ]);
+    expect(usesServer(result.envelope)).toBe(true);
+  });
+
+  it('a Bcc copy lists no lock at all, and still asks for the address', async () => {
+    fakeFetch(
+      { status: 200, body: { ...described, locks: [] } },
+      { status: 200, body: { payload: 'AAAA' } },
+    );
+    const result = await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE);
+    if (!result.ok) throw new Error('expected an envelope');
+    expect(result.envelope.locks).toEqual([]);
+    expect(usesServer(result.envelope)).toBe(true);
   });
 
   it('says revoked or expired from the description, without fetching the payload', async () => {
@@ -175,6 +177,7 @@ describe('ReaderState with server locks', () => {
     payload: 'AAAA',
   };
   const started = {
+    handle: 'H'.repeat(43),
     lockId: 'lock-sms-000000001',
     method: 'sms',
     sentTo: '+49 ••• •••• 89',
@@ -232,6 +235,39 @@ describe('ReaderState with server locks', () => {
     await reader.verify('bob@partner.example');
     expect(reader.retry).toBe('unavailable');
     expect(reader.screen).toMatchObject({ fatal: null });
+  });
+
+  it('sends the handle, never the lock id, with the code and with a resend', async () => {
+    const calls = fakeFetch(
+      { status: 200, body: started },
+      { status: 200, body: started },
+      { status: 403, body: apiError('wrong-code', { attemptsLeft: 4 }) },
+    );
+    const reader = locked();
+    await reader.verify('bob@partner.example');
+    await reader.resend();
+    await reader.unlock('123456');
+    expect(calls.map((call) => call.url.replace(/^.*\/verify\//, ''))).toEqual([
+      'start',
+      'resend',
+      'complete',
+    ]);
+    expect(JSON.parse(String(calls[1]?.init.body))).toEqual({ handle: started.handle });
+    expect(JSON.parse(String(calls[2]?.init.body))).toEqual({
+      handle: started.handle,
+      code: '123456',
+    });
+  });
+
+  it('goes back to the address step when the handle has ended', async () => {
+    fakeFetch({ status: 200, body: started }, { status: 404, body: apiError('not-found') });
+    const reader = locked();
+    await reader.verify('bob@partner.example');
+    await reader.unlock('123456');
+    expect(reader.verification).toBeNull();
+    expect(reader.retry).toBe('start-again');
+    expect(reader.retryText()).toMatch(/Type the address/);
+    expect(reader.screen).toMatchObject({ kind: 'locked', fatal: null });
   });
 
   it('sends nothing for an empty code', async () => {

@@ -7,10 +7,12 @@ import * as core from './0001_core.ts';
 import * as messages from './0002_messages.ts';
 import * as eraseEnded from './0003_erase_ended.ts';
 import * as lockoutBackoff from './0004_lockout_backoff.ts';
+import * as verificationHandles from './0005_verification_handles.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_messages': messages,
   '0003_erase_ended': eraseEnded,
   '0004_lockout_backoff': lockoutBackoff,
+  '0005_verification_handles': verificationHandles,
 };
