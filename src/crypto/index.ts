@@ -19,3 +19,14 @@ export {
   type OpenCryptoConfig,
   type OpenLimits,
 } from './config.ts';
+export {
+  createKeyVault,
+  unlockKeyVault,
+  relockKeyVault,
+  type KeyVault,
+  type CreateKeyVaultOptions,
+  type UnlockKeyVaultOptions,
+  type RelockKeyVaultOptions,
+  type UnlockKeyVaultResult,
+  type RelockKeyVaultResult,
+} from './keyVault.ts';
