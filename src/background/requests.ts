@@ -5,6 +5,14 @@ import {
   type Response,
 } from '../messaging/protocol.ts';
 import { getComposeState } from './composeState.ts';
+import {
+  changePassphrase,
+  keyProtectionView,
+  lockSenderKeys,
+  removePassphrase,
+  setPassphrase,
+  unlockSenderKeys,
+} from './keyVault.ts';
 import type { Host } from './host.ts';
 import { dismissProblem } from './problems.ts';
 import {
@@ -45,6 +53,13 @@ const handlers: Handlers = {
     return { dismissed: true };
   },
   openSentCopy: (host, { messageId }) => openSentCopy(host, messageId),
+  getKeyProtection: (host) => keyProtectionView(host),
+  setPassphrase: (host, { passphrase }) => setPassphrase(host, passphrase),
+  changePassphrase: (host, { passphrase, newPassphrase }) =>
+    changePassphrase(host, passphrase, newPassphrase),
+  removePassphrase: (host, { passphrase }) => removePassphrase(host, passphrase),
+  unlockSenderKeys: (host, { passphrase }) => unlockSenderKeys(host, passphrase),
+  lockSenderKeys: (host) => lockSenderKeys(host),
   getServerSettings: (host) => serverSettingsView(host),
   setServerUrl: (host, { url }) => setServerUrl(host, url),
   signInStart: (host, { address }) => signInStart(host, address),

@@ -4,7 +4,7 @@ import { openSealedCopy } from '../core/openSealedCopy.ts';
 import type { Requests } from '../messaging/protocol.ts';
 import type { Host } from './host.ts';
 import { READER_FILE_NAME } from './sealOnSend.ts';
-import { getSenderKey } from './senderKey.ts';
+import { senderPrivateKey } from './keyVault.ts';
 
 /**
  * The sender rereads a sealed message they sent: the Sent copy holds the notification and
@@ -16,10 +16,9 @@ export async function openSentCopy(
 ): Promise<Requests['openSentCopy']['res']> {
   const html = await host.messageAttachmentText(messageId, READER_FILE_NAME);
   if (html === null) return { ok: false, reason: 'not-sealed' };
-  const result = await openSealedCopy(html, async (address) => {
-    const key = await getSenderKey(host.local, normaliseAddress(address));
-    return key?.armoredPrivateKey ?? null;
-  });
+  const result = await openSealedCopy(html, (address) =>
+    senderPrivateKey(host, normaliseAddress(address)),
+  );
   if (!result.ok) return result;
   // Base64 keeps the bytes intact through runtime messaging whatever its serialisation.
   return { ok: true, envelope: result.envelope, mimeBase64: base64FromBytes(result.mime) };

@@ -6,18 +6,22 @@ export type SealedCopyResult =
   | { ok: true; envelope: Envelope; mime: Uint8Array }
   | {
       ok: false;
-      reason: 'not-sealed' | 'damaged' | 'unsupported' | 'too-large' | 'no-key' | 'wrong-key';
+      reason:
+        'not-sealed' | 'damaged' | 'unsupported' | 'too-large' | 'no-key' | 'wrong-key' | 'locked';
     };
+
+/** The sender's private key for an address: usable, kept under a passphrase not given yet, or none. */
+export type SenderKeyLookup =
+  { state: 'ready'; armoredPrivateKey: string } | { state: 'locked' } | { state: 'missing' };
 
 /**
  * Opens a sealed message with the sender's own key: the lock every sealed message carries so the
- * sender can reread what they sent (docs/envelope.md §3a). `keyFor` returns the armored private key
- * kept for
- * the envelope's sender address, if this add-on holds one.
+ * sender can reread what they sent (docs/envelope.md §2, §4). `keyFor` looks up the private key
+ * kept for the envelope's sender address.
  */
 export async function openSealedCopy(
   readerHtml: string,
-  keyFor: (senderAddress: string) => Promise<string | null>,
+  keyFor: (senderAddress: string) => Promise<SenderKeyLookup>,
 ): Promise<SealedCopyResult> {
   const json = extractEnvelopeJson(readerHtml);
   if (json === null) return { ok: false, reason: 'not-sealed' };
@@ -29,9 +33,10 @@ export async function openSealedCopy(
     };
   const payload = bytesFromBase64(parsed.envelope.payload);
   if (!payload) return { ok: false, reason: 'damaged' };
-  const armoredPrivateKey = await keyFor(parsed.envelope.sender.address);
-  if (!armoredPrivateKey) return { ok: false, reason: 'no-key' };
-  const opened = await openWithPrivateKey({ payload, armoredPrivateKey });
+  const key = await keyFor(parsed.envelope.sender.address);
+  if (key.state === 'missing') return { ok: false, reason: 'no-key' };
+  if (key.state === 'locked') return { ok: false, reason: 'locked' };
+  const opened = await openWithPrivateKey({ payload, armoredPrivateKey: key.armoredPrivateKey });
   if (opened.ok) return { ok: true, envelope: parsed.envelope, mime: opened.plaintext };
   // With a key, "wrong-code" means this key holds none of the message's locks.
   return { ok: false, reason: opened.reason === 'wrong-code' ? 'wrong-key' : opened.reason };

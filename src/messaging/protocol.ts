@@ -63,6 +63,15 @@ export interface SendProblem {
   message: string;
 }
 
+/**
+ * What became of the last draft Thunderbird saved of this message in secure mode
+ * (docs/drafts.md): one sentence in the UI language; `warning` when the sender must act.
+ */
+export interface DraftNotice {
+  tone: 'info' | 'warning';
+  message: string;
+}
+
 export interface ComposeState {
   tabId: number;
   secure: boolean;
@@ -97,6 +106,8 @@ export interface ComposeState {
    * panel shows who it is for and why it has not gone yet, instead of the recipient list.
    */
   sealedCopy?: { address: string; error: string | null } | null;
+  /** The last save of this message as a draft, when Sealpost moved it or could not. */
+  draftNotice?: DraftNotice | null;
 }
 
 /** The options page's view of every setting: value, where it came from, and whether it is locked. */
@@ -148,6 +159,24 @@ export interface SentMessageRecord {
   revokedAt?: string;
 }
 
+/** Whether a passphrase protects the sender's private keys, and whether it was given this session. */
+export interface KeyProtectionView {
+  /** The private keys are stored encrypted with the sender's passphrase. */
+  protected: boolean;
+  /** Protected and unlocked in this Thunderbird session (`storage.session`). */
+  unlocked: boolean;
+}
+
+/** The answer to a request that checks or sets the passphrase. */
+export type PassphraseAnswer =
+  | { ok: true; view: KeyProtectionView }
+  | {
+      ok: false;
+      reason: 'wrong-passphrase' | 'too-short' | 'not-protected' | 'already-protected';
+    }
+  /** Too many wrong passphrases in a row: nothing was checked. */
+  | { ok: false; reason: 'wait'; retryAfterSeconds: number };
+
 /**
  * Every request the popup and options page may send to the background, with its response.
  * One map, one `sendRequest<K>()`: no casts at call sites.
@@ -173,9 +202,27 @@ export interface Requests {
       | { ok: true; envelope: Envelope; mimeBase64: string }
       | {
           ok: false;
-          reason: 'not-sealed' | 'damaged' | 'unsupported' | 'too-large' | 'no-key' | 'wrong-key';
+          reason:
+            | 'not-sealed'
+            | 'damaged'
+            | 'unsupported'
+            | 'too-large'
+            | 'no-key'
+            | 'wrong-key'
+            /** A passphrase protects the key and was not given this session. */
+            | 'locked';
         };
   };
+  getKeyProtection: { req: Record<string, never>; res: KeyProtectionView };
+  /** Protects the sender's private keys with a passphrase (refused when one is set). */
+  setPassphrase: { req: { passphrase: string }; res: PassphraseAnswer };
+  changePassphrase: { req: { passphrase: string; newPassphrase: string }; res: PassphraseAnswer };
+  /** Stores the private keys in clear again; needs the current passphrase. */
+  removePassphrase: { req: { passphrase: string }; res: PassphraseAnswer };
+  /** Unlocks the private keys for the rest of this Thunderbird session. */
+  unlockSenderKeys: { req: { passphrase: string }; res: PassphraseAnswer };
+  /** Forgets this session's unlocking: the passphrase is asked again. */
+  lockSenderKeys: { req: Record<string, never>; res: KeyProtectionView };
   getServerSettings: { req: Record<string, never>; res: ServerSettingsView };
   /** Sets (or with null clears) the server URL; a new server drops the old sign-in. */
   setServerUrl: { req: { url: string | null }; res: ServerAnswer<ServerSettingsView> };
@@ -245,6 +292,12 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'forgetRecipient',
   'dismissProblem',
   'openSentCopy',
+  'getKeyProtection',
+  'setPassphrase',
+  'changePassphrase',
+  'removePassphrase',
+  'unlockSenderKeys',
+  'lockSenderKeys',
   'getServerSettings',
   'setServerUrl',
   'signInStart',

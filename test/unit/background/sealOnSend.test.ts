@@ -131,7 +131,7 @@ describe('handleBeforeSend', () => {
     expect(senderKey).not.toBeNull();
     const reopened = await openWithPrivateKey({
       payload: payload!,
-      armoredPrivateKey: senderKey!.armoredPrivateKey,
+      armoredPrivateKey: senderKey!.armoredPrivateKey!,
     });
     expect(reopened.ok).toBe(true);
   });

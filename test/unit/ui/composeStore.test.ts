@@ -81,6 +81,12 @@ function fakeBackground() {
       return { dismissed: true };
     },
     openSentCopy: () => ({ ok: false, reason: 'not-sealed' }),
+    getKeyProtection: () => ({ protected: false, unlocked: false }),
+    setPassphrase: () => ({ ok: false, reason: 'too-short' }),
+    changePassphrase: () => ({ ok: false, reason: 'not-protected' }),
+    removePassphrase: () => ({ ok: false, reason: 'not-protected' }),
+    unlockSenderKeys: () => ({ ok: false, reason: 'not-protected' }),
+    lockSenderKeys: () => ({ protected: false, unlocked: false }),
     getServerSettings: () => noServer,
     setServerUrl: () => ({ ok: true, value: noServer }),
     signInStart: () => ({ ok: false, code: 'not-configured', message: 'no server' }),

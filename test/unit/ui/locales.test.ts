@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERIFICATION_METHODS } from '../../../src/core/methods.ts';
 import { STRENGTH_LABEL_KEYS } from '../../../src/popup/codeStrength.ts';
+import { PASSPHRASE_PROBLEM_KEYS } from '../../../src/options/passphraseText.ts';
 import { methodLabelKey } from '../../../src/options/recipientList.ts';
 
 const root = join(import.meta.dirname, '../../..');
@@ -53,15 +54,18 @@ function sourceFiles(directory: string): string[] {
     .map((name) => join(root, directory, name));
 }
 
-/** Every literal `message('key'` in the popup and options page. */
+/** Every literal `message('key'` or `translate('key'` in the popup, options and sent-copy pages. */
 function keysUsedInUi(): string[] {
   const keys = new Set<string>();
-  for (const file of [...sourceFiles('src/popup'), ...sourceFiles('src/options')]) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/message\(\s*'([A-Za-z0-9_]+)'/g)) {
+  const files = [...sourceFiles('src/popup'), ...sourceFiles('src/options')];
+  for (const file of [...files, ...sourceFiles('src/sentCopy')]) {
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/(?:message|translate)\(\s*'([A-Za-z0-9_]+)'/g)) {
       keys.add(match[1]!);
     }
-    // Key tables inside components, e.g. { to: 'fieldTo', ... }.
-    for (const match of readFileSync(file, 'utf8').matchAll(/:\s*'(field[A-Za-z]+)'/g)) {
+    // Key tables inside components, e.g. { to: 'fieldTo', ... }, { set: 'optionsPassphraseSet' }.
+    const tableEntries = /:\s*'((?:field|options|sentCopy|passphrase)[A-Z][A-Za-z]*)'/g;
+    for (const match of source.matchAll(tableEntries)) {
       keys.add(match[1]!);
     }
   }
@@ -121,6 +125,7 @@ describe('_locales', () => {
     const keys = [
       ...keysUsedInUi(),
       ...Object.values(STRENGTH_LABEL_KEYS),
+      ...Object.values(PASSPHRASE_PROBLEM_KEYS),
       ...VERIFICATION_METHODS.map(methodLabelKey),
     ];
     expect(keys.length).toBeGreaterThan(30);
