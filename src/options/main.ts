@@ -5,6 +5,7 @@ import { sendRequest } from '../platform/thunderbird/sendRequest.ts';
 import '../popup/theme.css';
 import './options.css';
 import OptionsApp from './OptionsApp.svelte';
+import { KeyProtectionStore } from './keyProtectionStore.svelte.ts';
 import { OptionsStore } from './optionsStore.svelte.ts';
 import { ServerStore } from './serverStore.svelte.ts';
 import { SettingsStore } from './settingsStore.svelte.ts';
@@ -20,6 +21,10 @@ const server = new ServerStore({
   translate: message,
 });
 const settings = new SettingsStore({ request: sendRequest, translate: message });
+const keyProtection = new KeyProtectionStore({ request: sendRequest, translate: message });
 const target = document.getElementById('app');
 if (!target) throw new Error('options.html has no #app element');
-mount(OptionsApp, { target, props: { store, server, settings, locale } });
+mount(OptionsApp, {
+  target,
+  props: { store, server, settings, keyProtection, locale },
+});
