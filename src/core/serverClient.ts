@@ -7,6 +7,8 @@
 import {
   API_BASE,
   type ApiError,
+  type ChangePhoneRequest,
+  type ChangePhoneResponse,
   type DirectoryEntry,
   type DirectoryListResponse,
   type DirectoryUpdateRequest,
@@ -84,6 +86,12 @@ export interface ServerClient {
   revokeMessage(messageId: string): Promise<ServerResult<RevokeResponse>>;
   /** Opens a locked-out recipient's lock at once (the sender's own message only). */
   unlockRecipient(messageId: string, lockId: string): Promise<ServerResult<null>>;
+  /** Gives an SMS recipient of the sender's own message a new number. */
+  changeRecipientPhone(
+    messageId: string,
+    lockId: string,
+    phone: string,
+  ): Promise<ServerResult<ChangePhoneResponse>>;
   messageStatus(messageId: string): Promise<ServerResult<MessageStatusResponse>>;
 }
 
@@ -203,6 +211,14 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       const result = await call('POST', path, {}, () => true);
       return result.ok ? { ok: true, value: null } : result;
     },
+    changeRecipientPhone: (messageId, lockId, phone) =>
+      call(
+        'PUT',
+        `/messages/${encode(messageId)}/locks/${encode(lockId)}/phone`,
+        { phone } satisfies ChangePhoneRequest,
+        (value) =>
+          hasStrings(value, ['sentTo']) ? (value as unknown as ChangePhoneResponse) : null,
+      ),
     messageStatus: (messageId) =>
       call('GET', `/messages/${encode(messageId)}/status`, undefined, (value) =>
         hasStrings(value, ['messageId', 'expiresAt']) &&

@@ -156,6 +156,19 @@ export interface MessageStatusResponse {
   }[];
 }
 
+/**
+ * PUT /api/v1/messages/:id/locks/:lockId/phone (owner only, sms locks of an active message): the
+ * recipient's number was wrong or lost. A pending code dies and a lock-out ends; the recipient
+ * asks for a code again at the new number.
+ */
+export interface ChangePhoneRequest {
+  phone: string;
+}
+export interface ChangePhoneResponse {
+  /** The new number, masked as the recipient sees it. */
+  sentTo: string;
+}
+
 // ---- messages: the recipient (no account; the factor is the credential) ---------------------
 /** GET /api/v1/messages/:id/public — what the reader may show before verification. */
 export interface PublicMessageResponse {

@@ -87,6 +87,18 @@ export const unlockSchema = {
   response: { ...errors },
 } as const;
 
+/** `PUT …/locks/:lockId/phone`: a new number for an SMS recipient. */
+export const changePhoneSchema = {
+  params: unlockSchema.params,
+  body: {
+    type: 'object',
+    required: ['phone'],
+    additionalProperties: false,
+    properties: { phone: { type: 'string', minLength: 3, maxLength: 40 } },
+  },
+  response: { ...errors },
+} as const;
+
 export const verifyStartSchema = {
   params: messageIdParams,
   body: {

@@ -1,10 +1,12 @@
 /**
  * The message routes for the signed-in sender (src/messaging/serverApi.ts): registration,
- * revocation, read status and unlocking a locked-out recipient. The device token is checked
- * before a body is read (`onRequest`). The recipient's routes are in ./routes.ts.
+ * revocation, read status, unlocking a locked-out recipient and giving an SMS recipient a new
+ * number. The device token is checked before a body is read (`onRequest`). The recipient's routes are in ./routes.ts.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type {
+  ChangePhoneRequest,
+  ChangePhoneResponse,
   MessageStatusResponse,
   RegisterMessageRequest,
   RegisterMessageResponse,
@@ -13,8 +15,10 @@ import type {
 import { requireSender } from '../auth/requireSender.ts';
 import { replyError } from '../errors.ts';
 import { checkPayload, eraseLockSecrets, insertMessage, prepareLocks } from './registration.ts';
-import { expiryFor } from './rules.ts';
-import { messageIdOnlySchema, registerSchema, unlockSchema } from './schemas.ts';
+import { endedFailure } from './outcomes.ts';
+import { expiryFor, messageState } from './rules.ts';
+import { normalisePhoneNumber, maskPhoneNumber } from '../providers/phone.ts';
+import { changePhoneSchema, messageIdOnlySchema, registerSchema, unlockSchema } from './schemas.ts';
 import { deleteHandles } from './verificationHandles.ts';
 
 /** JSON around the base64 payload: the locks of a few hundred recipients fit easily. */
@@ -194,6 +198,53 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
         return replyError(reply, 'not-found', 'There is no such lock on this message.');
       request.log.info({ messageId, lockId: request.params.lockId }, 'lock unlocked by the sender');
       return reply.code(204).send();
+    },
+  );
+
+  app.put<{ Params: { id: string; lockId: string }; Body: ChangePhoneRequest }>(
+    '/api/v1/messages/:id/locks/:lockId/phone',
+    { schema: changePhoneSchema, onRequest: requireSender },
+    async (request, reply) => {
+      const messageId = request.params.id.toLowerCase();
+      const own = await ownMessage(messageId, request.sender!.address);
+      if (!own.ok) return replyError(reply, own.code, own.message);
+      const state = messageState(
+        { expiresAt: own.message.expires_at, revokedAt: own.message.revoked_at },
+        clock.now(),
+      );
+      if (state !== 'active') {
+        const ended = endedFailure(state);
+        return replyError(reply, ended.code, ended.message);
+      }
+      const phone = normalisePhoneNumber(request.body.phone);
+      if (!phone.ok) {
+        return replyError(reply, 'bad-request', 'That is not a valid international number.');
+      }
+      // The number was wrong or lost: a pending code went elsewhere, so it dies, and the
+      // recipient starts afresh at the new number (the back-off count stays, as with unlock).
+      const changed = await db
+        .updateTable('message_locks')
+        .set({
+          phone: phone.e164,
+          code_salt: null,
+          code_digest: null,
+          code_expires_at: null,
+          code_sent_at: null,
+          code_tries: 0,
+          codes_sent: 0,
+          locked_until: null,
+        })
+        .where('message_id', '=', messageId)
+        .where('lock_id', '=', request.params.lockId)
+        .where('method', '=', 'sms')
+        .returning('lock_id')
+        .executeTakeFirst();
+      if (!changed) {
+        return replyError(reply, 'not-found', 'This message has no SMS recipient with that lock.');
+      }
+      request.log.info({ messageId, lockId: request.params.lockId }, 'sms number changed');
+      const response: ChangePhoneResponse = { sentTo: maskPhoneNumber(phone.e164) };
+      return response;
     },
   );
 };
