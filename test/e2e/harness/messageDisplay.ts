@@ -110,28 +110,58 @@ export class SentCopyTab {
 
   /**
    * Waits for the copy to be decrypted and reads it; throws with the page's own words when it
-   * shows `#sent-copy-problem` instead.
+   * shows `#sent-copy-problem` instead, or when it asks for the passphrase.
    */
   async read(timeoutMs = 120_000): Promise<SentCopyView> {
-    await focusMainWindow(this.marionette);
-    const outcome = await waitFor(
-      'the sent copy page to show the message or a problem',
-      async () => {
-        if ((await this.page.count('[data-testid="subject"]')) > 0) return 'open';
-        if ((await this.page.count('#sent-copy-problem')) > 0) return 'problem';
-        return undefined;
-      },
-      timeoutMs,
-      250,
-    );
+    const outcome = await this.outcome(timeoutMs);
     if (outcome === 'problem') {
       throw new Error(`sent copy page: ${await this.page.text('#sent-copy-problem')}`);
     }
+    if (outcome === 'passphrase') throw new Error('sent copy page asked for the passphrase');
     const names = await this.page.attributeOfAll('[data-testid="attachment"]', 'data-name');
     return {
       subject: await this.page.text('[data-testid="subject"]'),
       bodyText: await this.page.text('[data-testid="message-body"]'),
       attachmentNames: names.map((name) => name ?? ''),
     };
+  }
+
+  /**
+   * Waits until the page asks for the passphrase (`input[name="passphrase"]`), types `passphrase`
+   * and clicks Unlock. Resolves with the error the page then shows (`#passphrase-error`), or null
+   * once the field is gone (the copy is being opened).
+   */
+  async unlock(passphrase: string, timeoutMs = 60_000): Promise<string | null> {
+    const outcome = await this.outcome(timeoutMs);
+    if (outcome !== 'passphrase') throw new Error(`expected a passphrase prompt, got ${outcome}`);
+    await this.page.click('input[name="passphrase"]');
+    await this.page.type('input[name="passphrase"]', passphrase);
+    await this.page.click('button[data-action="unlock-sender-key"]');
+    return waitFor(
+      'the passphrase to be accepted or refused',
+      async () => {
+        if ((await this.page.count('#passphrase-error')) > 0) {
+          return this.page.text('#passphrase-error');
+        }
+        return (await this.page.count('input[name="passphrase"]')) === 0 ? null : undefined;
+      },
+      timeoutMs,
+      250,
+    );
+  }
+
+  private async outcome(timeoutMs: number): Promise<'open' | 'problem' | 'passphrase'> {
+    await focusMainWindow(this.marionette);
+    return waitFor(
+      'the sent copy page to show the message, a problem or the passphrase prompt',
+      async () => {
+        if ((await this.page.count('[data-testid="subject"]')) > 0) return 'open';
+        if ((await this.page.count('#sent-copy-problem')) > 0) return 'problem';
+        if ((await this.page.count('input[name="passphrase"]')) > 0) return 'passphrase';
+        return undefined;
+      },
+      timeoutMs,
+      250,
+    );
   }
 }

@@ -87,6 +87,23 @@ export class SealpostOptions {
     );
   }
 
+  /**
+   * Protects the sender's key with `passphrase` as a user does (Set a passphrase, type it twice,
+   * save); waits until the page shows the key as protected and returns the section's words.
+   */
+  async setPassphrase(passphrase: string): Promise<string> {
+    await focusMainWindow(this.marionette);
+    await this.page.click('button[data-action="set-passphrase"]', 30_000);
+    for (const field of ['new-passphrase', 'confirm-passphrase']) {
+      await this.page.click(`input[name="${field}"]`);
+      await this.page.type(`input[name="${field}"]`, passphrase);
+    }
+    await this.page.click('button[data-action="save-passphrase"]');
+    const status = '[data-testid="key-protection"][data-protected="true"]';
+    await this.page.waitFor(status, 60_000);
+    return this.page.text(status);
+  }
+
   /** Waits until the settings section has loaded (or throws if it could not). */
   private async settingsReady(): Promise<void> {
     await waitFor(
