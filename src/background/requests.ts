@@ -23,7 +23,13 @@ import {
 import { getSettingsView, saveUserSettings } from './policySettings.ts';
 import { switchSecure } from './secureSwitch.ts';
 import { openSentCopy } from './sentCopy.ts';
-import { listSentMessages, messageStatus, revokeMessage, unlockRecipient } from './sentMessages.ts';
+import {
+  changeRecipientPhone,
+  listSentMessages,
+  messageStatus,
+  revokeMessage,
+  unlockRecipient,
+} from './sentMessages.ts';
 import { saveOrgCode } from './orgCode.ts';
 import { sendSealedCopy } from './sealedCopies.ts';
 import {
@@ -71,6 +77,8 @@ const handlers: Handlers = {
   revokeMessage: (host, { messageId }) => revokeMessage(host, messageId),
   unlockRecipient: (host, { messageId, mailId, lockId }) =>
     unlockRecipient(host, messageId, mailId, lockId),
+  changeRecipientPhone: (host, { messageId, mailId, lockId, phone }) =>
+    changeRecipientPhone(host, messageId, mailId, lockId, phone),
   getSettings: (host) => getSettingsView(host),
   saveSettings: (host, { changes }) => saveUserSettings(host, changes),
   sendSealedCopy: (host, { tabId }) => sendSealedCopy(host, tabId),

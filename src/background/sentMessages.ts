@@ -1,4 +1,5 @@
 import type { SentMessageRecord, ServerAnswer } from '../messaging/protocol.ts';
+import type { ServerClient, ServerResult } from '../core/serverClient.ts';
 import type { MessageStatusResponse } from '../messaging/serverApi.ts';
 import type { Host } from './host.ts';
 import { noteServerFailure, serverConnection } from './serverSettings.ts';
@@ -116,6 +117,40 @@ export async function unlockRecipient(
   mailId: string,
   lockId: string,
 ): Promise<ServerAnswer<{ unlocked: true }>> {
+  const answer = await onMailOfSend(host, messageId, mailId, (client) =>
+    client.unlockRecipient(mailId, lockId),
+  );
+  return answer.ok ? { ok: true, value: { unlocked: true } } : answer;
+}
+
+/**
+ * Gives an SMS recipient a new number on the server (theirs was wrong or lost): a code pending
+ * at the old number dies and a lock-out ends. The remembered number for that address is not
+ * changed here; the sender changes it on the recipients list if it is the new one for good.
+ */
+export async function changeRecipientPhone(
+  host: Host,
+  messageId: string,
+  mailId: string,
+  lockId: string,
+  phone: string,
+): Promise<ServerAnswer<{ sentTo: string }>> {
+  const answer = await onMailOfSend(host, messageId, mailId, (client) =>
+    client.changeRecipientPhone(mailId, lockId, phone),
+  );
+  return answer.ok ? { ok: true, value: { sentTo: answer.value.sentTo } } : answer;
+}
+
+/**
+ * Runs a sender call on one mail of a known send, on the server that registered it; a mail id
+ * that is not part of the send is refused before anything is asked.
+ */
+async function onMailOfSend<T>(
+  host: Host,
+  messageId: string,
+  mailId: string,
+  call: (client: ServerClient) => Promise<ServerResult<T>>,
+): Promise<ServerAnswer<T>> {
   const record = await knownRecord(host, messageId);
   const connection = await serverConnection(host);
   if (
@@ -126,10 +161,10 @@ export async function unlockRecipient(
   ) {
     return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
   }
-  const result = await connection.client.unlockRecipient(mailId, lockId);
+  const result = await call(connection.client);
   if (!result.ok) {
     await noteServerFailure(host, result);
     return { ok: false, code: result.code, message: result.message };
   }
-  return { ok: true, value: { unlocked: true } };
+  return { ok: true, value: result.value };
 }

@@ -252,6 +252,11 @@ export interface Requests {
     req: { messageId: string; mailId: string; lockId: string };
     res: ServerAnswer<{ unlocked: true }>;
   };
+  /** Gives an SMS recipient a new number (theirs was wrong or lost); answers it masked. */
+  changeRecipientPhone: {
+    req: { messageId: string; mailId: string; lockId: string; phone: string };
+    res: ServerAnswer<{ sentTo: string }>;
+  };
   /** Every setting in force, with its source (default / user / organisation). */
   getSettings: { req: Record<string, never>; res: SettingsView };
   /** The sender's own settings; refused (error) for a key the organisation set and locked. */
@@ -308,6 +313,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'getMessageStatus',
   'revokeMessage',
   'unlockRecipient',
+  'changeRecipientPhone',
   'getSettings',
   'saveSettings',
   'sendSealedCopy',

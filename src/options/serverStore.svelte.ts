@@ -140,6 +140,32 @@ export class ServerStore {
     await this.loadStatus(messageId);
   }
 
+  /**
+   * Gives an SMS recipient a new number on the server; answers what to show under the form (the
+   * masked number the next code goes to, or the server's error) and shows the status again.
+   */
+  async changePhone(
+    messageId: string,
+    mailId: string,
+    lockId: string,
+    phone: string,
+  ): Promise<{ ok: boolean; text: string }> {
+    const answer = await this.#ports.request('changeRecipientPhone', {
+      messageId,
+      mailId,
+      lockId,
+      phone: phone.trim(),
+    });
+    if (!answer.ok) {
+      return { ok: false, text: this.#ports.translate('optionsServerSaid', [answer.message]) };
+    }
+    await this.loadStatus(messageId);
+    return {
+      ok: true,
+      text: this.#ports.translate('optionsSentNewNumberDone', [answer.value.sentTo]),
+    };
+  }
+
   async revoke(messageId: string): Promise<void> {
     delete this.sentErrors[messageId];
     const answer = await this.#ports.request('revokeMessage', { messageId });

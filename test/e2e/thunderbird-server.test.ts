@@ -20,6 +20,7 @@ import { confirmAddress, typeCode } from './harness/readerServerFlow.ts';
 import { runScenario } from './harness/runScenario.ts';
 import { validateScenario, type LoadedScenario } from './harness/scenario.ts';
 import type { SealpostServer } from './harness/sealpostServer.ts';
+import { SealpostOptions } from './harness/sealpostOptions.ts';
 import { SealpostPopup } from './harness/sealpostPopup.ts';
 import { codeFromSink, connectSealpost, startServerForSession } from './harness/serverSession.ts';
 import { ThunderbirdSession } from './harness/session.ts';
@@ -27,6 +28,7 @@ import { ThunderbirdSession } from './harness/session.ts';
 const ALICE = 'alice@example.org';
 const ERIN = 'erin@example.org';
 const SMS = { address: 'bob@partner.example', phone: '+49 151 23456789', e164: '+4915123456789' };
+const NEW_PHONE = { typed: '+31 6 12345678', e164: '+31612345678' };
 const EMAIL = 'dana@elsewhere.example';
 const ORG = { address: 'carol@client.example', code: 'Harbour-Lantern-42' };
 
@@ -85,6 +87,7 @@ describe('a sender with a server', () => {
   const subject = 'Figures Q3 ✓';
   let readerPath: string;
   let readerLink: string;
+  let messageId: string;
 
   it('signs in through the options page with the code mailed to the sender', async () => {
     const signedIn = await connectSealpost(alice!, server, ALICE);
@@ -114,6 +117,8 @@ describe('a sender with a server', () => {
     if (outcome.outcome !== 'sent') throw new Error(`not sent: ${outcome.message}`);
     const parsed = await simpleParser(outcome.mails[0]!.raw);
     expect(parsed.headers.get('x-sealpost')).toBe('1');
+    messageId = String(parsed.headers.get('x-sealpost-message-id') ?? '');
+    expect(messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(parsed.text ?? '').not.toContain('SRVSECRET');
     // The notification links the hosted reader on this server, the mail share in the fragment.
     const link = new RegExp(
@@ -149,6 +154,23 @@ describe('a sender with a server', () => {
     );
     try {
       await expectOriginal(page, 'sms');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('sms: the sender gives a new number on the options page; the next code goes there', async () => {
+    // The page from signing in listed the sent messages before this one was sent.
+    await alice!.helper.call('closeTabs', { urlPart: 'options.html' });
+    const options = await SealpostOptions.open(alice!.thunderbird.marionette);
+    const said = await options.changeRecipientNumber(messageId, SMS.address, NEW_PHONE.typed);
+    expect(said).toContain('+31 ••• •••• 78');
+    const before = (await server.outbox())[0]?.at ?? null;
+    const page = await openAs(SMS.address, () =>
+      server.codeFromOutbox(NEW_PHONE.e164, { after: before }),
+    );
+    try {
+      await expectOriginal(page, 'sms-new-number');
     } finally {
       await page.context().close();
     }

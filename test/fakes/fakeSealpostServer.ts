@@ -27,6 +27,8 @@ export class FakeSealpostServer {
   failure: 'down' | { status: number; code: string; message: string } | null = null;
   /** Locks the sender unlocked, as `<message id>/<lock id>`. */
   unlocked: string[] = [];
+  /** New SMS numbers the sender gave, as `<message id>/<lock id>:<phone>`. */
+  phoneChanges: string[] = [];
   /** Refuses the registrations it returns true for (e.g. only a Bcc recipient's mail). */
   refuseRegistration: ((request: RegisterMessageRequest) => boolean) | null = null;
   private counter = 0;
@@ -141,6 +143,16 @@ export class FakeSealpostServer {
         `${message.request.messageId}/${decodeURIComponent(unlockMatch[2] ?? '')}`,
       );
       return new Response(null, { status: 204 });
+    }
+    const phoneMatch = /^\/api\/v1\/messages\/([^/]+)\/locks\/([^/]+)\/phone$/.exec(path);
+    if (phoneMatch && method === 'PUT') {
+      const message = this.messages.get(decodeURIComponent(phoneMatch[1] ?? ''));
+      if (!message) return json(404, error('not-found', 'No such message'));
+      if (message.owner !== user) return json(403, error('forbidden', 'Not yours'));
+      const phone = String((body as { phone?: unknown }).phone ?? '');
+      const lockId = decodeURIComponent(phoneMatch[2] ?? '');
+      this.phoneChanges.push(`${message.request.messageId}/${lockId}:${phone}`);
+      return json(200, { sentTo: `••• ${phone.slice(-2)}` });
     }
     const messageMatch = /^\/api\/v1\/messages\/([^/]+)\/(status|revoke)$/.exec(path);
     if (messageMatch) {

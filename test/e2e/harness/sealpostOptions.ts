@@ -220,6 +220,26 @@ export class SealpostOptions {
   }
 
   /** Clicks "Unlock" next to a locked-out recipient; waits until the page no longer offers it. */
+  /**
+   * Gives an SMS recipient a new number as a user does (status, New number, type, save) and
+   * returns what the page says then.
+   */
+  async changeRecipientNumber(messageId: string, address: string, phone: string): Promise<string> {
+    await focusMainWindow(this.marionette);
+    const item = `li.sent-message[data-message-id="${messageId}"]`;
+    const row = `${item} .recipients li[data-address="${address}"]`;
+    await this.page.waitFor(item, 30_000);
+    await this.page.click(`${item} button[data-action="message-status"]`);
+    await this.page.waitFor(`${row} button[data-action="new-number"]`, 30_000);
+    await this.page.click(`${row} button[data-action="new-number"]`);
+    await this.page.click(`${row} input[type="tel"]`);
+    await this.page.type(`${row} input[type="tel"]`, phone);
+    await this.page.click(`${row} button[data-action="save-new-number"]`);
+    return waitFor(`the new number for ${address} saved`, async () =>
+      (await this.page.count(`${row} p.note`)) > 0 ? this.page.text(`${row} p.note`) : undefined,
+    );
+  }
+
   async unlockRecipient(messageId: string, address: string): Promise<void> {
     await focusMainWindow(this.marionette);
     const row = `li.sent-message[data-message-id="${messageId}"] .recipients li[data-address="${address}"]`;

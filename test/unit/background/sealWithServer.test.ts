@@ -291,6 +291,38 @@ describe('sealing with a server', () => {
     expect(server.unlocked).toHaveLength(1);
   });
 
+  it('gives an SMS recipient a new number on the mail that holds their lock', async () => {
+    await handleBeforeSend(host, TAB);
+    const { messages } = (await request(host, 'listSentMessages', {})) as {
+      messages: { messageId: string }[];
+    };
+    const messageId = messages[0]!.messageId;
+    const status = (await request(host, 'getMessageStatus', { messageId })) as {
+      value: { recipients: { address: string; lockId: string; mailId: string }[] };
+    };
+    const carol = status.value.recipients.find(
+      (entry) => entry.address === 'carol@hidden.example',
+    )!;
+    expect(
+      await request(host, 'changeRecipientPhone', {
+        messageId,
+        mailId: carol.mailId,
+        lockId: carol.lockId,
+        phone: '+31612345678',
+      }),
+    ).toEqual({ ok: true, value: { sentTo: '••• 78' } });
+    expect(server.phoneChanges).toEqual([`${carol.mailId}/${carol.lockId}:+31612345678`]);
+    expect(
+      await request(host, 'changeRecipientPhone', {
+        messageId,
+        mailId: '00000000-0000-4000-8000-000000000000',
+        lockId: carol.lockId,
+        phone: '+31612345678',
+      }),
+    ).toMatchObject({ ok: false, code: 'not-configured' });
+    expect(server.phoneChanges).toHaveLength(1);
+  });
+
   it('cancels the whole send, revoking what was registered, when a Bcc mail is refused', async () => {
     server.refuseRegistration = (registration) =>
       registration.locks.some((lock) => lock.address === 'carol@hidden.example');

@@ -105,6 +105,7 @@ function fakeBackground() {
     saveSettings: () => noSettings,
     sendSealedCopy: () => ({ sent: true, problem: null }),
     unlockRecipient: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
+    changeRecipientPhone: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
   };
 
   return {
