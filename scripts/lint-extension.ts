@@ -2,7 +2,8 @@
  * `npm run lint:ext`: `web-ext lint` on the built add-on. Fails on any error, and on any warning
  * except the ones that are expected for a MailExtension:
  * - MANIFEST_PERMISSIONS for Thunderbird-only permissions (`compose`, `compose.send`, `compose.save`,
- *   `addressBooks`, `messagesRead`), which the
+ *   `addressBooks`, `messagesRead`, `accountsRead`, `accountsFolders`, `messagesDelete`,
+ *   `messagesImport`), which the
  *   Firefox-based linter does not know (THUNDERBIRD-TESTING.md, "Installing an unsigned add-on");
  * - UNSAFE_VAR_ASSIGNMENT in Svelte's runtime, which clones its compiled static templates through
  *   `innerHTML` (no message content ever reaches it: see the DOM-sink test).
@@ -33,7 +34,7 @@ interface Finding {
 }
 const report = JSON.parse(result.stdout) as { errors: Finding[]; warnings: Finding[] };
 const thunderbirdPermissions =
-  /Invalid permissions "(compose|compose\.send|compose\.save|addressBooks|messagesRead)"/;
+  /Invalid permissions "(compose|compose\.send|compose\.save|addressBooks|messagesRead|accountsRead|accountsFolders|messagesDelete|messagesImport)"/;
 const unexpected = [
   ...report.errors,
   ...report.warnings.filter(

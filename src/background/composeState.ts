@@ -16,6 +16,7 @@ import type { ComposeState, RecipientView } from '../messaging/protocol.ts';
 import type { DirectoryEntry } from '../messaging/serverApi.ts';
 import { gatherRecipients } from './gatherRecipients.ts';
 import type { ComposeSnapshot, Host } from './host.ts';
+import { draftNotice } from './draftGuard.ts';
 import { currentProblem } from './problems.ts';
 import { getRecipientSettings } from './recipientStore.ts';
 import { sealedCopyRecord } from './sealedCopies.ts';
@@ -206,5 +207,6 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
     minimumCodeStrength:
       effective.minimumCodeStrength.value ?? MANAGED_DEFAULTS.minimumCodeStrength,
     sealedCopy: sealedCopy ? { address: sealedCopy.address, error: sealedCopy.error } : null,
+    draftNotice: await draftNotice(host, tabId),
   };
 }

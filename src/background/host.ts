@@ -1,4 +1,5 @@
 import type { Mailbox } from '../core/address.ts';
+import type { SaveMode, SavedMessage } from '../core/draftPlacement.ts';
 import type { FetchFunction } from '../core/serverClient.ts';
 
 /**
@@ -62,6 +63,14 @@ export interface SealedComposeMail {
   attachment: File;
 }
 
+/** What `compose.onAfterSave` reported, each saved message with its account's type. */
+export interface SaveReport {
+  mode: SaveMode;
+  /** Thunderbird reported an error: nothing was saved. */
+  failed: boolean;
+  messages: SavedMessage[];
+}
+
 export interface Host {
   session: KeyValueStore;
   local: KeyValueStore;
@@ -84,6 +93,22 @@ export interface Host {
   keepAwake(): () => void;
   /** Saves a compose tab as a draft (its identity's Drafts folder). */
   saveComposeDraft(tabId: number): Promise<void>;
+  /** The raw message as stored (a draft Thunderbird just saved). */
+  readStoredMessage(messageId: number): Promise<File>;
+  /** Ids of the messages in a folder with this Message-ID (a draft renumbered while filed). */
+  findStoredMessages(folderId: string, headerMessageId: string): Promise<number[]>;
+  /** Deletes stored messages for good: never to Trash, and expunged on an IMAP server. */
+  deleteMessagesForGood(messageIds: number[]): Promise<void>;
+  /**
+   * Imports a message into Local Folders' Drafts or Templates folder (made if missing);
+   * resolves with the copy's id and the folder's name.
+   */
+  importToLocalFolders(
+    file: File,
+    use: 'drafts' | 'templates',
+  ): Promise<{ messageId: number; folderName: string }>;
+  /** The type of the account an identity belongs to (`imap`, `local`…), or null when unknown. */
+  identityAccountType(identityId: string): Promise<string | null>;
   /** Members of the address-book mailing list called `name`, or null when there is none. */
   expandMailingList(name: string): Promise<Mailbox[] | null>;
   /** Shows secure mode on the compose-toolbar button of that tab. */

@@ -1,5 +1,7 @@
+import { saveReport } from '../platform/thunderbird/draftStore.ts';
 import { addBeforeSendListener, sendFailed } from '../platform/thunderbird/events.ts';
 import { createThunderbirdHost } from '../platform/thunderbird/thunderbirdHost.ts';
+import { forgetDraftState, handleAfterSave, handleDraftAfterSend } from './draftGuard.ts';
 import { handleRequest } from './requests.ts';
 import { handleAfterSend, handleBeforeSend } from './sealOnSend.ts';
 import { forgetTab, startComposeTab } from './secureMode.ts';
@@ -17,6 +19,13 @@ const host = createThunderbirdHost();
 addBeforeSendListener((tab) => handleBeforeSend(host, tab.id ?? -1));
 messenger.compose.onAfterSend.addListener((tab, sendInfo) => {
   void handleAfterSend(host, tab.id ?? -1, sendFailed(sendInfo));
+  void handleDraftAfterSend(host, tab.id ?? -1, sendFailed(sendInfo));
+});
+// A draft saved in secure mode must not stay on a mail server (docs/drafts.md).
+messenger.compose.onAfterSave.addListener((tab, saveInfo) => {
+  void saveReport(saveInfo)
+    .then((report) => handleAfterSave(host, tab.id ?? -1, report))
+    .catch((error: unknown) => console.error('Sealpost: handling a saved draft failed', error));
 });
 messenger.runtime.onMessage.addListener((message: unknown) => handleRequest(host, message));
 messenger.commands.onCommand.addListener((command: string, tab?: messenger.tabs.Tab) => {
@@ -34,6 +43,7 @@ messenger.tabs.onCreated.addListener((tab: messenger.tabs.Tab) => {
 });
 messenger.tabs.onRemoved.addListener((tabId: number) => {
   void forgetTab(host, tabId);
+  void forgetDraftState(host, tabId);
 });
 messenger.messageDisplay.onMessagesDisplayed.addListener((tab, displayed) => {
   if (tab.id !== undefined) void updateSentCopyButton(host, tab.id, displayedMessageIds(displayed));

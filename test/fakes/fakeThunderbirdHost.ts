@@ -49,8 +49,23 @@ export class FakeThunderbirdHost implements Host {
   sentCopyPagesOpened: number[] = [];
   panelsOpened: number[] = [];
   buttonStates: [number, boolean][] = [];
-  failOn: 'addAttachment' | 'removeAttachment' | 'readerTemplate' | 'openSealedCompose' | null =
-    null;
+  failOn:
+    | 'addAttachment'
+    | 'removeAttachment'
+    | 'readerTemplate'
+    | 'openSealedCompose'
+    | 'readStoredMessage'
+    | 'deleteMessagesForGood'
+    | 'importToLocalFolders'
+    | null = null;
+  /**
+   * Messages in mail folders by message id, e.g. `imap:Drafts` (on the mail server) or
+   * `local:drafts` (Local Folders): what a saved draft leaves where.
+   */
+  mailFolders = new Map<number, { folder: string; file: File; headerMessageId: string }>();
+  /** The account type of each identity (`identityAccountType`). */
+  identityAccountTypes = new Map<string, string>([['id1', 'imap']]);
+  private nextMessageId = 900;
   /**
    * What the SMTP server does with a send: `accept` files it as sent; a function decides per
    * compose tab (a string is the refusal Thunderbird reports, null accepts).
@@ -111,7 +126,11 @@ export class FakeThunderbirdHost implements Host {
     this.sentCopyPagesOpened.push(messageId);
   }
 
+  /** Operations that fail every time (`failOn` fails once). */
+  alwaysFailing = new Set<NonNullable<FakeThunderbirdHost['failOn']>>();
+
   private maybeFail(operation: NonNullable<FakeThunderbirdHost['failOn']>): void {
+    if (this.alwaysFailing.has(operation)) throw new Error(`${operation} failed`);
     if (this.failOn !== operation) return;
     this.failOn = null;
     throw new Error(`${operation} failed`);
@@ -189,6 +208,60 @@ export class FakeThunderbirdHost implements Host {
       details: structuredClone(tab.details),
       attachments: [...tab.attachments],
     });
+  }
+  /** Puts a message into a folder, as Thunderbird saving a draft does; returns its id. */
+  storeMessage(folder: string, text: string, headerMessageId = `${this.nextMessageId}@fake`) {
+    const messageId = this.nextMessageId++;
+    this.mailFolders.set(messageId, {
+      folder,
+      file: new File([text], 'message.eml'),
+      headerMessageId,
+    });
+    return messageId;
+  }
+  /**
+   * Gives a stored message a new id, as Thunderbird does while it files a draft it has just
+   * appended to an IMAP folder: the old id no longer works.
+   */
+  renumber(messageId: number): number {
+    const stored = this.mailFolders.get(messageId);
+    if (!stored) throw new Error(`No message ${messageId}`);
+    this.mailFolders.delete(messageId);
+    const newId = this.nextMessageId++;
+    this.mailFolders.set(newId, stored);
+    return newId;
+  }
+  async findStoredMessages(folderId: string, headerMessageId: string) {
+    return [...this.mailFolders]
+      .filter(([, entry]) => entry.folder === folderId && entry.headerMessageId === headerMessageId)
+      .map(([messageId]) => messageId);
+  }
+  /** The texts of the messages in a folder. */
+  async folderTexts(folder: string): Promise<string[]> {
+    const files = [...this.mailFolders.values()].filter((entry) => entry.folder === folder);
+    return Promise.all(files.map((entry) => entry.file.text()));
+  }
+  async readStoredMessage(messageId: number) {
+    this.maybeFail('readStoredMessage');
+    const stored = this.mailFolders.get(messageId);
+    if (!stored) throw new Error(`No message ${messageId}`);
+    return stored.file;
+  }
+  async deleteMessagesForGood(messageIds: number[]) {
+    this.maybeFail('deleteMessagesForGood');
+    if (messageIds.some((messageId) => !this.mailFolders.has(messageId))) {
+      throw new Error('Error deleting message: getMsgHdrForKey');
+    }
+    for (const messageId of messageIds) this.mailFolders.delete(messageId);
+  }
+  async importToLocalFolders(file: File, use: 'drafts' | 'templates') {
+    this.maybeFail('importToLocalFolders');
+    const messageId = this.nextMessageId++;
+    this.mailFolders.set(messageId, { folder: `local:${use}`, file, headerMessageId: '' });
+    return { messageId, folderName: use === 'drafts' ? 'Drafts' : 'Templates' };
+  }
+  async identityAccountType(identityId: string) {
+    return this.identityAccountTypes.get(identityId) ?? null;
   }
   async expandMailingList(name: string) {
     return this.mailingLists.get(name) ?? null;

@@ -17,9 +17,22 @@ describe('manifest.json', () => {
 
   it('asks only for the permissions the code uses', () => {
     // compose.send and compose.save: each Bcc recipient's own sealed mail is sent (and, when its
-    // send fails, kept as a draft) by the add-on through Thunderbird.
+    // send fails, kept as a draft) by the add-on through Thunderbird. accountsRead,
+    // accountsFolders, messagesDelete, messagesImport: a draft saved in secure mode to a mail
+    // server is deleted there and kept in Local Folders instead (docs/drafts.md).
     expect([...manifest.permissions].sort()).toEqual(
-      ['addressBooks', 'compose', 'compose.save', 'compose.send', 'messagesRead', 'storage'].sort(),
+      [
+        'accountsFolders',
+        'accountsRead',
+        'addressBooks',
+        'compose',
+        'compose.save',
+        'compose.send',
+        'messagesDelete',
+        'messagesImport',
+        'messagesRead',
+        'storage',
+      ].sort(),
     );
     expect(manifest.optional_permissions).toBeUndefined();
   });

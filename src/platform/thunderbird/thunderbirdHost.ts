@@ -2,6 +2,13 @@ import PostalMime from 'postal-mime';
 import type { Mailbox } from '../../core/address.ts';
 import { normaliseAddress, isPlausibleAddress } from '../../core/address.ts';
 import type { ComposeSnapshot, Host } from '../../background/host.ts';
+import {
+  deleteMessagesForGood,
+  findStoredMessages,
+  identityAccountType,
+  importToLocalFolders,
+  readStoredMessage,
+} from './draftStore.ts';
 import { storageArea } from './storageArea.ts';
 
 /** Shorter than any idle timeout worth setting (tests use 1.5 s). */
@@ -72,6 +79,11 @@ export function createThunderbirdHost(): Host {
     async saveComposeDraft(tabId) {
       await messenger.compose.saveMessage(tabId, { mode: 'draft' });
     },
+    readStoredMessage,
+    findStoredMessages,
+    deleteMessagesForGood,
+    importToLocalFolders,
+    identityAccountType,
     expandMailingList,
     async showSecureState(tabId, secure) {
       const suffix = secure ? 'On' : 'Off';

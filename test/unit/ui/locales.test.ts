@@ -46,6 +46,11 @@ const BACKGROUND_KEYS = [
   'problemNoIdentity',
   'problemInternal',
   'notificationOpenFailed',
+  'draftKeptLocal',
+  'draftRemovedNoCopy',
+  'draftNotRemoved',
+  'draftNotFound',
+  'draftStillListed',
 ];
 
 function sourceFiles(directory: string): string[] {
