@@ -6,7 +6,8 @@
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encodedForms, findLeaks } from './harness/leakSearch.ts';
+import { parseMailEvents } from './harness/imapServer.ts';
+import { encodedForms, findLeaks, findLeaksInServerFiles } from './harness/leakSearch.ts';
 import { menuEntryFor } from './harness/runScenario.ts';
 import { validateScenario } from './harness/scenario.ts';
 import { SmtpSink } from './harness/smtpSink.ts';
@@ -105,6 +106,42 @@ describe('leak search', () => {
 
   it('offers the bytes and three base64 alignments', () => {
     expect(encodedForms(randomBytes(64))).toHaveLength(4);
+  });
+});
+
+describe('the IMAP server harness', () => {
+  it("reads saved and expunged messages from dovecot's mail_log lines", () => {
+    const log = [
+      '2026-12-04 22:07:21.226750 imap-login: Info: Login: user=<alice>, method=PLAIN',
+      '2026-12-04 22:07:21.540765 imap(alice)<29097><b3eiGdZh>: Info: save: box=Drafts, uid=1, msgid=<x1@y>, size=26',
+      '2026-12-04 22:07:21.542001 imap(alice)<29097><b3eiGdZh>: Info: expunge: box=Drafts, uid=1, msgid=<x1@y>, size=26',
+    ].join('\n');
+    const events = parseMailEvents(log);
+    expect(events.map((event) => [event.event, event.mailbox, event.uid, event.messageId])).toEqual(
+      [
+        ['save', 'Drafts', 1, '<x1@y>'],
+        ['expunge', 'Drafts', 1, '<x1@y>'],
+      ],
+    );
+    expect(events[1]!.time - events[0]!.time).toBeCloseTo(1.236, 3);
+  });
+
+  it('finds a secret in an index file, also across a quoted-printable soft line break', async () => {
+    const files = [
+      {
+        path: 'Maildir/.Drafts/dovecot.index.cache',
+        bytes: Buffer.from('xxSECRET-=\r\n12345xx'),
+        isMessage: false,
+      },
+      {
+        path: 'Maildir/.Drafts/dovecot.index.log',
+        bytes: Buffer.from('nothing'),
+        isMessage: false,
+      },
+    ];
+    expect(await findLeaksInServerFiles(files, [{ label: 'code', value: 'SECRET-12345' }])).toEqual(
+      ['Maildir/.Drafts/dovecot.index.cache: code'],
+    );
   });
 });
 

@@ -21,6 +21,35 @@ export interface StoredFile {
   isMessage: boolean;
 }
 
+/** One line of dovecot's `mail_log`: a message saved, flagged deleted, expunged or copied. */
+export interface MailEvent {
+  /** Milliseconds since the epoch, with the log's microseconds as the fraction. */
+  time: number;
+  event: 'save' | 'delete' | 'expunge' | 'copy';
+  mailbox: string;
+  uid: number;
+  /** The message's Message-ID, with its angle brackets. */
+  messageId: string;
+}
+
+/** Parses the `mail_log` lines of a dovecot log (see `log_timestamp` in the config). */
+export function parseMailEvents(log: string): MailEvent[] {
+  const events: MailEvent[] = [];
+  const line =
+    /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\.(\d{6}) imap\([^)]*\)\S*: Info: (save|delete|expunge|copy): box=([^,]+), uid=(\d+), msgid=(<[^>]*>)/gm;
+  for (const match of log.matchAll(line)) {
+    const [, date, time, micros, event, mailbox, uid, messageId] = match;
+    events.push({
+      time: Date.parse(`${date}T${time}`) + Number(micros) / 1000,
+      event: event as MailEvent['event'],
+      mailbox: mailbox!,
+      uid: Number(uid),
+      messageId: messageId!,
+    });
+  }
+  return events;
+}
+
 /** Which system users dovecot's processes run as, and which uid owns the mail. */
 interface ProcessUsers {
   internalUser: string;
@@ -91,6 +120,14 @@ first_valid_uid = ${users.mailUid}
 last_valid_uid = ${users.mailUid}
 first_valid_gid = ${users.mailGid}
 log_path = ${join(directory, 'dovecot.log')}
+# Microseconds, and one line per saved, deleted and expunged message (mail_log): the test reads
+# from the server's own log how long a draft stayed.
+log_timestamp = "%Y-%m-%d %H:%M:%S.%{usecs} "
+mail_plugins = $mail_plugins notify mail_log
+plugin {
+  mail_log_events = save delete expunge copy
+  mail_log_fields = uid box msgid size
+}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
@@ -194,6 +231,11 @@ export class ImapServer {
     return readFile(join(this.directory, 'dovecot.log'), 'utf8').catch(() => '');
   }
 
+  /** Every message the server saved, deleted, expunged or copied so far, from its log. */
+  async mailEvents(): Promise<MailEvent[]> {
+    return parseMailEvents(await this.logText());
+  }
+
   /** Every file the server keeps for `user`: messages and dovecot's index and cache files. */
   async storedFiles(user: string): Promise<StoredFile[]> {
     const home = join(this.directory, 'mail', user);
@@ -202,9 +244,12 @@ export class ImapServer {
     for (const entry of entries) {
       if (!entry.isFile()) continue;
       const path = join(entry.parentPath, entry.name);
+      // Dovecot renames and removes files (locks, expunged messages) while we read.
+      const bytes = await readFile(path).catch(() => null);
+      if (bytes === null) continue;
       files.push({
         path: relative(home, path),
-        bytes: await readFile(path),
+        bytes,
         isMessage: /(^|\/)(cur|new)$/.test(relative(home, entry.parentPath)),
       });
     }

@@ -77,3 +77,40 @@ export function middleSlice(bytes: Uint8Array, length = 64): Uint8Array {
   const start = Math.max(0, Math.floor(bytes.length / 2) - Math.floor(length / 2));
   return bytes.subarray(start, start + length);
 }
+
+/** A file a server keeps (a stored message, or an index or cache file of its own). */
+export interface ServerFile {
+  path: string;
+  bytes: Buffer;
+  /** A whole message (searched decoded too), not the server's bookkeeping. */
+  isMessage: boolean;
+}
+
+/**
+ * Searches everything a mail server keeps for the secrets: each message as a mail (raw and
+ * decoded, so quoted-printable and base64 bodies count), and every other file (indexes, caches,
+ * logs) as bytes, as base64, and with quoted-printable soft line breaks (`=` + line end) removed.
+ * Findings name the file.
+ */
+export async function findLeaksInServerFiles(
+  files: readonly ServerFile[],
+  secrets: readonly Secret[],
+): Promise<string[]> {
+  const findings: string[] = [];
+  for (const file of files) {
+    if (file.isMessage) {
+      for (const finding of await findLeaks(file.bytes, secrets)) {
+        findings.push(`${file.path}: ${finding}`);
+      }
+      continue;
+    }
+    const unwrapped = Buffer.from(file.bytes.toString('latin1').replace(/=\r?\n/g, ''), 'latin1');
+    for (const secret of secrets) {
+      const found = encodedForms(secret.value).some(
+        (form) => file.bytes.includes(form) || unwrapped.includes(form),
+      );
+      if (found) findings.push(`${file.path}: ${secret.label}`);
+    }
+  }
+  return findings;
+}

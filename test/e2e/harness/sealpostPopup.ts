@@ -174,6 +174,12 @@ export class SealpostPopup {
     return this.popup.text('#send-problem');
   }
 
+  /** The text of `#draft-notice` (what became of the last saved draft), else undefined. */
+  async draftNotice(): Promise<string | undefined> {
+    if ((await this.popup.count('#draft-notice')) === 0) return undefined;
+    return this.popup.text('#draft-notice');
+  }
+
   /** PNG (base64) of the popup's content. */
   screenshot(): Promise<string> {
     return this.popup.screenshot();

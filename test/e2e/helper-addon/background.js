@@ -140,10 +140,11 @@ const handlers = {
   /**
    * The raw text of every message in a special folder (`sent` or `drafts`) whose subject is
    * `params.subject`, to check what Thunderbird filed there (`params.accountType`: only in an
-   * account of that type, e.g. `none` for Local Folders).
+   * account of that type, e.g. `none` for Local Folders; `params.path`: a folder of that path,
+   * e.g. `/Drafts`, also when it is not flagged as such).
    */
   async folderMessages(params) {
-    const folder = await specialFolder(params.folder, params.accountType);
+    const folder = await specialFolder(params.folder, params.accountType, params.path);
     if (!folder) return [];
     const found = [];
     let page = await messenger.messages.list(folder.id ?? folder);
@@ -190,16 +191,17 @@ async function sentFolder() {
 }
 
 /**
- * The first folder of that special use (`sent`, `drafts`) in any account (or only in accounts
- * of `accountType`), or null.
+ * The first folder of that special use (`sent`, `drafts`) or of that path in any account (or
+ * only in accounts of `accountType`), or null.
  */
-async function specialFolder(use, accountType) {
+async function specialFolder(use, accountType, path) {
   for (const account of await messenger.accounts.list(true)) {
     if (accountType && account.type !== accountType) continue;
     const stack = [...(account.folders ?? [])];
     while (stack.length > 0) {
       const folder = stack.shift();
-      if (folder.type === use || folder.specialUse?.includes(use)) return folder;
+      if (path !== undefined ? folder.path === path : folder.type === use) return folder;
+      if (path === undefined && folder.specialUse?.includes(use)) return folder;
       stack.push(...(folder.subFolders ?? []));
     }
   }
