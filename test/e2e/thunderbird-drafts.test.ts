@@ -50,9 +50,10 @@ async function localDrafts(subject: string): Promise<string[]> {
   return found.map((message) => message.raw);
 }
 
-/** Every finding of the body or the code in anything the server keeps for the sender. */
+/** Every finding of the body or the code in anything the server keeps: mail and its log. */
 async function serverLeaks(): Promise<string[]> {
-  return findLeaksInServerFiles(await server.storedFiles(IMAP_USER.user), SECRETS);
+  const log = { path: 'dovecot.log', bytes: Buffer.from(await server.logText()), isMessage: false };
+  return findLeaksInServerFiles([...(await server.storedFiles(IMAP_USER.user)), log], SECRETS);
 }
 
 /**
