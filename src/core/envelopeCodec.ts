@@ -1,6 +1,6 @@
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
 import { isNotificationLanguage, type NotificationLanguage } from './languages.ts';
-import { isVerificationMethod } from './methods.ts';
+import { isServerLockMethod, isVerificationMethod } from './methods.ts';
 import { isBase64 } from './base64.ts';
 
 // The base64 helpers are used with the envelope everywhere; they live in ./base64.ts.
@@ -100,9 +100,6 @@ function isShare(text: string): boolean {
   return text.length === 44 && isBase64(text) && text.endsWith('=') && !text.endsWith('==');
 }
 
-/** Methods a server can protect (serverApi `ServerLockMethod`). */
-const SERVER_PROTECTED_METHODS: readonly string[] = ['sms', 'email', 'org-code', 'code'];
-
 const ENVELOPE_KEYS = [
   'format',
   'version',
@@ -132,7 +129,7 @@ function parseLock(lock: unknown): EnvelopeLock | null {
   }
   if (serverProtected !== undefined) {
     if (serverProtected !== true || id === undefined) return null;
-    if (!SERVER_PROTECTED_METHODS.includes(method)) return null;
+    if (!isServerLockMethod(method)) return null;
   }
   const parsed: EnvelopeLock =
     hint === undefined ? { method, language } : { method, hint, language };

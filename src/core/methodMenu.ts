@@ -1,4 +1,4 @@
-import type { VerificationMethod } from './methods.ts';
+import { needsServer, type VerificationMethod } from './methods.ts';
 
 /** Menu entry ids, one per method a sender can choose (new / existing are separate entries). */
 export type MenuEntryId =
@@ -26,4 +26,31 @@ export interface MenuEntry {
    * masked in the label) or the organisation-wide code from the directory.
    */
   stores?: { phone?: string; code?: string };
+}
+
+/** What decides whether a method can be chosen now (the compose panel and the options page). */
+export interface MethodAvailability {
+  /** Signed in to a Sealpost server. */
+  serverConfigured: boolean;
+  /** A server address is set (by the policy or the sender), though nobody may be signed in. */
+  serverKnown?: boolean;
+  /** The methods the policy allows (`allowedMethods` in force); undefined = all. */
+  allowedMethods?: readonly VerificationMethod[];
+}
+
+/**
+ * Why a method cannot be chosen now (a `_locales` message), or undefined when it can: not
+ * allowed by the policy, or a server method without a server (sign in, when one is set).
+ */
+export function unavailableReason(
+  method: VerificationMethod,
+  context: MethodAvailability,
+): string | undefined {
+  if (context.allowedMethods && !context.allowedMethods.includes(method)) {
+    return 'optionsMethodNotAllowed';
+  }
+  if (needsServer(method) && !context.serverConfigured) {
+    return context.serverKnown ? 'reasonSignInToServer' : 'reasonNeedsServer';
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { DirectoryEntry } from '../messaging/serverApi.ts';
-import type { MenuEntry, MenuEntryId } from './methodMenu.ts';
+import { unavailableReason, type MenuEntry, type MenuEntryId } from './methodMenu.ts';
+import { METHODS, type VerificationMethod } from './methods.ts';
 import type { RecipientSettings } from './recipientSettings.ts';
 
 export interface MenuContext {
@@ -36,22 +37,31 @@ export function buildMethodMenu(context: MenuContext): MenuEntry[] {
     entry: Omit<MenuEntry, 'id' | 'labelParams'>,
     params: string[] = [],
   ) => entries.push({ id, ...entry, labelParams: params });
-  const serverOnly = serverConfigured
-    ? {}
-    : { disabledReasonKey: context.serverKnown ? 'reasonSignInToServer' : 'reasonNeedsServer' };
+  // Only the server decides here: the policy's allowed methods filter the menu elsewhere.
+  const availability = (method: VerificationMethod) => {
+    const reason = unavailableReason(method, {
+      serverConfigured,
+      serverKnown: context.serverKnown,
+    });
+    return reason ? { disabledReasonKey: reason } : {};
+  };
 
   if (keyKnown) add('account', { method: 'account', labelKey: 'methodAccount' });
-  add('sms-new', { method: 'sms', labelKey: 'methodSmsNew', ...serverOnly });
+  add('sms-new', { method: 'sms', labelKey: 'methodSmsNew', ...availability('sms') });
   // A number the sender stored wins over the directory's (it is what they last typed).
   const phone = settings?.phone || directory?.phone;
   if (phone) {
     add(
       'sms-known',
-      { method: 'sms', labelKey: 'methodSmsKnown', stores: { phone }, ...serverOnly },
+      { method: 'sms', labelKey: 'methodSmsKnown', stores: { phone }, ...availability('sms') },
       [maskPhone(phone)],
     );
   }
-  add('org-code-new', { method: 'org-code', labelKey: 'methodOrgCodeNew', ...serverOnly });
+  add('org-code-new', {
+    method: 'org-code',
+    labelKey: 'methodOrgCodeNew',
+    ...availability('org-code'),
+  });
   // The organisation's code: the one in effect for this recipient, else the directory's, so a
   // colleague's setup appears for everyone (guide: organisation-wide codes are shared).
   const orgCode =
@@ -63,7 +73,7 @@ export function buildMethodMenu(context: MenuContext): MenuEntry[] {
         method: 'org-code',
         labelKey: 'methodOrgCodeExisting',
         stores: { code: orgCode },
-        ...serverOnly,
+        ...availability('org-code'),
       },
       [orgCode],
     );
@@ -75,8 +85,8 @@ export function buildMethodMenu(context: MenuContext): MenuEntry[] {
   add('email', {
     method: 'email',
     labelKey: 'methodEmail',
-    warningKey: 'warningEmailWeak',
-    ...serverOnly,
+    ...(METHODS.email.warningKey ? { warningKey: METHODS.email.warningKey } : {}),
+    ...availability('email'),
   });
   return entries;
 }

@@ -1,17 +1,110 @@
 /**
- * Verification methods, one per method a sender can choose. The id is what is stored per recipient
+ * The one table of verification methods: everything the add-on, the reader and the server need
+ * to know about a method is a column here, and every list or union of methods is derived from
+ * it (the server's request schemas and database constraint, the envelope codec, the menus, the
+ * options page). Adding a method means adding a row. The id is what is stored per recipient
  * address; "new" vs "existing" is a difference of menu entry, not of method.
  */
-export const VERIFICATION_METHODS = ['account', 'sms', 'org-code', 'code', 'email'] as const;
-export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
+export interface MethodTraits {
+  /** The Sealpost server sends or checks the factor: unavailable while no server is set. */
+  readonly needsServer: boolean;
+  /** With a server, the server guards the lock: it releases its share after the factor. */
+  readonly serverLock: boolean;
+  /** The recipient types an access code (the sender's own, or the organisation's). */
+  readonly takesAccessCode: boolean;
+  /** The sender gives the recipient's phone number. */
+  readonly takesPhone: boolean;
+  /** `_locales` message naming the method (options page, the settings' choices). */
+  readonly nameKey: string;
+  /** `_locales` message warning the sender when chosen, or null. */
+  readonly warningKey: string | null;
+  /** The guide's order, strongest first: a lower rank is a stronger method. */
+  readonly rank: number;
+}
 
-/** Methods whose factor the Sealpost server checks; disabled while no server is configured. */
-export const SERVER_METHODS: readonly VerificationMethod[] = ['sms', 'org-code', 'email'];
+/** In the guide's order (strongest first); the order of every derived list. */
+export const METHODS = {
+  account: {
+    needsServer: false,
+    serverLock: false,
+    takesAccessCode: false,
+    takesPhone: false,
+    nameKey: 'optionsMethodAccount',
+    warningKey: null,
+    rank: 1,
+  },
+  sms: {
+    needsServer: true,
+    serverLock: true,
+    takesAccessCode: false,
+    takesPhone: true,
+    nameKey: 'optionsMethodSms',
+    warningKey: null,
+    rank: 2,
+  },
+  'org-code': {
+    needsServer: true,
+    serverLock: true,
+    takesAccessCode: true,
+    takesPhone: false,
+    nameKey: 'optionsMethodOrgCode',
+    warningKey: null,
+    rank: 3,
+  },
+  code: {
+    // Works without a server (a password lock); with one, the server guards it too.
+    needsServer: false,
+    serverLock: true,
+    takesAccessCode: true,
+    takesPhone: false,
+    nameKey: 'optionsMethodCode',
+    warningKey: null,
+    rank: 4,
+  },
+  email: {
+    needsServer: true,
+    serverLock: true,
+    takesAccessCode: false,
+    takesPhone: false,
+    nameKey: 'optionsMethodEmail',
+    warningKey: 'warningEmailWeak',
+    rank: 5,
+  },
+} as const satisfies Record<string, MethodTraits>;
+
+export type VerificationMethod = keyof typeof METHODS;
+
+/** Every method, in the guide's order. */
+export const VERIFICATION_METHODS = Object.keys(METHODS) as VerificationMethod[];
+
+/** Methods whose lock the server can guard (`serverLock`), as a type. */
+export type ServerLockMethod = {
+  [Method in VerificationMethod]: (typeof METHODS)[Method]['serverLock'] extends true
+    ? Method
+    : never;
+}[VerificationMethod];
+
+/** Methods whose lock the server can guard: what it registers, stores and verifies. */
+export const SERVER_LOCK_METHODS = VERIFICATION_METHODS.filter(
+  (method): method is ServerLockMethod => METHODS[method].serverLock,
+);
+
+/** Methods the server takes part in; disabled while no server is configured. */
+export const SERVER_METHODS = VERIFICATION_METHODS.filter((method) => METHODS[method].needsServer);
 
 export function isVerificationMethod(value: unknown): value is VerificationMethod {
-  return typeof value === 'string' && (VERIFICATION_METHODS as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.hasOwn(METHODS, value);
+}
+
+export function isServerLockMethod(value: unknown): value is ServerLockMethod {
+  return isVerificationMethod(value) && METHODS[value].serverLock;
 }
 
 export function needsServer(method: VerificationMethod): boolean {
-  return SERVER_METHODS.includes(method);
+  return METHODS[method].needsServer;
+}
+
+/** The recipient types an access code for this method (so it is part of the lock's secret). */
+export function takesAccessCode(method: VerificationMethod): boolean {
+  return METHODS[method].takesAccessCode;
 }

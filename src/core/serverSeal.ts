@@ -5,6 +5,7 @@
  * (`RegisterLock`) never includes the mail share; what the mail carries never includes the
  * server shares.
  */
+import { takesAccessCode } from './methods.ts';
 import { normaliseAccessCode } from './accessCodeFormat.ts';
 import type { PlannedServerLock } from './decideSend.ts';
 import type { ServerSealLock } from './sealPipeline.ts';
@@ -37,7 +38,7 @@ export async function planServerSeal(input: ServerSealInput): Promise<ServerSeal
   for (const lock of input.locks) {
     const lockId = random ? generateLockId(random) : generateLockId();
     const serverShare = random ? generateShare(random) : generateShare();
-    const usesCode = lock.method === 'code' || lock.method === 'org-code';
+    const usesCode = takesAccessCode(lock.method);
     if (usesCode && !lock.accessCode)
       throw new Error(`planServerSeal: ${lock.method} without a code`);
     const derived = await deriveLockPassword({

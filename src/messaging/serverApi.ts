@@ -4,6 +4,7 @@
  * standard base64 strings. Every error is `{ error: { code, message } }` with a stable `code`.
  * docs/server.md documents it for humans; keep both in step.
  */
+import type { ServerLockMethod, VerificationMethod } from '../core/methods.ts';
 import type { NotificationLanguage } from '../core/languages.ts';
 
 export const API_BASE = '/api/v1';
@@ -27,8 +28,11 @@ export interface ApiError {
   error: { code: ErrorCode; message: string; attemptsLeft?: number; retryAfterSeconds?: number };
 }
 
-/** Methods whose factor the server checks. `code` is server-protected when a server is configured. */
-export type ServerLockMethod = 'sms' | 'email' | 'org-code' | 'code';
+/**
+ * Methods whose lock the server guards (the method table's `serverLock`): `code` too, when a
+ * server is configured.
+ */
+export type { ServerLockMethod };
 
 // ---- health -------------------------------------------------------------------------------
 // GET /healthz -> { status: 'ok' }            (process alive)
@@ -71,7 +75,7 @@ export interface MeResponse {
 export interface DirectoryEntry {
   /** Normalised recipient address. */
   address: string;
-  method: 'account' | 'sms' | 'org-code' | 'code' | 'email' | null;
+  method: VerificationMethod | null;
   /** E.164. */
   phone: string | null;
   /** Organisation-wide access code, visible to every sender of the organisation (guide). */

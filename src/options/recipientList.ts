@@ -1,5 +1,5 @@
-import type { VerificationMethod } from '../core/methods.ts';
-import { needsServer } from '../core/methods.ts';
+import { unavailableReason, type MethodAvailability } from '../core/methodMenu.ts';
+import { METHODS, VERIFICATION_METHODS, type VerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 
 /** From this many remembered recipients on, the options page offers a search box. */
@@ -40,26 +40,13 @@ export interface MethodChoice {
   warningKey?: string;
 }
 
-const METHOD_LABEL_KEYS: Readonly<Record<VerificationMethod, string>> = {
-  account: 'optionsMethodAccount',
-  sms: 'optionsMethodSms',
-  'org-code': 'optionsMethodOrgCode',
-  code: 'optionsMethodCode',
-  email: 'optionsMethodEmail',
-};
-
 /** `_locales` message naming a method in the list of remembered recipients. */
 export function methodLabelKey(method: VerificationMethod): string {
-  return METHOD_LABEL_KEYS[method];
+  return METHODS[method].nameKey;
 }
 
 /** What the organisation's policy and the server change about the method choices. */
-export interface MethodChoiceContext {
-  /** A server address is set (by the policy or the sender), though nobody may be signed in. */
-  serverKnown?: boolean;
-  /** The methods the policy allows (`allowedMethods` in force); undefined = all. */
-  allowedMethods?: readonly VerificationMethod[] | undefined;
-}
+export type MethodChoiceContext = Omit<MethodAvailability, 'serverConfigured'>;
 
 /**
  * The methods a remembered recipient can be switched to, in the guide's order.
@@ -73,27 +60,23 @@ export function methodChoices(
   serverConfigured: boolean,
   context: MethodChoiceContext = {},
 ): MethodChoice[] {
-  const methods: VerificationMethod[] = ['sms', 'org-code', 'code', 'email'];
-  if (settings.method === 'account') methods.unshift('account');
+  // `account` needs a known key, which only the compose panel finds.
+  const methods = VERIFICATION_METHODS.filter(
+    (method) => method !== 'account' || settings.method === 'account',
+  );
   const allowed = context.allowedMethods;
   return methods
     .filter((method) => !allowed || allowed.includes(method) || method === settings.method)
     .map((method) => {
-      const choice: MethodChoice = {
+      const disabledReasonKey = unavailableReason(method, { ...context, serverConfigured });
+      const { nameKey, warningKey } = METHODS[method];
+      return {
         value: method,
-        labelKey: METHOD_LABEL_KEYS[method],
-        disabled: false,
+        labelKey: nameKey,
+        disabled: disabledReasonKey !== undefined,
+        ...(disabledReasonKey ? { disabledReasonKey } : {}),
+        ...(warningKey ? { warningKey } : {}),
       };
-      if (allowed && !allowed.includes(method)) {
-        choice.disabledReasonKey = 'optionsMethodNotAllowed';
-      } else if (needsServer(method) && !serverConfigured) {
-        choice.disabledReasonKey = context.serverKnown
-          ? 'reasonSignInToServer'
-          : 'reasonNeedsServer';
-      }
-      choice.disabled = choice.disabledReasonKey !== undefined;
-      if (method === 'email') choice.warningKey = 'warningEmailWeak';
-      return choice;
     });
 }
 

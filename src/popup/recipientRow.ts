@@ -1,6 +1,6 @@
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
 import type { MenuEntry, MenuEntryId } from '../core/methodMenu.ts';
-import type { VerificationMethod } from '../core/methods.ts';
+import { takesAccessCode, type VerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 import { MINIMUM_SERVER_CODE_LENGTH } from '../core/recipientDirectory.ts';
 import type { RecipientField, RecipientView, SendProblem } from '../messaging/protocol.ts';
@@ -104,7 +104,7 @@ export function entryForSettings(
   if (candidates.length === 0) return '';
   // "Existing" entries exist only when something is stored (a code, a number): prefer them,
   // except that a code method with no stored code is by definition a new code.
-  const preferExisting = method === 'code' || method === 'org-code' ? Boolean(settings.code) : true;
+  const preferExisting = takesAccessCode(method) ? Boolean(settings.code) : true;
   const existing = candidates.find((entry) => isExistingEntry(entry.id));
   if (preferExisting && existing) return existing.id;
   return (candidates.find((entry) => !isExistingEntry(entry.id)) ?? candidates[0]!).id;
@@ -181,7 +181,7 @@ export function recipientRowModel(
     showCodeField:
       selectedEntry === 'code-new' ||
       selectedEntry === 'org-code-new' ||
-      ((selected?.method === 'code' || selected?.method === 'org-code') && code.trim() === ''),
+      (selected !== undefined && takesAccessCode(selected.method) && code.trim() === ''),
     codeKind: selected?.method === 'org-code' ? 'organisation' : 'personal',
     code,
     showPhoneField: selectedEntry === 'sms-new',

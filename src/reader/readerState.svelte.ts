@@ -3,6 +3,7 @@
  * are values, never exceptions: every failure of the envelope, the payload or the server becomes
  * a screen or a retry reason the UI can explain.
  */
+import { takesAccessCode } from '../core/methods.ts';
 import { passwordForCode } from '../core/accessCodeFormat.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
 import { deriveLockPassword } from '../core/serverLock.ts';
@@ -118,7 +119,7 @@ export class ReaderState {
           lockId,
           mailShare: envelope.mailShare ?? '',
           serverShare: released.value.serverShare,
-          ...(method === 'code' || method === 'org-code' ? { accessCode: code } : {}),
+          ...(takesAccessCode(method) ? { accessCode: code } : {}),
         });
         if (!derived.ok) return this.end(screen, 'damaged');
         password = derived.password;

@@ -7,6 +7,7 @@
  * core's: `declare module '../db/schema.ts' { interface Database { messages: MessagesTable } }`.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { VerificationMethod } from '../../core/methods.ts';
 
 /** Read as `Date`; written as `Date` (or an ISO string). */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -60,7 +61,7 @@ export interface RateCountersTable {
 /** The organisation directory: one row per recipient address. */
 export interface DirectoryEntriesTable {
   address: string;
-  method: 'account' | 'sms' | 'org-code' | 'code' | 'email' | null;
+  method: VerificationMethod | null;
   phone: string | null;
   org_code: string | null;
   language: string | null;

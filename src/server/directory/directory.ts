@@ -8,11 +8,13 @@ import type { Kysely } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
 import { isNotificationLanguage, type NotificationLanguage } from '../../core/languages.ts';
+import { VERIFICATION_METHODS } from '../../core/methods.ts';
 import type { DirectoryEntry, DirectoryUpdateRequest } from '../../messaging/serverApi.ts';
 import type { Database, DirectoryEntryRow } from '../db/schema.ts';
 import { isSealedAtRest, openAtRest, sealAtRest, type ServerSecret } from '../serverSecret.ts';
 
-export const DIRECTORY_METHODS = ['account', 'sms', 'org-code', 'code', 'email'] as const;
+/** A directory entry may name any method (the method table's order). */
+export const DIRECTORY_METHODS = VERIFICATION_METHODS;
 /** The fields a change may touch, as named in the API, the audit and the CSV. */
 export const DIRECTORY_FIELDS = ['method', 'phone', 'orgCode', 'language'] as const;
 export type DirectoryField = (typeof DIRECTORY_FIELDS)[number];

@@ -49,7 +49,7 @@ const addressParams = {
   properties: { address: { type: 'string', minLength: 3, maxLength: 254 } },
 } as const;
 
-const updateSchema = {
+export const directoryUpdateSchema = {
   params: addressParams,
   body: {
     type: 'object',
@@ -91,7 +91,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
 
   app.put<{ Params: { address: string }; Body: DirectoryUpdateRequest }>(
     '/api/v1/directory/:address',
-    { schema: updateSchema, onRequest: requireSender },
+    { schema: directoryUpdateSchema, onRequest: requireSender },
     async (request, reply) => {
       const address = checkDirectoryAddress(request.params.address);
       if (!address.ok) return replyError(reply, 'bad-request', address.reason);

@@ -4,6 +4,7 @@
  * the message, its locks and its payload are written in one transaction, so a failure leaves
  * nothing half-registered that a recipient could open.
  */
+import { takesAccessCode } from '../../core/methods.ts';
 import { sql, type Kysely } from 'kysely';
 import { normaliseAccessCode } from '../../core/accessCodeFormat.ts';
 import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
@@ -51,7 +52,7 @@ export function prepareLocks(
     }
 
     let accessCode: { salt: Uint8Array; digest: Uint8Array } | null = null;
-    if (lock.method === 'code' || lock.method === 'org-code') {
+    if (takesAccessCode(lock.method)) {
       const normalised = normaliseAccessCode(lock.accessCode ?? '');
       if (normalised.length === 0)
         return refuse(`${where}: a ${lock.method} lock needs its access code`);

@@ -3,6 +3,7 @@
  * handler runs; unknown properties are refused). Shapes follow src/messaging/serverApi.ts.
  */
 import { NOTIFICATION_LANGUAGES } from '../../core/languages.ts';
+import { SERVER_LOCK_METHODS } from '../../core/methods.ts';
 import { SHARE_BYTES } from '../../core/serverLock.ts';
 import { errorResponseSchema } from '../errors.ts';
 import { HANDLE_PATTERN } from './verificationHandles.ts';
@@ -56,7 +57,7 @@ export const registerSchema = {
           additionalProperties: false,
           properties: {
             lockId: { type: 'string', pattern: LOCK_ID_PATTERN },
-            method: { type: 'string', enum: ['sms', 'email', 'org-code', 'code'] },
+            method: { type: 'string', enum: [...SERVER_LOCK_METHODS] },
             address: { type: 'string', minLength: 3, maxLength: 320 },
             hidden: { type: 'boolean' },
             phone: { type: 'string', minLength: 3, maxLength: 40 },

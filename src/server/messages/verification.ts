@@ -8,6 +8,7 @@
  * Expired and revoked messages are refused before any secret is looked at, and the share is
  * released by an UPDATE that checks the message is still active at that moment.
  */
+import { takesAccessCode } from '../../core/methods.ts';
 import { sql, type Kysely } from 'kysely';
 import { normaliseAccessCode } from '../../core/accessCodeFormat.ts';
 import type { LimitsConfig } from '../config.ts';
@@ -107,7 +108,7 @@ export async function completeVerification(
   const state = messageState({ expiresAt, revokedAt }, context.now);
   if (state !== 'active') return endedFailure(state);
   if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
-  return lock.method === 'code' || lock.method === 'org-code'
+  return takesAccessCode(lock.method)
     ? completeWithAccessCode(context, lock, typedCode)
     : completeWithOneTimeCode(context, lock, typedCode);
 }

@@ -4,6 +4,7 @@
  * `verify/resend` (with the handle) sends another. Every limit is
  * one atomic UPDATE, as in ./verification.ts (which completes the verification).
  */
+import { takesAccessCode } from '../../core/methods.ts';
 import { normaliseAddress } from '../../core/address.ts';
 import type { ServerLockMethod, VerifyStartResponse } from '../../messaging/serverApi.ts';
 import { countInWindow } from '../db/limits.ts';
@@ -81,7 +82,7 @@ async function answerStart(
   context: VerificationContext,
   lock: MessageLockRow,
 ): Promise<{ ok: true; response: Omit<VerifyStartResponse, 'handle'> } | Failure> {
-  if (lock.method === 'code' || lock.method === 'org-code') {
+  if (takesAccessCode(lock.method)) {
     return {
       ok: true,
       response: { lockId: lock.lock_id, method: lock.method, sentTo: null, codeExpiresAt: null },
