@@ -12,6 +12,47 @@ const extensionGlobals = ['browser', 'messenger', 'chrome'].map((name) => ({
     'Pure modules take what they need as arguments; only src/platform touches extension APIs.',
 }));
 
+/**
+ * The layers of src/ and which others each may import (docs/architecture.md, "Layers"). A layer
+ * not listed for a folder is refused by `no-restricted-imports`, so the table in the docs is a
+ * rule, not a wish.
+ */
+const LAYERS = {
+  core: ['crypto'],
+  crypto: [],
+  i18n: ['core'],
+  messaging: ['core'],
+  platform: ['core', 'messaging'],
+  background: ['core', 'crypto', 'i18n', 'messaging', 'platform'],
+  ui: ['core', 'i18n', 'messaging', 'platform'],
+  popup: ['core', 'i18n', 'messaging', 'platform', 'ui'],
+  options: ['core', 'i18n', 'messaging', 'platform', 'ui'],
+  sentCopy: ['core', 'i18n', 'messaging', 'platform', 'reader', 'ui'],
+  reader: ['core', 'crypto', 'i18n'],
+  server: ['core'],
+};
+const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
+  const refused = Object.keys(LAYERS).filter(
+    (other) => other !== layer && !allowed.includes(other),
+  );
+  return {
+    files: [`src/${layer}/**/*.{ts,js,svelte}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${refused.join('|')})/`,
+              message: `src/${layer} may import only ${allowed.join(', ') || 'packages'} (docs/architecture.md, "Layers").`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'test-results/**'] },
   js.configs.recommended,
@@ -34,6 +75,7 @@ export default tseslint.config(
     rules: { 'svelte/no-at-html-tags': 'error' },
   },
   { files: pureLayers, rules: { 'no-restricted-globals': ['error', ...extensionGlobals] } },
+  ...layerRules,
   {
     files: ['src/background/**', 'src/platform/**', 'src/popup/**', 'src/options/**'],
     languageOptions: { globals: { messenger: 'readonly', browser: 'readonly' } },

@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateLockId, generateShare } from '../src/core/serverLock.ts';
-import type { RegisterLock, RegisterMessageRequest } from '../src/messaging/serverApi.ts';
+import type { RegisterLock, RegisterMessageRequest } from '../src/core/serverApi.ts';
 import { buildServer } from '../src/server/app.ts';
 import { resolveConfig } from '../src/server/config.ts';
 import { openDatabase } from '../src/server/db/connect.ts';

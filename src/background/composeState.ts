@@ -13,9 +13,9 @@ import { countryFromLocale, effectiveSettings } from '../core/recipientDirectory
 import { classifyRecipients, type Recipient } from '../core/recipients.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 import type { ComposeState, RecipientView } from '../messaging/protocol.ts';
-import type { DirectoryEntry } from '../messaging/serverApi.ts';
+import type { DirectoryEntry } from '../core/serverApi.ts';
 import { gatherRecipients } from './gatherRecipients.ts';
-import type { ComposeSnapshot, Host } from './host.ts';
+import type { ComposeSnapshot, Host } from '../platform/host.ts';
 import { draftNotice } from './draftGuard.ts';
 import { currentProblem } from './problems.ts';
 import { getRecipientSettings } from './recipientStore.ts';

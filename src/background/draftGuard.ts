@@ -8,7 +8,7 @@
  */
 import { decideDraft, localFolderFor, type SavedMessage } from '../core/draftPlacement.ts';
 import type { DraftNotice } from '../messaging/protocol.ts';
-import type { Host, SaveReport } from './host.ts';
+import type { Host, SaveReport } from '../platform/host.ts';
 import { sealedCopyRecord } from './sealedCopies.ts';
 import { isSecure } from './secureMode.ts';
 

@@ -1,6 +1,6 @@
 import { parseMailbox } from '../core/address.ts';
 import type { RecipientField, RecipientInput } from '../core/recipients.ts';
-import type { ComposeSnapshot, Host } from './host.ts';
+import type { ComposeSnapshot, Host } from '../platform/host.ts';
 
 export interface GatheredRecipients {
   recipients: RecipientInput[];

@@ -8,7 +8,7 @@ import {
 } from '../core/senderKeyVault.ts';
 import { createKeyVault, relockKeyVault, unlockKeyVault } from '../crypto/index.ts';
 import type { KeyProtectionView, PassphraseAnswer } from '../messaging/protocol.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../platform/host.ts';
 import {
   KEY_VAULT,
   getKeyVault,

@@ -3,7 +3,7 @@ import { normaliseAddress } from '../core/address.ts';
 import { MINIMUM_SERVER_CODE_LENGTH } from '../core/recipientDirectory.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 import type { ServerAnswer } from '../messaging/protocol.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../platform/host.ts';
 import { saveRecipientSettings } from './recipientStore.ts';
 import { cacheDirectoryEntry, noteServerFailure, serverConnection } from './serverSettings.ts';
 

@@ -13,7 +13,7 @@ import {
   type UserSettingsChanges,
 } from '../core/policy.ts';
 import type { SettingsView } from '../messaging/protocol.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../platform/host.ts';
 
 /**
  * The settings in force: the organisation's policy from `storage.managed`, the

@@ -1,5 +1,5 @@
 import type { SendProblem } from '../messaging/protocol.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../platform/host.ts';
 
 /**
  * A cancelled send is explained where the fix is: the problem is kept for the tab in

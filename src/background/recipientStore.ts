@@ -2,7 +2,7 @@ import { normaliseAddress } from '../core/address.ts';
 import { isNotificationLanguage } from '../core/languages.ts';
 import { isVerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
-import type { KeyValueStore } from './host.ts';
+import type { KeyValueStore } from '../platform/host.ts';
 
 /** Remembered choices per recipient address, in `storage.local` under `recipient:<address>`. */
 const PREFIX = 'recipient:';

@@ -13,7 +13,7 @@ import {
   setPassphrase,
   unlockSenderKeys,
 } from './keyVault.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../platform/host.ts';
 import { dismissProblem } from './problems.ts';
 import {
   forgetRecipientSettings,

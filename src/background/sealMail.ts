@@ -13,10 +13,10 @@ import { visibleSubject } from '../core/policy.ts';
 import { sealMessage, type SealOutput } from '../core/sealPipeline.ts';
 import type { ServerFailure } from '../core/serverClient.ts';
 import { planServerSeal, type ServerSealPlan } from '../core/serverSeal.ts';
-import { buildNotificationText } from '../i18n/notification.ts';
-import type { DirectoryEntry } from '../messaging/serverApi.ts';
+import { buildNotificationText, neutralSubject } from '../i18n/notification.ts';
+import type { DirectoryEntry } from '../core/serverApi.ts';
 import type { ResolvedCompose } from './composeState.ts';
-import type { AttachmentSnapshot, Host } from './host.ts';
+import type { AttachmentSnapshot, Host } from '../platform/host.ts';
 import type { StoredSenderKey } from './senderKey.ts';
 import { cacheDirectoryEntry, type ServerConnection } from './serverSettings.ts';
 
@@ -167,7 +167,12 @@ export function content(
   );
   return {
     // With `subject: "neutral"` the visible subject says nothing; the real one is sealed inside.
-    subject: visibleSubject(details.subject, policy.effective.subject.value, delivery.languages),
+    subject: visibleSubject(
+      details.subject,
+      policy.effective.subject.value,
+      delivery.languages,
+      neutralSubject,
+    ),
     notification,
     customHeaders,
     readerFile: new File([mail.sealed.readerHtml], READER_FILE_NAME, { type: 'text/html' }),

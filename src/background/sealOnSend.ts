@@ -5,7 +5,12 @@ import type { Recipient } from '../core/recipients.ts';
 import type { ServerFailure } from '../core/serverClient.ts';
 import type { SendProblem } from '../messaging/protocol.ts';
 import { resolveCompose, secureRequirement } from './composeState.ts';
-import type { AttachmentSnapshot, ComposeChanges, ComposeSnapshot, Host } from './host.ts';
+import type {
+  AttachmentSnapshot,
+  BeforeSendResult,
+  ComposeSnapshot,
+  Host,
+} from '../platform/host.ts';
 import { describeProblem, dismissProblem, reportProblem } from './problems.ts';
 import { ensureSenderKey } from './senderKey.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
@@ -29,11 +34,6 @@ import { rememberSentMessage } from './sentMessages.ts';
 import { noteServerFailure, type ServerConnection } from './serverSettings.ts';
 
 export { READER_FILE_NAME } from './sealMail.ts';
-
-export interface BeforeSendResult {
-  cancel?: boolean;
-  details?: ComposeChanges;
-}
 
 /** What the compose window held before sealing, to put back if the send itself fails. */
 interface Original {

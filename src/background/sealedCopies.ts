@@ -8,7 +8,7 @@
  * plaintext), and the panel there says who did not get it and sends it again.
  */
 import type { SendProblem } from '../messaging/protocol.ts';
-import type { Host, SealedComposeMail } from './host.ts';
+import type { Host, SealedComposeMail } from '../platform/host.ts';
 import { describeProblem, reportProblem } from './problems.ts';
 import type { ServerConnection } from './serverSettings.ts';
 

@@ -1,5 +1,5 @@
 import type { EffectiveSettings } from '../core/policy.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../platform/host.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { forgetSealedCopy } from './sealedCopies.ts';
 

@@ -1,6 +1,6 @@
 import type { SecureRequirement } from '../core/policy.ts';
 import { secureRequirement } from './composeState.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../platform/host.ts';
 import { loadSettings } from './policySettings.ts';
 import { isSecure, setSecure } from './secureMode.ts';
 

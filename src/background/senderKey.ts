@@ -1,7 +1,7 @@
 import type { Mailbox } from '../core/address.ts';
 import { wrapPrivateKey } from '../core/senderKeyVault.ts';
 import { generateSenderKey } from '../crypto/index.ts';
-import type { KeyValueStore } from './host.ts';
+import type { KeyValueStore } from '../platform/host.ts';
 
 /**
  * The sender's own key, generated on first use and kept by the add-on, so every sealed message

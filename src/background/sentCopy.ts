@@ -2,7 +2,7 @@ import { normaliseAddress } from '../core/address.ts';
 import { base64FromBytes } from '../core/envelopeCodec.ts';
 import { openSealedCopy } from '../core/openSealedCopy.ts';
 import type { Requests } from '../messaging/protocol.ts';
-import type { Host } from './host.ts';
+import type { Host } from '../platform/host.ts';
 import { READER_FILE_NAME } from './sealOnSend.ts';
 import { senderPrivateKey } from './keyVault.ts';
 

@@ -1,7 +1,7 @@
 import type { SentMessageRecord, ServerAnswer } from '../messaging/protocol.ts';
 import type { ServerClient, ServerResult } from '../core/serverClient.ts';
-import type { MessageStatusResponse } from '../messaging/serverApi.ts';
-import type { Host } from './host.ts';
+import type { MessageStatusResponse } from '../core/serverApi.ts';
+import type { Host } from '../platform/host.ts';
 import { noteServerFailure, serverConnection } from './serverSettings.ts';
 
 /**

@@ -6,8 +6,8 @@ import {
   type ServerFailure,
 } from '../core/serverClient.ts';
 import type { ServerAnswer, ServerSettingsView } from '../messaging/protocol.ts';
-import type { DirectoryEntry, OrganisationInfo } from '../messaging/serverApi.ts';
-import type { Host } from './host.ts';
+import type { DirectoryEntry, OrganisationInfo } from '../core/serverApi.ts';
+import type { Host } from '../platform/host.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
 
 /**

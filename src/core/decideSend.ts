@@ -3,7 +3,7 @@ import { maskAddress, type Mailbox } from './address.ts';
 import type { NotificationLanguage } from './languages.ts';
 import { needsServer, type VerificationMethod } from './methods.ts';
 import { isE164, MINIMUM_SERVER_CODE_LENGTH } from './recipientDirectory.ts';
-import type { ServerLockMethod } from '../messaging/serverApi.ts';
+import type { ServerLockMethod } from './serverApi.ts';
 import type { Recipient, RecipientField } from './recipients.ts';
 import type { RecipientSettings } from './recipientSettings.ts';
 

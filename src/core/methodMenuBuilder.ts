@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-import type { DirectoryEntry } from '../messaging/serverApi.ts';
+import type { DirectoryEntry } from './serverApi.ts';
 import { unavailableReason, type MenuEntry, type MenuEntryId } from './methodMenu.ts';
 import { METHODS, type VerificationMethod } from './methods.ts';
 import type { RecipientSettings } from './recipientSettings.ts';

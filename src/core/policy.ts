@@ -9,7 +9,6 @@ import { domainOf, normaliseAddress } from './address.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from './languages.ts';
 import type { MenuEntry } from './methodMenu.ts';
 import type { VerificationMethod } from './methods.ts';
-import { neutralSubject } from '../i18n/notification.ts';
 import type { RecipientSettings } from './recipientSettings.ts';
 import {
   type SubjectHandling,
@@ -167,12 +166,14 @@ export function allowedMenuEntries(
 
 /**
  * The subject the outgoing (visible) mail carries: the sender's own with `"keep"`, else the
- * neutral one in the notification language. The real subject is sealed inside either way.
+ * neutral one in the notification language (`neutralSubject`, from the catalogs). The real
+ * subject is sealed inside either way.
  */
 export function visibleSubject(
   originalSubject: string,
   handling: SubjectHandling | undefined,
   languages: readonly NotificationLanguage[],
+  neutralSubject: (language: NotificationLanguage) => string,
 ): string {
   if (handling !== 'neutral') return originalSubject;
   // One message, one subject: with recipients in several languages each one's neutral subject

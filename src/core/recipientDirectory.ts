@@ -3,7 +3,7 @@
  * combined with what colleagues stored on the server, and phone numbers as the panel takes them.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
-import type { DirectoryEntry } from '../messaging/serverApi.ts';
+import type { DirectoryEntry } from './serverApi.ts';
 import type { RecipientSettings } from './recipientSettings.ts';
 
 /**

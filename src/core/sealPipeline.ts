@@ -3,7 +3,7 @@ import { passwordForCode } from './accessCodeFormat.ts';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
 import { createBase64BlobEncoder, renderReaderHtmlFromParts } from './envelopeCodec.ts';
 import type { NotificationLanguage } from './languages.ts';
-import type { ServerLockMethod } from '../messaging/serverApi.ts';
+import type { ServerLockMethod } from './serverApi.ts';
 import { streamOriginalMime, type OriginalMessage } from './mime/buildMime.ts';
 
 /** A code lock: the recipient opens it by typing the access code. */

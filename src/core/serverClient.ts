@@ -1,5 +1,5 @@
 /**
- * The add-on's client of the Sealpost server, typed by `src/messaging/serverApi.ts`.
+ * The add-on's client of the Sealpost server, typed by `src/core/serverApi.ts`.
  * Pure: `fetch` is injected, so the background passes the platform's and unit tests pass a fake.
  * Every failure is a value: HTTP errors carry the server's stable code,
  * and a network error, a timeout or an unreadable answer become `unavailable`.
@@ -21,7 +21,7 @@ import {
   type SignInCompleteRequest,
   type SignInCompleteResponse,
   type SignInStartResponse,
-} from '../messaging/serverApi.ts';
+} from './serverApi.ts';
 
 /** What a failed call reports: the server's code when it gave one, `unavailable` otherwise. */
 export interface ServerFailure {

@@ -10,7 +10,7 @@ import { normaliseAccessCode } from './accessCodeFormat.ts';
 import type { PlannedServerLock } from './decideSend.ts';
 import type { ServerSealLock } from './sealPipeline.ts';
 import { deriveLockPassword, generateLockId, generateShare } from './serverLock.ts';
-import type { RegisterLock } from '../messaging/serverApi.ts';
+import type { RegisterLock } from './serverApi.ts';
 
 export interface ServerSealPlan {
   /** The mail's half: into the envelope and the link's `#fragment`, never to the server. */

@@ -14,7 +14,7 @@ import type {
   MessageStatusResponse,
   OrganisationInfo,
   ServerLockMethod,
-} from './serverApi.ts';
+} from '../core/serverApi.ts';
 
 /** Which header a recipient came from. */
 export type RecipientField = 'to' | 'cc' | 'bcc';

@@ -5,7 +5,7 @@ import type {
   RequestName,
   Requests,
 } from '../messaging/protocol.ts';
-import { passphraseProblemText } from './passphraseText.ts';
+import { passphraseProblemText } from '../ui/passphraseText.ts';
 
 export interface KeyProtectionPorts {
   request<K extends RequestName>(name: K, payload: Requests[K]['req']): Promise<Requests[K]['res']>;

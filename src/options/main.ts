@@ -2,7 +2,7 @@ import { mount } from 'svelte';
 import { message, uiLocale } from '../platform/thunderbird/i18n.ts';
 import { allowServerOrigin } from '../platform/thunderbird/hostPermission.ts';
 import { sendRequest } from '../platform/thunderbird/sendRequest.ts';
-import '../popup/theme.css';
+import '../ui/theme.css';
 import './options.css';
 import OptionsApp from './OptionsApp.svelte';
 import { KeyProtectionStore } from './keyProtectionStore.svelte.ts';

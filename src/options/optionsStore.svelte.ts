@@ -2,8 +2,8 @@ import type { NotificationLanguage } from '../core/languages.ts';
 import type { VerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 import type { RequestName, Requests } from '../messaging/protocol.ts';
-import type { RecipientChanges } from '../popup/recipientRow.ts';
-import { RecipientSaver } from '../popup/recipientSaver.ts';
+import type { RecipientChanges } from '../ui/recipientRow.ts';
+import { RecipientSaver } from '../ui/recipientSaver.ts';
 
 export interface OptionsPorts {
   request<K extends RequestName>(name: K, payload: Requests[K]['req']): Promise<Requests[K]['res']>;

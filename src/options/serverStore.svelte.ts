@@ -4,7 +4,7 @@ import type {
   SentMessageRecord,
   ServerSettingsView,
 } from '../messaging/protocol.ts';
-import type { MessageStatusResponse } from '../messaging/serverApi.ts';
+import type { MessageStatusResponse } from '../core/serverApi.ts';
 
 export interface ServerPorts {
   request<K extends RequestName>(name: K, payload: Requests[K]['req']): Promise<Requests[K]['res']>;

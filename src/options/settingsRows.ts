@@ -25,7 +25,7 @@ import {
   type UserSettingsChanges,
 } from '../core/policy.ts';
 import type { SettingsView } from '../messaging/protocol.ts';
-import { LANGUAGE_NAMES } from '../popup/languageNames.ts';
+import { LANGUAGE_NAMES } from '../ui/languageNames.ts';
 import { methodLabelKey } from './recipientList.ts';
 
 /** Looks up a `_locales` message (`message` of src/platform/thunderbird/i18n.ts in the page). */

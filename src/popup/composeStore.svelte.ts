@@ -17,8 +17,8 @@ import {
   type RecipientDraft,
   type RecipientRowModel,
   type Translate,
-} from './recipientRow.ts';
-import { RecipientSaver } from './recipientSaver.ts';
+} from '../ui/recipientRow.ts';
+import { RecipientSaver } from '../ui/recipientSaver.ts';
 
 /** What the popup needs from its surroundings; the real ones talk to Thunderbird. */
 export interface ComposePorts {

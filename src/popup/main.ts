@@ -3,7 +3,7 @@ import { message, uiLocale } from '../platform/thunderbird/i18n.ts';
 import { sendRequest } from '../platform/thunderbird/sendRequest.ts';
 import App from './App.svelte';
 import { ComposeStore } from './composeStore.svelte.ts';
-import './theme.css';
+import '../ui/theme.css';
 
 /** The compose window the popup was opened from: its active tab is the compose tab. */
 async function findComposeTab(): Promise<number> {

@@ -1,5 +1,5 @@
 import type { ComposeState } from '../messaging/protocol.ts';
-import type { Translate } from './recipientRow.ts';
+import type { Translate } from '../ui/recipientRow.ts';
 
 /** Addresses named in full before the rest are counted, so the note stays one readable line. */
 const NAMED_RECIPIENTS = 3;

@@ -7,7 +7,7 @@
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION } from '../core/envelope.ts';
 import { bytesFromBase64 } from '../core/envelopeCodec.ts';
 import { NOTIFICATION_LANGUAGES } from '../core/languages.ts';
-import type { PayloadResponse, PublicMessageResponse } from '../messaging/serverApi.ts';
+import type { PayloadResponse, PublicMessageResponse } from '../core/serverApi.ts';
 import { callServer, type ServerFailure } from './serverClient.ts';
 import type { FatalReason, ReaderEnvelope } from './unlock.ts';
 

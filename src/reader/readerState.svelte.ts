@@ -8,7 +8,7 @@ import { passwordForCode } from '../core/accessCodeFormat.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
 import { deriveLockPassword } from '../core/serverLock.ts';
 import { pickLanguage, readerText, type MessageArguments, type ReaderKey } from '../i18n/index.ts';
-import type { VerifyCompleteResponse, VerifyStartResponse } from '../messaging/serverApi.ts';
+import type { VerifyCompleteResponse, VerifyStartResponse } from '../core/serverApi.ts';
 import { readEnvelopeSource } from './envelopeSource.ts';
 import { hostedMessageId, loadHostedEnvelope, mailShareFromHash } from './hostedMessage.ts';
 import type { OpenedMessage } from './openedMessage.ts';

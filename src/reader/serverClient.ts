@@ -1,9 +1,9 @@
 /**
- * The reader's calls to the Sealpost server (src/messaging/serverApi.ts): plain fetch, JSON in
+ * The reader's calls to the Sealpost server (src/core/serverApi.ts): plain fetch, JSON in
  * and out, and every failure a value. Nothing here ever sends the mail share or content: the
  * recipient's routes only take the message id, the address, the lock id and the typed code.
  */
-import { API_BASE, type ApiError, type ErrorCode } from '../messaging/serverApi.ts';
+import { API_BASE, type ApiError, type ErrorCode } from '../core/serverApi.ts';
 
 /** `unreachable`: no answer at all (offline, DNS, CORS, a proxy's HTML error page). */
 export type ServerFailure = {

@@ -3,7 +3,7 @@
  * Registered always, answering 404 unless `devOutbox` is on, so production never shows codes.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { DevOutboxResponse } from '../messaging/serverApi.ts';
+import type { DevOutboxResponse } from '../core/serverApi.ts';
 import { replyError } from './errors.ts';
 import { readOutbox } from './outbox.ts';
 

@@ -3,7 +3,7 @@
  * route answers failures the same way.
  */
 import type { FastifyReply } from 'fastify';
-import type { ApiError, ErrorCode } from '../messaging/serverApi.ts';
+import type { ApiError, ErrorCode } from '../core/serverApi.ts';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   'bad-request': 400,

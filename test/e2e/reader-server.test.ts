@@ -18,7 +18,7 @@ import { sealMessage } from '../../src/core/sealPipeline.ts';
 import { planServerSeal } from '../../src/core/serverSeal.ts';
 import { generateSenderKey } from '../../src/crypto/index.ts';
 import { readerText } from '../../src/i18n/index.ts';
-import type { RegisterMessageResponse } from '../../src/messaging/serverApi.ts';
+import type { RegisterMessageResponse } from '../../src/core/serverApi.ts';
 import {
   errorText,
   launchChromium,

@@ -2,7 +2,7 @@ import type {
   DirectoryEntry,
   MessageStatusResponse,
   RegisterMessageRequest,
-} from '../../src/messaging/serverApi.ts';
+} from '../../src/core/serverApi.ts';
 
 /**
  * A stateful in-memory stand-in for the Sealpost server's sender routes, for the add-on's unit

@@ -5,7 +5,7 @@ import type {
   Host,
   KeyValueStore,
   SealedComposeMail,
-} from '../../src/background/host.ts';
+} from '../../src/platform/host.ts';
 import type { Mailbox } from '../../src/core/address.ts';
 import type { FetchFunction } from '../../src/core/serverClient.ts';
 

@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveLockPassword, generateShare } from '../../src/core/serverLock.ts';
 import { openWithPassword, sealPayload } from '../../src/crypto/index.ts';
-import type { RegisterLock } from '../../src/messaging/serverApi.ts';
+import type { RegisterLock } from '../../src/core/serverApi.ts';
 import { eraseLockSecrets } from '../../src/server/messages/registration.ts';
 import { verifierMatches } from '../../src/server/serverSecret.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harness.ts';

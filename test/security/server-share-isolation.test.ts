@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateShare, deriveLockPassword } from '../../src/core/serverLock.ts';
 import { openWithPassword, sealPayload } from '../../src/crypto/index.ts';
-import type { RegisterLock } from '../../src/messaging/serverApi.ts';
+import type { RegisterLock } from '../../src/core/serverApi.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harness.ts';
 import {
   latestCode,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { generateLockId, generateShare } from '../../src/core/serverLock.ts';
-import type { RegisterLock, RegisterMessageRequest } from '../../src/messaging/serverApi.ts';
+import type { RegisterLock, RegisterMessageRequest } from '../../src/core/serverApi.ts';
 import { randomToken, sha256Hex } from '../../src/server/secrets.ts';
 import type { TestServer } from './harness.ts';
 

@@ -1,5 +1,5 @@
 import type { SaveMode, SavedMessage } from '../../core/draftPlacement.ts';
-import type { SaveReport } from '../../background/host.ts';
+import type { SaveReport } from '../host.ts';
 
 /**
  * `messages.delete` takes `{ deletePermanently }` since Thunderbird 128 (the boolean form is

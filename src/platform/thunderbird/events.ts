@@ -1,4 +1,4 @@
-import type { BeforeSendResult } from '../../background/sealOnSend.ts';
+import type { BeforeSendResult } from '../host.ts';
 
 type AsyncBeforeSendListener = (tab: messenger.tabs.Tab) => Promise<BeforeSendResult>;
 

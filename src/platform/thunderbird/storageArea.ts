@@ -1,4 +1,4 @@
-import type { KeyValueStore } from '../../background/host.ts';
+import type { KeyValueStore } from '../host.ts';
 
 /** A `storage.local` / `storage.session` area as the background's key-value port. */
 export function storageArea(area: messenger.storage.StorageArea): KeyValueStore {

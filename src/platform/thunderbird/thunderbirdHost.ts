@@ -1,7 +1,7 @@
 import PostalMime from 'postal-mime';
 import type { Mailbox } from '../../core/address.ts';
 import { normaliseAddress, isPlausibleAddress } from '../../core/address.ts';
-import type { ComposeSnapshot, Host } from '../../background/host.ts';
+import type { ComposeSnapshot, Host } from '../host.ts';
 import {
   deleteMessagesForGood,
   findStoredMessages,

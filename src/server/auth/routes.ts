@@ -6,7 +6,7 @@ import type {
   MeResponse,
   SignInCompleteResponse,
   SignInStartResponse,
-} from '../../messaging/serverApi.ts';
+} from '../../core/serverApi.ts';
 import { ANONYMOUS_BODY_BYTES, replyError } from '../errors.ts';
 import { requireSender } from './requireSender.ts';
 import { completeSignIn, revokeDeviceToken, startSignIn } from './signIn.ts';

@@ -9,7 +9,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
 import { isNotificationLanguage, type NotificationLanguage } from '../../core/languages.ts';
 import { VERIFICATION_METHODS } from '../../core/methods.ts';
-import type { DirectoryEntry, DirectoryUpdateRequest } from '../../messaging/serverApi.ts';
+import type { DirectoryEntry, DirectoryUpdateRequest } from '../../core/serverApi.ts';
 import type { Database, DirectoryEntryRow } from '../db/schema.ts';
 import { isSealedAtRest, openAtRest, sealAtRest, type ServerSecret } from '../serverSecret.ts';
 

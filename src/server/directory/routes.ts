@@ -9,7 +9,7 @@ import type {
   DirectoryEntry,
   DirectoryListResponse,
   DirectoryUpdateRequest,
-} from '../../messaging/serverApi.ts';
+} from '../../core/serverApi.ts';
 import { NOTIFICATION_LANGUAGES } from '../../core/languages.ts';
 import { requireSender } from '../auth/requireSender.ts';
 import { replyError } from '../errors.ts';

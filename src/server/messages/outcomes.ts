@@ -1,5 +1,5 @@
 /** How verification answers when it does not succeed: the contract's error code and a sentence. */
-import type { ErrorCode } from '../../messaging/serverApi.ts';
+import type { ErrorCode } from '../../core/serverApi.ts';
 
 export interface Failure {
   ok: false;

@@ -10,7 +10,7 @@ import { normaliseAccessCode } from '../../core/accessCodeFormat.ts';
 import { isPlausibleAddress, normaliseAddress } from '../../core/address.ts';
 import { MINIMUM_SERVER_CODE_LENGTH } from '../../core/recipientDirectory.ts';
 import { SHARE_BYTES } from '../../core/serverLock.ts';
-import type { RegisterMessageRequest } from '../../messaging/serverApi.ts';
+import type { RegisterMessageRequest } from '../../core/serverApi.ts';
 import type { Database } from '../db/schema.ts';
 import { normalisePhoneNumber } from '../providers/phone.ts';
 import { makeVerifier, type ServerSecret } from '../serverSecret.ts';

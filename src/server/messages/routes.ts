@@ -1,5 +1,5 @@
 /**
- * The message routes of src/messaging/serverApi.ts for the recipient: public description,
+ * The message routes of src/core/serverApi.ts for the recipient: public description,
  * hosted payload and verification, and the hosted reader at `/r/:messageId` (the sender's are in
  * ./senderRoutes.ts). Handlers gather input and map results to HTTP; the decisions live in
  * ./rules.ts, ./verificationStart.ts and ./verification.ts.
@@ -15,7 +15,7 @@ import type {
   VerifyCompleteResponse,
   VerifyResendRequest,
   VerifyStartRequest,
-} from '../../messaging/serverApi.ts';
+} from '../../core/serverApi.ts';
 import { ANONYMOUS_BODY_BYTES, replyError } from '../errors.ts';
 import { hostedReaderPage } from './hostedReader.ts';
 import { lockHint, messageState } from './rules.ts';

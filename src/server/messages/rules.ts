@@ -4,7 +4,7 @@
  * the clock; these functions decide.
  */
 import { maskAddress } from '../../core/address.ts';
-import type { PublicMessageResponse, ServerLockMethod } from '../../messaging/serverApi.ts';
+import type { PublicMessageResponse, ServerLockMethod } from '../../core/serverApi.ts';
 import { maskPhoneNumber } from '../providers/phone.ts';
 
 export type MessageState = PublicMessageResponse['state'];

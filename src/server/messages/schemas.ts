@@ -1,6 +1,6 @@
 /**
  * JSON schemas of the message routes (Fastify validates every request against them before a
- * handler runs; unknown properties are refused). Shapes follow src/messaging/serverApi.ts.
+ * handler runs; unknown properties are refused). Shapes follow src/core/serverApi.ts.
  */
 import { NOTIFICATION_LANGUAGES } from '../../core/languages.ts';
 import { SERVER_LOCK_METHODS } from '../../core/methods.ts';

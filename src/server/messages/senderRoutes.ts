@@ -1,5 +1,5 @@
 /**
- * The message routes for the signed-in sender (src/messaging/serverApi.ts): registration,
+ * The message routes for the signed-in sender (src/core/serverApi.ts): registration,
  * revocation, read status, unlocking a locked-out recipient and giving an SMS recipient a new
  * number. The device token is checked before a body is read (`onRequest`). The recipient's routes are in ./routes.ts.
  */
@@ -11,7 +11,7 @@ import type {
   RegisterMessageRequest,
   RegisterMessageResponse,
   RevokeResponse,
-} from '../../messaging/serverApi.ts';
+} from '../../core/serverApi.ts';
 import { requireSender } from '../auth/requireSender.ts';
 import { replyError } from '../errors.ts';
 import { checkPayload, eraseLockSecrets, insertMessage, prepareLocks } from './registration.ts';

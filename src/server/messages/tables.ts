@@ -4,7 +4,7 @@
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Timestamp } from '../db/schema.ts';
-import type { ServerLockMethod } from '../../messaging/serverApi.ts';
+import type { ServerLockMethod } from '../../core/serverApi.ts';
 
 /** `bytea`: `pg` reads a Buffer, PGlite a Uint8Array; both take a Buffer. */
 export type Bytes = ColumnType<Uint8Array, Buffer, Buffer>;

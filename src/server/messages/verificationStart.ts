@@ -6,7 +6,7 @@
  */
 import { takesAccessCode } from '../../core/methods.ts';
 import { normaliseAddress } from '../../core/address.ts';
-import type { ServerLockMethod, VerifyStartResponse } from '../../messaging/serverApi.ts';
+import type { ServerLockMethod, VerifyStartResponse } from '../../core/serverApi.ts';
 import { countInWindow } from '../db/limits.ts';
 import { makeVerifier } from '../serverSecret.ts';
 import { codeMail, codeSmsText } from './codeText.ts';

@@ -7,7 +7,7 @@
  */
 import { generateServerSecret, loadServerSecret } from '../../../src/server/serverSecret.ts';
 import type { FastifyInstance } from 'fastify';
-import type { DevOutboxResponse, SignInStartResponse } from '../../../src/messaging/serverApi.ts';
+import type { DevOutboxResponse, SignInStartResponse } from '../../../src/core/serverApi.ts';
 import { buildServer } from '../../../src/server/app.ts';
 import { resolveConfig, type ServerConfig } from '../../../src/server/config.ts';
 import { openDatabase } from '../../../src/server/db/connect.ts';

@@ -12,7 +12,7 @@ import type { Envelope } from '../../../src/core/envelope.ts';
 import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
 import { deriveLockPassword, generateShare } from '../../../src/core/serverLock.ts';
 import { openWithPassword } from '../../../src/crypto/index.ts';
-import type { RegisterLock } from '../../../src/messaging/serverApi.ts';
+import type { RegisterLock } from '../../../src/core/serverApi.ts';
 import { FakeSealpostServer } from '../../fakes/fakeSealpostServer.ts';
 import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
 

@@ -6,7 +6,7 @@ import {
   isE164,
   parsePhone,
 } from '../../../src/core/recipientDirectory.ts';
-import type { DirectoryEntry } from '../../../src/messaging/serverApi.ts';
+import type { DirectoryEntry } from '../../../src/core/serverApi.ts';
 
 const address = 'bob@partner.example';
 const entry = (changes: Partial<DirectoryEntry>): DirectoryEntry => ({

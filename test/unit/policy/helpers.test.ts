@@ -63,20 +63,22 @@ describe('allowedMenuEntries', () => {
 
 describe('visibleSubject', () => {
   it('keeps the subject with "keep" or no policy', () => {
-    expect(visibleSubject('Salary 2027', 'keep', ['de'])).toBe('Salary 2027');
-    expect(visibleSubject('Salary 2027', undefined, ['de'])).toBe('Salary 2027');
+    expect(visibleSubject('Salary 2027', 'keep', ['de'], neutralSubject)).toBe('Salary 2027');
+    expect(visibleSubject('Salary 2027', undefined, ['de'], neutralSubject)).toBe('Salary 2027');
   });
 
   it('shows the neutral subject of the notification language with "neutral"', () => {
-    const german = visibleSubject('Salary 2027', 'neutral', ['de']);
+    const german = visibleSubject('Salary 2027', 'neutral', ['de'], neutralSubject);
     expect(german).toBe(neutralSubject('de'));
     expect(german).not.toContain('Salary');
-    expect(visibleSubject('Salary 2027', 'neutral', ['en'])).toBe(neutralSubject('en'));
+    expect(visibleSubject('Salary 2027', 'neutral', ['en'], neutralSubject)).toBe(
+      neutralSubject('en'),
+    );
     expect(neutralSubject('de')).not.toBe(neutralSubject('en'));
   });
 
   it('names each language once when recipients read different ones', () => {
-    const mixed = visibleSubject('Salary 2027', 'neutral', ['de', 'en', 'de']);
+    const mixed = visibleSubject('Salary 2027', 'neutral', ['de', 'en', 'de'], neutralSubject);
     expect(mixed).toBe(`${neutralSubject('de')} / ${neutralSubject('en')}`);
     expect(mixed).not.toContain('Salary');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assessAccessCode, generateAccessCode } from '../../../src/core/accessCode.ts';
-import { STRENGTH_LABEL_KEYS, strengthLevel } from '../../../src/popup/codeStrength.ts';
+import { STRENGTH_LABEL_KEYS, strengthLevel } from '../../../src/ui/codeStrength.ts';
 
 describe('strengthLevel', () => {
   it('is empty without a code', () => {

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERIFICATION_METHODS } from '../../../src/core/methods.ts';
-import { STRENGTH_LABEL_KEYS } from '../../../src/popup/codeStrength.ts';
-import { PASSPHRASE_PROBLEM_KEYS } from '../../../src/options/passphraseText.ts';
+import { STRENGTH_LABEL_KEYS } from '../../../src/ui/codeStrength.ts';
+import { PASSPHRASE_PROBLEM_KEYS } from '../../../src/ui/passphraseText.ts';
 import { methodLabelKey } from '../../../src/options/recipientList.ts';
 
 const root = join(import.meta.dirname, '../../..');

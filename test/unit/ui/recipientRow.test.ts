@@ -12,7 +12,7 @@ import {
   problemKey,
   recipientRowModel,
   rowKeys,
-} from '../../../src/popup/recipientRow.ts';
+} from '../../../src/ui/recipientRow.ts';
 
 /** Shows which key and substitutions were asked for, so tests see the wiring, not English. */
 const translate = (key: string, substitutions: readonly string[] = []) =>

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RecipientSettings } from '../../../src/core/recipientSettings.ts';
-import type { RecipientChanges } from '../../../src/popup/recipientRow.ts';
-import { RecipientSaver } from '../../../src/popup/recipientSaver.ts';
+import type { RecipientChanges } from '../../../src/ui/recipientRow.ts';
+import { RecipientSaver } from '../../../src/ui/recipientSaver.ts';
 
 /** A background whose answers the test releases one by one, recording what it was asked. */
 function slowBackground() {

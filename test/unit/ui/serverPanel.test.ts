@@ -3,7 +3,7 @@ import { buildMethodMenu } from '../../../src/core/methodMenuBuilder.ts';
 import type { RecipientSettings } from '../../../src/core/recipientSettings.ts';
 import type { ComposeState, RequestName, Requests } from '../../../src/messaging/protocol.ts';
 import { ComposeStore } from '../../../src/popup/composeStore.svelte.ts';
-import { changesForEntry } from '../../../src/popup/recipientRow.ts';
+import { changesForEntry } from '../../../src/ui/recipientRow.ts';
 
 const BOB = 'bob@partner.example';
 

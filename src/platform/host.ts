@@ -142,3 +142,9 @@ export interface Host {
    */
   managedStorage(): Promise<unknown>;
 }
+
+/** What an `onBeforeSend` listener answers Thunderbird: cancel the send, or change the mail. */
+export interface BeforeSendResult {
+  cancel?: boolean;
+  details?: ComposeChanges;
+}

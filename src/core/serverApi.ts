@@ -4,8 +4,8 @@
  * standard base64 strings. Every error is `{ error: { code, message } }` with a stable `code`.
  * docs/server.md documents it for humans; keep both in step.
  */
-import type { ServerLockMethod, VerificationMethod } from '../core/methods.ts';
-import type { NotificationLanguage } from '../core/languages.ts';
+import type { ServerLockMethod, VerificationMethod } from './methods.ts';
+import type { NotificationLanguage } from './languages.ts';
 
 export const API_BASE = '/api/v1';
 
