@@ -2,23 +2,20 @@
  * One sealed mail of a send (docs/envelope.md §0): the To/Cc recipients' mail or a Bcc recipient's
  * own.
  * Each is sealed on its own (`seal`), registered with the server when it has server locks
- * (`register`), and then written as what the mail shows (`content`): the notification in its
- * recipients' languages, the subject, the `X-Sealpost` headers and `secure-message.html`.
+ * (./sendRegistration.ts), and then written as what the mail shows (`content`): the
+ * notification in its recipients' languages, the subject, the `X-Sealpost` headers and
+ * `secure-message.html`.
  */
 import type { Mailbox } from '../core/address.ts';
-import type { PlannedServerLock } from '../core/decideSend.ts';
 import type { Delivery } from '../core/deliveries.ts';
 import type { OriginalMessage } from '../core/mime/buildMime.ts';
 import { visibleSubject } from '../core/policy.ts';
 import { sealMessage, type SealOutput } from '../core/sealPipeline.ts';
-import type { ServerFailure } from '../core/serverClient.ts';
 import { planServerSeal, type ServerSealPlan } from '../core/serverSeal.ts';
 import { buildNotificationText, neutralSubject } from '../i18n/notification.ts';
-import type { DirectoryEntry } from '../core/serverApi.ts';
 import type { ResolvedCompose } from './composeState.ts';
 import type { AttachmentSnapshot, Host } from '../platform/host.ts';
 import type { StoredSenderKey } from './senderKey.ts';
-import { cacheDirectoryEntry, type ServerConnection } from './serverSettings.ts';
 
 export const READER_FILE_NAME = 'secure-message.html';
 
@@ -104,41 +101,6 @@ export async function seal(context: SendContext, delivery: Delivery): Promise<Se
   return { delivery, id, sealed, serverPlan };
 }
 
-export type Registration =
-  { ok: true; readerLink: string | null; expiresAt: string | null } | ServerFailure;
-
-/**
- * Registers a mail's server locks (and its hosted copy) with the server. A mail without server
- * locks needs no registration and has no hosted link.
- */
-export async function register(context: SendContext, mail: SealedMail): Promise<Registration> {
-  const { server, policy } = context.resolved;
-  if (!server || !mail.serverPlan) return { ok: true, readerLink: null, expiresAt: null };
-  await shareWithColleagues(context, server, mail.delivery.serverLocks);
-  const expiryDays = policy.effective.expiryDays.value;
-  const request = {
-    messageId: mail.id,
-    locks: mail.serverPlan.registerLocks,
-    senderName: context.sender.name,
-    ...(expiryDays === undefined ? {} : { expiresInDays: expiryDays }),
-  };
-  let registration = await server.client.registerMessage({
-    ...request,
-    payload: await mail.sealed.payloadBase64.text(),
-  });
-  // The hosted copy is a convenience: a message too large for the server's limit is
-  // registered without it, and its link opens once the attachment is given to the reader.
-  if (!registration.ok && registration.code === 'payload-too-large') {
-    registration = await server.client.registerMessage(request);
-  }
-  if (!registration.ok) return registration;
-  return {
-    ok: true,
-    readerLink: `${registration.value.readerUrl}#${mail.serverPlan.mailShare}`,
-    expiresAt: registration.value.expiresAt,
-  };
-}
-
 /** The notification, subject, headers and reader file of one sealed, registered mail. */
 export function content(
   context: SendContext,
@@ -187,29 +149,4 @@ export function notificationHtml(text: string): string {
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;');
   return `<!DOCTYPE html><html><body><div style="white-space: pre-wrap">${escaped}</div></body></html>`;
-}
-
-/**
- * Organisation-wide codes and known numbers go to the directory, so a colleague's panel offers
- * them too. The panel writes codes as they are typed; this catches what it could not (closed
- * too early, server briefly away). Best effort: the lock itself is registered either way.
- */
-async function shareWithColleagues(
-  context: SendContext,
-  server: ServerConnection,
-  locks: readonly PlannedServerLock[],
-): Promise<void> {
-  for (const lock of locks) {
-    const entry: DirectoryEntry | undefined = context.resolved.directoryByAddress.get(lock.address);
-    let update: { method: 'org-code'; orgCode: string } | { method: 'sms'; phone: string } | null =
-      null;
-    if (lock.method === 'org-code' && lock.accessCode && entry?.orgCode !== lock.accessCode) {
-      update = { method: 'org-code', orgCode: lock.accessCode };
-    } else if (lock.method === 'sms' && lock.phone && entry?.phone !== lock.phone) {
-      update = { method: 'sms', phone: lock.phone };
-    }
-    if (!update) continue;
-    const result = await server.client.updateDirectory(lock.address, update);
-    if (result.ok && result.value) await cacheDirectoryEntry(context.host, result.value);
-  }
 }

@@ -1,28 +1,19 @@
-import { parseMailbox } from '../core/address.ts';
-import { decideSend } from '../core/decideSend.ts';
-import { planDeliveries } from '../core/deliveries.ts';
-import type { Recipient } from '../core/recipients.ts';
-import type { ServerFailure } from '../core/serverClient.ts';
+/**
+ * `compose.onBeforeSend` and `onAfterSend` with secure mode on: the orchestrator of a send
+ * (plan → seal and register → apply) and putting the window back when the send itself fails.
+ * The steps live in ./sendPlan.ts, ./sendRegistration.ts and ./sealMail.ts.
+ */
 import type { SendProblem } from '../messaging/protocol.ts';
-import { resolveCompose, secureRequirement } from './composeState.ts';
 import type {
   AttachmentSnapshot,
   BeforeSendResult,
   ComposeSnapshot,
   Host,
 } from '../platform/host.ts';
-import { describeProblem, dismissProblem, reportProblem } from './problems.ts';
-import { ensureSenderKey } from './senderKey.ts';
+import { secureRequirement } from './composeState.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
-import {
-  content,
-  notificationHtml,
-  register,
-  seal,
-  type MailContent,
-  type SealedMail,
-  type SendContext,
-} from './sealMail.ts';
+import { describeProblem, dismissProblem, reportProblem } from './problems.ts';
+import { notificationHtml } from './sealMail.ts';
 import {
   holdCopies,
   releaseCopies,
@@ -30,8 +21,9 @@ import {
   sealedCopyUnchanged,
 } from './sealedCopies.ts';
 import { isSecure, setSecure } from './secureMode.ts';
-import { rememberSentMessage } from './sentMessages.ts';
-import { noteServerFailure, type ServerConnection } from './serverSettings.ts';
+import { mailboxEntry, planSend, type SendPlan } from './sendPlan.ts';
+import { revokeAll, sealAndRegister, type RegisteredMail } from './sendRegistration.ts';
+import type { ServerConnection } from './serverSettings.ts';
 
 export { READER_FILE_NAME } from './sealMail.ts';
 
@@ -71,152 +63,91 @@ async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> 
   if (!(await isSecure(host, tabId, settings))) {
     return await unlessSecureRequired(host, tabId, settings);
   }
-  let changed: Original | null = null;
-  /** Mails the server registered: revoked again if the send is cancelled after all. */
-  const registered: string[] = [];
-  let server: ServerConnection | null = null;
+  // What to undo if anything below throws: the window's changes, and registered mails not yet
+  // handed to the Bcc sender.
+  const progress: Progress = { changed: null, registered: [], server: null };
   try {
-    const resolved = await resolveCompose(host, tabId, settings);
-    server = resolved.server;
-    const { effective } = resolved.policy;
-    if (resolved.unresolved.length > 0) {
-      return await cancel(host, tabId, describeProblem(host, 'no-method', resolved.unresolved[0]));
-    }
-    const decision = decideSend({
-      secure: true,
-      sender: resolved.sender,
-      recipients: resolved.recipients,
-      settingsByAddress: resolved.settingsByAddress,
-      serverConfigured: resolved.server !== null,
-      serverNotSignedIn: resolved.serverNotSignedIn,
-      defaultLanguage: resolved.defaultLanguage,
-      ...(effective.allowedMethods.value ? { allowedMethods: effective.allowedMethods.value } : {}),
-      ...(effective.minimumCodeStrength.value === undefined
-        ? {}
-        : { minimumGuessesLog10: effective.minimumCodeStrength.value }),
-    });
-    if (decision.action === 'pass') return {};
-    if (decision.action === 'cancel') {
-      return await cancel(host, tabId, describeProblem(host, decision.reason, decision.recipient));
-    }
-    const sender = resolved.sender;
-    if (!sender) return await cancel(host, tabId, describeProblem(host, 'no-identity'));
-
-    // Plan: one mail for To/Cc, one per Bcc recipient (docs/envelope.md §0).
-    const plan = planDeliveries({
-      recipients: resolved.recipients,
-      locks: decision.locks,
-      serverLocks: decision.serverLocks,
-      defaultLanguage: resolved.defaultLanguage,
-    });
-    const { details } = resolved;
-    const attachments = await host.listAttachments(tabId);
-    const context: SendContext = {
-      host,
-      resolved,
-      sender,
-      attachments,
-      senderKey: await ensureSenderKey(host.local, sender),
-      readerTemplate: await host.readerTemplate(),
-      to: headerEntries(details.to, resolved.recipients, 'to'),
-      cc: headerEntries(details.cc, resolved.recipients, 'cc'),
-      date: new Date(),
-    };
-    // Seal and register every mail before anything is sent or changed (docs/architecture.md,
-    // "Sending with secure mode on"): a server
-    // that is down or refuses cancels the whole send with the window untouched.
-    const mails: { mail: SealedMail; content: MailContent; expiresAt: string | null }[] = [];
-    for (const delivery of [plan.main, ...plan.copies]) {
-      const mail = await seal(context, delivery);
-      const registration = await register(context, mail);
-      if (!registration.ok) {
-        await noteServerFailure(host, registration);
-        await revokeAll(server, registered);
-        return await cancel(host, tabId, serverProblem(host, registration));
-      }
-      if (mail.serverPlan) registered.push(mail.id);
-      mails.push({
-        mail,
-        content: content(context, mail, registration.readerLink),
-        expiresAt: registration.expiresAt,
-      });
-    }
-    if (server && registered.length > 0) {
-      const [messageId, ...copies] = registered;
-      await rememberSentMessage(host, {
-        messageId: messageId!,
-        ...(copies.length > 0 ? { copies } : {}),
-        serverUrl: server.url,
-        subject: details.subject,
-        sentAt: new Date().toISOString(),
-        expiresAt: mails.find((sealed) => sealed.expiresAt)?.expiresAt ?? '',
-        recipients: decision.serverLocks.map((lock) => ({
-          address: lock.address,
-          method: lock.method,
-          hidden: lock.field === 'bcc',
-        })),
-      });
-    }
-    const [main, ...copies] = mails;
-
-    // Every mail is sealed and registered: only now does the compose window change.
-    const sealedAttachmentId = await host.addAttachment(tabId, main!.content.readerFile);
-    changed = { details, attachments: [], sealedAttachmentId };
-    for (const attachment of attachments) {
-      await host.removeAttachment(tabId, attachment.id);
-      changed.attachments.push(attachment);
-    }
-    originals.set(tabId, { details, attachments, sealedAttachmentId });
-    holdCopies(host, tabId, {
-      copies: copies.map(({ mail, content: copyContent }) => ({
-        address: mail.delivery.hiddenRecipient!.address,
-        mail: {
-          identityId: details.identityId,
-          bcc: [mailboxEntry(mail.delivery.hiddenRecipient!)],
-          subject: copyContent.subject,
-          isPlainText: details.isPlainText,
-          plainTextBody: copyContent.notification,
-          ...(details.isPlainText ? {} : { body: notificationHtml(copyContent.notification) }),
-          customHeaders: copyContent.customHeaders,
-          attachment: copyContent.readerFile,
-        },
-      })),
-      registeredIds: [...registered],
-      server,
-    });
-    registered.length = 0;
-    await dismissProblem(host, tabId);
-    const { subject, notification, customHeaders } = main!.content;
-    const hidden = plan.main.hiddenRecipient;
-    return {
-      details: {
-        ...(subject === details.subject ? {} : { subject }),
-        // The compose window's own mail reaches no Bcc recipient but, when it has no To/Cc, one.
-        bcc: hidden ? [mailboxEntry(hidden)] : [],
-        ...(details.isPlainText
-          ? { plainTextBody: notification }
-          : { body: notificationHtml(notification), plainTextBody: notification }),
-        customHeaders,
-      },
-    };
+    // Plan, seal, register, apply: nothing in the window changes before every mail is
+    // registered (docs/architecture.md, "Sending with secure mode on").
+    const planned = await planSend(host, tabId, settings);
+    if (planned.kind === 'pass') return {};
+    if (planned.kind === 'cancel') return await cancel(host, tabId, planned.problem);
+    const { plan } = planned;
+    progress.server = plan.context.resolved.server;
+    const { main, copies } = plan.deliveries;
+    const sealed = await sealAndRegister(plan.context, [main, ...copies], plan.serverLocks);
+    if (!sealed.ok) return await cancel(host, tabId, sealed.problem);
+    progress.registered = sealed.registered;
+    return await apply(host, tabId, plan, sealed.mails, progress);
   } catch (error) {
-    if (changed) await restore(host, tabId, changed).catch(() => undefined);
-    // Nothing half-registered stays usable: a registered message that is not sent is revoked.
-    await revokeAll(server, registered);
+    if (progress.changed) await restore(host, tabId, progress.changed).catch(() => undefined);
+    await revokeAll(progress.server, progress.registered);
     const detail = error instanceof Error ? error.message : String(error);
     return await cancel(host, tabId, describeProblem(host, 'internal', detail));
   }
 }
 
-async function revokeAll(server: ServerConnection | null, ids: readonly string[]): Promise<void> {
-  for (const id of ids) await server?.client.revokeMessage(id).catch(() => undefined);
+interface Progress {
+  changed: Original | null;
+  registered: readonly string[];
+  server: ServerConnection | null;
 }
 
-/** A recipient as a compose field or a header names them. */
-function mailboxEntry(recipient: Recipient): string {
-  return recipient.name === ''
-    ? recipient.address
-    : `"${recipient.name.replace(/["\\]/g, '\\$&')}" <${recipient.address}>`;
+/**
+ * Every mail is sealed and registered: only now does the compose window change (the reader
+ * file in, the original attachments out, then body, subject and Bcc through the answer), and
+ * the Bcc recipients' mails are held until this one is sent.
+ */
+async function apply(
+  host: Host,
+  tabId: number,
+  plan: SendPlan,
+  mails: readonly RegisteredMail[],
+  progress: Progress,
+): Promise<BeforeSendResult> {
+  const { details } = plan.context.resolved;
+  const [main, ...copies] = mails;
+  const sealedAttachmentId = await host.addAttachment(tabId, main!.content.readerFile);
+  const changed: Original = { details, attachments: [], sealedAttachmentId };
+  progress.changed = changed;
+  for (const attachment of plan.context.attachments) {
+    await host.removeAttachment(tabId, attachment.id);
+    changed.attachments.push(attachment);
+  }
+  originals.set(tabId, { details, attachments: plan.context.attachments, sealedAttachmentId });
+  holdCopies(host, tabId, {
+    copies: copies.map(({ mail, content: copyContent }) => ({
+      address: mail.delivery.hiddenRecipient!.address,
+      mail: {
+        identityId: details.identityId,
+        bcc: [mailboxEntry(mail.delivery.hiddenRecipient!)],
+        subject: copyContent.subject,
+        isPlainText: details.isPlainText,
+        plainTextBody: copyContent.notification,
+        ...(details.isPlainText ? {} : { body: notificationHtml(copyContent.notification) }),
+        customHeaders: copyContent.customHeaders,
+        attachment: copyContent.readerFile,
+      },
+    })),
+    registeredIds: [...progress.registered],
+    server: progress.server,
+  });
+  // Held now: what happens to them is decided after this mail's send.
+  progress.registered = [];
+  await dismissProblem(host, tabId);
+  const { subject, notification, customHeaders } = main!.content;
+  const hidden = plan.deliveries.main.hiddenRecipient;
+  return {
+    details: {
+      ...(subject === details.subject ? {} : { subject }),
+      // The compose window's own mail reaches no Bcc recipient but, when it has no To/Cc, one.
+      bcc: hidden ? [mailboxEntry(hidden)] : [],
+      ...(details.isPlainText
+        ? { plainTextBody: notification }
+        : { body: notificationHtml(notification), plainTextBody: notification }),
+      customHeaders,
+    },
+  };
 }
 
 /**
@@ -248,17 +179,6 @@ async function unlessSecureRequired(
 }
 
 /**
- * The To or Cc entries for the sealed original's headers. A mailing list arrives as
- * `Name <Name>`, which is no address: it is replaced by the members it was expanded to.
- */
-function headerEntries(entries: string[], recipients: Recipient[], field: 'to' | 'cc'): string[] {
-  const members = recipients
-    .filter((recipient) => recipient.field === field && recipient.list !== undefined)
-    .map(mailboxEntry);
-  return [...entries.filter((entry) => parseMailbox(entry) !== null), ...members];
-}
-
-/**
  * `compose.onAfterSend`: when the send itself failed (SMTP down, …) the window still shows the
  * sealed version; put the sender's original content back so nothing is lost.
  */
@@ -281,16 +201,6 @@ async function restore(host: Host, tabId: number, original: Original): Promise<v
       : { body: original.details.body }),
     customHeaders: original.details.customHeaders,
   });
-}
-
-/** A failed registration as the panel explains it: unreachable, or refused with the reason. */
-function serverProblem(host: Host, failure: ServerFailure): SendProblem {
-  const unreachable = failure.code === 'unavailable' || failure.code === 'internal';
-  return describeProblem(
-    host,
-    unreachable ? 'server-unreachable' : 'server-refused',
-    failure.message,
-  );
 }
 
 async function cancel(host: Host, tabId: number, problem: SendProblem): Promise<BeforeSendResult> {
