@@ -7,8 +7,8 @@
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION } from '../core/envelope.ts';
 import { bytesFromBase64 } from '../core/envelopeCodec.ts';
 import { NOTIFICATION_LANGUAGES } from '../core/languages.ts';
-import type { PayloadResponse, PublicMessageResponse } from '../core/serverApi.ts';
-import { callServer, type ServerFailure } from './serverClient.ts';
+import { readerClient } from './serverClient.ts';
+import type { ServerFailure } from '../core/serverClient.ts';
 import type { FatalReason, ReaderEnvelope } from './unlock.ts';
 
 /** The message id of a hosted page, or null for a reader file with its own envelope. */
@@ -36,11 +36,12 @@ export async function loadHostedEnvelope(
   messageId: string,
   mailShare: string,
 ): Promise<HostedEnvelopeResult> {
-  const described = await callServer<PublicMessageResponse>(serverUrl, messageId, '/public');
+  const client = readerClient(serverUrl);
+  const described = await client.describeMessage(messageId);
   if (!described.ok) return { ok: false, reason: hostedFailure(described) };
   const { state, locks } = described.value;
   if (state !== 'active') return { ok: false, reason: state };
-  const hosted = await callServer<PayloadResponse>(serverUrl, messageId, '/payload');
+  const hosted = await client.hostedPayload(messageId);
   if (!hosted.ok) return { ok: false, reason: hostedFailure(hosted) };
   return {
     ok: true,
