@@ -258,7 +258,8 @@ describe('sealing with a server', () => {
     });
   });
 
-  it("unlocks a locked-out recipient in the mail that holds the lock, a Bcc recipient's own included", async () => {
+  /** Sends the compose window, then finds Carol (Bcc) in the send's status. */
+  async function sendAndFindCarol() {
     await handleBeforeSend(host, TAB);
     const { messages } = (await request(host, 'listSentMessages', {})) as {
       messages: { messageId: string }[];
@@ -270,6 +271,11 @@ describe('sealing with a server', () => {
     const carol = status.value.recipients.find(
       (entry) => entry.address === 'carol@hidden.example',
     )!;
+    return { messageId, carol };
+  }
+
+  it("unlocks a locked-out recipient in the mail that holds the lock, a Bcc recipient's own included", async () => {
+    const { messageId, carol } = await sendAndFindCarol();
     // Carol's lock is in her own mail, not in the To/Cc one.
     expect(carol.mailId).not.toBe(messageId);
     expect(
@@ -292,17 +298,7 @@ describe('sealing with a server', () => {
   });
 
   it('gives an SMS recipient a new number on the mail that holds their lock', async () => {
-    await handleBeforeSend(host, TAB);
-    const { messages } = (await request(host, 'listSentMessages', {})) as {
-      messages: { messageId: string }[];
-    };
-    const messageId = messages[0]!.messageId;
-    const status = (await request(host, 'getMessageStatus', { messageId })) as {
-      value: { recipients: { address: string; lockId: string; mailId: string }[] };
-    };
-    const carol = status.value.recipients.find(
-      (entry) => entry.address === 'carol@hidden.example',
-    )!;
+    const { messageId, carol } = await sendAndFindCarol();
     expect(
       await request(host, 'changeRecipientPhone', {
         messageId,
