@@ -45,8 +45,15 @@ async function emptyPgliteDump(): Promise<Blob> {
 }
 
 export type DatabaseKind = 'pglite' | 'postgres';
-/** For `describe.each(DATABASE_KINDS)`. */
-export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
+/**
+ * For `describe.each(DATABASE_KINDS)`: both, unless SEALPOST_TEST_DATABASES names a subset
+ * (`npm run mutate` runs the server tests once per mutant, on PGlite only).
+ */
+export const DATABASE_KINDS: DatabaseKind[] = (['pglite', 'postgres'] as const).filter(
+  (kind) =>
+    !process.env.SEALPOST_TEST_DATABASES ||
+    process.env.SEALPOST_TEST_DATABASES.split(',').includes(kind),
+);
 
 /** A clock that stands still until the test moves it. */
 export interface TestClock extends Clock {

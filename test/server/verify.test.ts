@@ -308,6 +308,8 @@ describe.each(DATABASE_KINDS)('recipient verification on %s', (kind) => {
     // The next lock-out lasts twice as long.
     const second = await exhaust();
     expect(second.body.error).toMatchObject({ code: 'locked', retryAfterSeconds: 30 * 60 });
+    // True now: the sender was mailed (above), and the recipient is told so.
+    expect(second.body.error.message).toMatch(/The sender has been told/);
     expect((await message.status()).body.recipients[0]).toMatchObject({
       lockedUntil: new Date(server.clock.now().getTime() + 30 * 60_000).toISOString(),
     });
