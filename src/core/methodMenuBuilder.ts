@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { DirectoryEntry } from './serverApi.ts';
 import { unavailableReason, type MenuEntry, type MenuEntryId } from './methodMenu.ts';
-import { METHODS, type VerificationMethod } from './methods.ts';
+import { METHOD_TEXTS, type VerificationMethod } from './methods.ts';
 import type { RecipientSettings } from './recipientSettings.ts';
 
 export interface MenuContext {
@@ -85,7 +85,7 @@ export function buildMethodMenu(context: MenuContext): MenuEntry[] {
   add('email', {
     method: 'email',
     labelKey: 'methodEmail',
-    ...(METHODS.email.warningKey ? { warningKey: METHODS.email.warningKey } : {}),
+    ...(METHOD_TEXTS.email.warningKey ? { warningKey: METHOD_TEXTS.email.warningKey } : {}),
     ...availability('email'),
   });
   return entries;

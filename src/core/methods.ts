@@ -1,8 +1,9 @@
 /**
  * The one table of verification methods: everything the add-on, the reader and the server need
- * to know about a method is a column here, and every list or union of methods is derived from
- * it (the server's request schemas and database constraint, the envelope codec, the menus, the
- * options page). Adding a method means adding a row. The id is what is stored per recipient
+ * to know about a method is a column here (its texts in `METHOD_TEXTS`, keyed by the same
+ * union), and every list or union of methods is derived from it (the server's request schemas
+ * and database constraint, the envelope codec, the menus, the options page). Adding a method
+ * means adding a row to both; the compiler asks for the second. The id is what is stored per recipient
  * address; "new" vs "existing" is a difference of menu entry, not of method.
  */
 export interface MethodTraits {
@@ -14,10 +15,6 @@ export interface MethodTraits {
   readonly takesAccessCode: boolean;
   /** The sender gives the recipient's phone number. */
   readonly takesPhone: boolean;
-  /** `_locales` message naming the method (options page, the settings' choices). */
-  readonly nameKey: string;
-  /** `_locales` message warning the sender when chosen, or null. */
-  readonly warningKey: string | null;
   /** The guide's order, strongest first: a lower rank is a stronger method. */
   readonly rank: number;
 }
@@ -29,8 +26,6 @@ export const METHODS = {
     serverLock: false,
     takesAccessCode: false,
     takesPhone: false,
-    nameKey: 'optionsMethodAccount',
-    warningKey: null,
     rank: 1,
   },
   sms: {
@@ -38,8 +33,6 @@ export const METHODS = {
     serverLock: true,
     takesAccessCode: false,
     takesPhone: true,
-    nameKey: 'optionsMethodSms',
-    warningKey: null,
     rank: 2,
   },
   'org-code': {
@@ -47,8 +40,6 @@ export const METHODS = {
     serverLock: true,
     takesAccessCode: true,
     takesPhone: false,
-    nameKey: 'optionsMethodOrgCode',
-    warningKey: null,
     rank: 3,
   },
   code: {
@@ -57,8 +48,6 @@ export const METHODS = {
     serverLock: true,
     takesAccessCode: true,
     takesPhone: false,
-    nameKey: 'optionsMethodCode',
-    warningKey: null,
     rank: 4,
   },
   email: {
@@ -66,8 +55,6 @@ export const METHODS = {
     serverLock: true,
     takesAccessCode: false,
     takesPhone: false,
-    nameKey: 'optionsMethodEmail',
-    warningKey: 'warningEmailWeak',
     rank: 5,
   },
 } as const satisfies Record<string, MethodTraits>;
@@ -76,6 +63,18 @@ export type VerificationMethod = keyof typeof METHODS;
 
 /** Every method, in the guide's order. */
 export const VERIFICATION_METHODS = Object.keys(METHODS) as VerificationMethod[];
+
+/**
+ * What the add-on's pages call each method (`_locales` messages): its name, and the warning
+ * shown when it is chosen. Apart from the table so the reader file does not carry them.
+ */
+export const METHOD_TEXTS = {
+  account: { nameKey: 'optionsMethodAccount', warningKey: null },
+  sms: { nameKey: 'optionsMethodSms', warningKey: null },
+  'org-code': { nameKey: 'optionsMethodOrgCode', warningKey: null },
+  code: { nameKey: 'optionsMethodCode', warningKey: null },
+  email: { nameKey: 'optionsMethodEmail', warningKey: 'warningEmailWeak' },
+} as const satisfies Record<VerificationMethod, { nameKey: string; warningKey: string | null }>;
 
 /** Methods whose lock the server can guard (`serverLock`), as a type. */
 export type ServerLockMethod = {

@@ -15,19 +15,12 @@ import {
   type ErrorCode,
   type MeResponse,
   type MessageStatusResponse,
-  type PayloadResponse,
-  type PublicMessageResponse,
   type RegisterMessageRequest,
   type RegisterMessageResponse,
   type RevokeResponse,
   type SignInCompleteRequest,
   type SignInCompleteResponse,
   type SignInStartResponse,
-  type VerifyCompleteRequest,
-  type VerifyCompleteResponse,
-  type VerifyResendRequest,
-  type VerifyStartRequest,
-  type VerifyStartResponse,
 } from './serverApi.ts';
 
 /** What a failed call reports: the server's code when it gave one, `unavailable` otherwise. */
@@ -77,10 +70,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'internal',
 ];
 
-/**
- * The one client of the API: the sender's calls (the add-on, with a device token) and the
- * recipient's (the reader, without one). Every failure is a value.
- */
+/** The sender-side calls of the API. */
 export interface ServerClient {
   signInStart(address: string): Promise<ServerResult<SignInStartResponse>>;
   signInComplete(request: SignInCompleteRequest): Promise<ServerResult<SignInCompleteResponse>>;
@@ -103,17 +93,6 @@ export interface ServerClient {
     phone: string,
   ): Promise<ServerResult<ChangePhoneResponse>>;
   messageStatus(messageId: string): Promise<ServerResult<MessageStatusResponse>>;
-
-  // The recipient's calls: nothing here ever carries the mail share or the content.
-  describeMessage(messageId: string): Promise<ServerResult<PublicMessageResponse>>;
-  hostedPayload(messageId: string): Promise<ServerResult<PayloadResponse>>;
-  verifyStart(messageId: string, address: string): Promise<ServerResult<VerifyStartResponse>>;
-  verifyResend(messageId: string, handle: string): Promise<ServerResult<VerifyStartResponse>>;
-  verifyComplete(
-    messageId: string,
-    handle: string,
-    code: string,
-  ): Promise<ServerResult<VerifyCompleteResponse>>;
 }
 
 /** A client for one server and (optionally) one device token. */
@@ -143,9 +122,6 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         // Nothing the server says should redirect a token elsewhere.
         redirect: 'error',
         credentials: 'omit',
-        // Every answer is one-off (and `no-store` at the server); no page address goes along.
-        cache: 'no-store',
-        referrerPolicy: 'no-referrer',
       });
       text = await response.text();
     } catch (error) {
@@ -250,45 +226,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
           ? (value as unknown as MessageStatusResponse)
           : null,
       ),
-    describeMessage: (messageId) =>
-      call('GET', `/messages/${encode(messageId)}/public`, undefined, (value) =>
-        hasStrings(value, ['messageId', 'state', 'expiresAt']) && Array.isArray(value.locks)
-          ? (value as unknown as PublicMessageResponse)
-          : null,
-      ),
-    hostedPayload: (messageId) =>
-      call('GET', `/messages/${encode(messageId)}/payload`, undefined, (value) =>
-        hasStrings(value, ['payload']) ? (value as unknown as PayloadResponse) : null,
-      ),
-    verifyStart: (messageId, address) =>
-      call(
-        'POST',
-        `/messages/${encode(messageId)}/verify/start`,
-        { address } satisfies VerifyStartRequest,
-        verifyStartAnswer,
-      ),
-    verifyResend: (messageId, handle) =>
-      call(
-        'POST',
-        `/messages/${encode(messageId)}/verify/resend`,
-        { handle } satisfies VerifyResendRequest,
-        verifyStartAnswer,
-      ),
-    verifyComplete: (messageId, handle, code) =>
-      call(
-        'POST',
-        `/messages/${encode(messageId)}/verify/complete`,
-        { handle, code } satisfies VerifyCompleteRequest,
-        (value) =>
-          hasStrings(value, ['serverShare']) ? (value as unknown as VerifyCompleteResponse) : null,
-      ),
   };
-}
-
-function verifyStartAnswer(value: unknown): VerifyStartResponse | null {
-  return hasStrings(value, ['handle', 'lockId', 'method'])
-    ? (value as unknown as VerifyStartResponse)
-    : null;
 }
 
 export type ServerUrlResult =

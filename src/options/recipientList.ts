@@ -1,5 +1,5 @@
 import { unavailableReason, type MethodAvailability } from '../core/methodMenu.ts';
-import { METHODS, VERIFICATION_METHODS, type VerificationMethod } from '../core/methods.ts';
+import { METHOD_TEXTS, VERIFICATION_METHODS, type VerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 
 /** From this many remembered recipients on, the options page offers a search box. */
@@ -42,7 +42,7 @@ export interface MethodChoice {
 
 /** `_locales` message naming a method in the list of remembered recipients. */
 export function methodLabelKey(method: VerificationMethod): string {
-  return METHODS[method].nameKey;
+  return METHOD_TEXTS[method].nameKey;
 }
 
 /** What the organisation's policy and the server change about the method choices. */
@@ -69,7 +69,7 @@ export function methodChoices(
     .filter((method) => !allowed || allowed.includes(method) || method === settings.method)
     .map((method) => {
       const disabledReasonKey = unavailableReason(method, { ...context, serverConfigured });
-      const { nameKey, warningKey } = METHODS[method];
+      const { nameKey, warningKey } = METHOD_TEXTS[method];
       return {
         value: method,
         labelKey: nameKey,

@@ -7,8 +7,8 @@
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION } from '../core/envelope.ts';
 import { bytesFromBase64 } from '../core/envelopeCodec.ts';
 import { NOTIFICATION_LANGUAGES } from '../core/languages.ts';
-import { readerClient } from './serverClient.ts';
-import type { ServerFailure } from '../core/serverClient.ts';
+import type { PayloadResponse, PublicMessageResponse } from '../core/serverApi.ts';
+import { callServer, type ServerFailure } from './serverClient.ts';
 import type { FatalReason, ReaderEnvelope } from './unlock.ts';
 
 /** The message id of a hosted page, or null for a reader file with its own envelope. */
@@ -36,12 +36,11 @@ export async function loadHostedEnvelope(
   messageId: string,
   mailShare: string,
 ): Promise<HostedEnvelopeResult> {
-  const client = readerClient(serverUrl);
-  const described = await client.describeMessage(messageId);
+  const described = await callServer<PublicMessageResponse>(serverUrl, messageId, '/public');
   if (!described.ok) return { ok: false, reason: hostedFailure(described) };
   const { state, locks } = described.value;
   if (state !== 'active') return { ok: false, reason: state };
-  const hosted = await client.hostedPayload(messageId);
+  const hosted = await callServer<PayloadResponse>(serverUrl, messageId, '/payload');
   if (!hosted.ok) return { ok: false, reason: hostedFailure(hosted) };
   return {
     ok: true,

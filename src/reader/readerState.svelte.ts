@@ -8,12 +8,11 @@ import { passwordForCode } from '../core/accessCodeFormat.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
 import { deriveLockPassword } from '../core/serverLock.ts';
 import { pickLanguage, readerText, type MessageArguments, type ReaderKey } from '../i18n/index.ts';
-import type { VerifyStartResponse } from '../core/serverApi.ts';
+import type { VerifyCompleteResponse, VerifyStartResponse } from '../core/serverApi.ts';
 import { readEnvelopeSource } from './envelopeSource.ts';
 import { hostedMessageId, loadHostedEnvelope, mailShareFromHash } from './hostedMessage.ts';
 import type { OpenedMessage } from './openedMessage.ts';
-import type { ServerClient, ServerFailure, ServerResult } from '../core/serverClient.ts';
-import { readerClient } from './serverClient.ts';
+import { callServer, type ServerFailure } from './serverClient.ts';
 import { loadEnvelope, openPayload, type FatalReason, type ReaderEnvelope } from './unlock.ts';
 
 /** Failures after which a new code cannot help. */
@@ -88,13 +87,12 @@ export class ReaderState {
 
   /** Server locks, step 1: the recipient confirms the address they got the mail at. */
   async verify(address: string): Promise<void> {
-    await this.step((client, messageId) => client.verifyStart(messageId, address.trim()));
+    await this.step('/verify/start', { address: address.trim() });
   }
 
   /** Server locks: a new SMS/email code (the server throttles it). */
   async resend(): Promise<void> {
-    const handle = this.verification?.handle ?? '';
-    await this.step((client, messageId) => client.verifyResend(messageId, handle));
+    await this.step('/verify/resend', { handle: this.verification?.handle });
   }
 
   /**
@@ -109,10 +107,11 @@ export class ReaderState {
       let password = passwordForCode(code);
       if (verification) {
         const { handle, lockId, method } = verification;
-        const released = await readerClient(envelope.serverUrl ?? '').verifyComplete(
+        const released = await callServer<VerifyCompleteResponse>(
+          envelope.serverUrl ?? '',
           envelope.messageId,
-          handle,
-          code,
+          '/verify/complete',
+          { handle, code },
         );
         if (!released.ok) return this.failOnServer(screen, released);
         const derived = await deriveLockPassword({
@@ -155,12 +154,10 @@ export class ReaderState {
   }
 
   /** A verify/start or verify/resend call: both answer where the code went. */
-  private step(
-    call: (client: ServerClient, messageId: string) => Promise<ServerResult<VerifyStartResponse>>,
-  ): Promise<void> {
+  private step(route: string, body: object): Promise<void> {
     return this.run(async (screen) => {
       const { serverUrl, messageId } = screen.envelope;
-      const answer = await call(readerClient(serverUrl ?? ''), messageId);
+      const answer = await callServer<VerifyStartResponse>(serverUrl ?? '', messageId, route, body);
       if (answer.ok) this.verification = answer.value;
       else this.failOnServer(screen, answer);
     });

@@ -1,11 +1,44 @@
 /**
- * The reader's client of the Sealpost server: the one client (src/core/serverClient.ts) without
- * a device token, over the page's own `fetch`. The recipient's routes only take the message id,
- * the address, the verification handle and the typed code; never the mail share or content.
+ * The reader's calls to the Sealpost server (src/core/serverApi.ts): plain fetch, JSON in
+ * and out, and every failure a value. Nothing here ever sends the mail share or content: the
+ * recipient's routes only take the message id, the address, the lock id and the typed code.
  */
-import { createServerClient, type ServerClient } from '../core/serverClient.ts';
+import { API_BASE, type ApiError, type ErrorCode } from '../core/serverApi.ts';
 
-export function readerClient(serverUrl: string): ServerClient {
-  // Looked up at each call, so the page's `fetch` is the one in use (and tests can replace it).
-  return createServerClient({ baseUrl: serverUrl, fetch: (input, init) => fetch(input, init) });
+/** `unreachable`: no answer at all (offline, DNS, CORS, a proxy's HTML error page). */
+export type ServerFailure = {
+  ok: false;
+  code: ErrorCode | 'unreachable';
+  attemptsLeft?: number;
+  retryAfterSeconds?: number;
+};
+export type ServerResult<Value> = { ok: true; value: Value } | ServerFailure;
+
+/**
+ * GET (no body) or POST (JSON body) `<serverUrl>/api/v1/messages/<messageId><route>`. No cookies,
+ * no referrer, no cache: the recipient has no session and the answers are one-off.
+ */
+export async function callServer<Value>(
+  serverUrl: string,
+  messageId: string,
+  route: string,
+  body?: object,
+): Promise<ServerResult<Value>> {
+  const url = `${serverUrl.replace(/\/+$/, '')}${API_BASE}/messages/${encodeURIComponent(messageId)}${route}`;
+  try {
+    const response = await fetch(url, {
+      method: body ? 'POST' : 'GET',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body && JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    });
+    const json: unknown = await response.json();
+    if (response.ok) return { ok: true, value: json as Value };
+    const error = (json as Partial<ApiError>).error;
+    return error?.code ? { ok: false, ...error } : { ok: false, code: 'unreachable' };
+  } catch {
+    return { ok: false, code: 'unreachable' };
+  }
 }

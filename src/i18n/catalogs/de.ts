@@ -39,8 +39,7 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
     'rate-limited': 'Warten Sie {seconds} Sekunden und versuchen Sie es dann erneut.',
     'code-expired': 'Der Code ist abgelaufen. Fordern Sie einen neuen an.',
     'not-recipient': 'Diese Nachricht wurde nicht an diese Adresse gesendet.',
-    'start-again':
-      'Dieser Schritt ist abgelaufen. Geben Sie die Adresse, an die die Nachricht ging, erneut ein.',
+    'start-again': 'Dieser Schritt ist abgelaufen. Geben Sie Ihre Adresse erneut ein.',
     unavailable: 'Der Server ist nicht erreichbar. Versuchen Sie es später erneut.',
     locked:
       'Zu viele falsche Codes: Die Nachricht ist vorübergehend gesperrt. Versuchen Sie es später erneut (ab 15 Minuten). Der Absender wurde informiert.',

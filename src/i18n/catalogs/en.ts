@@ -42,7 +42,7 @@ export const enReaderTexts = {
     'rate-limited': 'Wait {seconds} seconds, then try again.',
     'code-expired': 'The code has expired. Request a new one.',
     'not-recipient': 'This message was not sent to this address.',
-    'start-again': 'This step timed out. Type the address you received the message at again.',
+    'start-again': 'This step timed out. Type your address again.',
     unavailable: 'The server cannot be reached. Try again later.',
     locked:
       'Too many wrong codes: the message is locked for a while. Try again later (from 15 minutes on). The sender was told.',

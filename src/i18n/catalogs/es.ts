@@ -37,8 +37,7 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
     'rate-limited': 'Espere {seconds} segundos y vuelva a intentarlo.',
     'code-expired': 'El código ha caducado. Pida uno nuevo.',
     'not-recipient': 'Este mensaje no se envió a esta dirección.',
-    'start-again':
-      'Este paso ha caducado. Escriba de nuevo la dirección en la que recibió el mensaje.',
+    'start-again': 'Este paso ha caducado. Escriba de nuevo su dirección.',
     unavailable: 'No se puede acceder al servidor. Inténtelo más tarde.',
     locked:
       'Demasiados códigos incorrectos: el mensaje está bloqueado por un tiempo. Inténtelo más tarde (a partir de 15 minutos). Se avisó al remitente.',

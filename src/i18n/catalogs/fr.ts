@@ -40,8 +40,7 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
     'rate-limited': 'Attendez {seconds} secondes, puis réessayez.',
     'code-expired': 'Le code a expiré. Demandez-en un nouveau.',
     'not-recipient': 'Ce message n’a pas été envoyé à cette adresse.',
-    'start-again':
-      'Cette étape a expiré. Saisissez à nouveau l’adresse à laquelle vous avez reçu le message.',
+    'start-again': 'Cette étape a expiré. Saisissez à nouveau votre adresse.',
     unavailable: 'Le serveur est injoignable. Réessayez plus tard.',
     locked:
       'Trop de codes erronés : le message est bloqué pour un moment. Réessayez plus tard (à partir de 15 minutes). L’expéditeur a été prévenu.',

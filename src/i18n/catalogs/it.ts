@@ -37,8 +37,7 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
     'rate-limited': 'Attenda {seconds} secondi e riprovi.',
     'code-expired': 'Il codice è scaduto. Ne richieda uno nuovo.',
     'not-recipient': 'Questo messaggio non è stato inviato a questo indirizzo.',
-    'start-again':
-      'Questo passaggio è scaduto. Scriva di nuovo l’indirizzo a cui ha ricevuto il messaggio.',
+    'start-again': 'Questo passaggio è scaduto. Scriva di nuovo il suo indirizzo.',
     unavailable: 'Il server non è raggiungibile. Riprovi più tardi.',
     locked:
       'Troppi codici errati: il messaggio è bloccato per un po’. Riprovi più tardi (da 15 minuti in poi). Il mittente è stato avvisato.',

@@ -38,7 +38,7 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
     'rate-limited': 'Wacht {seconds} seconden en probeer het dan opnieuw.',
     'code-expired': 'De code is verlopen. Vraag een nieuwe aan.',
     'not-recipient': 'Dit bericht is niet naar dit adres gestuurd.',
-    'start-again': 'Deze stap is verlopen. Typ opnieuw het adres waarop u het bericht ontving.',
+    'start-again': 'Deze stap is verlopen. Typ uw adres opnieuw.',
     unavailable: 'De server is niet bereikbaar. Probeer het later opnieuw.',
     locked:
       'Te veel onjuiste codes: het bericht is een tijd geblokkeerd. Probeer het later opnieuw (vanaf 15 minuten). De afzender is ingelicht.',
