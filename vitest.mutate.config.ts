@@ -14,6 +14,7 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
       'test/server/verify.test.ts',
       'test/server/housekeeping.test.ts',
+      'test/server/signin-limits.test.ts',
       'test/server/sender-new-number.test.ts',
       'test/security/server-brute-force.test.ts',
       'test/security/server-stranger-lockout.test.ts',
