@@ -33,6 +33,10 @@ const copyKey = (tabId: number) => `draft-copy:${tabId}`;
  * `getMsgHdrForKey`, and worked when looked up again).
  */
 export const RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000];
+/** Reads of a draft before it is deleted unread (the delays are the first of RETRY_DELAYS_MS). */
+const READ_ATTEMPTS_BEFORE_DELETE = 3;
+/** Tries to file the local copy: a folder Sealpost has just created may not take it at once. */
+const IMPORT_ATTEMPTS = 3;
 
 /** The reason to show, and the whole error in the console for whoever diagnoses it. */
 function reasonOf(error: unknown): string {
@@ -85,13 +89,22 @@ export async function handleAfterSave(
   let folderName: string | null = null;
   const previousCopy = await host.session.get<number>(copyKey(tabId));
   for (const draft of drafts) {
-    try {
-      const copy = await host.importToLocalFolders(draft, localFolderFor(report.mode));
-      folderName = copy.folderName;
-      await host.session.set(copyKey(tabId), copy.messageId);
-    } catch (error) {
-      copyProblem = reasonOf(error);
+    let importProblem: string | null = null;
+    for (let attempt = 1; attempt <= IMPORT_ATTEMPTS; attempt++) {
+      try {
+        const copy = await host.importToLocalFolders(draft, localFolderFor(report.mode));
+        folderName = copy.folderName;
+        await host.session.set(copyKey(tabId), copy.messageId);
+        importProblem = null;
+        break;
+      } catch (error) {
+        importProblem = reasonOf(error);
+        if (attempt < IMPORT_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, retryDelaysMs[attempt - 1] ?? 0));
+        }
+      }
     }
+    if (importProblem !== null) copyProblem = importProblem;
   }
   if (folderName !== null && previousCopy !== undefined) {
     // The older save is superseded, as Thunderbird replaces its own previous draft.
@@ -138,6 +151,10 @@ async function takeOffServer(
         readError = null;
       } catch (error) {
         readError = reasonOf(error);
+        // Reading fails the same way as looking up while Thunderbird files the draft
+        // (measured in CI: "An unexpected error occurred"); deleting now would leave only the
+        // window holding it. Read again first, but not for long: the draft is on the server.
+        if (attempt < READ_ATTEMPTS_BEFORE_DELETE - 1 && attempt < retryDelaysMs.length) continue;
       }
     }
     try {

@@ -113,8 +113,24 @@ describe('a draft saved in secure mode does not stay on the mail server', () => 
     expect(host.panelsOpened).toEqual([TAB]);
   });
 
-  it('still deletes the server copy when no local copy can be made, and says only the window holds it', async () => {
+  it('reads the draft again before deleting it when the first read fails', async () => {
+    host.failOn = 'readStoredMessage';
+    await save();
+    expect(await host.folderTexts('imap:Drafts')).toEqual([]);
+    expect(await host.folderTexts('local:drafts')).toEqual([DRAFT]);
+    expect((await draftNotice(host, TAB))?.tone).toBe('info');
+    expect(host.panelsOpened).toEqual([]);
+  });
+
+  it('files the local copy again when the first import fails', async () => {
     host.failOn = 'importToLocalFolders';
+    await save();
+    expect(await host.folderTexts('local:drafts')).toEqual([DRAFT]);
+    expect((await draftNotice(host, TAB))?.tone).toBe('info');
+  });
+
+  it('still deletes the server copy when no local copy can be made, and says only the window holds it', async () => {
+    host.alwaysFailing.add('importToLocalFolders');
     await save();
     expect(await host.folderTexts('imap:Drafts')).toEqual([]);
     expect(await host.folderTexts('local:drafts')).toEqual([]);
