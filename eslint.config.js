@@ -29,7 +29,7 @@ const LAYERS = {
   options: ['core', 'i18n', 'messaging', 'platform', 'ui'],
   sentCopy: ['core', 'i18n', 'messaging', 'platform', 'reader', 'ui'],
   reader: ['core', 'crypto', 'i18n'],
-  server: ['core'],
+  server: ['core', 'crypto'],
 };
 const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
   const refused = Object.keys(LAYERS).filter(

@@ -30,3 +30,12 @@ export {
   type UnlockKeyVaultResult,
   type RelockKeyVaultResult,
 } from './keyVault.ts';
+export {
+  inspectPublicKey,
+  binaryPublicKey,
+  MAX_PUBLIC_KEY_BYTES,
+  type PublicKeyInfo,
+  type KeyProblem,
+  type InspectedKey,
+  type InspectPublicKeyOptions,
+} from './publicKeys.ts';

@@ -7,8 +7,22 @@ export interface SealPayloadOptions {
   plaintext: Uint8Array | ReadableStream<Uint8Array>;
   /** One password per code lock; each gets its own SKESK v6 with Argon2id S2K and its own salt. */
   passwords: string[];
-  /** Armored v6 public keys (the sender's own, later recipients' account keys). */
+  /**
+   * Armored public keys: the sender's own (v6) and recipients' account keys (v6, or v4 as
+   * GnuPG and Thunderbird make them).
+   */
   encryptionKeys: string[];
+  /**
+   * Write every key's packet with the wildcard key id (RFC 9580 §5.1: "anonymous recipient"),
+   * so the packets do not say whose keys open the payload (a Bcc recipient's mail).
+   */
+  anonymousKeys?: boolean;
+  /**
+   * Every password is a derived 256-bit secret (server-protected locks), not something typed:
+   * a compatible payload then protects them with the iterated S2K GnuPG 2.2 reads, as Argon2's
+   * cost adds nothing against 2^256 guesses. Otherwise passwords always get Argon2id.
+   */
+  derivedPasswords?: boolean;
   /** Time written into the literal data packet and used to check the keys. */
   date?: Date;
   /** Lighter Argon2 in tests only; production callers leave it out. */
@@ -20,11 +34,10 @@ export interface SealPayloadOptions {
  * message: one SKESK v6 (Argon2id) per password, one PKESK v6 per key, then one SEIPDv2
  * (AES-256-GCM) packet holding the compressed literal data.
  *
- * Throws when a key cannot take part in SEIPDv2 (a v4 key without the SEIPDv2 feature):
- * openpgp.js would otherwise silently downgrade the whole message, password locks included,
- * to SEIPDv1 (measured with openpgp.js 6.3.2: a password could not open a message mixed with such a
- * key). Such recipients need a separate
- * payload, which this function does not produce.
+ * When a key cannot read SEIPDv2 (a v4 key without the feature, as GnuPG 2.2 makes them), the
+ * whole payload is sealed in the **compatible form** that key can read: SKESK v4 and PKESK v3
+ * packets and one SEIPDv1 packet (AES-256 with its SHA-1 modification detection), so every
+ * other lock still opens it (docs/envelope.md §4).
  */
 export async function sealPayload(options: SealPayloadOptions): Promise<Uint8Array> {
   return collect(await sealPayloadStream(options));
@@ -44,6 +57,8 @@ export async function sealPayloadStream(
     'encryptionKeys',
     'date',
     'config',
+    'anonymousKeys',
+    'derivedPasswords',
   ]);
   const { plaintext, passwords, encryptionKeys: armoredKeys } = options;
   if (!(plaintext instanceof Uint8Array) && !(plaintext instanceof ReadableStream)) {
@@ -59,15 +74,27 @@ export async function sealPayloadStream(
     // openpgp.js would write two SKESKs for one password; the caller is expected to dedupe.
     throw new Error('sealPayload: duplicate password');
   }
-  const config = sealingOpenpgpConfig(options.config);
+  let config = sealingOpenpgpConfig(options.config);
   const date = options.date ?? new Date();
   const encryptionKeys = await Promise.all(
     armoredKeys.map((armoredKey) => openpgp.readKey({ armoredKey, config })),
   );
-  const sessionKey = await openpgp.generateSessionKey({ encryptionKeys, date, config });
-  if (sessionKey.aeadAlgorithm === undefined || sessionKey.algorithm !== 'aes256') {
+  let sessionKey = await openpgp.generateSessionKey({ encryptionKeys, date, config });
+  if (sessionKey.aeadAlgorithm === undefined) {
+    // A key without SEIPDv2: the compatible form, decided here once for the whole payload (not
+    // left to openpgp.js, which would pick it silently and keep Argon2 for every password).
+    config = {
+      ...config,
+      aeadProtect: false,
+      ...(options.derivedPasswords === true
+        ? { s2kType: openpgp.enums.s2k.iterated, s2kIterationCountByte: 255 }
+        : {}),
+    };
+    sessionKey = await openpgp.generateSessionKey({ encryptionKeys, date, config });
+  }
+  if (sessionKey.algorithm !== 'aes256') {
     throw new Error(
-      'sealPayload: every key must support SEIPDv2 with AES-256 (v6 key); ' +
+      'sealPayload: every key must accept AES-256; ' +
         `got ${sessionKey.algorithm}/${sessionKey.aeadAlgorithm ?? 'no AEAD'}`,
     );
   }
@@ -86,6 +113,7 @@ export async function sealPayloadStream(
     sessionKey,
     date,
     format: 'binary',
+    wildcard: options.anonymousKeys === true,
     config,
   });
 }

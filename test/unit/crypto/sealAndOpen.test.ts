@@ -207,21 +207,134 @@ describe('sealPayload + open', () => {
     });
   });
 
-  it('refuses a v4 key without SEIPDv2 rather than downgrading every lock to SEIPDv1', async () => {
-    const { publicKey } = await openpgp.generateKey({
+  it('seals in the compatible form when a key cannot read SEIPDv2, and every lock still opens it', async () => {
+    const legacy = await legacyKey('legacy@example.test');
+    const payload = await sealPayload({
+      plaintext: encoder.encode('for everyone'),
+      passwords: ['P'],
+      encryptionKeys: [sender.armoredPublicKey, legacy.publicKey],
+      config: LIGHT_CRYPTO_CONFIG,
+    });
+    const packets = Array.from((await openpgp.readMessage({ binaryMessage: payload })).packets);
+    const versions = packets.map((packet) => [
+      packet.constructor.name,
+      (packet as unknown as { version: number }).version,
+    ]);
+    expect(versions).toEqual([
+      ['PublicKeyEncryptedSessionKeyPacket', 3],
+      ['PublicKeyEncryptedSessionKeyPacket', 3],
+      ['SymEncryptedSessionKeyPacket', 4],
+      ['SymEncryptedIntegrityProtectedDataPacket', 1],
+    ]);
+    const skesk = packets[2] as unknown as { s2k: { type: string } };
+    // A typed code keeps Argon2id in the compatible form too.
+    expect(skesk.s2k.type).toBe('argon2');
+    const [sessionKey] = await openpgp.decryptSessionKeys({
+      message: await openpgp.readMessage({ binaryMessage: payload }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: legacy.privateKey }),
+    });
+    expect(sessionKey?.algorithm).toBe('aes256');
+    const text = (result: Awaited<ReturnType<typeof openWithPassword>>) =>
+      result.ok ? new TextDecoder().decode(result.plaintext) : result.reason;
+    expect(text(await openWithPassword({ payload, password: 'P' }))).toBe('for everyone');
+    expect(
+      text(await openWithPrivateKey({ payload, armoredPrivateKey: sender.armoredPrivateKey })),
+    ).toBe('for everyone');
+    expect(text(await openWithPrivateKey({ payload, armoredPrivateKey: legacy.privateKey }))).toBe(
+      'for everyone',
+    );
+  });
+
+  it('keeps SEIPDv2 when every key can read it, a v4 key that says so included', async () => {
+    const modern = await openpgp.generateKey({
       type: 'ecc',
       curve: 'curve25519Legacy',
-      userIDs: [{ email: 'legacy@example.test' }],
-      config: { v6Keys: false, aeadProtect: false },
+      userIDs: [{ email: 'modern-v4@example.test' }],
+      config: { v6Keys: false, aeadProtect: true },
     });
-    await expect(
-      sealPayload({
-        plaintext: encoder.encode('x'),
-        passwords: ['P'],
-        encryptionKeys: [publicKey],
+    const payload = await sealPayload({
+      plaintext: encoder.encode('x'),
+      passwords: ['P'],
+      encryptionKeys: [sender.armoredPublicKey, modern.publicKey],
+      config: LIGHT_CRYPTO_CONFIG,
+    });
+    const packets = Array.from((await openpgp.readMessage({ binaryMessage: payload })).packets);
+    const data = packets.at(-1) as unknown as { version: number };
+    expect(data.version).toBe(2);
+  });
+
+  it('protects derived passwords in the compatible form with the iterated S2K GnuPG 2.2 reads', async () => {
+    const legacy = await legacyKey('legacy@example.test');
+    const payload = await sealPayload({
+      plaintext: encoder.encode('x'),
+      passwords: ['DERIVED-256-BIT-SECRET'],
+      encryptionKeys: [sender.armoredPublicKey, legacy.publicKey],
+      derivedPasswords: true,
+      config: LIGHT_CRYPTO_CONFIG,
+    });
+    const packets = Array.from((await openpgp.readMessage({ binaryMessage: payload })).packets);
+    const skesk = packets.find(
+      (packet) => packet instanceof openpgp.SymEncryptedSessionKeyPacket,
+    ) as unknown as { s2k: { type: string; c: number } };
+    expect(skesk.s2k.type).toBe('iterated');
+    expect(skesk.s2k.c).toBe(255);
+    expect((await openWithPassword({ payload, password: 'DERIVED-256-BIT-SECRET' })).ok).toBe(true);
+    // With SEIPDv2 (every key can read it) the flag changes nothing: Argon2id stays.
+    const modern = await sealPayload({
+      plaintext: encoder.encode('x'),
+      passwords: ['DERIVED-256-BIT-SECRET'],
+      encryptionKeys: [sender.armoredPublicKey],
+      derivedPasswords: true,
+      config: LIGHT_CRYPTO_CONFIG,
+    });
+    const modernSkesk = Array.from(
+      (await openpgp.readMessage({ binaryMessage: modern })).packets,
+    ).find((packet) => packet instanceof openpgp.SymEncryptedSessionKeyPacket) as unknown as {
+      s2k: { type: string };
+    };
+    expect(modernSkesk.s2k.type).toBe('argon2');
+  });
+
+  it('writes anonymous key ids when asked, and each key still opens the payload', async () => {
+    const legacy = await legacyKey('hidden@example.test');
+    for (const keys of [
+      [sender.armoredPublicKey, otherKey.armoredPublicKey],
+      [sender.armoredPublicKey, legacy.publicKey],
+    ]) {
+      const payload = await sealPayload({
+        plaintext: encoder.encode('anon'),
+        passwords: [],
+        encryptionKeys: keys,
+        anonymousKeys: true,
         config: LIGHT_CRYPTO_CONFIG,
-      }),
-    ).rejects.toThrow(/SEIPDv2/);
+      });
+      const pkesks = Array.from((await openpgp.readMessage({ binaryMessage: payload })).packets)
+        .filter((packet) => packet instanceof openpgp.PublicKeyEncryptedSessionKeyPacket)
+        .map(
+          (packet) =>
+            packet as unknown as {
+              version: number;
+              publicKeyID: openpgp.KeyID;
+              publicKeyFingerprint?: Uint8Array;
+            },
+        );
+      expect(pkesks).toHaveLength(2);
+      for (const pkesk of pkesks) {
+        if (pkesk.version === 3) expect(pkesk.publicKeyID.isWildcard()).toBe(true);
+        else expect(pkesk.publicKeyFingerprint ?? new Uint8Array()).toHaveLength(0);
+      }
+      // No byte of any key's id or fingerprint is in the payload.
+      for (const armoredKey of keys) {
+        const key = await openpgp.readKey({ armoredKey });
+        for (const part of [key, ...key.subkeys]) {
+          const id = Buffer.from(part.getKeyID().toHex(), 'hex');
+          expect(Buffer.from(payload).includes(id)).toBe(false);
+        }
+      }
+      expect(
+        (await openWithPrivateKey({ payload, armoredPrivateKey: sender.armoredPrivateKey })).ok,
+      ).toBe(true);
+    }
   });
 
   it('rejects bad input and unknown options', async () => {
@@ -282,3 +395,13 @@ describe('sealPayload + open', () => {
     });
   });
 });
+
+/** A v4 key as older tools make them: no SEIPDv2 in its features. */
+async function legacyKey(address: string) {
+  return openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ email: address }],
+    config: { v6Keys: false, aeadProtect: false },
+  });
+}
