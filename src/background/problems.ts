@@ -16,6 +16,8 @@ const MESSAGE_KEYS: Record<SendProblem['reason'], string> = {
   'no-recipients': 'problemNoRecipients',
   'no-identity': 'problemNoIdentity',
   'no-phone': 'problemNoPhone',
+  'no-key': 'problemNoKey',
+  'key-changed': 'problemKeyChanged',
   'server-unreachable': 'problemServerUnreachable',
   'server-refused': 'problemServerRefused',
   'secure-required': 'problemSecureRequired',

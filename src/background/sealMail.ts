@@ -10,7 +10,7 @@ import type { Mailbox } from '../core/address.ts';
 import type { Delivery } from '../core/deliveries.ts';
 import type { OriginalMessage } from '../core/mime/buildMime.ts';
 import { visibleSubject } from '../core/policy.ts';
-import { sealMessage, type SealOutput } from '../core/sealPipeline.ts';
+import { sealMessage, type AnySealLock, type SealOutput } from '../core/sealPipeline.ts';
 import { planServerSeal, type ServerSealPlan } from '../core/serverSeal.ts';
 import { buildNotificationText, neutralSubject } from '../i18n/notification.ts';
 import type { ResolvedCompose } from './composeState.ts';
@@ -82,12 +82,19 @@ export async function seal(context: SendContext, delivery: Delivery): Promise<Se
   const sealed = await sealMessage({
     original,
     locks: [
-      ...delivery.locks.map((lock) => ({
-        method: lock.method,
-        password: lock.password,
-        language: lock.language,
-        ...(lock.hint === undefined ? {} : { hint: lock.hint }),
-      })),
+      ...delivery.locks.map((lock): AnySealLock => {
+        const hint = lock.hint === undefined ? {} : { hint: lock.hint };
+        return lock.method === 'account'
+          ? {
+              method: 'account',
+              publicKey: lock.publicKey,
+              fingerprint: lock.fingerprint,
+              hidden: lock.field === 'bcc',
+              language: lock.language,
+              ...hint,
+            }
+          : { method: 'code', password: lock.password, language: lock.language, ...hint };
+      }),
       ...(serverPlan?.sealLocks ?? []),
     ],
     senderPublicKey: context.senderKey.armoredPublicKey,

@@ -17,10 +17,12 @@ export type SendProblemReason =
   | 'method-unavailable'
   | 'method-not-allowed'
   | 'not-signed-in'
-  | 'no-phone';
+  | 'no-phone'
+  | 'no-key'
+  | 'key-changed';
 
 /** One lock to build without a server: who it is for and the secret that opens it. */
-export interface PlannedLock {
+export interface PlannedCodeLock {
   address: string;
   field: RecipientField;
   method: 'code';
@@ -28,6 +30,26 @@ export interface PlannedLock {
   language: NotificationLanguage;
   /** Masked address for the envelope; absent for Bcc so hidden recipients stay hidden. */
   hint?: string;
+}
+
+/** An account lock: sealed to the recipient's own public key, with or without a server. */
+export interface PlannedKeyLock {
+  address: string;
+  field: RecipientField;
+  method: 'account';
+  publicKey: string;
+  fingerprint: string;
+  language: NotificationLanguage;
+  hint?: string;
+}
+
+/** A lock the add-on seals itself (the server guards none of these). */
+export type PlannedLock = PlannedCodeLock | PlannedKeyLock;
+
+/** A usable public key known for an address (docs/keys.md). */
+export interface KnownKey {
+  fingerprint: string;
+  publicKey: string;
 }
 
 /**
@@ -75,6 +97,8 @@ export interface SendInput {
   allowedMethods?: readonly VerificationMethod[];
   /** A server is set but the sender has not signed in: server methods say so, not "no server". */
   serverNotSignedIn?: boolean;
+  /** Usable public keys by address (method `account`). */
+  keysByAddress?: ReadonlyMap<string, KnownKey>;
 }
 
 /**
@@ -107,18 +131,35 @@ export function decideSend(input: SendInput): SendDecision {
       return cancel('method-not-allowed');
     if (needsServer(settings.method) && !input.serverConfigured)
       return cancel(input.serverNotSignedIn ? 'not-signed-in' : 'method-unavailable');
+    if (settings.method === 'account') {
+      const key = input.keysByAddress?.get(recipient.address);
+      if (!key) return cancel('no-key');
+      // No silent key substitution: a key other than the one used last time waits for the
+      // sender's confirmation (or another method).
+      if (settings.keyFingerprint !== undefined && settings.keyFingerprint !== key.fingerprint)
+        return cancel('key-changed');
+      locks.push({
+        address: recipient.address,
+        field: recipient.field,
+        method: 'account',
+        publicKey: key.publicKey,
+        fingerprint: key.fingerprint,
+        language: settings.language ?? input.defaultLanguage,
+        ...(recipient.field === 'bcc' ? {} : { hint: maskAddress(recipient.address) }),
+      });
+      continue;
+    }
     if (input.serverConfigured) {
       const planned = planServerLock(recipient, settings, input.defaultLanguage);
       if ('reason' in planned) return cancel(planned.reason);
       serverLocks.push(planned);
       continue;
     }
-    // Keys (`account`) arrive with the directory issue; until then nothing can seal to one.
     if (settings.method !== 'code') return cancel('method-unavailable');
     const code = settings.code ?? '';
     if (code.trim() === '') return cancel('empty-code');
     if (!assessAccessCode(code, input.minimumGuessesLog10).strongEnough) return cancel('weak-code');
-    const lock: PlannedLock = {
+    const lock: PlannedCodeLock = {
       address: recipient.address,
       field: recipient.field,
       method: 'code',
@@ -164,7 +205,7 @@ function planServerLock(
     case 'email':
       return { ...base, method: 'email' };
     default:
-      // Keys (`account`) arrive with the directory issue.
+      // `account` is sealed by the add-on, never by the server (handled above).
       return { reason: 'method-unavailable' };
   }
 }

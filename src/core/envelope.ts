@@ -22,6 +22,11 @@ export interface EnvelopeLock {
    * after the factor (docs/envelope.md §3a), not the code itself.
    */
   serverProtected?: true;
+  /**
+   * An `account` lock: the fingerprint of the recipient's OpenPGP key it was sealed to (upper-case
+   * hex). Absent for a Bcc recipient, whose key id is not in the payload either.
+   */
+  fingerprint?: string;
 }
 
 export interface Envelope {

@@ -115,11 +115,11 @@ const ENVELOPE_KEYS = [
 function parseLock(lock: unknown): EnvelopeLock | null {
   if (
     !isPlainObject(lock) ||
-    !hasExactlyKeys(lock, ['method', 'language'], ['hint', 'id', 'serverProtected'])
+    !hasExactlyKeys(lock, ['method', 'language'], ['hint', 'id', 'serverProtected', 'fingerprint'])
   ) {
     return null;
   }
-  const { method, language, hint, id, serverProtected } = lock;
+  const { method, language, hint, id, serverProtected, fingerprint } = lock;
   if (method !== 'sender-key' && !isVerificationMethod(method)) return null;
   if (!isNotificationLanguage(language)) return null;
   if (hint !== undefined && !isShortText(hint)) return null;
@@ -135,6 +135,12 @@ function parseLock(lock: unknown): EnvelopeLock | null {
     hint === undefined ? { method, language } : { method, hint, language };
   if (typeof id === 'string') parsed.id = id;
   if (serverProtected === true) parsed.serverProtected = true;
+  if (fingerprint !== undefined) {
+    // A v4 (40 hex digits) or v6 (64) fingerprint, upper case, only on an account lock.
+    if (method !== 'account' || typeof fingerprint !== 'string') return null;
+    if (!/^(?:[0-9A-F]{40}|[0-9A-F]{64})$/.test(fingerprint)) return null;
+    parsed.fingerprint = fingerprint;
+  }
   return parsed;
 }
 

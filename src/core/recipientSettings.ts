@@ -15,6 +15,11 @@ export interface RecipientSettings {
   /** E.164 phone number (method `sms`, server issue). */
   phone?: string;
   language?: NotificationLanguage;
+  /**
+   * Method `account`: the fingerprint of the key the sender last sealed to (or confirmed). A
+   * different key for the address blocks the send until the sender confirms it.
+   */
+  keyFingerprint?: string;
   /** ISO time of the last change. */
   updatedAt: string;
 }

@@ -31,9 +31,26 @@ export interface ServerSealLock {
   language: NotificationLanguage;
 }
 
+/**
+ * An account lock: the recipient's own OpenPGP public key (v6, or v4 as GnuPG makes them; a v4
+ * key without SEIPDv2 makes the whole payload the compatible form, docs/envelope.md §4).
+ */
+export interface KeySealLock {
+  method: 'account';
+  /** Armored public key, checked usable for the recipient's address. */
+  publicKey: string;
+  fingerprint: string;
+  /** A Bcc recipient: no hint, no fingerprint, and anonymous key ids in the payload. */
+  hidden: boolean;
+  hint?: string;
+  language: NotificationLanguage;
+}
+
+export type AnySealLock = SealLock | ServerSealLock | KeySealLock;
+
 export interface SealInput {
   original: OriginalMessage;
-  locks: (SealLock | ServerSealLock)[];
+  locks: AnySealLock[];
   /** The mail's share, required when a lock is server-protected; written into the envelope. */
   mailShare?: string;
   /**
@@ -78,6 +95,12 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
   if (input.locks.length === 0) throw new Error('sealMessage: no lock');
   if (input.languages.length === 0) throw new Error('sealMessage: no language');
   for (const lock of input.locks) {
+    if (lock.method === 'account') {
+      if (lock.publicKey === '' || lock.fingerprint === '') {
+        throw new Error('sealMessage: an account lock needs its key');
+      }
+      continue;
+    }
     if ('serverProtected' in lock) {
       if (!lock.id || lock.password.length === 0) throw new Error('sealMessage: bad server lock');
       if (!input.mailShare || !input.serverUrl) {
@@ -95,11 +118,18 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
   const createdAt = input.createdAt ?? new Date();
   // MIME, encryption and base64 run as one stream: no stage holds the whole message at once.
   const mime = streamOriginalMime(input.original);
-  const passwords = [...new Set(input.locks.map((lock) => lock.password))];
+  const passwordLocks = input.locks.filter(
+    (lock): lock is SealLock | ServerSealLock => lock.method !== 'account',
+  );
+  const keyLocks = input.locks.filter((lock): lock is KeySealLock => lock.method === 'account');
+  const passwords = [...new Set(passwordLocks.map((lock) => lock.password))];
   const payloadStream = await sealPayloadStream({
     plaintext: mime.stream,
     passwords,
-    encryptionKeys: [input.senderPublicKey],
+    encryptionKeys: [input.senderPublicKey, ...keyLocks.map((lock) => lock.publicKey)],
+    // A hidden recipient's key id would say who they are to whoever holds the payload.
+    anonymousKeys: keyLocks.some((lock) => lock.hidden),
+    derivedPasswords: passwordLocks.every((lock) => 'serverProtected' in lock),
     date: createdAt,
     ...(input.cryptoConfig ? { config: input.cryptoConfig } : {}),
   });
@@ -123,6 +153,7 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
         described.id = lock.id;
         described.serverProtected = true;
       }
+      if (lock.method === 'account' && !lock.hidden) described.fingerprint = lock.fingerprint;
       return described;
     }),
     { method: 'sender-key', language: input.languages[0] ?? 'en' },

@@ -13,8 +13,12 @@ import {
   type DirectoryListResponse,
   type DirectoryUpdateRequest,
   type ErrorCode,
+  type KeyLookupResponse,
   type MeResponse,
+  type PublishedKey,
   type MessageStatusResponse,
+  type RegisterKeyRequest,
+  type RegisterKeyResponse,
   type RegisterMessageRequest,
   type RegisterMessageResponse,
   type RevokeResponse,
@@ -93,6 +97,12 @@ export interface ServerClient {
     phone: string,
   ): Promise<ServerResult<ChangePhoneResponse>>;
   messageStatus(messageId: string): Promise<ServerResult<MessageStatusResponse>>;
+  /** Publishes the sender's own public key (armored), replacing any earlier one. */
+  registerKey(publicKey: string): Promise<ServerResult<RegisterKeyResponse>>;
+  /** Withdraws the sender's published key (no error when there was none). */
+  removeKey(): Promise<ServerResult<null>>;
+  /** Published keys for these addresses (addresses without a key are simply absent). */
+  lookupKeys(addresses: readonly string[]): Promise<ServerResult<PublishedKey[]>>;
 }
 
 /** A client for one server and (optionally) one device token. */
@@ -101,7 +111,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   async function call<T>(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
     parse: (value: unknown) => T | null = (value) => value as T,
@@ -226,6 +236,24 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
           ? (value as unknown as MessageStatusResponse)
           : null,
       ),
+    registerKey: (publicKey) =>
+      call('PUT', '/me/key', { publicKey } satisfies RegisterKeyRequest, (value) =>
+        hasStrings(value, ['fingerprint', 'updatedAt'])
+          ? (value as unknown as RegisterKeyResponse)
+          : null,
+      ),
+    removeKey: async () => {
+      const result = await call('DELETE', '/me/key', undefined, () => true);
+      return result.ok ? { ok: true, value: null } : result;
+    },
+    lookupKeys: async (addresses) => {
+      if (addresses.length === 0) return { ok: true, value: [] };
+      const query = addresses.map((address) => `address=${encode(address)}`).join('&');
+      return call('GET', `/keys?${query}`, undefined, (value) => {
+        const keys = (value as Partial<KeyLookupResponse> | null)?.keys;
+        return Array.isArray(keys) ? keys.filter(isPublishedKey) : null;
+      });
+    },
   };
 }
 
@@ -314,6 +342,10 @@ function isDirectoryEntry(value: unknown): value is DirectoryEntry {
   return (
     nullableString(value.phone) && nullableString(value.orgCode) && nullableString(value.method)
   );
+}
+
+function isPublishedKey(value: unknown): value is PublishedKey {
+  return hasStrings(value, ['address', 'fingerprint', 'publicKey', 'updatedAt']);
 }
 
 function errorText(error: unknown): string {

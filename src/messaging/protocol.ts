@@ -49,6 +49,8 @@ export interface SendProblem {
     | 'no-recipients'
     | 'no-identity'
     | 'no-phone'
+    | 'no-key'
+    | 'key-changed'
     | 'server-unreachable'
     | 'server-refused'
     | 'secure-required'

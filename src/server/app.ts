@@ -1,8 +1,9 @@
 /**
  * `buildServer(deps)`: the Fastify instance with everything every route relies on — the
  * contract's JSON errors, strict JSON-schema validation, a body limit, CORS only for the
- * reader's routes, a log with secrets redacted, health and readiness — and then the feature
- * plugins listed in `routes.ts`. It does not listen: `main.ts` and the tests do.
+ * reader's routes and the Web Key Directory, a log with secrets redacted, health and
+ * readiness — and then the feature plugins listed in `routes.ts`. It does not listen: `main.ts`
+ * and the tests do.
  */
 import cors from '@fastify/cors';
 import Fastify, {
@@ -14,6 +15,7 @@ import { sql } from 'kysely';
 import { pendingMigrations } from './db/migrate.ts';
 import type { ServerDeps } from './deps.ts';
 import { errorBody, replyError } from './errors.ts';
+import { WKD_ROUTE } from './keys/routes.ts';
 import { featurePlugins } from './routes.ts';
 import { scheduleHousekeeping } from './messages/housekeeping.ts';
 
@@ -145,7 +147,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const allowedOrigins = ['null', new URL(deps.config.publicUrl).origin];
   await app.register(cors, {
     delegator: (request, callback) => {
-      const forReader = RECIPIENT_ROUTE.test(request.url ?? '');
+      const url = request.url ?? '';
+      // The Web Key Directory is public by design: other organisations' clients fetch it from
+      // any origin, without credentials (draft-koch-openpgp-webkey-service).
+      if (WKD_ROUTE.test(url)) {
+        callback(null, { origin: '*', methods: ['GET'], credentials: false, maxAge: 600 });
+        return;
+      }
+      const forReader = RECIPIENT_ROUTE.test(url);
       callback(null, {
         origin: forReader ? allowedOrigins : false,
         methods: ['GET', 'POST'],

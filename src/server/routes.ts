@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth/routes.ts';
 import { devOutboxRoutes } from './devOutboxRoutes.ts';
 import { directoryRoutes } from './directory/routes.ts';
+import { keyRoutes } from './keys/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { messageSenderRoutes } from './messages/senderRoutes.ts';
 
@@ -14,6 +15,7 @@ export const featurePlugins: FastifyPluginAsync[] = [
   devOutboxRoutes,
   authRoutes,
   directoryRoutes,
+  keyRoutes,
   messageSenderRoutes,
   messageRoutes,
 ];

@@ -254,6 +254,8 @@ export function problemControl(problem: SendProblem): 'method' | 'code' | 'phone
     case 'method-unavailable':
     case 'method-not-allowed':
     case 'not-signed-in':
+    case 'no-key':
+    case 'key-changed':
       return 'method';
     case 'no-phone':
       return 'phone';

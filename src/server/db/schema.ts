@@ -80,6 +80,24 @@ export interface DirectoryAuditTable {
   to_value: string | null;
 }
 
+/**
+ * A sender's OpenPGP public key (public parts only), one per address: what colleagues' add-ons
+ * look up and the Web Key Directory serves.
+ */
+export interface PublicKeysTable {
+  /** The signed-in sender's normalised (lower-cased) address; the key has a user ID with it. */
+  address: string;
+  /** The address's domain, one of the organisation's when it was stored. */
+  domain: string;
+  /** The WKD hash of the address's local part (z-base-32 SHA-1, src/core/wkd.ts). */
+  wkd_hash: string;
+  /** Upper-case hex, 40 (v4) or 64 (v6) characters. */
+  fingerprint: string;
+  /** The key armored, public parts only. */
+  armored: string;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   outbox: OutboxTable;
   sign_in_challenges: SignInChallengesTable;
@@ -88,9 +106,11 @@ export interface Database {
   rate_counters: RateCountersTable;
   directory_entries: DirectoryEntriesTable;
   directory_audit: DirectoryAuditTable;
+  public_keys: PublicKeysTable;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type DeviceTokenRow = Selectable<DeviceTokensTable>;
 export type DirectoryEntryRow = Selectable<DirectoryEntriesTable>;
+export type PublicKeyRow = Selectable<PublicKeysTable>;

@@ -50,7 +50,8 @@ describe('decideSend', () => {
       ['hidden@other.example', 'en', undefined],
     ]);
     expect(decision.languages).toEqual(['de', 'en']);
-    expect(decision.locks[0]?.password).not.toBe(decision.locks[1]?.password);
+    const passwords = decision.locks.map((lock) => ('password' in lock ? lock.password : null));
+    expect(passwords[0]).not.toBe(passwords[1]);
   });
 
   it('cancels naming the first recipient without a method', () => {
@@ -165,5 +166,89 @@ describe('decideSend', () => {
     );
     const decision = decideSend(input({ recipients, settings: [] }));
     expect(decision).toMatchObject({ action: 'seal', locks: [], languages: ['en'] });
+  });
+});
+
+describe('decideSend with method account', () => {
+  const BOB_KEY = {
+    fingerprint: 'A'.repeat(64),
+    publicKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----bob',
+  };
+  const HIDDEN_KEY = {
+    fingerprint: 'B'.repeat(40),
+    publicKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----h',
+  };
+  const accountSettings = (pinned?: string): RecipientSettings[] => [
+    {
+      address: 'bob@partner.example',
+      method: 'account',
+      language: 'nl',
+      updatedAt: now,
+      ...(pinned ? { keyFingerprint: pinned } : {}),
+    },
+    { address: 'hidden@other.example', method: 'account', updatedAt: now },
+  ];
+  const keys = new Map([
+    ['bob@partner.example', BOB_KEY],
+    ['hidden@other.example', HIDDEN_KEY],
+  ]);
+
+  for (const serverConfigured of [false, true]) {
+    it(`seals to each known key, the Bcc one without a hint (server: ${serverConfigured})`, () => {
+      const decision = decideSend(
+        input({ settings: accountSettings(), keysByAddress: keys, serverConfigured }),
+      );
+      expect(decision.action).toBe('seal');
+      if (decision.action !== 'seal') return;
+      expect(decision.serverLocks).toEqual([]);
+      expect(decision.locks).toEqual([
+        {
+          address: 'bob@partner.example',
+          field: 'to',
+          method: 'account',
+          publicKey: BOB_KEY.publicKey,
+          fingerprint: BOB_KEY.fingerprint,
+          language: 'nl',
+          hint: 'b•••@partner.example',
+        },
+        {
+          address: 'hidden@other.example',
+          field: 'bcc',
+          method: 'account',
+          publicKey: HIDDEN_KEY.publicKey,
+          fingerprint: HIDDEN_KEY.fingerprint,
+          language: 'en',
+        },
+      ]);
+    });
+  }
+
+  it('cancels when no key is known for the address', () => {
+    expect(
+      decideSend(
+        input({
+          settings: accountSettings(),
+          keysByAddress: new Map([['bob@partner.example', BOB_KEY]]),
+        }),
+      ),
+    ).toEqual({ action: 'cancel', reason: 'no-key', recipient: 'hidden@other.example' });
+  });
+
+  it('seals to the key used last time, and blocks a different one until the sender confirms it', () => {
+    expect(
+      decideSend(input({ settings: accountSettings(BOB_KEY.fingerprint), keysByAddress: keys }))
+        .action,
+    ).toBe('seal');
+    expect(
+      decideSend(input({ settings: accountSettings('C'.repeat(64)), keysByAddress: keys })),
+    ).toEqual({ action: 'cancel', reason: 'key-changed', recipient: 'bob@partner.example' });
+  });
+
+  it('keeps the policy: account not allowed cancels', () => {
+    expect(
+      decideSend(
+        input({ settings: accountSettings(), keysByAddress: keys, allowedMethods: ['code'] }),
+      ),
+    ).toEqual({ action: 'cancel', reason: 'method-not-allowed', recipient: 'bob@partner.example' });
   });
 });

@@ -320,7 +320,7 @@ describe('sealPayload + open', () => {
         );
       expect(pkesks).toHaveLength(2);
       for (const pkesk of pkesks) {
-        if (pkesk.version === 3) expect(pkesk.publicKeyID.isWildcard()).toBe(true);
+        if (pkesk.version === 3) expect(pkesk.publicKeyID.toHex()).toBe('0000000000000000');
         else expect(pkesk.publicKeyFingerprint ?? new Uint8Array()).toHaveLength(0);
       }
       // No byte of any key's id or fingerprint is in the payload.

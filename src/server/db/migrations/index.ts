@@ -8,6 +8,7 @@ import * as messages from './0002_messages.ts';
 import * as eraseEnded from './0003_erase_ended.ts';
 import * as lockoutBackoff from './0004_lockout_backoff.ts';
 import * as verificationHandles from './0005_verification_handles.ts';
+import * as publicKeys from './0006_public_keys.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_erase_ended': eraseEnded,
   '0004_lockout_backoff': lockoutBackoff,
   '0005_verification_handles': verificationHandles,
+  '0006_public_keys': publicKeys,
 };
