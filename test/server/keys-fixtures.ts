@@ -15,10 +15,7 @@ export interface TestKey {
   fingerprint: string;
 }
 
-async function made(key: {
-  publicKey: string;
-  privateKey: string;
-}): Promise<TestKey> {
+async function made(key: { publicKey: string; privateKey: string }): Promise<TestKey> {
   const read = await openpgp.readKey({ armoredKey: key.publicKey });
   return { ...key, fingerprint: read.getFingerprint().toUpperCase() };
 }
