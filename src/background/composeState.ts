@@ -12,12 +12,14 @@ import {
 import { countryFromLocale, effectiveSettings } from '../core/recipientDirectory.ts';
 import { classifyRecipients, type Recipient } from '../core/recipients.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
-import type { ComposeState, RecipientView } from '../messaging/protocol.ts';
+import type { KnownKey } from '../core/decideSend.ts';
+import type { ComposeState, PublicKeyEntry, RecipientView } from '../messaging/protocol.ts';
 import type { DirectoryEntry } from '../core/serverApi.ts';
 import { gatherRecipients } from './gatherRecipients.ts';
 import type { ComposeSnapshot, Host } from '../platform/host.ts';
 import { draftNotice } from './draftGuard.ts';
 import { currentProblem } from './problems.ts';
+import { isLookingUp, knownKey, refreshKeys, testWkdBase } from './recipientKeys.ts';
 import { getRecipientSettings } from './recipientStore.ts';
 import { sealedCopyRecord } from './sealedCopies.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
@@ -42,6 +44,8 @@ export interface ResolvedCompose {
   defaultLanguage: NotificationLanguage;
   /** A server address is set (policy or options) but nobody is signed in to it. */
   serverNotSignedIn: boolean;
+  /** Usable public keys by address, from the cache (lookups run in the background). */
+  keysByAddress: Map<string, KnownKey & { entry: PublicKeyEntry }>;
 }
 
 interface ComposeRecipients {
@@ -124,8 +128,18 @@ export async function resolveCompose(
         recipients.filter((recipient) => !recipient.isSender).map((recipient) => recipient.address),
       )
     : new Map<string, DirectoryEntry>();
+  const others = recipients.filter((recipient) => !recipient.isSender);
+  // Never awaited: the panel and the send read the cache; a lookup shows up at the next poll.
+  void refreshKeys(
+    host,
+    others.map((recipient) => recipient.address),
+    { server, wkdBase: await testWkdBase(host) },
+  ).catch((error: unknown) => console.warn('Sealpost: key lookup failed', error));
+  const keysByAddress = new Map<string, KnownKey & { entry: PublicKeyEntry }>();
   const settingsByAddress = new Map<string, RecipientSettings>();
   for (const recipient of recipients) {
+    const key = recipient.isSender ? null : await knownKey(host, recipient.address);
+    if (key) keysByAddress.set(recipient.address, key);
     const local = await getRecipientSettings(host.local, recipient.address);
     const settings = recipientSettingsUnderPolicy(
       effectiveSettings(recipient.address, local, directoryByAddress.get(recipient.address)),
@@ -135,6 +149,7 @@ export async function resolveCompose(
         defaultMethod: effective.defaultMethod.value,
         languages: effective.languages.value,
       },
+      key !== null,
     );
     if (settings) settingsByAddress.set(recipient.address, settings);
   }
@@ -149,6 +164,7 @@ export async function resolveCompose(
     policy,
     secureRequired,
     serverNotSignedIn,
+    keysByAddress,
     defaultLanguage: defaultNotificationLanguage(effective, languageFromLocale(host.uiLocale())),
   };
 }
@@ -169,6 +185,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
     .map((recipient) => {
       const settings = resolved.settingsByAddress.get(recipient.address) ?? null;
       const directory = resolved.directoryByAddress.get(recipient.address);
+      const key = resolved.keysByAddress.get(recipient.address);
       const view: RecipientView = {
         address: recipient.address,
         name: recipient.name,
@@ -181,7 +198,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
             settings,
             serverConfigured,
             serverKnown: resolved.serverNotSignedIn,
-            keyKnown: false,
+            keyKnown: key !== undefined,
             ...(directory ? { directory } : {}),
           }),
           effective.allowedMethods.value,
@@ -189,6 +206,11 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
       };
       if (directory) view.directory = directory;
       if (recipient.list !== undefined) view.list = recipient.list;
+      if (key) view.key = key.entry;
+      if (key && settings?.keyFingerprint && settings.keyFingerprint !== key.fingerprint) {
+        view.previousFingerprint = settings.keyFingerprint;
+      }
+      if (isLookingUp(recipient.address)) view.lookingUpKey = true;
       return view;
     });
   return {

@@ -41,7 +41,7 @@ export async function saveRecipientSettings(
     updatedAt: now.toISOString(),
   };
   const next: RecipientSettings = { ...current, address: normalised, updatedAt: now.toISOString() };
-  for (const field of ['method', 'code', 'phone', 'language'] as const) {
+  for (const field of ['method', 'code', 'phone', 'language', 'keyFingerprint'] as const) {
     if (!(field in changes)) continue;
     const value = changes[field];
     if (value === undefined || value === '') delete next[field];
@@ -79,7 +79,7 @@ function validStored(address: string, value: unknown): RecipientSettings | null 
     if (!isNotificationLanguage(record.language)) return null;
     settings.language = record.language;
   }
-  for (const field of ['code', 'phone'] as const) {
+  for (const field of ['code', 'phone', 'keyFingerprint'] as const) {
     const fieldValue = record[field];
     if (fieldValue === undefined) continue;
     if (typeof fieldValue !== 'string' || fieldValue.length > 256) return null;

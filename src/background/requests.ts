@@ -30,7 +30,9 @@ import {
   revokeMessage,
   unlockRecipient,
 } from './sentMessages.ts';
+import { bytesFromBase64 } from '../core/base64.ts';
 import { saveOrgCode } from './orgCode.ts';
+import { importKey, listKeys, removeImportedKey } from './recipientKeys.ts';
 import { sendSealedCopy } from './sealedCopies.ts';
 import {
   serverSettingsView,
@@ -82,6 +84,10 @@ const handlers: Handlers = {
   getSettings: (host) => getSettingsView(host),
   saveSettings: (host, { changes }) => saveUserSettings(host, changes),
   sendSealedCopy: (host, { tabId }) => sendSealedCopy(host, tabId),
+  listKeys: async (host) => ({ keys: await listKeys(host) }),
+  importKey: (host, source) =>
+    importKey(host, 'armored' in source ? source.armored : (bytesFromBase64(source.base64) ?? '')),
+  removeKey: async (host, { address }) => ({ removed: await removeImportedKey(host, address) }),
 };
 
 /**

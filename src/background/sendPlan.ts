@@ -5,12 +5,13 @@
  * changed here; the answer is pass, cancel with the problem, or the plan with what sealing needs.
  */
 import { parseMailbox } from '../core/address.ts';
-import { decideSend, type PlannedServerLock } from '../core/decideSend.ts';
+import { decideSend, type PlannedLock, type PlannedServerLock } from '../core/decideSend.ts';
 import { planDeliveries, type DeliveryPlan } from '../core/deliveries.ts';
 import type { Recipient } from '../core/recipients.ts';
 import type { SendProblem } from '../messaging/protocol.ts';
 import type { Host } from '../platform/host.ts';
 import { resolveCompose } from './composeState.ts';
+import { getRecipientSettings, saveRecipientSettings } from './recipientStore.ts';
 import type { PolicyContext } from './policySettings.ts';
 import { describeProblem } from './problems.ts';
 import type { SendContext } from './sealMail.ts';
@@ -44,6 +45,7 @@ export async function planSend(
     serverConfigured: resolved.server !== null,
     serverNotSignedIn: resolved.serverNotSignedIn,
     defaultLanguage: resolved.defaultLanguage,
+    keysByAddress: resolved.keysByAddress,
     ...(effective.allowedMethods.value ? { allowedMethods: effective.allowedMethods.value } : {}),
     ...(effective.minimumCodeStrength.value === undefined
       ? {}
@@ -58,6 +60,7 @@ export async function planSend(
   }
   const sender = resolved.sender;
   if (!sender) return { kind: 'cancel', problem: describeProblem(host, 'no-identity') };
+  await pinAccountKeys(host, decision.locks);
   const { details } = resolved;
   const context: SendContext = {
     host,
@@ -95,4 +98,17 @@ function headerEntries(entries: string[], recipients: Recipient[], field: 'to' |
     .filter((recipient) => recipient.field === field && recipient.list !== undefined)
     .map(mailboxEntry);
   return [...entries.filter((entry) => parseMailbox(entry) !== null), ...members];
+}
+
+/**
+ * The first send to a key pins it: the next send to that address with any other key waits for
+ * the sender's confirmation (docs/keys.md, "No silent key substitution").
+ */
+async function pinAccountKeys(host: Host, locks: readonly PlannedLock[]): Promise<void> {
+  for (const lock of locks) {
+    if (lock.method !== 'account') continue;
+    const stored = await getRecipientSettings(host.local, lock.address);
+    if (stored?.keyFingerprint === lock.fingerprint) continue;
+    await saveRecipientSettings(host.local, lock.address, { keyFingerprint: lock.fingerprint });
+  }
 }

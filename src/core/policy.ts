@@ -277,6 +277,8 @@ export function recipientSettingsUnderPolicy(
     defaultMethod?: VerificationMethod | undefined;
     languages?: readonly NotificationLanguage[] | undefined;
   },
+  /** A usable key is known for the address: `account` is chosen unless the sender chose. */
+  keyKnown = false,
 ): RecipientSettings | null {
   let result = settings ? { ...settings } : null;
   if (result?.method && policy.allowedMethods && !policy.allowedMethods.includes(result.method)) {
@@ -284,6 +286,15 @@ export function recipientSettingsUnderPolicy(
   }
   if (result?.language && policy.languages && !policy.languages.includes(result.language)) {
     delete result.language;
+  }
+  const accountAllowed = !policy.allowedMethods || policy.allowedMethods.includes('account');
+  if (keyKnown && accountAllowed && !result?.method) {
+    // The guide: the recipient's account is selected automatically as the strongest method,
+    // colleagues included, ahead of the organisation's default.
+    return {
+      ...(result ?? { address: recipient.address, updatedAt: new Date(0).toISOString() }),
+      method: 'account',
+    };
   }
   if (!recipient.internal && !result?.method && policy.defaultMethod) {
     result = {

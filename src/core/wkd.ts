@@ -45,16 +45,23 @@ export interface WkdUrls {
 const DOMAIN =
   /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
-/** Both lookup URLs for an address, or null when it is not one WKD can look up. */
-export async function wkdUrls(address: string): Promise<WkdUrls | null> {
+/**
+ * Both lookup URLs for an address, or null when it is not one WKD can look up. `base` (a test
+ * build's loopback server, docs/keys.md) replaces the hosts, keeping each form's path.
+ */
+export async function wkdUrls(
+  address: string,
+  base: string | null = null,
+): Promise<WkdUrls | null> {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return null;
   const localPart = address.slice(0, at);
   const domain = address.slice(at + 1).toLowerCase();
   if (!DOMAIN.test(domain) || /[\s@]/.test(localPart)) return null;
   const path = `hu/${await wkdHash(localPart)}?l=${encodeURIComponent(localPart)}`;
+  const root = base?.replace(/\/+$/, '');
   return {
-    advanced: `https://openpgpkey.${domain}/.well-known/openpgpkey/${domain}/${path}`,
-    direct: `https://${domain}/.well-known/openpgpkey/${path}`,
+    advanced: `${root ?? `https://openpgpkey.${domain}`}/.well-known/openpgpkey/${domain}/${path}`,
+    direct: `${root ?? `https://${domain}`}/.well-known/openpgpkey/${path}`,
   };
 }

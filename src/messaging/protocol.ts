@@ -37,6 +37,32 @@ export interface RecipientView {
   menu: MenuEntry[];
   /** The organisation directory's entry for this address, when a server is configured and has one. */
   directory?: DirectoryEntry;
+  /** The usable public key known for this address (method `account`), if any. */
+  key?: PublicKeyEntry;
+  /**
+   * The fingerprint the sender last sealed to (or confirmed) when it is not the key's: the key
+   * changed, and the send waits for the sender to confirm the new one.
+   */
+  previousFingerprint?: string;
+  /** A key lookup for this address is under way (server, WKD). */
+  lookingUpKey?: boolean;
+}
+
+/** Where a public key came from (docs/keys.md). */
+export type PublicKeySource = 'server' | 'wkd' | 'manual';
+
+/** One recipient public key, as the panel and the options page show it. */
+export interface PublicKeyEntry {
+  address: string;
+  /** Upper-case hex, 40 (v4) or 64 (v6) characters. */
+  fingerprint: string;
+  version: number;
+  userIds: string[];
+  algorithm: string;
+  expiresAt: string | null;
+  source: PublicKeySource;
+  /** When it was imported, or last confirmed by a lookup. */
+  checkedAt: string;
 }
 
 /** Why the last send of a compose tab was cancelled; shown at the top of the panel. */
@@ -265,6 +291,28 @@ export interface Requests {
   saveSettings: { req: { changes: UserSettingsChanges }; res: SettingsView };
   /** Sends again a Bcc recipient's sealed copy whose own send failed (the panel's action). */
   sendSealedCopy: { req: { tabId: number }; res: { sent: boolean; problem: SendProblem | null } };
+  /** Recipients' public keys: imported by hand and found by lookups. */
+  listKeys: { req: Record<string, never>; res: { keys: PublicKeyEntry[] } };
+  /** Imports a public key pasted (armored) or read from a file (binary as base64). */
+  importKey: {
+    req: { armored: string } | { base64: string };
+    res:
+      | { ok: true; keys: PublicKeyEntry[] }
+      | {
+          ok: false;
+          problem:
+            | 'unreadable'
+            | 'too-large'
+            | 'private'
+            | 'revoked'
+            | 'expired'
+            | 'cannot-encrypt'
+            | 'wrong-address'
+            | 'no-address';
+        };
+  };
+  /** Removes the key imported by hand for an address (found keys are looked up again). */
+  removeKey: { req: { address: string }; res: { removed: boolean } };
 }
 
 export type RequestName = keyof Requests;
@@ -319,4 +367,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'getSettings',
   'saveSettings',
   'sendSealedCopy',
+  'listKeys',
+  'importKey',
+  'removeKey',
 ];

@@ -183,6 +183,13 @@ export class ComposeStore {
     this.#save(address, changesForEntry(entry));
   }
 
+  /** The sender compared the new key and takes it: the send may seal to it. */
+  confirmKey(address: string): void {
+    const fingerprint = this.#view(address)?.key?.fingerprint;
+    if (!fingerprint) return;
+    this.#save(address, { method: 'account', keyFingerprint: fingerprint });
+  }
+
   /** Takes back the code that choosing "Access code" (new) replaced. */
   restoreCode(address: string): void {
     const code = this.drafts[address]?.replacedCode;

@@ -85,7 +85,24 @@ export interface RecipientRowModel {
   minimumCodeStrength?: number;
   /** A code replaced in this popup that the sender can still keep instead. */
   replacedCode?: string;
+  /** Method `account`: the key it seals to, fingerprint in groups of four, and where it came from. */
+  key?: { fingerprint: string; source: string };
+  /** The key differs from the one sealed to last time: shown, and the send waits for a confirmation. */
+  keyChanged?: { previous: string; current: string };
+  /** A key lookup is under way for this address. */
+  lookingUpKey: boolean;
 }
+
+/** A fingerprint as people compare it: groups of four hex digits. */
+export function groupedFingerprint(fingerprint: string): string {
+  return fingerprint.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+const KEY_SOURCE_KEYS = {
+  server: 'keySourceServer',
+  wkd: 'keySourceWkd',
+  manual: 'keySourceManual',
+} as const;
 
 /** What the whole panel knows that shapes every row: the policy's languages and code minimum. */
 export interface RowContext {
@@ -165,6 +182,7 @@ export function recipientRowModel(
       showPhoneField: false,
       phone: '',
       phoneSaved: false,
+      lookingUpKey: view.lookingUpKey === true,
     };
   }
   const draftEntryOffered = draft?.entry && view.menu.some((entry) => entry.id === draft.entry);
@@ -187,7 +205,21 @@ export function recipientRowModel(
     showPhoneField: selectedEntry === 'sms-new',
     phone: draft?.phone ?? '',
     phoneSaved: Boolean(draft?.phone) && draft?.phone === view.settings?.phone,
+    lookingUpKey: view.lookingUpKey === true,
   };
+  if (selected?.method === 'account' && view.key) {
+    if (view.previousFingerprint) {
+      model.keyChanged = {
+        previous: groupedFingerprint(view.previousFingerprint),
+        current: groupedFingerprint(view.key.fingerprint),
+      };
+    } else {
+      model.key = {
+        fingerprint: groupedFingerprint(view.key.fingerprint),
+        source: translate(KEY_SOURCE_KEYS[view.key.source]),
+      };
+    }
+  }
   if (serverConfigured(view)) model.serverCodeMinimum = MINIMUM_SERVER_CODE_LENGTH;
   if (draft?.phoneErrorKey) model.phoneError = translate(draft.phoneErrorKey);
   if (selected?.disabledReasonKey) {

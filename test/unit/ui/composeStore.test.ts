@@ -106,6 +106,9 @@ function fakeBackground() {
     sendSealedCopy: () => ({ sent: true, problem: null }),
     unlockRecipient: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
     changeRecipientPhone: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
+    listKeys: () => ({ keys: [] }),
+    importKey: () => ({ ok: false, problem: 'unreadable' }),
+    removeKey: () => ({ removed: false }),
   };
 
   return {
