@@ -2,6 +2,7 @@ import { saveReport } from '../platform/thunderbird/draftStore.ts';
 import { addBeforeSendListener, sendFailed } from '../platform/thunderbird/events.ts';
 import { createThunderbirdHost } from '../platform/thunderbird/thunderbirdHost.ts';
 import { forgetDraftState, handleAfterSave, handleDraftAfterSend } from './draftGuard.ts';
+import { publishSenderKey } from './keyPublishing.ts';
 import { handleRequest } from './requests.ts';
 import { handleAfterSend, handleBeforeSend } from './sealOnSend.ts';
 import { forgetTab, startComposeTab } from './secureMode.ts';
@@ -15,6 +16,10 @@ import { displayedMessageIds } from '../platform/thunderbird/displayedMessages.t
  * every wake, so it only registers listeners.
  */
 const host = createThunderbirdHost();
+// Cheap when nothing changed (two storage reads): publishes a new or restored key on wake.
+void publishSenderKey(host).catch((error: unknown) =>
+  console.warn('Sealpost: publishing the sender key failed', error),
+);
 
 addBeforeSendListener((tab) => handleBeforeSend(host, tab.id ?? -1));
 messenger.compose.onAfterSend.addListener((tab, sendInfo) => {

@@ -31,6 +31,7 @@ import {
   unlockRecipient,
 } from './sentMessages.ts';
 import { bytesFromBase64 } from '../core/base64.ts';
+import { publishSenderKey } from './keyPublishing.ts';
 import { saveOrgCode } from './orgCode.ts';
 import { importKey, listKeys, removeImportedKey } from './recipientKeys.ts';
 import { sendSealedCopy } from './sealedCopies.ts';
@@ -71,7 +72,12 @@ const handlers: Handlers = {
   getServerSettings: (host) => serverSettingsView(host),
   setServerUrl: (host, { url }) => setServerUrl(host, url),
   signInStart: (host, { address }) => signInStart(host, address),
-  signInComplete: (host, { challengeId, code }) => signInComplete(host, challengeId, code),
+  signInComplete: async (host, { challengeId, code }) => {
+    const answer = await signInComplete(host, challengeId, code);
+    // Colleagues and other organisations can seal to the sender from now on (docs/keys.md).
+    if (answer.ok) await publishSenderKey(host);
+    return answer;
+  },
   signOut: (host) => signOut(host),
   saveOrgCode: (host, { address, code }) => saveOrgCode(host, address, code),
   listSentMessages: async (host) => ({ messages: await listSentMessages(host) }),

@@ -17,6 +17,8 @@ export class FakeSealpostServer {
   challenges = new Map<string, { address: string; code: string }>();
   tokens = new Map<string, string>();
   directory = new Map<string, DirectoryEntry>();
+  /** Published public keys by address (the real server checks them; this one keeps them). */
+  keys = new Map<string, { publicKey: string; fingerprint: string }>();
   messages = new Map<
     string,
     { request: RegisterMessageRequest; owner: string; revokedAt: string | null }
@@ -91,6 +93,21 @@ export class FakeSealpostServer {
     if (method === 'POST' && path === '/api/v1/auth/signout') {
       this.tokens.delete(bearer);
       return new Response(null, { status: 204 });
+    }
+    if (method === 'PUT' && path === '/api/v1/me/key') {
+      const publicKey = String((body as { publicKey?: string }).publicKey ?? '');
+      const fingerprint = `FAKE${this.keys.size + 1}`.padEnd(64, '0');
+      this.keys.set(user, { publicKey, fingerprint });
+      return json(200, { fingerprint, updatedAt: new Date().toISOString() });
+    }
+    if (method === 'GET' && path === '/api/v1/keys') {
+      const wanted = parsed.searchParams.getAll('address');
+      return json(200, {
+        keys: wanted.flatMap((address) => {
+          const key = this.keys.get(address);
+          return key ? [{ address, ...key, updatedAt: new Date().toISOString() }] : [];
+        }),
+      });
     }
     if (method === 'GET' && path === '/api/v1/directory') {
       const wanted = parsed.searchParams.getAll('address');
