@@ -76,7 +76,6 @@ export async function inspectPublicKey(options: InspectPublicKeyOptions): Promis
   } catch {
     return { ok: false, problem: 'cannot-encrypt' };
   }
-  const userIds = key.getUserIDs();
   const addresses = [
     ...new Set(
       key.users
@@ -84,9 +83,16 @@ export async function inspectPublicKey(options: InspectPublicKeyOptions): Promis
         .filter((address) => address !== ''),
     ),
   ];
-  if (options.address !== undefined && !addresses.includes(options.address.trim().toLowerCase())) {
-    return { ok: false, problem: 'wrong-address' };
+  const wanted = options.address?.trim().toLowerCase();
+  if (wanted !== undefined) {
+    if (!addresses.includes(wanted)) return { ok: false, problem: 'wrong-address' };
+    // Kept and published for this address only: the key's other user IDs (another person's
+    // address, a private one, a photo) are not passed on (WKD serves what is stored).
+    key.users = key.users.filter(
+      (user) => user.userID !== null && user.userID.email.trim().toLowerCase() === wanted,
+    );
   }
+  const userIds = key.getUserIDs();
   const info = key.getAlgorithmInfo();
   const features = (await key.getPrimaryUser(date).catch(() => null))?.selfCertification.features;
   const version = key.keyPacket.version;
@@ -96,7 +102,7 @@ export async function inspectPublicKey(options: InspectPublicKeyOptions): Promis
       fingerprint: key.getFingerprint().toUpperCase(),
       version,
       userIds,
-      addresses,
+      addresses: wanted === undefined ? addresses : [wanted],
       algorithm: info.curve ?? `${info.algorithm}${info.bits ? ` ${info.bits}` : ''}`,
       expiresAt: expiration instanceof Date ? expiration.toISOString() : null,
       // Features bit 0x08: "Version 2 SEIPD" (RFC 9580 §5.2.3.32); every v6 key supports it.

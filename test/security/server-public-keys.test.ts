@@ -7,6 +7,7 @@
  * - a stranger without a device token uploads or collects keys;
  * - anyone walks the Web Key Directory to list the organisation's addresses.
  */
+import * as openpgp from 'openpgp';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wkdHash } from '../../src/core/wkd.ts';
@@ -90,6 +91,12 @@ describe.each(DATABASE_KINDS)('attacks on senders’ public keys on %s', (kind) 
     });
     expect(lookup.body.keys).toEqual([]);
     expect((await getBytes(server, bobsWkdPath)).status).toBe(404);
+    // What the server passes on names only the sender: not the colleague's address.
+    const own = await server.request('GET', '/api/v1/keys?address=mallory@example.org', {
+      token: mallory,
+    });
+    const passedOn = await openpgp.readKey({ armoredKey: own.body.keys[0].publicKey });
+    expect(passedOn.getUserIDs().join()).not.toContain('bob@example.org');
     await server.request('DELETE', '/api/v1/me/key', { token: mallory });
   });
 
