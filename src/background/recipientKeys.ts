@@ -12,8 +12,13 @@ import { inspectPublicKey, type KeyProblem, type PublicKeyInfo } from '../crypto
 import type { Host } from '../platform/host.ts';
 import { DEFAULTS_FILE, type ServerConnection } from './serverSettings.ts';
 
-/** A found key (server or WKD) is looked up again after a day… */
+/** A found key (WKD) is looked up again after a day… */
 export const KEY_FRESH_MS = 24 * 60 * 60 * 1000;
+/**
+ * …one from the organisation's server after half a minute, as the directory is: asking costs
+ * little, and a colleague's new key (and so a key change to confirm) shows up at once.
+ */
+export const SERVER_KEY_FRESH_MS = 30_000;
 /** …and used at most a week after it was last confirmed, should every lookup fail meanwhile. */
 export const KEY_USABLE_MS = 7 * 24 * 60 * 60 * 1000;
 /** An address without a key is asked about again after an hour. */
@@ -34,6 +39,7 @@ interface StoredKey extends PublicKeyInfo {
 
 interface FoundRecord {
   key: StoredKey | null;
+  /** When the address was last looked up (the key's own `checkedAt` is when one confirmed it). */
   checkedAt: number;
 }
 
@@ -53,7 +59,7 @@ export async function knownKey(
   const normalised = normaliseAddress(address);
   const found = await host.local.get<FoundRecord>(foundKey(normalised));
   const candidates = [
-    found?.key && now - found.checkedAt < KEY_USABLE_MS ? found.key : null,
+    found?.key && now - found.key.checkedAt < KEY_USABLE_MS ? found.key : null,
     (await host.local.get<StoredKey>(manualKey(normalised))) ?? null,
   ];
   for (const key of candidates) {
@@ -103,7 +109,11 @@ export async function refreshKeys(
   for (const address of new Set(addresses.map(normaliseAddress))) {
     if (inFlight.has(address)) continue;
     const found = await host.local.get<FoundRecord>(foundKey(address));
-    const freshFor = found?.key ? KEY_FRESH_MS : NO_KEY_FRESH_MS;
+    const freshFor = !found?.key
+      ? NO_KEY_FRESH_MS
+      : found.key.source === 'server'
+        ? SERVER_KEY_FRESH_MS
+        : KEY_FRESH_MS;
     if (found && now - found.checkedAt < freshFor && now >= found.checkedAt) continue;
     stale.push(address);
   }
@@ -138,7 +148,10 @@ async function remember(
     await host.local.set(foundKey(address), { key: null, checkedAt: now });
     return;
   }
-  await host.local.set(foundKey(address), { key, checkedAt: now });
+  // No answer (a domain or server not reachable, or no key there any more) keeps a key found
+  // before: it stays usable until a week after a lookup last confirmed it, and a revocation
+  // is caught as soon as a lookup sees it.
+  await host.local.set(foundKey(address), { key: key ?? previous?.key ?? null, checkedAt: now });
 }
 
 async function serverKeys(

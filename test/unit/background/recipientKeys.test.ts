@@ -10,6 +10,7 @@ import {
   KEY_FRESH_MS,
   KEY_USABLE_MS,
   NO_KEY_FRESH_MS,
+  SERVER_KEY_FRESH_MS,
   importKey,
   knownKey,
   listKeys,
@@ -160,6 +161,37 @@ describe('recipient keys', () => {
         .filter((url) => url.includes('.well-known'))
         .every((url) => url.includes('other.example')),
     ).toBe(true);
+  });
+
+  it('keeps a found key when a later lookup gets no answer, and asks the server again after 30 s', async () => {
+    const server = new FakeSealpostServer('http://127.0.0.1:8787');
+    const bobFingerprint = await fingerprintOf(bob.publicKey);
+    server.keys.set('bob@partner.example', {
+      publicKey: bob.publicKey,
+      fingerprint: bobFingerprint,
+    });
+    host.server = server.fetch;
+    host.packagedFiles.set('defaults.json', '{ "serverUrl": "http://127.0.0.1:8787" }');
+    await host.local.set('server:session', {
+      serverUrl: 'http://127.0.0.1:8787',
+      token: server.issueToken('alice@example.test'),
+      address: 'alice@example.test',
+      organisation: server.organisation,
+    });
+    const { serverConnection } = await import('../../../src/background/serverSettings.ts');
+    const lookup = { server: await serverConnection(host), wkdBase: null };
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    await refreshKeys(host, ['bob@partner.example'], lookup, now);
+    const asked = () => host.fetched.filter((request) => request.url.includes('/api/v1/keys'));
+    expect(asked()).toHaveLength(1);
+    await refreshKeys(host, ['bob@partner.example'], lookup, now + SERVER_KEY_FRESH_MS - 1);
+    expect(asked()).toHaveLength(1);
+    server.failure = 'down';
+    await refreshKeys(host, ['bob@partner.example'], lookup, now + SERVER_KEY_FRESH_MS + 1);
+    expect(asked()).toHaveLength(2);
+    expect(
+      (await knownKey(host, 'bob@partner.example', now + SERVER_KEY_FRESH_MS + 2))?.fingerprint,
+    ).toBe(bobFingerprint);
   });
 
   it('sends WKD lookups to a test build’s loopback base only', async () => {
