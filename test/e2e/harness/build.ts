@@ -29,3 +29,20 @@ export function ensureSealpostBuilt(): string {
   }
   return SEALPOST_XPI;
 }
+
+/**
+ * A copy of the add-on with a packaged `defaults.json` (what development and test builds carry:
+ * `serverUrl`, `wkdBaseUrl`; docs/keys.md), written to `outPath`.
+ */
+export async function xpiWithDefaults(
+  xpi: string,
+  defaults: Record<string, string>,
+  outPath: string,
+): Promise<string> {
+  const { default: JSZip } = await import('jszip');
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const zip = await JSZip.loadAsync(await readFile(xpi));
+  zip.file('defaults.json', `${JSON.stringify(defaults, null, 2)}\n`);
+  await writeFile(outPath, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+  return outPath;
+}
