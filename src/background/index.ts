@@ -7,7 +7,7 @@ import { handleRequest } from './requests.ts';
 import { handleAfterSend, handleBeforeSend } from './sealOnSend.ts';
 import { forgetTab, startComposeTab } from './secureMode.ts';
 import { toggleSecure } from './secureSwitch.ts';
-import { updateSentCopyButton } from './sentCopy.ts';
+import { updateOpenMessageButton } from './sentCopy.ts';
 import { displayedMessageIds } from '../platform/thunderbird/displayedMessages.ts';
 
 /**
@@ -51,7 +51,8 @@ messenger.tabs.onRemoved.addListener((tabId: number) => {
   void forgetDraftState(host, tabId);
 });
 messenger.messageDisplay.onMessagesDisplayed.addListener((tab, displayed) => {
-  if (tab.id !== undefined) void updateSentCopyButton(host, tab.id, displayedMessageIds(displayed));
+  if (tab.id !== undefined)
+    void updateOpenMessageButton(host, tab.id, displayedMessageIds(displayed));
 });
 messenger.messageDisplayAction.onClicked.addListener((tab) => {
   void (async () => {

@@ -22,7 +22,7 @@ import {
 } from './recipientStore.ts';
 import { getSettingsView, saveUserSettings } from './policySettings.ts';
 import { switchSecure } from './secureSwitch.ts';
-import { openSentCopy } from './sentCopy.ts';
+import { openSecureMessage } from './sentCopy.ts';
 import {
   changeRecipientPhone,
   listSentMessages,
@@ -61,7 +61,7 @@ const handlers: Handlers = {
     await dismissProblem(host, tabId);
     return { dismissed: true };
   },
-  openSentCopy: (host, { messageId }) => openSentCopy(host, messageId),
+  openSecureMessage: (host, { messageId }) => openSecureMessage(host, messageId),
   getKeyProtection: (host) => keyProtectionView(host),
   setPassphrase: (host, { passphrase }) => setPassphrase(host, passphrase),
   changePassphrase: (host, { passphrase, newPassphrase }) =>

@@ -1,22 +1,25 @@
 import { normaliseAddress } from '../core/address.ts';
 import { base64FromBytes } from '../core/envelopeCodec.ts';
-import { openSealedCopy } from '../core/openSealedCopy.ts';
+import { openSealedMessage, type OwnKey } from '../core/openSealedCopy.ts';
 import type { Requests } from '../messaging/protocol.ts';
 import type { Host } from '../platform/host.ts';
 import { READER_FILE_NAME } from './sealOnSend.ts';
 import { senderPrivateKey } from './keyVault.ts';
+import { SENDER_KEY_PREFIX, listSenderKeys } from './senderKey.ts';
 
 /**
- * The sender rereads a sealed message they sent: the Sent copy holds the notification and
- * `secure-message.html`, whose payload has a lock for the sender's own key.
+ * Opens a received or sent Sealpost message inside Thunderbird with the user's own keys: the
+ * `secure-message.html` attachment's payload has a lock for the sender's key, and one for each
+ * recipient's registered Sealpost key (`account` locks). When none of the keys the add-on keeps
+ * opens it, the answer carries the envelope so the page offers the reader's code flow instead.
  */
-export async function openSentCopy(
+export async function openSecureMessage(
   host: Host,
   messageId: number,
-): Promise<Requests['openSentCopy']['res']> {
+): Promise<Requests['openSecureMessage']['res']> {
   const html = await host.messageAttachmentText(messageId, READER_FILE_NAME);
   if (html === null) return { ok: false, reason: 'not-sealed' };
-  const result = await openSealedCopy(html, (address) =>
+  const result = await openSealedMessage(html, await ownKeys(host), (address) =>
     senderPrivateKey(host, normaliseAddress(address)),
   );
   if (!result.ok) return result;
@@ -24,8 +27,18 @@ export async function openSentCopy(
   return { ok: true, envelope: result.envelope, mimeBase64: base64FromBytes(result.mime) };
 }
 
-/** Shows the "open my copy" button only on messages that carry a sealed reader. */
-export async function updateSentCopyButton(
+/** Every key the add-on keeps, one per identity address it sealed or registered a key for. */
+async function ownKeys(host: Host): Promise<OwnKey[]> {
+  return (await listSenderKeys(host.local))
+    .filter(([, stored]) => typeof stored.fingerprint === 'string')
+    .map(([storageKey, stored]) => ({
+      address: storageKey.slice(SENDER_KEY_PREFIX.length),
+      fingerprint: stored.fingerprint,
+    }));
+}
+
+/** Shows the "Open secure message" button only on messages that carry Sealpost's header. */
+export async function updateOpenMessageButton(
   host: Host,
   tabId: number,
   messageIds: number[],

@@ -223,8 +223,11 @@ export interface Requests {
   listRecipients: { req: Record<string, never>; res: { recipients: RecipientSettings[] } };
   forgetRecipient: { req: { address: string }; res: { forgotten: boolean } };
   dismissProblem: { req: { tabId: number }; res: { dismissed: true } };
-  /** The sender's own copy of a sealed message they sent, opened with their key. */
-  openSentCopy: {
+  /**
+   * A received or sent Sealpost message, opened with the user's own keys (no code). With
+   * `no-own-key` none of them holds a lock: the page offers the reader's code flow for `envelope`.
+   */
+  openSecureMessage: {
     req: { messageId: number };
     res:
       | { ok: true; envelope: Envelope; mimeBase64: string }
@@ -235,11 +238,10 @@ export interface Requests {
             | 'damaged'
             | 'unsupported'
             | 'too-large'
-            | 'no-key'
-            | 'wrong-key'
-            /** A passphrase protects the key and was not given this session. */
+            /** A passphrase protects a key that may open it, and was not given this session. */
             | 'locked';
-        };
+        }
+      | { ok: false; reason: 'no-own-key'; envelope: Envelope };
   };
   getKeyProtection: { req: Record<string, never>; res: KeyProtectionView };
   /** Protects the sender's private keys with a passphrase (refused when one is set). */
@@ -346,7 +348,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listRecipients',
   'forgetRecipient',
   'dismissProblem',
-  'openSentCopy',
+  'openSecureMessage',
   'getKeyProtection',
   'setPassphrase',
   'changePassphrase',

@@ -124,9 +124,9 @@ export interface Host {
   messageAttachmentText(messageId: number, name: string): Promise<string | null>;
   /** The stored message carries Sealpost's `X-Sealpost` header (checked on every display, so cheap). */
   isSealedMessage(messageId: number): Promise<boolean>;
-  /** Enables the message-display button that opens the sender's copy. */
+  /** Enables the message-display button that opens a secure message ("Open secure message"). */
   showSentCopyButton(tabId: number, enabled: boolean): Promise<void>;
-  /** Opens the page showing the sender's copy of a stored message. */
+  /** Opens the page that opens a stored secure message with the user's keys or a code. */
   openSentCopyPage(messageId: number): Promise<void>;
   /** The reader template shipped with the add-on (`reader/secure-message.html`). */
   readerTemplate(): Promise<string>;

@@ -1,6 +1,7 @@
 /**
- * The sender's copy of a sealed message, opened with their own key in Thunderbird. It shows the
- * message exactly as the recipient's reader does (same components, same sanitising sandbox).
+ * A received or sent Sealpost message, opened in Thunderbird with the user's own keys, and shown
+ * exactly as the recipient's reader shows it (same components, same sanitising sandbox). When
+ * none of the user's keys opens it, the reader's own code and factor flow takes over on the page.
  */
 import { mount, unmount } from 'svelte';
 import { languageFromLocale } from '../core/languages.ts';
@@ -11,39 +12,42 @@ import type { Requests } from '../messaging/protocol.ts';
 import { sendRequest } from '../platform/thunderbird/sendRequest.ts';
 import App from '../reader/App.svelte';
 import '../reader/reader.css';
-import { ReaderState } from '../reader/readerState.svelte.ts';
+import { ReaderState, type ReaderScreen } from '../reader/readerState.svelte.ts';
 import PassphrasePrompt from './PassphrasePrompt.svelte';
 
-const PROBLEM_KEYS = {
-  'not-sealed': 'sentCopyNotSealed',
-  'no-key': 'sentCopyNoKey',
-  'wrong-key': 'sentCopyWrongKey',
-  damaged: 'sentCopyDamaged',
-  unsupported: 'sentCopyDamaged',
-  'too-large': 'sentCopyDamaged',
-} as const satisfies Record<Exclude<OpenFailureReason, 'locked'>, string>;
+type OpenFailureReason = Extract<Requests['openSecureMessage']['res'], { ok: false }>['reason'];
 
-type OpenFailureReason = Extract<Requests['openSentCopy']['res'], { ok: false }>['reason'];
+const PROBLEM_KEYS = {
+  'not-sealed': 'secureMessageNotSealed',
+  damaged: 'secureMessageDamaged',
+  unsupported: 'secureMessageUnsupported',
+  'too-large': 'secureMessageTooLarge',
+} as const satisfies Record<Exclude<OpenFailureReason, 'locked' | 'no-own-key'>, string>;
 
 async function show(target: HTMLElement): Promise<void> {
   const messageId = Number(new URLSearchParams(location.search).get('message'));
-  const result = await sendRequest('openSentCopy', { messageId });
+  const result = await sendRequest('openSecureMessage', { messageId });
   if (!result.ok) {
     if (result.reason === 'locked') askPassphrase(target);
+    // Not for any key here: the recipient types their code or passes their factor instead.
+    else if (result.reason === 'no-own-key')
+      showReader(target, { kind: 'locked', envelope: result.envelope, fatal: null });
     else showProblem(target, message(PROBLEM_KEYS[result.reason]));
     return;
   }
   const mime = bytesFromBase64(result.mimeBase64);
-  if (!mime) return showProblem(target, message('sentCopyDamaged'));
+  if (!mime) return showProblem(target, message('secureMessageDamaged'));
   const opened = await parseOriginalMime(mime);
-  const reader = new ReaderState(
-    { kind: 'open', envelope: result.envelope, message: opened },
-    languageFromLocale(uiLocale()),
-  );
+  showReader(target, { kind: 'open', envelope: result.envelope, message: opened });
+}
+
+function showReader(target: HTMLElement, screen: ReaderScreen): void {
+  target.replaceChildren();
+  const reader = new ReaderState(screen, languageFromLocale(uiLocale()));
   mount(App, { target, props: { reader } });
 }
 
-/** Asks for the passphrase protecting the sender's key, then tries again. */
+/** Asks for the passphrase protecting the user's keys, then tries them again. */
 function askPassphrase(target: HTMLElement): void {
   target.replaceChildren();
   const prompt = mount(PassphrasePrompt, {
@@ -61,7 +65,7 @@ function askPassphrase(target: HTMLElement): void {
 function showFailure(target: HTMLElement, error: unknown): void {
   showProblem(
     target,
-    `${message('sentCopyDamaged')} (${error instanceof Error ? error.message : String(error)})`,
+    `${message('secureMessageDamaged')} (${error instanceof Error ? error.message : String(error)})`,
   );
 }
 

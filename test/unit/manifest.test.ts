@@ -52,9 +52,9 @@ describe('manifest.json', () => {
     expect(policy).toContain("object-src 'none'");
   });
 
-  it('has a message-display button for the sender to reopen their sealed copy', () => {
+  it('has an "Open secure message" button for sealed messages', () => {
     expect(manifest.message_display_action.default_popup).toBeUndefined();
-    expect(manifest.message_display_action.default_title).toBe('__MSG_openSentCopyTitle__');
+    expect(manifest.message_display_action.default_title).toBe('__MSG_openSecureMessageTitle__');
   });
 
   it('has an event-page background, a compose action with popup and a toggle command', () => {

@@ -12,7 +12,7 @@ import { saveRecipientSettings } from '../../../src/background/recipientStore.ts
 import { handleBeforeSend } from '../../../src/background/sealOnSend.ts';
 import { setSecure } from '../../../src/background/secureMode.ts';
 import { getSenderKey } from '../../../src/background/senderKey.ts';
-import { openSentCopy } from '../../../src/background/sentCopy.ts';
+import { openSecureMessage } from '../../../src/background/sentCopy.ts';
 import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
 
 const PASSPHRASE = 'lantern quarry mosaic';
@@ -85,23 +85,23 @@ describe('a passphrase protects the sender key', () => {
       reason: 'already-protected',
     });
 
-    expect(await openSentCopy(host, 501)).toEqual({ ok: false, reason: 'locked' });
+    expect(await openSecureMessage(host, 501)).toEqual({ ok: false, reason: 'locked' });
     expect(await unlockSenderKeys(host, 'lantern quarry')).toEqual({
       ok: false,
       reason: 'wrong-passphrase',
     });
-    expect(await openSentCopy(host, 501)).toEqual({ ok: false, reason: 'locked' });
+    expect(await openSecureMessage(host, 501)).toEqual({ ok: false, reason: 'locked' });
     expect(await unlockSenderKeys(host, PASSPHRASE)).toEqual({
       ok: true,
       view: { protected: true, unlocked: true },
     });
-    const copy = await openSentCopy(host, 501);
+    const copy = await openSecureMessage(host, 501);
     expect(copy.ok && copy.envelope.sender.address).toBe(ALICE);
     // The session keeps the unlocked vault key, never the passphrase.
     expect(inMemory(host)).not.toContain(PASSPHRASE);
 
     expect(await lockSenderKeys(host)).toEqual({ protected: true, unlocked: false });
-    expect(await openSentCopy(host, 501)).toEqual({ ok: false, reason: 'locked' });
+    expect(await openSecureMessage(host, 501)).toEqual({ ok: false, reason: 'locked' });
   });
 
   it('still seals while locked, with the public key only, also for a new identity', async () => {
@@ -116,10 +116,10 @@ describe('a passphrase protects the sender key', () => {
     const carol = await getSenderKey(host.local, 'carol@example.test');
     expect(carol?.wrappedPrivateKey).toEqual(expect.any(String));
 
-    expect(await openSentCopy(host, 603)).toEqual({ ok: false, reason: 'locked' });
+    expect(await openSecureMessage(host, 603)).toEqual({ ok: false, reason: 'locked' });
     await unlockSenderKeys(host, PASSPHRASE);
     for (const sentId of [601, 602, 603]) {
-      const copy = await openSentCopy(host, sentId);
+      const copy = await openSecureMessage(host, sentId);
       expect(copy.ok, `sent message ${sentId}`).toBe(true);
     }
   });
@@ -143,7 +143,7 @@ describe('a passphrase protects the sender key', () => {
       reason: 'wrong-passphrase',
     });
     expect((await unlockSenderKeys(host, 'copper kettle meadow')).ok).toBe(true);
-    expect((await openSentCopy(host, 701)).ok).toBe(true);
+    expect((await openSecureMessage(host, 701)).ok).toBe(true);
   });
 
   it('removes the passphrase with the current one: keys in clear again, no session needed', async () => {
@@ -167,8 +167,8 @@ describe('a passphrase protects the sender key', () => {
     expect((await getSenderKey(host.local, 'carol@example.test'))?.wrappedPrivateKey).toBe(
       undefined,
     );
-    expect((await openSentCopy(host, 801)).ok).toBe(true);
-    expect((await openSentCopy(host, 802)).ok).toBe(true);
+    expect((await openSecureMessage(host, 801)).ok).toBe(true);
+    expect((await openSecureMessage(host, 802)).ok).toBe(true);
   });
 
   it('makes the sender wait after repeated wrong passphrases, without checking meanwhile', async () => {

@@ -80,7 +80,7 @@ function fakeBackground() {
       state.problem = null;
       return { dismissed: true };
     },
-    openSentCopy: () => ({ ok: false, reason: 'not-sealed' }),
+    openSecureMessage: () => ({ ok: false, reason: 'not-sealed' }),
     getKeyProtection: () => ({ protected: false, unlocked: false }),
     setPassphrase: () => ({ ok: false, reason: 'too-short' }),
     changePassphrase: () => ({ ok: false, reason: 'not-protected' }),

@@ -69,7 +69,7 @@ function keysUsedInUi(): string[] {
       keys.add(match[1]!);
     }
     // Key tables inside components, e.g. { to: 'fieldTo', ... }, { set: 'optionsPassphraseSet' }.
-    const tableEntries = /:\s*'((?:field|options|sentCopy|passphrase)[A-Z][A-Za-z]*)'/g;
+    const tableEntries = /:\s*'((?:field|options|secureMessage|passphrase)[A-Z][A-Za-z]*)'/g;
     for (const match of source.matchAll(tableEntries)) {
       keys.add(match[1]!);
     }
