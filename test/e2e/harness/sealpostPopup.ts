@@ -167,6 +167,23 @@ export class SealpostPopup {
     await this.popup.waitFor(`${recipientRow(address)}[data-saved="true"]`, timeoutMs);
   }
 
+  /** The row's key fingerprint as shown (groups of four), or null when it shows none. */
+  async keyFingerprint(address: string): Promise<string | null> {
+    const selector = `${recipientRow(address)} [data-part="fingerprint"]`;
+    if ((await this.popup.count(selector)) === 0) return null;
+    return this.popup.property<string>(selector, 'textContent');
+  }
+
+  /** Whether the row says the key changed since the last send (and waits for a confirmation). */
+  async keyChanged(address: string): Promise<boolean> {
+    return (await this.popup.count(`${recipientRow(address)} [data-part="key-changed"]`)) > 0;
+  }
+
+  /** Confirms the new key ("Use the new key"). */
+  async confirmNewKey(address: string): Promise<void> {
+    await this.popup.click(`${recipientRow(address)} button[data-action="confirm-key"]`);
+  }
+
   /** The text of `#send-problem` if the popup shows one, else undefined. */
   async sendProblem(): Promise<string | undefined> {
     if (!(await this.popup.isOpen())) return undefined;
