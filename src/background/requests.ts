@@ -34,6 +34,7 @@ import { bytesFromBase64 } from '../core/base64.ts';
 import { publishSenderKey } from './keyPublishing.ts';
 import { saveOrgCode } from './orgCode.ts';
 import { importKey, listKeys, removeImportedKey } from './recipientKeys.ts';
+import { exportSenderKeys, restoreSenderKeys } from './keyBackup.ts';
 import { sendSealedCopy } from './sealedCopies.ts';
 import {
   serverSettingsView,
@@ -94,6 +95,9 @@ const handlers: Handlers = {
   importKey: (host, source) =>
     importKey(host, 'armored' in source ? source.armored : (bytesFromBase64(source.base64) ?? '')),
   removeKey: async (host, { address }) => ({ removed: await removeImportedKey(host, address) }),
+  exportSenderKeys: (host, { passphrase }) => exportSenderKeys(host, passphrase),
+  restoreSenderKeys: (host, { armored, passphrase, replace }) =>
+    restoreSenderKeys(host, armored, passphrase, replace === true),
 };
 
 /**

@@ -39,3 +39,13 @@ export {
   type InspectedKey,
   type InspectPublicKeyOptions,
 } from './publicKeys.ts';
+export {
+  exportPrivateKeys,
+  restorePrivateKeys,
+  MAX_KEY_BACKUP_BYTES,
+  type ExportPrivateKeysOptions,
+  type RestorePrivateKeysOptions,
+  type RestorePrivateKeysResult,
+  type RestoredKey,
+  type RestoreProblem,
+} from './keyBackup.ts';

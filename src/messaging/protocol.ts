@@ -205,6 +205,32 @@ export type PassphraseAnswer =
   /** Too many wrong passphrases in a row: nothing was checked. */
   | { ok: false; reason: 'wait'; retryAfterSeconds: number };
 
+/** Characters (code points) a key backup's passphrase needs at least. */
+export const MIN_BACKUP_PASSPHRASE_LENGTH = 12;
+
+/** The answer to `exportSenderKeys`. */
+export type ExportSenderKeysAnswer =
+  /** `armored`: one armored private key block per address, encrypted with the passphrase. */
+  | { ok: true; armored: string; addresses: string[] }
+  /** `locked`: a passphrase protects the keys and they were not unlocked this session. */
+  | { ok: false; reason: 'too-short' | 'locked' | 'no-keys' };
+
+/** The answer to `restoreSenderKeys`. */
+export type RestoreSenderKeysAnswer =
+  | { ok: true; addresses: string[] }
+  | {
+      ok: false;
+      reason:
+        | 'wrong-passphrase'
+        | 'unreadable'
+        | 'too-large'
+        | 'not-private'
+        | 'no-address'
+        | 'cannot-encrypt';
+    }
+  /** A different key is the sender key of these addresses: sent again with `replace: true`. */
+  | { ok: false; reason: 'replace-needed'; addresses: string[] };
+
 /**
  * Every request the popup and options page may send to the background, with its response.
  * One map, one `sendRequest<K>()`: no casts at call sites.
@@ -315,6 +341,16 @@ export interface Requests {
   };
   /** Removes the key imported by hand for an address (found keys are looked up again). */
   removeKey: { req: { address: string }; res: { removed: boolean } };
+  /** A backup of the sender's private keys, encrypted with `passphrase` (needs them unlocked). */
+  exportSenderKeys: { req: { passphrase: string }; res: ExportSenderKeysAnswer };
+  /**
+   * Stores the private keys of a backup as the sender keys of their addresses; a different key
+   * already there is replaced only with `replace: true`.
+   */
+  restoreSenderKeys: {
+    req: { armored: string; passphrase: string; replace?: boolean };
+    res: RestoreSenderKeysAnswer;
+  };
 }
 
 export type RequestName = keyof Requests;
@@ -372,4 +408,6 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listKeys',
   'importKey',
   'removeKey',
+  'exportSenderKeys',
+  'restoreSenderKeys',
 ];

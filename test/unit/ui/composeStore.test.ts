@@ -109,6 +109,8 @@ function fakeBackground() {
     listKeys: () => ({ keys: [] }),
     importKey: () => ({ ok: false, problem: 'unreadable' }),
     removeKey: () => ({ removed: false }),
+    exportSenderKeys: () => ({ ok: false, reason: 'no-keys' }),
+    restoreSenderKeys: () => ({ ok: false, reason: 'unreadable' }),
   };
 
   return {
