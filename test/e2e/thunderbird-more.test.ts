@@ -131,8 +131,8 @@ describe('Sealpost in Thunderbird, event page kept running', () => {
       const displayed = await DisplayedMessage.open(session, messageId);
       await displayed.waitForSealpostButton(true);
       const button = await displayed.sealpostButton();
-      expect(button?.label).toBe('Open sealed');
-      expect(button?.tooltip).toContain('sealed message');
+      expect(button?.label).toBe('Open secure message');
+      expect(button?.tooltip).toContain('secure message');
 
       await displayed.clickSealpostButton();
       const shown = await new SentCopyTab(session.thunderbird.marionette, messageId).read();
