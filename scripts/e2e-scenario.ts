@@ -11,13 +11,16 @@
  * options page with a sign-in as the sender. `--keep-server` keeps that server running after
  * Thunderbird stopped (email codes then go to its outbox), so the reader attached to the mail
  * can be opened and asked for codes; Ctrl-C stops it.
+ *
+ * `keys` are imported by hand on the options page before composing; `wkd` keys are served by a
+ * loopback Web Key Directory that a copy of the add-on with `wkdBaseUrl` asks (docs/keys.md).
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureSealpostBuilt } from '../test/e2e/harness/build.ts';
+import { ensureSealpostBuilt, xpiWithDefaults } from '../test/e2e/harness/build.ts';
 import { runScenario } from '../test/e2e/harness/runScenario.ts';
 import { loadScenario, type LoadedScenario } from '../test/e2e/harness/scenario.ts';
 import type { SealpostServer } from '../test/e2e/harness/sealpostServer.ts';
@@ -26,7 +29,9 @@ import {
   domainOf,
   startServerForSession,
 } from '../test/e2e/harness/serverSession.ts';
+import { SealpostOptions } from '../test/e2e/harness/sealpostOptions.ts';
 import { ThunderbirdSession } from '../test/e2e/harness/session.ts';
+import { WkdServer } from '../test/e2e/harness/wkdServer.ts';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -56,9 +61,17 @@ async function main(): Promise<void> {
     }
   }
   const workDirectory = await mkdtemp(join(tmpdir(), 'sealpost-scenario-'));
+  // `wkd`: the keys are served by a loopback Web Key Directory the test build asks.
+  const wkd = (scenario.wkdFiles ?? []).length > 0 ? await WkdServer.start() : null;
+  for (const file of scenario.wkdFiles ?? []) {
+    const published = await wkd!.publish(keyText(file.bytes));
+    console.log(`WKD serves ${file.path} for ${published.join(', ')}`);
+  }
   const session = await ThunderbirdSession.start({
     from: scenario.from,
-    sealpostXpi: xpiPath,
+    sealpostXpi: wkd
+      ? await xpiWithDefaults(xpiPath, { wkdBaseUrl: wkd.url }, join(workDirectory, 'sealpost.xpi'))
+      : xpiPath,
     workDirectory,
   });
   let server: SealpostServer | null = null;
@@ -75,6 +88,15 @@ async function main(): Promise<void> {
       server = await startServerForSession(session, [domainOf(scenario.from)]);
       const signedIn = await connectSealpost(session, server, bareAddress(scenario.from));
       console.log(`Sealpost server ${server.url}: ${signedIn}`);
+    }
+    if ((scenario.keyFiles ?? []).length > 0) {
+      // `keys`: imported by hand on the options page, as a sender would.
+      const options = await SealpostOptions.open(session.thunderbird.marionette);
+      for (const [index, file] of (scenario.keyFiles ?? []).entries()) {
+        const key = keyText(file.bytes);
+        const picked = join(workDirectory, `key-${index + 1}.gpg`);
+        console.log(`imported ${file.path}: ${await options.importKey(key, picked)}`);
+      }
     }
     const screenshotPath = values.screenshot ? resolve(values.screenshot) : undefined;
     const outcome = await runScenario(session, scenario, {
@@ -111,6 +133,7 @@ async function main(): Promise<void> {
     await copyFile(join(workDirectory, 'thunderbird.log'), join(outDirectory, 'thunderbird.log'));
     await rm(workDirectory, { recursive: true, force: true });
     if (server && !values['keep-server']) await server.close();
+    await wkd?.close();
   }
   if (server && values['keep-server']) {
     // The run's SMTP sink stopped with Thunderbird: email codes go to the outbox from now on.
@@ -136,6 +159,12 @@ function usesServer(scenario: LoadedScenario): boolean {
   return Object.values(scenario.recipients).some(
     (choice) => choice.method !== undefined && SERVER_METHOD.test(choice.method),
   );
+}
+
+/** A key file as text when it is armored, else its bytes (a binary key). */
+function keyText(bytes: Uint8Array): string | Uint8Array {
+  const text = Buffer.from(bytes).toString('utf8');
+  return text.includes('-----BEGIN PGP') ? text : bytes;
 }
 
 /** `alice@x.example` from `Alice <alice@x.example>` or `alice@x.example`. */

@@ -96,8 +96,12 @@ const handlers: Handlers = {
     importKey(host, 'armored' in source ? source.armored : (bytesFromBase64(source.base64) ?? '')),
   removeKey: async (host, { address }) => ({ removed: await removeImportedKey(host, address) }),
   exportSenderKeys: (host, { passphrase }) => exportSenderKeys(host, passphrase),
-  restoreSenderKeys: (host, { armored, passphrase, replace }) =>
-    restoreSenderKeys(host, armored, passphrase, replace === true),
+  restoreSenderKeys: async (host, { armored, passphrase, replace }) => {
+    const answer = await restoreSenderKeys(host, armored, passphrase, replace === true);
+    // A restored key replaces the one colleagues and WKD know: publish it now.
+    if (answer.ok) await publishSenderKey(host);
+    return answer;
+  },
 };
 
 /**

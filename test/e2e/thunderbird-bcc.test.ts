@@ -138,6 +138,8 @@ describe('one message to To, Cc and three Bcc recipients in five languages', () 
       html: false,
       attachments: [],
       attachmentFiles: [],
+      keys: [],
+      wkd: [],
       secure: true,
       recipients: {
         [DORA.address]: { method: 'code', code: DORA.code, language: 'de' },

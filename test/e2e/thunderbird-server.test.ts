@@ -105,6 +105,8 @@ describe('a sender with a server', () => {
       html: false,
       attachments: [],
       attachmentFiles: [{ name: 'figures.bin', bytes: attachment }],
+      keys: [],
+      wkd: [],
       secure: true,
       recipients: {
         [SMS.address]: { method: 'sms', phone: SMS.phone },

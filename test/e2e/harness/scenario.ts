@@ -29,11 +29,19 @@ export interface Scenario {
   secure: boolean;
   /** Keyed by recipient address (any case). */
   recipients: Record<string, RecipientChoice>;
+  /** Public key files (armored or binary) imported by hand on the options page before the send. */
+  keys: string[];
+  /** Public key files served by a loopback WKD the test build asks (docs/keys.md). */
+  wkd: string[];
 }
 
 /** A scenario with its attachment files read. */
 export interface LoadedScenario extends Scenario {
   attachmentFiles: Array<{ name: string; type?: string; bytes: Uint8Array }>;
+  /** The files of `keys`, read. */
+  keyFiles?: Array<{ path: string; bytes: Uint8Array }>;
+  /** The files of `wkd`, read. */
+  wkdFiles?: Array<{ path: string; bytes: Uint8Array }>;
 }
 
 const METHOD_VALUES = [
@@ -60,6 +68,8 @@ const SCENARIO_KEYS = [
   'attachments',
   'secure',
   'recipients',
+  'keys',
+  'wkd',
 ];
 
 /**
@@ -181,6 +191,16 @@ export function validateScenario(
       };
     }
   }
+  const files = (key: 'keys' | 'wkd'): string[] => {
+    const list = value[key] ?? [];
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item !== '')) {
+      problems.push(`"${key}" must be an array of key file paths (relative to the scenario file)`);
+      return [];
+    }
+    return list as string[];
+  };
+  const keys = files('keys');
+  const wkd = files('wkd');
   const subject = text('subject');
   const body = text('body');
   const html = flag('html');
@@ -199,6 +219,8 @@ export function validateScenario(
       attachments,
       secure,
       recipients,
+      keys,
+      wkd,
     },
   };
 }
@@ -232,7 +254,26 @@ export async function loadScenario(path: string): Promise<LoadedScenario> {
       });
     }
   }
-  return { ...result.scenario, attachmentFiles };
+  const readKeys = async (paths: string[]) => {
+    const read = [];
+    for (const keyPath of paths) {
+      const file = resolve(dirname(path), keyPath);
+      try {
+        read.push({ path: keyPath, bytes: new Uint8Array(await readFile(file)) });
+      } catch (error) {
+        throw new Error(`key file "${keyPath}" (${file}): ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    }
+    return read;
+  };
+  return {
+    ...result.scenario,
+    attachmentFiles,
+    keyFiles: await readKeys(result.scenario.keys),
+    wkdFiles: await readKeys(result.scenario.wkd),
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -256,6 +297,8 @@ export function scenarioWithDefaults(
     attachmentFiles: [],
     secure: false,
     recipients: {},
+    keys: [],
+    wkd: [],
     ...fields,
   };
 }

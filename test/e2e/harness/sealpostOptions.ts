@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { waitFor } from './chromeWindows.ts';
 import { ExtensionPage } from './extensionPopup.ts';
 import type { MarionetteClient } from './marionette.ts';
@@ -84,6 +85,40 @@ export class SealpostOptions {
         return this.page.text('[data-testid="signed-in"]');
       },
       30_000,
+    );
+  }
+
+  /**
+   * Imports a recipient's public key as a sender does: armored text pasted into the field, or a
+   * binary key file picked with the file input (`filePath` of a file holding the bytes). Returns
+   * what the page then says; throws with the page's words when it refuses the key.
+   */
+  async importKey(key: string | Uint8Array, filePath?: string): Promise<string> {
+    await focusMainWindow(this.marionette);
+    await this.page.waitFor('[data-section="keys"]', 30_000);
+    const noticeBefore = await this.page.text('[data-testid="keys-notice"]');
+    if (typeof key === 'string') {
+      await this.page.click('textarea[name="key-paste"]');
+      await this.page.clear('textarea[name="key-paste"]');
+      await this.page.type('textarea[name="key-paste"]', key);
+      await this.page.click('button[data-action="import-key"]');
+    } else {
+      if (!filePath) throw new Error('importKey: a binary key needs the path of its file');
+      await writeFile(filePath, key);
+      // WebDriver's way of picking a file: its path typed into the file input.
+      await this.page.type('input[name="key-file"]', filePath);
+    }
+    return waitFor(
+      'the options page to take or refuse the key',
+      async () => {
+        if ((await this.page.count('#key-import-error')) > 0) {
+          throw new Error(`key refused: ${await this.page.text('#key-import-error')}`);
+        }
+        const notice = await this.page.text('[data-testid="keys-notice"]');
+        return notice !== '' && notice !== noticeBefore ? notice : undefined;
+      },
+      30_000,
+      250,
     );
   }
 
