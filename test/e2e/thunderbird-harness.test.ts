@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 /**
  * The pieces of the Thunderbird harness that need no Thunderbird: scenario validation, the
  * leak search's encodings, the SMTP sink's envelope capture. If these are wrong, the real
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMailEvents } from './harness/imapServer.ts';
 import { encodedForms, findLeaks, findLeaksInServerFiles } from './harness/leakSearch.ts';
 import { menuEntryFor } from './harness/runScenario.ts';
-import { validateScenario } from './harness/scenario.ts';
+import { loadScenario, validateScenario } from './harness/scenario.ts';
 import { SmtpSink } from './harness/smtpSink.ts';
 
 describe('scenario validation', () => {
@@ -28,8 +29,22 @@ describe('scenario validation', () => {
         attachments: [],
         secure: false,
         recipients: {},
+        keys: [],
+        wkd: [],
       },
     });
+  });
+
+  it('reads the example account scenario with its key files, and refuses keys that are not paths', async () => {
+    const loaded = await loadScenario(join(import.meta.dirname, 'scenarios', 'account-keys.json'));
+    expect(loaded.keyFiles?.map((file) => file.path)).toEqual(['files/keys/bob-gnupg-v4.asc']);
+    expect(loaded.wkdFiles).toHaveLength(2);
+    expect(Buffer.from(loaded.keyFiles![0]!.bytes).toString()).toContain(
+      '-----BEGIN PGP PUBLIC KEY BLOCK-----',
+    );
+    const refused = validateScenario({ from: 'a@x.example', to: ['b@y.example'], keys: 'bob.asc' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.problems.join()).toContain('"keys" must be an array');
   });
 
   it('reports every problem with its path', () => {
