@@ -33,6 +33,7 @@ import {
 import { bytesFromBase64 } from '../core/base64.ts';
 import { publishSenderKey } from './keyPublishing.ts';
 import { saveOrgCode } from './orgCode.ts';
+import { replySecurely } from './secureReply.ts';
 import { importKey, listKeys, removeImportedKey } from './recipientKeys.ts';
 import { exportSenderKeys, restoreSenderKeys } from './keyBackup.ts';
 import { sendSealedCopy } from './sealedCopies.ts';
@@ -95,6 +96,7 @@ const handlers: Handlers = {
   importKey: (host, source) =>
     importKey(host, 'armored' in source ? source.armored : (bytesFromBase64(source.base64) ?? '')),
   removeKey: async (host, { address }) => ({ removed: await removeImportedKey(host, address) }),
+  replySecurely: (host, { messageId }) => replySecurely(host, messageId),
   exportSenderKeys: (host, { passphrase }) => exportSenderKeys(host, passphrase),
   restoreSenderKeys: async (host, { armored, passphrase, replace }) => {
     const answer = await restoreSenderKeys(host, armored, passphrase, replace === true);

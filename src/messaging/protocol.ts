@@ -339,6 +339,19 @@ export interface Requests {
             | 'no-address';
         };
   };
+  /**
+   * From a secure message opened in Thunderbird: a threaded reply to its sender, the decrypted
+   * text quoted, secure mode on.
+   */
+  replySecurely: {
+    req: { messageId: number };
+    res:
+      | { ok: true }
+      | {
+          ok: false;
+          reason: Extract<Requests['openSecureMessage']['res'], { ok: false }>['reason'];
+        };
+  };
   /** Removes the key imported by hand for an address (found keys are looked up again). */
   removeKey: { req: { address: string }; res: { removed: boolean } };
   /** A backup of the sender's private keys, encrypted with `passphrase` (needs them unlocked). */
@@ -408,6 +421,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listKeys',
   'importKey',
   'removeKey',
+  'replySecurely',
   'exportSenderKeys',
   'restoreSenderKeys',
 ];

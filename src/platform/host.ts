@@ -82,6 +82,14 @@ export interface Host {
   /** Opens a compose window holding a sealed mail; resolves with its tab id. */
   openSealedCompose(mail: SealedComposeMail): Promise<number>;
   /**
+   * Thunderbird's reply to the sender of a stored message (threaded: In-Reply-To, References),
+   * as plain text with this subject and body; resolves with the compose tab's id.
+   */
+  beginReply(
+    messageId: number,
+    details: { subject: string; plainTextBody: string },
+  ): Promise<number>;
+  /**
    * Sends a compose tab now, through its identity's SMTP server and into its Sent folder (as
    * Thunderbird's own Send does); rejects with Thunderbird's reason when the send fails.
    */

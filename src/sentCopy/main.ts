@@ -14,6 +14,7 @@ import App from '../reader/App.svelte';
 import '../reader/reader.css';
 import { ReaderState, type ReaderScreen } from '../reader/readerState.svelte.ts';
 import PassphrasePrompt from './PassphrasePrompt.svelte';
+import ReplyBar from './ReplyBar.svelte';
 
 type OpenFailureReason = Extract<Requests['openSecureMessage']['res'], { ok: false }>['reason'];
 
@@ -38,13 +39,21 @@ async function show(target: HTMLElement): Promise<void> {
   const mime = bytesFromBase64(result.mimeBase64);
   if (!mime) return showProblem(target, message('secureMessageDamaged'));
   const opened = await parseOriginalMime(mime);
-  showReader(target, { kind: 'open', envelope: result.envelope, message: opened });
+  showReader(target, { kind: 'open', envelope: result.envelope, message: opened }, messageId);
 }
 
-function showReader(target: HTMLElement, screen: ReaderScreen): void {
+/** The reader; with `replyTo` (opened with the user's own key), "Reply securely" above it. */
+function showReader(target: HTMLElement, screen: ReaderScreen, replyTo?: number): void {
   target.replaceChildren();
+  if (replyTo !== undefined) {
+    const bar = document.createElement('div');
+    target.append(bar);
+    mount(ReplyBar, { target: bar, props: { messageId: replyTo } });
+  }
+  const readerTarget = document.createElement('div');
+  target.append(readerTarget);
   const reader = new ReaderState(screen, languageFromLocale(uiLocale()));
-  mount(App, { target, props: { reader } });
+  mount(App, { target: readerTarget, props: { reader } });
 }
 
 /** Asks for the passphrase protecting the user's keys, then tries them again. */

@@ -162,6 +162,25 @@ export class FakeThunderbirdHost implements Host {
     const tab = this.tab(tabId);
     tab.attachments = tab.attachments.filter((attachment) => attachment.id !== attachmentId);
   }
+  /** Replies begun (`beginReply`): the message replied to and the new tab. */
+  replies: { messageId: number; tabId: number }[] = [];
+  /** The sender of each stored message, for `beginReply` (Thunderbird reads it from the mail). */
+  messageSenders = new Map<number, string>();
+  /** The identity a reply is written from (Thunderbird picks the one the mail was sent to). */
+  replyFrom: string | null = null;
+  async beginReply(messageId: number, details: { subject: string; plainTextBody: string }) {
+    const tabId = this.nextTabId++;
+    const sender = this.messageSenders.get(messageId);
+    this.openCompose(tabId, {
+      ...(this.replyFrom ? { from: this.replyFrom } : {}),
+      to: sender ? [sender] : [],
+      subject: details.subject,
+      isPlainText: true,
+      plainTextBody: details.plainTextBody,
+    });
+    this.replies.push({ messageId, tabId });
+    return tabId;
+  }
   async openSealedCompose(mail: SealedComposeMail) {
     this.maybeFail('openSealedCompose');
     const tabId = this.nextTabId++;

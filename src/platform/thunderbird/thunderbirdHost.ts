@@ -62,6 +62,15 @@ export function createThunderbirdHost(): Host {
       });
       return tab.id;
     },
+    async beginReply(messageId, details) {
+      const tab = await messenger.compose.beginReply(messageId, 'replyToSender', {
+        subject: details.subject,
+        isPlainText: true,
+        plainTextBody: details.plainTextBody,
+      });
+      if (tab.id === undefined) throw new Error('Thunderbird opened no compose tab');
+      return tab.id;
+    },
     async sendComposeNow(tabId) {
       const result = await messenger.compose.sendMessage(tabId, { mode: 'sendNow' });
       // A refused send does not reject: Thunderbird shows the server's answer in its own

@@ -109,6 +109,7 @@ function fakeBackground() {
     listKeys: () => ({ keys: [] }),
     importKey: () => ({ ok: false, problem: 'unreadable' }),
     removeKey: () => ({ removed: false }),
+    replySecurely: () => ({ ok: false, reason: 'not-sealed' }),
     exportSenderKeys: () => ({ ok: false, reason: 'no-keys' }),
     restoreSenderKeys: () => ({ ok: false, reason: 'unreadable' }),
   };
