@@ -1,8 +1,10 @@
 /**
  * Two real Thunderbird profiles of one organisation and one Sealpost server: Bob signs in and
  * his Sealpost key is published; Alice's panel then chooses Bob's account by itself (the key
- * comes from the server) and seals to it. When the key on the server is swapped between two
- * sends, Alice's panel shows both fingerprints and the send is blocked until she confirms.
+ * comes from the server) and seals to it. Bob opens it inside his Thunderbird with "Open secure
+ * message" and no code, answers with "Reply securely", and Alice opens the reply the same way.
+ * When the key on the server is swapped between two sends, Alice's panel shows both
+ * fingerprints and the send is blocked until she confirms.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wkdHash } from '../../src/core/wkd.ts';
 import { ensureSealpostBuilt } from './harness/build.ts';
+import { DisplayedMessage, SentCopyTab } from './harness/messageDisplay.ts';
 import { waitFor } from './harness/chromeWindows.ts';
 import { pressSend } from './harness/runScenario.ts';
 import { SealpostOptions } from './harness/sealpostOptions.ts';
@@ -90,6 +93,7 @@ async function composeToBob(subject: string) {
 
 describe('colleagues with Sealpost keys on the server', () => {
   let bobFingerprint: string;
+  let firstMail: Buffer;
 
   it('Bob signs in, and his Sealpost key is published (lookups and WKD)', async () => {
     const options = await SealpostOptions.open(bob.thunderbird.marionette);
@@ -121,6 +125,51 @@ describe('colleagues with Sealpost keys on the server', () => {
     const html = reader!.content.toString('utf8');
     expect(html).toContain(`"method":"account"`);
     expect(html).toContain(`"fingerprint":"${bobFingerprint}"`);
+    firstMail = sent.mails[0]!.raw;
+  });
+
+  it('Bob opens it inside Thunderbird with no code, replies securely, and Alice opens the reply', async () => {
+    const received = await bob.receive(firstMail);
+    const displayed = await DisplayedMessage.open(bob, received);
+    await displayed.waitForSealpostButton(true);
+    expect((await displayed.sealpostButton())?.label).toBe('Open secure message');
+    await displayed.clickSealpostButton();
+    const page = new SentCopyTab(bob.thunderbird.marionette, received);
+    const view = await page.read();
+    expect(view.subject).toBe('Account one');
+    expect(view.bodyText).toContain('For Bob only: Account one.');
+
+    // Reply securely: Thunderbird's reply, quoted, secure mode on, Alice's account chosen.
+    const reply = await bob.composeOpenedBy(() =>
+      page.page.click('button[data-action="reply-securely"]'),
+    );
+    const details = await bob.composeState(reply.tabId);
+    expect(details.subject).toBe('Re: Account one');
+    expect(details.plainTextBody).toContain('> For Bob only: Account one.');
+    const popup = new SealpostPopup(bob.thunderbird.marionette, reply.window);
+    await popup.open();
+    expect(await popup.isSecure()).toBe(true);
+    await popup.waitForRecipient(ALICE);
+    await waitFor('the account method for Alice', async () =>
+      (await popup.methodValue(ALICE)) === 'account' ? true : undefined,
+    );
+    const sent = await pressSend(bob, reply, popup);
+    expect(sent.message).toBe('');
+    expect(sent.outcome).toBe('sent');
+    const raw = sent.mails[0]!.raw;
+    const parsed = await simpleParser(raw);
+    expect(parsed.inReplyTo).toBeTruthy();
+    expect(parsed.text ?? '').not.toContain('For Bob only');
+
+    const inAlice = await alice.receive(raw);
+    const shown = await DisplayedMessage.open(alice, inAlice);
+    await shown.waitForSealpostButton(true);
+    await shown.clickSealpostButton();
+    const aliceView = await new SentCopyTab(alice.thunderbird.marionette, inAlice).read();
+    expect(aliceView.subject).toBe('Re: Account one');
+    expect(aliceView.bodyText).toContain('For Bob only: Account one.');
+    await alice.helper.call('closeTabs', { urlPart: 'sent-copy.html' });
+    await bob.helper.call('closeTabs', { urlPart: 'sent-copy.html' });
   });
 
   it('a key swapped on the server blocks the next send until Alice confirms the new one', async () => {

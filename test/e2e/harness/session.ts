@@ -146,6 +146,38 @@ export class ThunderbirdSession {
     return { tabId: opened.tabId, window };
   }
 
+  /**
+   * Waits for a compose window something else opens (`open`: e.g. a click in a page), and finds
+   * its tab and chrome window.
+   */
+  async composeOpenedBy(open: () => Promise<void>): Promise<OpenCompose> {
+    const marionette = this.thunderbird.marionette;
+    const before = await windowHandlesMatching(marionette, 'messengercompose');
+    const tabsBefore = await this.helper.call<Array<{ tabId: number }>>('composeTabs', {});
+    await open();
+    const handle = await waitFor('the new compose window', async () => {
+      const now = await windowHandlesMatching(marionette, 'messengercompose');
+      return now.find((candidate) => !before.includes(candidate));
+    });
+    const tabId = await waitFor('the new compose tab', async () => {
+      const tabs = await this.helper.call<Array<{ tabId: number }>>('composeTabs', {});
+      return tabs.find((tab) => !tabsBefore.some((old) => old.tabId === tab.tabId))?.tabId;
+    });
+    const window = new ComposeWindow(marionette, handle);
+    await window.focus();
+    return { tabId, window };
+  }
+
+  /** Files a mail another profile sent in this profile's Local Folders; its message id. */
+  async receive(raw: Buffer): Promise<number> {
+    const { messageId } = await this.helper.call<{ messageId: number }>(
+      'importMessage',
+      { rawBase64: raw.toString('base64') },
+      60_000,
+    );
+    return messageId;
+  }
+
   /** The compose window's current content, read through the compose API. */
   composeState(tabId: number): Promise<ComposeState> {
     return this.helper.call<ComposeState>('details', { tabId });

@@ -177,6 +177,24 @@ const handlers = {
     return closing.length;
   },
 
+  /**
+   * Files a raw mail (as received by another profile's SMTP sink) in Local Folders › Received,
+   * as if it had arrived in this profile; answers its message id.
+   */
+  async importMessage(params) {
+    const accounts = await messenger.accounts.list(false);
+    const local = accounts.find((account) => account.type === 'none' || account.type === 'local');
+    if (!local) throw new Error('no Local Folders');
+    const folders = await messenger.folders.query({ accountId: local.id });
+    const folder =
+      folders.find((candidate) => candidate.path === '/Received') ??
+      (await messenger.folders.create(local.rootFolder ?? local, 'Received'));
+    const bytes = Uint8Array.from(atob(params.rawBase64), (character) => character.charCodeAt(0));
+    const file = new File([bytes], 'received.eml', { type: 'message/rfc822' });
+    const header = await messenger.messages.import(file, folder.id ?? folder, {});
+    return { messageId: header.id };
+  },
+
   /** Lists open compose tabs. */
   async composeTabs() {
     const tabs = await messenger.tabs.query({ type: 'messageCompose' });
