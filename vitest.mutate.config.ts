@@ -19,6 +19,8 @@ export default defineConfig({
       'test/security/server-brute-force.test.ts',
       'test/security/server-stranger-lockout.test.ts',
       'test/security/server-share-isolation.test.ts',
+      'test/server/public-keys.test.ts',
+      'test/security/server-public-keys.test.ts',
     ],
     exclude: ['test/unit/fuzz.test.ts'],
     environment: 'node',

@@ -1,5 +1,6 @@
 import { unavailableReason, type MethodAvailability } from '../core/methodMenu.ts';
-import { METHOD_TEXTS, VERIFICATION_METHODS, type VerificationMethod } from '../core/methods.ts';
+import { buildMethodMenu } from '../core/methodMenuBuilder.ts';
+import { METHOD_TEXTS, type VerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 
 /** From this many remembered recipients on, the options page offers a search box. */
@@ -45,25 +46,32 @@ export function methodLabelKey(method: VerificationMethod): string {
   return METHOD_TEXTS[method].nameKey;
 }
 
-/** What the organisation's policy and the server change about the method choices. */
-export type MethodChoiceContext = Omit<MethodAvailability, 'serverConfigured'>;
+/** What the organisation's policy, the server and the known keys change about the choices. */
+export type MethodChoiceContext = Omit<MethodAvailability, 'serverConfigured'> & {
+  /** A usable key is known for the address (the options page's list of keys). */
+  keyKnown?: boolean;
+};
 
 /**
- * The methods a remembered recipient can be switched to, in the guide's order.
- * `account` needs a known key, which only the compose panel finds, so it is listed only when
- * already chosen; server methods are disabled with the reason while no server is configured
- * (sign in, when a server is set but nobody is signed in). Methods the policy does not allow
- * are left out, except the current one, which stays visible, disabled, with the reason.
+ * The methods a remembered recipient can be switched to: the compose panel's menu
+ * (`buildMethodMenu`, one menu for both) with its entries folded into one per method, in the
+ * guide's order. `account` while a key is known (or it is already chosen); server methods
+ * disabled with the reason while no server is configured (sign in, when a server is set but
+ * nobody is signed in). Methods the policy does not allow are left out, except the current one,
+ * which stays visible, disabled, with the reason.
  */
 export function methodChoices(
   settings: RecipientSettings,
   serverConfigured: boolean,
   context: MethodChoiceContext = {},
 ): MethodChoice[] {
-  // `account` needs a known key, which only the compose panel finds.
-  const methods = VERIFICATION_METHODS.filter(
-    (method) => method !== 'account' || settings.method === 'account',
-  );
+  const menu = buildMethodMenu({
+    settings,
+    serverConfigured,
+    keyKnown: context.keyKnown === true || settings.method === 'account',
+    ...(context.serverKnown === undefined ? {} : { serverKnown: context.serverKnown }),
+  });
+  const methods = [...new Set(menu.map((entry) => entry.method))];
   const allowed = context.allowedMethods;
   return methods
     .filter((method) => !allowed || allowed.includes(method) || method === settings.method)

@@ -1,3 +1,4 @@
+import { buildMethodMenu } from '../../../src/core/methodMenuBuilder.ts';
 import { describe, expect, it } from 'vitest';
 import type { RecipientSettings } from '../../../src/core/recipientSettings.ts';
 import {
@@ -69,10 +70,23 @@ describe('methodChoices', () => {
     );
   });
 
-  it('lists the account method only when it is the remembered one', () => {
+  it('lists the account method when a key is known or it is the remembered one', () => {
     expect(methodChoices(remembered('a@b.example'), false)[0]?.value).toBe('sms');
     expect(methodChoices(remembered('a@b.example', { method: 'account' }), false)[0]?.value).toBe(
       'account',
+    );
+    expect(methodChoices(remembered('a@b.example'), false, { keyKnown: true })[0]).toEqual({
+      value: 'account',
+      labelKey: 'optionsMethodAccount',
+      disabled: false,
+    });
+  });
+
+  it('offers the same methods, in the same order, as the compose panel’s menu', () => {
+    const settings = remembered('a@b.example', { method: 'code', code: 'K7QM-X2PA' });
+    const panel = buildMethodMenu({ settings, serverConfigured: true, keyKnown: true });
+    expect(methodChoices(settings, true, { keyKnown: true }).map((choice) => choice.value)).toEqual(
+      [...new Set(panel.map((entry) => entry.method))],
     );
   });
 });
