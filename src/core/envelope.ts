@@ -44,6 +44,12 @@ export interface Envelope {
    * carries the same value in its `#fragment`. Present exactly when a lock is server-protected.
    */
   mailShare?: string;
+  /**
+   * The sender's public key (base64 of the binary key) a recipient seals a secure reply to. Its
+   * fingerprint is also inside the payload (`X-Sealpost-Reply-Key`), so a reader replies only
+   * when the two agree (docs/envelope.md §2).
+   */
+  replyKey?: string;
   /** One binary OpenPGP message (RFC 9580), base64. Plaintext: the original message as MIME. */
   payload: string;
 }

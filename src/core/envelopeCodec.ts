@@ -48,9 +48,10 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
     return damaged;
   }
   if (value.version !== ENVELOPE_VERSION) return { ok: false, reason: 'unsupported-version' };
-  if (!hasExactlyKeys(value, ENVELOPE_KEYS, ['mailShare'])) return damaged;
+  if (!hasExactlyKeys(value, ENVELOPE_KEYS, ['mailShare', 'replyKey'])) return damaged;
 
-  const { messageId, createdAt, serverUrl, sender, languages, locks, payload, mailShare } = value;
+  const { messageId, createdAt, serverUrl, sender, languages, locks, payload, mailShare, replyKey } =
+    value;
   if (!isShortText(messageId) || messageId.length === 0) return damaged;
   if (!isIsoDate(createdAt)) return damaged;
   if (serverUrl !== null && !isHttpUrl(serverUrl)) return damaged;
@@ -77,6 +78,15 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
   if (serverProtected && serverUrl === null) return damaged;
   const lockIds = parsedLocks.flatMap((lock) => (lock.id === undefined ? [] : [lock.id]));
   if (new Set(lockIds).size !== lockIds.length) return damaged;
+  if (
+    replyKey !== undefined &&
+    (typeof replyKey !== 'string' ||
+      replyKey.length === 0 ||
+      replyKey.length > MAX_REPLY_KEY_CHARACTERS ||
+      !isBase64(replyKey))
+  ) {
+    return damaged;
+  }
 
   return {
     ok: true,
@@ -90,10 +100,14 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
       languages: languages as NotificationLanguage[],
       locks: parsedLocks,
       ...(typeof mailShare === 'string' ? { mailShare } : {}),
+      ...(typeof replyKey === 'string' ? { replyKey } : {}),
       payload,
     },
   };
 }
+
+/** A sender's public key with a few user IDs is well under this (base64 of the binary key). */
+const MAX_REPLY_KEY_CHARACTERS = 16 * 1024;
 
 /** A share: base64 of exactly 32 bytes (docs/envelope.md). */
 function isShare(text: string): boolean {
@@ -186,6 +200,7 @@ export function renderReaderHtmlFromParts<Part extends string | Blob>(
       languages: metadata.languages,
       locks: metadata.locks,
       ...(metadata.mailShare === undefined ? {} : { mailShare: metadata.mailShare }),
+      ...(metadata.replyKey === undefined ? {} : { replyKey: metadata.replyKey }),
     }),
   );
   return [

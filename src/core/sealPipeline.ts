@@ -1,4 +1,5 @@
-import { sealPayloadStream, type SealCryptoConfig } from '../crypto/index.ts';
+import { publicKeyParts, sealPayloadStream, type SealCryptoConfig } from '../crypto/index.ts';
+import { base64FromBytes } from './base64.ts';
 import { passwordForCode } from './accessCodeFormat.ts';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
 import { createBase64BlobEncoder, renderReaderHtmlFromParts } from './envelopeCodec.ts';
@@ -116,8 +117,14 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
     }
   }
   const createdAt = input.createdAt ?? new Date();
+  // The key a recipient's secure reply is sealed to: in the envelope for the reader, and its
+  // fingerprint inside the payload, where nobody can change it (docs/envelope.md §2).
+  const replyKey = await publicKeyParts(input.senderPublicKey);
   // MIME, encryption and base64 run as one stream: no stage holds the whole message at once.
-  const mime = streamOriginalMime(input.original);
+  const mime = streamOriginalMime({
+    ...input.original,
+    replyKeyFingerprint: replyKey.fingerprint,
+  });
   const passwordLocks = input.locks.filter(
     (lock): lock is SealLock | ServerSealLock => lock.method !== 'account',
   );
@@ -170,6 +177,7 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
     ...(input.locks.some((lock) => 'serverProtected' in lock) && input.mailShare
       ? { mailShare: input.mailShare }
       : {}),
+    replyKey: base64FromBytes(replyKey.bytes),
   };
   const readerHtml = new Blob(
     renderReaderHtmlFromParts(input.readerTemplate, envelope, [payloadBase64]),

@@ -160,6 +160,8 @@ export interface RegisterMessageRequest {
   payload?: string;
   /** The sender's display name as in the envelope; the hosted reader shows it (optional). */
   senderName?: string;
+  /** The language the sender reads Sealpost in: a reply's notification to them uses it. */
+  senderLanguage?: NotificationLanguage;
 }
 export interface RegisterMessageResponse {
   messageId: string;
@@ -221,6 +223,11 @@ export interface PublicMessageResponse {
    * listed at all.
    */
   locks: { method: ServerLockMethod; hint: string | null }[];
+  /**
+   * Replies through the server: the most a reply may carry (its encrypted payload, in bytes,
+   * before base64), or null when this server takes no replies.
+   */
+  reply: { maxBytes: number } | null;
 }
 /** GET /api/v1/messages/:id/payload -> { payload } (the hosted encrypted payload, base64). */
 export interface PayloadResponse {
@@ -255,6 +262,36 @@ export interface VerifyCompleteRequest {
 }
 export interface VerifyCompleteResponse {
   serverShare: string;
+  /**
+   * Lets this recipient reply through the server (`POST …/replies`): base64url of 32 random
+   * bytes, stored only hashed, bound to the lock, valid while the message is active. Absent when
+   * the server takes no replies.
+   */
+  replyToken?: string;
+}
+/**
+ * POST /api/v1/messages/:id/replies — a recipient who passed their factor sends a reply,
+ * encrypted in their browser to the sender's public key; the server mails it to the sender.
+ * 201 { replyId, sentAt }; 403 bad token; 410 revoked/expired; 413 too large; 429 too many.
+ */
+export interface ReplyRequest {
+  replyToken: string;
+  /** One binary OpenPGP message (base64), sealed to the sender's key only. */
+  payload: string;
+  /** The fingerprint of the key it was sealed to (upper-case hex), for the reply's envelope. */
+  keyFingerprint: string;
+}
+export interface ReplyResponse {
+  replyId: string;
+  sentAt: string;
+}
+/**
+ * PUT /api/v1/messages/:id/mail-message-id (Bearer, sender only) { mailMessageId } -> 204: the
+ * Message-ID Thunderbird gave the sealed mail, so replies are threaded to it (In-Reply-To).
+ */
+export interface MailMessageIdRequest {
+  /** With angle brackets, as in the header: `<…@…>`. */
+  mailMessageId: string;
 }
 /** POST /api/v1/messages/:id/verify/resend { handle } -> VerifyStartResponse (429 when throttled). */
 export interface VerifyResendRequest {

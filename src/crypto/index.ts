@@ -33,6 +33,7 @@ export {
 export {
   inspectPublicKey,
   binaryPublicKey,
+  publicKeyParts,
   MAX_PUBLIC_KEY_BYTES,
   type PublicKeyInfo,
   type KeyProblem,

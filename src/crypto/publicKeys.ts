@@ -129,3 +129,12 @@ export async function binaryPublicKey(armored: string): Promise<Uint8Array> {
   const key = await openpgp.readKey({ armoredKey: armored });
   return key.toPublic().write();
 }
+
+/** A key's binary transferable form and its fingerprint (upper-case hex). */
+export async function publicKeyParts(
+  key: string | Uint8Array,
+): Promise<{ bytes: Uint8Array; fingerprint: string }> {
+  const parsed = await readAnyKey(key);
+  const publicKey = parsed.toPublic();
+  return { bytes: publicKey.write(), fingerprint: publicKey.getFingerprint().toUpperCase() };
+}

@@ -8,10 +8,10 @@ export interface SealPayloadOptions {
   /** One password per code lock; each gets its own SKESK v6 with Argon2id S2K and its own salt. */
   passwords: string[];
   /**
-   * Armored public keys: the sender's own (v6) and recipients' account keys (v6, or v4 as
-   * GnuPG and Thunderbird make them).
+   * Public keys, armored or binary: the sender's own (v6) and recipients' account keys (v6, or
+   * v4 as GnuPG and Thunderbird make them); for a secure reply, the sender's key alone.
    */
-  encryptionKeys: string[];
+  encryptionKeys: (string | Uint8Array)[];
   /**
    * Write every key's packet with the wildcard key id (RFC 9580 §5.1: "anonymous recipient"),
    * so the packets do not say whose keys open the payload (a Bcc recipient's mail).
@@ -77,7 +77,11 @@ export async function sealPayloadStream(
   let config = sealingOpenpgpConfig(options.config);
   const date = options.date ?? new Date();
   const encryptionKeys = await Promise.all(
-    armoredKeys.map((armoredKey) => openpgp.readKey({ armoredKey, config })),
+    armoredKeys.map((key) =>
+      typeof key === 'string'
+        ? openpgp.readKey({ armoredKey: key, config })
+        : openpgp.readKey({ binaryKey: key, config }),
+    ),
   );
   let sessionKey = await openpgp.generateSessionKey({ encryptionKeys, date, config });
   if (sessionKey.aeadAlgorithm === undefined) {

@@ -63,6 +63,12 @@ export class ReaderState {
   attempts = $state(0);
   /** The server's answer once the recipient confirmed their address (server locks only). */
   verification: VerifyStartResponse | null = $state.raw(null);
+  /** The address the recipient confirmed (server locks): their secure reply's From. */
+  recipientAddress: string | null = $state(null);
+  /** The server's permission to reply, given with its share once the factor passed. */
+  replyToken: string | null = null;
+  /** Offer "Reply securely" on an opened message (Thunderbird's own page has its own). */
+  offerReply = true;
 
   constructor(screen: ReaderScreen, language: NotificationLanguage) {
     this.screen = screen;
@@ -88,6 +94,7 @@ export class ReaderState {
   /** Server locks, step 1: the recipient confirms the address they got the mail at. */
   async verify(address: string): Promise<void> {
     await this.step('/verify/start', { address: address.trim() });
+    if (this.verification) this.recipientAddress = address.trim();
   }
 
   /** Server locks: a new SMS/email code (the server throttles it). */
@@ -114,6 +121,7 @@ export class ReaderState {
           { handle, code },
         );
         if (!released.ok) return this.failOnServer(screen, released);
+        this.replyToken = released.value.replyToken ?? null;
         const derived = await deriveLockPassword({
           messageId: envelope.messageId,
           lockId,

@@ -53,6 +53,8 @@ function showReader(target: HTMLElement, screen: ReaderScreen, replyTo?: number)
   const readerTarget = document.createElement('div');
   target.append(readerTarget);
   const reader = new ReaderState(screen, languageFromLocale(uiLocale()));
+  // Opened with the user's own key: Thunderbird's "Reply securely" above answers it.
+  if (replyTo !== undefined) reader.offerReply = false;
   mount(App, { target: readerTarget, props: { reader } });
 }
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as openpgp from 'openpgp';
 import { randomBytes } from 'node:crypto';
 import {
   generateSenderKey,
@@ -120,9 +121,30 @@ describe('sealMessage', () => {
         { method: 'code', language: 'nl' },
         { method: 'sender-key', language: 'de' },
       ],
+      replyKey: expect.any(String),
     });
+    // The key a reply is sealed to is the sender's, and the payload vouches for it.
+    const replyKey = await openpgp.readKey({
+      binaryKey: Buffer.from(output.envelope.replyKey!, 'base64'),
+    });
+    const senderFingerprint = (await openpgp.readKey({ armoredKey: sender.armoredPublicKey }))
+      .getFingerprint()
+      .toUpperCase();
+    expect(replyKey.getFingerprint().toUpperCase()).toBe(senderFingerprint);
+    expect(replyKey.isPrivate()).toBe(false);
+    const opened = await openWithPrivateKey({
+      payload: await payloadOf(output.readerHtml),
+      armoredPrivateKey: sender.armoredPrivateKey,
+    });
+    if (!opened.ok) throw new Error(opened.reason);
+    expect(new TextDecoder().decode(opened.plaintext)).toContain(
+      `X-Sealpost-Reply-Key: ${senderFingerprint}`,
+    );
     const html = await output.readerHtml.text();
     expect(output.readerHtml.type).toBe('text/html');
+    // What the reader file carries is what the sealer described, reply key included.
+    const carried = parseEnvelope(extractEnvelopeJson(html) ?? '');
+    expect(carried.ok && carried.envelope.replyKey).toBe(output.envelope.replyKey);
     // Whole values only: a 4-character fragment turns up in random base64 now and then.
     for (const secret of [
       'K7QM-X2PA-9FHT-3WBN-5RDE',

@@ -21,6 +21,13 @@ export interface OriginalMessage {
    * is read a chunk at a time while sealing, so the whole attachment is never copied into memory.
    */
   attachments: { name: string; contentType: string; bytes: AttachmentContent }[];
+  /** A reply: the Message-ID of the message it answers (`In-Reply-To`, `References`). */
+  inReplyTo?: string;
+  /**
+   * The fingerprint of the sender's key a secure reply is sealed to (`X-Sealpost-Reply-Key`):
+   * inside the payload, it vouches for the envelope's `replyKey`.
+   */
+  replyKeyFingerprint?: string;
 }
 
 /** An attachment's content: bytes in memory, or a Blob/File read while streaming. */
@@ -134,6 +141,19 @@ function layOut(message: OriginalMessage): { pieces: Uint8Array[]; size: number 
     throw new Error('buildOriginalMime: message id must look like <local@domain>');
   }
   mime.setHeader('Message-ID', message.messageId);
+  if (message.inReplyTo !== undefined) {
+    if (!/^<[^<>\s]+@[^<>\s]+>$/.test(message.inReplyTo)) {
+      throw new Error('buildOriginalMime: In-Reply-To must look like <local@domain>');
+    }
+    mime.setHeader('In-Reply-To', message.inReplyTo);
+    mime.setHeader('References', message.inReplyTo);
+  }
+  if (message.replyKeyFingerprint !== undefined) {
+    if (!/^[0-9A-F]{40}$|^[0-9A-F]{64}$/.test(message.replyKeyFingerprint)) {
+      throw new Error('buildOriginalMime: the reply key fingerprint must be upper-case hex');
+    }
+    mime.setHeader('X-Sealpost-Reply-Key', message.replyKeyFingerprint);
+  }
   mime.setSubject(message.subject);
 
   const { body } = message;

@@ -13,6 +13,10 @@ export interface ParsedOriginal {
   /** Unsanitised: the reader must sanitise it before showing it. */
   html: string | null;
   attachments: { name: string; contentType: string; bytes: Uint8Array }[];
+  /** Its Message-ID (a reply's In-Reply-To), or null. */
+  messageId: string | null;
+  /** `X-Sealpost-Reply-Key`: the fingerprint of the key a reply is sealed to, or null. */
+  replyKeyFingerprint: string | null;
 }
 
 /** Parses MIME bytes (with postal-mime, which runs in browsers and Node). */
@@ -28,6 +32,9 @@ export async function parseOriginalMime(bytes: Uint8Array): Promise<ParsedOrigin
     date: date === null ? null : new Date(date).toISOString(),
     text: email.text ?? null,
     html: email.html ?? null,
+    messageId: email.messageId ?? null,
+    replyKeyFingerprint:
+      email.headers.find((header) => header.key === 'x-sealpost-reply-key')?.value.trim() ?? null,
     attachments: email.attachments.map((attachment, index) => ({
       name: attachment.filename ?? `attachment-${index + 1}`,
       contentType: attachment.mimeType,

@@ -63,6 +63,25 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
   download: 'Herunterladen',
   'download-named': '{name} herunterladen',
   'local-note': 'Auf diesem Gerät entschlüsselt. Der Inhalt wurde nirgendwohin gesendet.',
+  reply: {
+    button: 'Sicher antworten',
+    heading: 'Ihre sichere Antwort',
+    address: 'Ihre E-Mail-Adresse',
+    text: 'Ihre Antwort',
+    files: 'Dateien anhängen',
+    limit: 'Insgesamt bis zu {size}.',
+    send: 'Sichere Antwort senden',
+    sending: 'Ihre Antwort wird versiegelt und gesendet …',
+    sent: 'Ihre Antwort ging an {to}, versiegelt mit deren Schlüssel, mit {count} Anhang/Anhängen. Nur diese Person kann sie öffnen.',
+    file: 'Sichere Antwort speichern',
+    offline:
+      'Diese Nachricht kam ohne Server, daher wird Ihre Antwort als Datei gespeichert. Hängen Sie secure-reply.html an eine normale Antwort an {to} an: Nur diese Person kann sie öffnen.',
+    'too-large': 'Ihre Antwort ist größer als {size}. Lassen Sie einige Anhänge weg.',
+    failed: 'Ihre Antwort konnte nicht gesendet werden. Versuchen Sie es später erneut.',
+    'no-key':
+      'Auf diese Nachricht kann nicht sicher geantwortet werden (der Schlüssel des Absenders fehlt oder passt nicht).',
+    'no-address': 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
+  },
 } satisfies ReaderTexts);
 
 export const deNotification: NotificationCatalog = {

@@ -66,6 +66,25 @@ export const enReaderTexts = {
   download: 'Download',
   'download-named': 'Download {name}',
   'local-note': 'Decrypted on this device. The content was not sent anywhere.',
+  reply: {
+    button: 'Reply securely',
+    heading: 'Your secure reply',
+    address: 'Your email address',
+    text: 'Your reply',
+    files: 'Attach files',
+    limit: 'Up to {size} in all.',
+    send: 'Send secure reply',
+    sending: 'Sealing and sending your reply …',
+    sent: 'Your reply went to {to}, sealed to their key, with {count} attachment(s). Only they can open it.',
+    file: 'Save secure reply',
+    offline:
+      'This message came without a server, so your reply is saved as a file. Attach secure-reply.html to an ordinary reply to {to}: only they can open it.',
+    'too-large': 'Your reply is larger than {size}. Leave out some attachments.',
+    failed: 'Your reply could not be sent. Try again later.',
+    'no-key':
+      'This message cannot be answered securely (the sender’s key is missing or does not match).',
+    'no-address': 'Please enter your email address.',
+  },
 } as const;
 
 export const enReader = readerCatalog('English', enReaderTexts);

@@ -61,6 +61,25 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
   download: 'Descargar',
   'download-named': 'Descargar {name}',
   'local-note': 'Descifrado en este dispositivo. El contenido no se envió a ninguna parte.',
+  reply: {
+    button: 'Responder de forma segura',
+    heading: 'Su respuesta segura',
+    address: 'Su dirección de correo',
+    text: 'Su respuesta',
+    files: 'Adjuntar archivos',
+    limit: 'Hasta {size} en total.',
+    send: 'Enviar respuesta segura',
+    sending: 'Su respuesta se está sellando y enviando …',
+    sent: 'Su respuesta se envió a {to}, sellada con su clave, con {count} adjunto(s). Solo esa persona puede abrirla.',
+    file: 'Guardar respuesta segura',
+    offline:
+      'Este mensaje llegó sin servidor, así que su respuesta se guarda como archivo. Adjunte secure-reply.html a una respuesta normal a {to}: solo esa persona puede abrirla.',
+    'too-large': 'Su respuesta supera {size}. Quite algunos adjuntos.',
+    failed: 'No se pudo enviar su respuesta. Inténtelo más tarde.',
+    'no-key':
+      'No se puede responder de forma segura a este mensaje (falta la clave del remitente o no coincide).',
+    'no-address': 'Introduzca su dirección de correo.',
+  },
 } satisfies ReaderTexts);
 
 export const esNotification: NotificationCatalog = {

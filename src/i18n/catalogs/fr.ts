@@ -64,6 +64,25 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
   download: 'Télécharger',
   'download-named': 'Télécharger {name}',
   'local-note': 'Déchiffré sur cet appareil. Le contenu n’a été envoyé nulle part.',
+  reply: {
+    button: 'Répondre de façon sécurisée',
+    heading: 'Votre réponse sécurisée',
+    address: 'Votre adresse e-mail',
+    text: 'Votre réponse',
+    files: 'Joindre des fichiers',
+    limit: 'Jusqu’à {size} au total.',
+    send: 'Envoyer la réponse sécurisée',
+    sending: 'Votre réponse est scellée et envoyée …',
+    sent: 'Votre réponse a été envoyée à {to}, scellée avec sa clé, avec {count} pièce(s) jointe(s). Seule cette personne peut l’ouvrir.',
+    file: 'Enregistrer la réponse sécurisée',
+    offline:
+      'Ce message est arrivé sans serveur : votre réponse est donc enregistrée dans un fichier. Joignez secure-reply.html à une réponse ordinaire à {to} : seule cette personne peut l’ouvrir.',
+    'too-large': 'Votre réponse dépasse {size}. Retirez quelques pièces jointes.',
+    failed: 'Votre réponse n’a pas pu être envoyée. Réessayez plus tard.',
+    'no-key':
+      'Impossible de répondre de façon sécurisée à ce message (la clé de l’expéditeur manque ou ne correspond pas).',
+    'no-address': 'Veuillez saisir votre adresse e-mail.',
+  },
 } satisfies ReaderTexts);
 
 export const frNotification: NotificationCatalog = {

@@ -61,6 +61,25 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
   download: 'Scarica',
   'download-named': 'Scarica {name}',
   'local-note': 'Decifrato su questo dispositivo. Il contenuto non è stato inviato altrove.',
+  reply: {
+    button: 'Rispondi in modo sicuro',
+    heading: 'La sua risposta sicura',
+    address: 'Il suo indirizzo email',
+    text: 'La sua risposta',
+    files: 'Allega file',
+    limit: 'Fino a {size} in tutto.',
+    send: 'Invia risposta sicura',
+    sending: 'La risposta viene sigillata e inviata …',
+    sent: 'La sua risposta è stata inviata a {to}, sigillata con la sua chiave, con {count} allegato/i. Solo questa persona può aprirla.',
+    file: 'Salva risposta sicura',
+    offline:
+      'Questo messaggio è arrivato senza server, quindi la risposta viene salvata come file. Alleghi secure-reply.html a una normale risposta a {to}: solo questa persona può aprirla.',
+    'too-large': 'La risposta supera {size}. Tolga alcuni allegati.',
+    failed: 'Non è stato possibile inviare la risposta. Riprovi più tardi.',
+    'no-key':
+      'Non è possibile rispondere in modo sicuro a questo messaggio (la chiave del mittente manca o non corrisponde).',
+    'no-address': 'Inserisca il suo indirizzo email.',
+  },
 } satisfies ReaderTexts);
 
 export const itNotification: NotificationCatalog = {

@@ -62,6 +62,25 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
   download: 'Downloaden',
   'download-named': '{name} downloaden',
   'local-note': 'Op dit apparaat ontsleuteld. De inhoud is nergens heen gestuurd.',
+  reply: {
+    button: 'Veilig antwoorden',
+    heading: 'Uw veilige antwoord',
+    address: 'Uw e-mailadres',
+    text: 'Uw antwoord',
+    files: 'Bestanden bijvoegen',
+    limit: 'In totaal tot {size}.',
+    send: 'Veilig antwoord versturen',
+    sending: 'Uw antwoord wordt verzegeld en verstuurd …',
+    sent: 'Uw antwoord is naar {to} gestuurd, verzegeld met hun sleutel, met {count} bijlage(n). Alleen zij kunnen het openen.',
+    file: 'Veilig antwoord opslaan',
+    offline:
+      'Dit bericht kwam zonder server, dus uw antwoord wordt als bestand opgeslagen. Voeg secure-reply.html toe aan een gewoon antwoord aan {to}: alleen zij kunnen het openen.',
+    'too-large': 'Uw antwoord is groter dan {size}. Laat enkele bijlagen weg.',
+    failed: 'Uw antwoord kon niet worden verstuurd. Probeer het later opnieuw.',
+    'no-key':
+      'Op dit bericht kan niet veilig worden geantwoord (de sleutel van de afzender ontbreekt of klopt niet).',
+    'no-address': 'Vul uw e-mailadres in.',
+  },
 } satisfies ReaderTexts);
 
 export const nlNotification: NotificationCatalog = {
