@@ -23,7 +23,7 @@ void publishSenderKey(host).catch((error: unknown) =>
 
 addBeforeSendListener((tab) => handleBeforeSend(host, tab.id ?? -1));
 messenger.compose.onAfterSend.addListener((tab, sendInfo) => {
-  void handleAfterSend(host, tab.id ?? -1, sendFailed(sendInfo));
+  void handleAfterSend(host, tab.id ?? -1, sendFailed(sendInfo), sendInfo.headerMessageId);
   void handleDraftAfterSend(host, tab.id ?? -1, sendFailed(sendInfo));
 });
 // A draft saved in secure mode must not stay on a mail server (docs/drafts.md).

@@ -8,6 +8,7 @@
  */
 import type { Mailbox } from '../core/address.ts';
 import type { Delivery } from '../core/deliveries.ts';
+import { READER_FILE_NAME } from '../core/envelope.ts';
 import type { OriginalMessage } from '../core/mime/buildMime.ts';
 import { visibleSubject } from '../core/policy.ts';
 import { sealMessage, type AnySealLock, type SealOutput } from '../core/sealPipeline.ts';
@@ -17,7 +18,7 @@ import type { ResolvedCompose } from './composeState.ts';
 import type { AttachmentSnapshot, Host } from '../platform/host.ts';
 import type { StoredSenderKey } from './senderKey.ts';
 
-export const READER_FILE_NAME = 'secure-message.html';
+export { READER_FILE_NAME };
 
 /** What every mail of one send shares: read once from the compose window. */
 export interface SendContext {

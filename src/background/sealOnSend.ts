@@ -32,6 +32,8 @@ interface Original {
   details: ComposeSnapshot;
   attachments: AttachmentSnapshot[];
   sealedAttachmentId: number;
+  /** The main mail as the server knows it, so replies can be threaded to it once sent. */
+  registered?: { server: ServerConnection; messageId: string };
 }
 
 const originals = new Map<number, Original>();
@@ -114,7 +116,15 @@ async function apply(
     await host.removeAttachment(tabId, attachment.id);
     changed.attachments.push(attachment);
   }
-  originals.set(tabId, { details, attachments: plan.context.attachments, sealedAttachmentId });
+  const server = plan.context.resolved.server;
+  originals.set(tabId, {
+    details,
+    attachments: plan.context.attachments,
+    sealedAttachmentId,
+    ...(server && main!.mail.serverPlan
+      ? { registered: { server, messageId: main!.mail.id } }
+      : {}),
+  });
   holdCopies(host, tabId, {
     copies: copies.map(({ mail, content: copyContent }) => ({
       address: mail.delivery.hiddenRecipient!.address,
@@ -182,10 +192,24 @@ async function unlessSecureRequired(
  * `compose.onAfterSend`: when the send itself failed (SMTP down, …) the window still shows the
  * sealed version; put the sender's original content back so nothing is lost.
  */
-export async function handleAfterSend(host: Host, tabId: number, failed: boolean): Promise<void> {
+export async function handleAfterSend(
+  host: Host,
+  tabId: number,
+  failed: boolean,
+  /** The Message-ID Thunderbird gave the mail it sent. */
+  headerMessageId?: string,
+): Promise<void> {
   const original = originals.get(tabId);
   originals.delete(tabId);
   if (failed && original) await restore(host, tabId, original);
+  if (!failed && original?.registered && headerMessageId) {
+    // Best effort: a reply then threads to this mail in the sender's Thunderbird.
+    const { server, messageId } = original.registered;
+    const mailMessageId = headerMessageId.startsWith('<')
+      ? headerMessageId
+      : `<${headerMessageId}>`;
+    await server.client.setMailMessageId(messageId, mailMessageId).catch(() => undefined);
+  }
   // The main mail went out: now each Bcc recipient's own (or, if it failed, none of them).
   await releaseCopies(host, tabId, failed);
 }

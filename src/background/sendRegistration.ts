@@ -6,6 +6,7 @@
  * or anything throws, every mail registered so far is revoked: nothing half-registered stays
  * usable.
  */
+import { languageFromLocale } from '../core/languages.ts';
 import type { PlannedServerLock } from '../core/decideSend.ts';
 import type { Delivery } from '../core/deliveries.ts';
 import type { DirectoryEntry } from '../core/serverApi.ts';
@@ -111,6 +112,8 @@ async function register(context: SendContext, mail: SealedMail): Promise<Registr
     messageId: mail.id,
     locks: mail.serverPlan.registerLocks,
     senderName: context.sender.name,
+    // A reply's notification to the sender is written in the language they use Sealpost in.
+    senderLanguage: languageFromLocale(context.host.uiLocale()),
     ...(expiryDays === undefined ? {} : { expiresInDays: expiryDays }),
   };
   let registration = await server.client.registerMessage({

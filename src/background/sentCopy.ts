@@ -3,7 +3,7 @@ import { base64FromBytes } from '../core/envelopeCodec.ts';
 import { openSealedMessage, type OwnKey } from '../core/openSealedCopy.ts';
 import type { Requests } from '../messaging/protocol.ts';
 import type { Host } from '../platform/host.ts';
-import { READER_FILE_NAME } from './sealOnSend.ts';
+import { READER_FILE_NAME, REPLY_FILE_NAME } from '../core/envelope.ts';
 import { senderPrivateKey } from './keyVault.ts';
 import { SENDER_KEY_PREFIX, listSenderKeys } from './senderKey.ts';
 
@@ -17,7 +17,9 @@ export async function openSecureMessage(
   host: Host,
   messageId: number,
 ): Promise<Requests['openSecureMessage']['res']> {
-  const html = await host.messageAttachmentText(messageId, READER_FILE_NAME);
+  const html =
+    (await host.messageAttachmentText(messageId, READER_FILE_NAME)) ??
+    (await host.messageAttachmentText(messageId, REPLY_FILE_NAME));
   if (html === null) return { ok: false, reason: 'not-sealed' };
   const result = await openSealedMessage(html, await ownKeys(host), (address) =>
     senderPrivateKey(host, normaliseAddress(address)),

@@ -6,6 +6,10 @@ import type { VerificationMethod } from './methods.ts';
  * public description; keep the two in step.
  */
 export const ENVELOPE_FORMAT = 'sealpost-envelope';
+/** The attachment a sealed mail carries: the reader with the envelope. */
+export const READER_FILE_NAME = 'secure-message.html';
+/** A secure reply made without a server: the envelope alone, attached to an ordinary reply. */
+export const REPLY_FILE_NAME = 'secure-reply.html';
 export const ENVELOPE_VERSION = 1;
 
 /** One way into the payload. Bcc recipients' addresses never appear here (docs/envelope.md §0). */

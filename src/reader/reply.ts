@@ -6,7 +6,12 @@
  */
 import { base64FromBytes, bytesFromBase64 } from '../core/base64.ts';
 import { ENVELOPE_ELEMENT, renderReaderHtmlFromParts } from '../core/envelopeCodec.ts';
-import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope } from '../core/envelope.ts';
+import {
+  ENVELOPE_FORMAT,
+  ENVELOPE_VERSION,
+  REPLY_FILE_NAME,
+  type Envelope,
+} from '../core/envelope.ts';
 import type { NotificationLanguage } from '../core/languages.ts';
 import { streamOriginalMime } from '../core/mime/buildMime.ts';
 import { replySubject } from '../core/replyQuote.ts';
@@ -14,9 +19,6 @@ import type { ReplyResponse } from '../core/serverApi.ts';
 import { publicKeyParts, sealPayload } from '../crypto/index.ts';
 import type { OpenedMessage } from './openedMessage.ts';
 import { callServer, type ServerResult } from './serverClient.ts';
-
-/** The file a reply made without a server is saved as. */
-export const REPLY_FILE_NAME = 'secure-reply.html';
 
 export interface ReplyDraft {
   /** The recipient's own address: the reply's From. */

@@ -27,6 +27,8 @@ export class FakeSealpostServer {
   maxPayloadCharacters = Number.POSITIVE_INFINITY;
   /** Set to make every request fail: 'down' throws like a network error, a number answers that status. */
   failure: 'down' | { status: number; code: string; message: string } | null = null;
+  /** The Message-ID of each sent mail, as the add-on reported it after the send. */
+  mailMessageIds = new Map<string, string>();
   /** Locks the sender unlocked, as `<message id>/<lock id>`. */
   unlocked: string[] = [];
   /** New SMS numbers the sender gave, as `<message id>/<lock id>:<phone>`. */
@@ -150,6 +152,14 @@ export class FakeSealpostServer {
         expiresAt: '2026-12-27T00:00:00.000Z',
         readerUrl: `${this.baseUrl}/r/${request.messageId}`,
       });
+    }
+    const mailIdMatch = /^\/api\/v1\/messages\/([^/]+)\/mail-message-id$/.exec(path);
+    if (mailIdMatch && method === 'PUT') {
+      const id = decodeURIComponent(mailIdMatch[1] ?? '');
+      if (this.messages.get(id)?.owner !== user)
+        return json(404, error('not-found', 'No such message'));
+      this.mailMessageIds.set(id, String((body as { mailMessageId?: string }).mailMessageId));
+      return new Response(null, { status: 204 });
     }
     const unlockMatch = /^\/api\/v1\/messages\/([^/]+)\/locks\/([^/]+)\/unlock$/.exec(path);
     if (unlockMatch && method === 'POST') {

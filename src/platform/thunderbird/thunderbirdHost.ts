@@ -1,3 +1,4 @@
+import { REPLY_FILE_NAME } from '../../core/envelope.ts';
 import PostalMime from 'postal-mime';
 import type { Mailbox } from '../../core/address.ts';
 import { normaliseAddress, isPlausibleAddress } from '../../core/address.ts';
@@ -123,7 +124,10 @@ export function createThunderbirdHost(): Host {
       return typeof content === 'string' ? content : new TextDecoder().decode(content);
     },
     async isSealedMessage(messageId) {
-      return hasSealpostHeader(await rawMessage(messageId));
+      if (await hasSealpostHeader(await rawMessage(messageId))) return true;
+      // An ordinary reply carrying a secure reply made without a server.
+      const attachments = await messenger.messages.listAttachments(messageId);
+      return attachments.some((attachment) => attachment.name === REPLY_FILE_NAME);
     },
     async showSentCopyButton(tabId, enabled) {
       await (enabled

@@ -341,6 +341,21 @@ describe('sealing with a server', () => {
     for (const registered of server.messages.values()) expect(registered.revokedAt).not.toBeNull();
   });
 
+  it('tells the server the sent mail’s Message-ID (for threading replies), and its language', async () => {
+    expect((await handleBeforeSend(host, TAB)).cancel).toBeUndefined();
+    const { envelope } = await sealedEnvelope(host);
+    await handleAfterSend(host, TAB, false, 'abc.123@example.test');
+    expect(server.mailMessageIds.get(envelope.messageId)).toBe('<abc.123@example.test>');
+    expect(server.messages.get(envelope.messageId)?.request.senderLanguage).toBe('en');
+    // A failed send tells nothing.
+    server.mailMessageIds.clear();
+    host.openCompose(TAB + 1, { to: ['bob@partner.example'], subject: 'x', plainTextBody: 'y' });
+    await setSecure(host, TAB + 1, true);
+    expect((await handleBeforeSend(host, TAB + 1)).cancel).toBeUndefined();
+    await handleAfterSend(host, TAB + 1, true, 'def@example.test');
+    expect(server.mailMessageIds.size).toBe(0);
+  });
+
   it('drops the token and offers no server methods once the server refuses it', async () => {
     server.tokens.clear();
     expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
