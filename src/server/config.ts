@@ -38,6 +38,7 @@ const ENVIRONMENT_KEYS: Record<
   SEALPOST_SMS_ACCOUNT_SID: { path: ['sms', 'accountSid'], kind: 'string' },
   SEALPOST_SMS_AUTH_TOKEN: { path: ['sms', 'authToken'], kind: 'string' },
   SEALPOST_SMS_FROM: { path: ['sms', 'from'], kind: 'string' },
+  SEALPOST_REPLIES_ENABLED: { path: ['replies', 'enabled'], kind: 'boolean' },
   SEALPOST_DEV_OUTBOX: { path: ['devOutbox'], kind: 'boolean' },
   SEALPOST_DEVELOPMENT_MODE: { path: ['developmentMode'], kind: 'boolean' },
   SEALPOST_TRUST_PROXY: { path: ['trustProxy'], kind: 'list' },
@@ -108,6 +109,7 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     smtp: ['host', 'port', 'secure', 'from', 'user', 'password'],
     sms: ['provider', 'url', 'accountSid', 'authToken', 'from'],
     limits: Object.keys(DEFAULT_LIMITS),
+    replies: ['enabled'],
   };
   const errorsBefore = errors.length;
   for (const [section, keys] of Object.entries(known)) {
@@ -211,6 +213,7 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     config.limits.defaultExpiryDays <= config.limits.maxExpiryDays,
     'limits.defaultExpiryDays: must not exceed limits.maxExpiryDays',
   );
+  check(typeof config.replies.enabled === 'boolean', 'replies.enabled: expected true or false');
   check(typeof config.devOutbox === 'boolean', 'devOutbox: expected true or false');
   check(typeof config.developmentMode === 'boolean', 'developmentMode: expected true or false');
   check(

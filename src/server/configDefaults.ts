@@ -13,7 +13,7 @@ export interface SmsConfig {
   from?: string;
 }
 
-/** Outgoing mail (sign-in codes, email verification). `null` host = no SMTP: the outbox is used. */
+/** Outgoing mail (sign-in codes, email verification, replies). `null` host = no SMTP: the outbox is used. */
 export interface SmtpConfig {
   host: string | null;
   port: number;
@@ -49,6 +49,16 @@ export interface LimitsConfig {
   /** Message lifetime when the sender does not choose one, and the maximum allowed. */
   defaultExpiryDays: number;
   maxExpiryDays: number;
+  /** Replies one recipient (lock) may send through the server to the sender of one message. */
+  repliesPerLock: number;
+  /** The largest reply: its encrypted payload in bytes (before base64). */
+  replyMaxBytes: number;
+}
+
+/** Replies through the server (recipients answer the sender from the reader). */
+export interface RepliesConfig {
+  /** false: no reply tokens, `/public` says `reply: null`, and `…/replies` is refused. */
+  enabled: boolean;
 }
 
 export interface ServerConfig {
@@ -62,6 +72,7 @@ export interface ServerConfig {
   smtp: SmtpConfig;
   sms: SmsConfig;
   limits: LimitsConfig;
+  replies: RepliesConfig;
   /**
    * Development and tests only: allows the development SMS provider, no SMTP server (mail goes
    * to the outbox table) and `devOutbox`. Without it the server refuses to start on them, so a
@@ -101,6 +112,8 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   payloadBytes: 25 * 1024 * 1024,
   defaultExpiryDays: 30,
   maxExpiryDays: 365,
+  repliesPerLock: 5,
+  replyMaxBytes: 10 * 1024 * 1024,
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -112,6 +125,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   smtp: { host: null, port: 587, secure: false, from: 'Sealpost <sealpost@example.org>' },
   sms: { provider: 'dev' },
   limits: DEFAULT_LIMITS,
+  replies: { enabled: true },
   developmentMode: false,
   devOutbox: false,
   trustProxy: false,

@@ -44,6 +44,32 @@ describe('server config', () => {
     });
   });
 
+  it('replies: on by default with their documented limits; the file and the environment set them', () => {
+    const defaults = resolveConfig({ developmentMode: true }, {});
+    expect(defaults).toMatchObject({
+      ok: true,
+      config: {
+        replies: { enabled: true },
+        limits: { repliesPerLock: 5, replyMaxBytes: 10 * 1024 * 1024 },
+      },
+    });
+    const set = resolveConfig(
+      { developmentMode: true, limits: { replyMaxBytes: 2048 } },
+      { SEALPOST_REPLIES_ENABLED: 'false', SEALPOST_LIMITS_REPLIES_PER_LOCK: '2' },
+    );
+    expect(set).toMatchObject({
+      ok: true,
+      config: { replies: { enabled: false }, limits: { repliesPerLock: 2, replyMaxBytes: 2048 } },
+    });
+    expect(
+      resolveConfig({ developmentMode: true, replies: { enabled: 'yes', on: true } }, {}),
+    ).toEqual({ ok: false, errors: ['replies.on: unknown key'] });
+    expect(resolveConfig({ developmentMode: true, replies: { enabled: 'yes' } }, {})).toEqual({
+      ok: false,
+      errors: ['replies.enabled: expected true or false'],
+    });
+  });
+
   it('refuses to start on the development providers outside development mode, naming each setting', () => {
     const result = resolveConfig({}, {});
     expect(result.ok).toBe(false);

@@ -1,24 +1,65 @@
 /**
- * Outgoing mail for sign-in codes and email verification: SMTP through nodemailer, or, in
- * development (no `smtp.host`), the outbox table.
+ * Outgoing mail (sign-in codes, email verification, lock-out notices, replies): SMTP through
+ * nodemailer, or, in development (no `smtp.host`), the outbox table.
  */
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Kysely } from 'kysely';
-import type { SmtpConfig } from '../config.ts';
+import { DEFAULT_CONFIG, type SmtpConfig } from '../config.ts';
 import type { Clock } from '../deps.ts';
 import type { Database } from '../db/schema.ts';
 import { writeOutbox } from '../outbox.ts';
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
 
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** The Message-ID this mail answers (`<…>`): `In-Reply-To` and `References`. */
+  inReplyTo?: string;
+  /** Further header fields, e.g. `X-Sealpost`. Values must be single-line (checked by callers). */
+  headers?: Record<string, string>;
+  attachments?: MailAttachment[];
 }
 
 export interface Mailer {
   /** Resolves once the message is accepted for delivery; rejects if the transport fails. */
   send(mail: OutgoingMail): Promise<void>;
   close?(): void;
+}
+
+/** nodemailer's message for one outgoing mail, the same for SMTP and the outbox. */
+export function mailOptions(from: string, mail: OutgoingMail): Mail.Options {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    ...(mail.inReplyTo === undefined
+      ? {}
+      : { inReplyTo: mail.inReplyTo, references: mail.inReplyTo }),
+    ...(mail.headers === undefined ? {} : { headers: mail.headers }),
+    ...(mail.attachments === undefined
+      ? {}
+      : {
+          attachments: mail.attachments.map((attachment) => ({
+            filename: attachment.filename,
+            contentType: attachment.contentType,
+            content: attachment.content,
+          })),
+        }),
+  };
+}
+
+/** The whole message as it would go over SMTP (RFC 5322, MIME). */
+export async function composeMail(from: string, mail: OutgoingMail): Promise<Buffer> {
+  return new MailComposer(mailOptions(from, mail)).compile().build();
 }
 
 /** Sends through an SMTP server (STARTTLS when offered, or TLS when `secure`). */
@@ -35,30 +76,37 @@ export function smtpMailer(smtp: SmtpConfig & { host: string }): Mailer {
   });
   return {
     async send(mail) {
-      await transport.sendMail({
-        from: smtp.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-      });
+      await transport.sendMail(mailOptions(smtp.from, mail));
     },
     close: () => transport.close(),
   };
 }
 
-/** The development transport: the mail becomes an `email` row of the outbox. */
-export function outboxMailer(db: Kysely<Database>, clock: Clock): Mailer {
+/**
+ * The development transport: the mail becomes an `email` row of the outbox. A plain mail is
+ * kept readable (`Subject: …`, a blank line, the text); a mail with headers of its own or an
+ * attachment (a reply) is kept whole, as SMTP would have sent it, so it can be saved as `.eml`.
+ */
+export function outboxMailer(
+  db: Kysely<Database>,
+  clock: Clock,
+  from: string = DEFAULT_CONFIG.smtp.from,
+): Mailer {
   return {
-    send: (mail) =>
-      writeOutbox(db, clock, {
-        channel: 'email',
-        recipient: mail.to,
-        text: `Subject: ${mail.subject}\n\n${mail.text}`,
-      }),
+    async send(mail) {
+      const whole =
+        mail.attachments !== undefined ||
+        mail.headers !== undefined ||
+        mail.inReplyTo !== undefined;
+      const text = whole
+        ? (await composeMail(from, mail)).toString('utf8')
+        : `Subject: ${mail.subject}\n\n${mail.text}`;
+      await writeOutbox(db, clock, { channel: 'email', recipient: mail.to, text });
+    },
   };
 }
 
 /** SMTP when a host is configured, else the outbox. */
 export function createMailer(smtp: SmtpConfig, db: Kysely<Database>, clock: Clock): Mailer {
-  return smtp.host ? smtpMailer({ ...smtp, host: smtp.host }) : outboxMailer(db, clock);
+  return smtp.host ? smtpMailer({ ...smtp, host: smtp.host }) : outboxMailer(db, clock, smtp.from);
 }

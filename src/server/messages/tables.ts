@@ -1,6 +1,6 @@
 /**
- * The message tables (migration 0002_messages), added to the core's `Database` by module
- * augmentation as src/server/db/schema.ts asks.
+ * The message tables (migration 0002_messages, and the columns later migrations added), added
+ * to the core's `Database` by module augmentation as src/server/db/schema.ts asks.
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Timestamp } from '../db/schema.ts';
@@ -20,6 +20,10 @@ export interface MessagesTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
+  /** The Message-ID Thunderbird gave the sealed mail (`<…>`): replies are threaded to it. */
+  mail_message_id: Generated<string | null>;
+  /** The language the sender reads Sealpost in (a NotificationLanguage); replies' mail uses it. */
+  sender_language: Generated<string | null>;
 }
 
 /** The hosted encrypted payload; deleted on revocation. */
@@ -69,6 +73,8 @@ export interface MessageLocksTable {
   lockouts: Generated<number>;
   /** First successful verification (read status). */
   opened_at: Timestamp | null;
+  /** Replies this recipient sent through the server; at `limits.repliesPerLock` no more. */
+  replies_sent: Generated<number>;
 }
 
 declare module '../db/schema.ts' {

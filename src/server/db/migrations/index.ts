@@ -9,6 +9,7 @@ import * as eraseEnded from './0003_erase_ended.ts';
 import * as lockoutBackoff from './0004_lockout_backoff.ts';
 import * as verificationHandles from './0005_verification_handles.ts';
 import * as publicKeys from './0006_public_keys.ts';
+import * as replies from './0007_replies.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_lockout_backoff': lockoutBackoff,
   '0005_verification_handles': verificationHandles,
   '0006_public_keys': publicKeys,
+  '0007_replies': replies,
 };
