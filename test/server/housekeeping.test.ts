@@ -90,4 +90,30 @@ describe.each(DATABASE_KINDS)('scheduled housekeeping on %s', (kind) => {
     server.clock.advanceSeconds(1800);
     await eventually(async () => (await handles()) === 1);
   });
+  it("deletes the reply tokens of an expired message, and keeps an active one's", async () => {
+    const dan = lock({ method: 'code', address: 'dan@partner.example', accessCode: 'DAN-4242' });
+    const ending = registration([dan], { expiresInDays: 1 });
+    const lasting = registration([dan], { expiresInDays: 3 });
+    for (const body of [ending, lasting]) {
+      const response = await server.request('POST', '/api/v1/messages', { body, token: alice });
+      expect(response.status).toBe(201);
+      const opened = await recipientFlow(server, body.messageId, [dan]).complete(
+        dan.lockId,
+        'DAN-4242',
+      );
+      expect(opened.body.replyToken).toEqual(expect.any(String));
+    }
+    const tokens = async (messageId: string) =>
+      (
+        await server.db
+          .selectFrom('reply_tokens')
+          .select('token_digest')
+          .where('message_id', '=', messageId)
+          .execute()
+      ).length;
+    expect(await tokens(ending.messageId)).toBe(1);
+    server.clock.advanceSeconds(86_400);
+    await eventually(async () => (await tokens(ending.messageId)) === 0);
+    expect(await tokens(lasting.messageId)).toBe(1);
+  });
 });

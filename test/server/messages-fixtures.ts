@@ -2,9 +2,14 @@
  * Shared pieces of the message tests (test/server/messages*, verify*, test/security/server-*):
  * a signed-in sender without the mail round trip, and registration bodies with real shares.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { generateLockId, generateShare } from '../../src/core/serverLock.ts';
+import { expect } from 'vitest';
 import type { RegisterLock, RegisterMessageRequest } from '../../src/core/serverApi.ts';
+import { READER_HTML_PATH } from '../../src/server/messages/readerBuild.ts';
 import { randomToken, sha256Hex } from '../../src/server/secrets.ts';
 import type { TestServer } from './harness.ts';
 
@@ -14,6 +19,30 @@ import type { TestServer } from './harness.ts';
  * on a busy machine.
  */
 export const SERVER_START_TIMEOUT_MS = 120_000;
+
+/** How long building the reader may take on a busy machine (for `beforeAll`). */
+export const READER_BUILD_TIMEOUT_MS = 300_000;
+
+/**
+ * Builds the reader if there is no build yet: the hosted reader and replies' attachments use
+ * it. `npm test` builds first; a lone `vitest run --project server` may find none.
+ */
+export function ensureReaderBuild(): void {
+  if (existsSync(READER_HTML_PATH)) return;
+  const root = resolve(import.meta.dirname, '../..');
+  execFileSync(
+    process.execPath,
+    [
+      resolve(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--mode',
+      'reader',
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+}
 
 /** A device token for `address`, stored as the sign-in flow stores it (hashed). */
 export async function signedInSender(
@@ -55,6 +84,14 @@ export function registration(
   extra: Partial<RegisterMessageRequest> = {},
 ): RegisterMessageRequest {
   return { messageId: randomUUID(), locks, ...extra };
+}
+
+/**
+ * What a successful `verify/complete` answers: the lock's server share and a reply token (on a
+ * server that takes replies).
+ */
+export function shareReleased(serverShare: string) {
+  return { serverShare, replyToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) };
 }
 
 /** The six-digit code in the newest outbox entry for `recipient`. */

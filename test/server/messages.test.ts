@@ -1,13 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteEndedPayloads } from '../../src/server/messages/registration.ts';
 import { READER_HTML_PATH } from '../../src/server/messages/routes.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
 import {
+  ensureReaderBuild,
   latestCode,
   lock,
+  READER_BUILD_TIMEOUT_MS,
   recipientFlow,
   registration,
   signedInSender,
@@ -176,6 +176,7 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
         sender: { name: 'Alice Example', address: 'alice@example.org' },
         // No lock ids, and a hidden (Bcc) lock not even as a method.
         locks: [{ method: 'sms', hint: 'b•••@partner.example (+49 ••• •••• 89)' }],
+        reply: { maxBytes: 10 * 1024 * 1024 },
       });
       expect(JSON.stringify(described.body)).not.toContain(visible.lockId);
       expect(JSON.stringify(described.body)).not.toContain(hidden.lockId);
@@ -352,26 +353,7 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
   });
 
   describe('hosted reader', () => {
-    beforeAll(() => {
-      // `npm test` builds first; a lone `vitest run --project server` may find no build yet.
-      if (existsSync(READER_HTML_PATH)) return;
-      const root = resolve(import.meta.dirname, '../..');
-      execFileSync(
-        process.execPath,
-        [
-          resolve(root, 'node_modules/vite/bin/vite.js'),
-          'build',
-          '--mode',
-          'reader',
-          '--logLevel',
-          'warn',
-        ],
-        {
-          cwd: root,
-          stdio: 'inherit',
-        },
-      );
-    }, 300_000);
+    beforeAll(ensureReaderBuild, READER_BUILD_TIMEOUT_MS);
 
     it('serves the reader build with the hosted marker and a policy allowing calls to this server only', async () => {
       const messageId = '0b6c1d52-8a4e-4f55-9b8e-3f1f0e7b6a21';

@@ -10,6 +10,7 @@ import {
   lock,
   recipientFlow,
   registration,
+  shareReleased,
   signedInSender,
 } from './messages-fixtures.ts';
 
@@ -119,7 +120,7 @@ describe.each(DATABASE_KINDS)('recipient verification on %s', (kind) => {
 
     const right = await message.complete(bob.lockId, `${code.slice(0, 3)} ${code.slice(3)}`);
     expect(right.status).toBe(200);
-    expect(right.body).toEqual({ serverShare: bob.serverShare });
+    expect(right.body).toEqual(shareReleased(bob.serverShare));
     expect(right.headers.get('cache-control')).toBe('no-store');
     const status = await message.status();
     expect(status.body.recipients[1]).toMatchObject({
@@ -155,7 +156,7 @@ describe.each(DATABASE_KINDS)('recipient verification on %s', (kind) => {
     const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1] ?? '';
     expect(code).toMatch(/^\d{6}$/);
     const released = await message.complete(hidden.lockId, code);
-    expect(released.body).toEqual({ serverShare: hidden.serverShare });
+    expect(released.body).toEqual(shareReleased(hidden.serverShare));
     // Erin got nothing.
     expect(smtp.mails.some((received) => received.to === 'erin@partner.example')).toBe(false);
   });
@@ -195,9 +196,9 @@ describe.each(DATABASE_KINDS)('recipient verification on %s', (kind) => {
       const old = await message.complete(bob.lockId, first);
       expect(old.body.error.code).toBe('wrong-code');
     }
-    expect((await message.complete(bob.lockId, second)).body).toEqual({
-      serverShare: bob.serverShare,
-    });
+    expect((await message.complete(bob.lockId, second)).body).toEqual(
+      shareReleased(bob.serverShare),
+    );
   });
 
   it('one-time codes expire after their lifetime', async () => {
@@ -244,12 +245,12 @@ describe.each(DATABASE_KINDS)('recipient verification on %s', (kind) => {
       codeExpiresAt: null,
     });
     expect(await server.outboxFor('frank@partner.example')).toHaveLength(0);
-    expect((await message.complete(team.lockId, 'blueharbour42')).body).toEqual({
-      serverShare: team.serverShare,
-    });
-    expect((await message.complete(single.lockId, 'k7qm x2pa 9fht 3wbn')).body).toEqual({
-      serverShare: single.serverShare,
-    });
+    expect((await message.complete(team.lockId, 'blueharbour42')).body).toEqual(
+      shareReleased(team.serverShare),
+    );
+    expect((await message.complete(single.lockId, 'k7qm x2pa 9fht 3wbn')).body).toEqual(
+      shareReleased(single.serverShare),
+    );
     // The code of one lock does not open the other.
     const crossed = await message.complete(single.lockId, 'Blue-Harbour 42');
     expect(crossed.body.error).toMatchObject({ code: 'wrong-code', attemptsLeft: 9 });

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.ts';
 import { deleteEndedPayloads, eraseLockSecrets } from './registration.ts';
+import { deleteReplyTokens } from './replies.ts';
 import { deleteHandles } from './verificationHandles.ts';
 
 /** How often ended messages' payloads and lock secrets are erased. */
 export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Deletes the hosted payloads of expired messages and erases their locks' server shares and
- * code verifiers, once the server is ready and then every `intervalMs` (revocation does both
+ * Deletes the hosted payloads and reply tokens of expired messages and erases their locks'
+ * server shares and code verifiers, once the server is ready and then every `intervalMs` (revocation does both
  * at once). Nothing serves them any more, a ciphertext kept is a ciphertext that can leak
  * later, and a share kept would let a database copy plus the mail open an expired message. A failed
  * run is logged and tried again
@@ -29,6 +30,7 @@ export function scheduleHousekeeping(
         const deleted = await deleteEndedPayloads(deps.db, now);
         const erased = await eraseLockSecrets(deps.db, { endedBy: now });
         await deleteHandles(deps.db, { expiredBy: now });
+        await deleteReplyTokens(deps.db, { endedBy: now });
         if (deleted > 0 || erased > 0) {
           app.log.info(
             { deleted, erased },

@@ -107,6 +107,8 @@ export interface NewMessage {
   messageId: string;
   sender: string;
   senderName: string | null;
+  /** The language the sender reads Sealpost in (a reply's mail to them uses it). */
+  senderLanguage: string | null;
   createdAt: Date;
   expiresAt: Date;
   locks: Omit<PreparedLock, 'message_id'>[];
@@ -125,6 +127,7 @@ export async function insertMessage(
         id: message.messageId,
         sender: message.sender,
         sender_name: message.senderName,
+        sender_language: message.senderLanguage,
         created_at: message.createdAt,
         expires_at: message.expiresAt,
         revoked_at: null,
@@ -157,7 +160,7 @@ function refuse(message: string): { ok: false; reason: 'bad-request'; message: s
 }
 
 /** The ids of messages that expired or were revoked by `now` (a subquery). */
-function endedMessageIds(db: Kysely<Database>, now: Date) {
+export function endedMessageIds(db: Kysely<Database>, now: Date) {
   return db
     .selectFrom('messages')
     .select('messages.id')

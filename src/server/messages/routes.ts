@@ -1,16 +1,16 @@
 /**
  * The message routes of src/core/serverApi.ts for the recipient: public description,
- * hosted payload and verification, and the hosted reader at `/r/:messageId` (the sender's are in
- * ./senderRoutes.ts). Handlers gather input and map results to HTTP; the decisions live in
- * ./rules.ts, ./verificationStart.ts and ./verification.ts.
+ * hosted payload, verification and replies, and the hosted reader at `/r/:messageId` (the
+ * sender's are in ./senderRoutes.ts). Handlers gather input and map results to HTTP; the
+ * decisions live in ./rules.ts, ./verificationStart.ts, ./verification.ts and ./replies.ts.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type {
   PayloadResponse,
   PublicMessageResponse,
+  ReplyRequest,
+  ReplyResponse,
   VerifyCompleteRequest,
   VerifyCompleteResponse,
   VerifyResendRequest,
@@ -18,10 +18,14 @@ import type {
 } from '../../core/serverApi.ts';
 import { ANONYMOUS_BODY_BYTES, replyError } from '../errors.ts';
 import { hostedReaderPage } from './hostedReader.ts';
+import { READER_HTML_PATH, readerBuildLoader } from './readerBuild.ts';
+import { issueReplyToken, replyGate, sendReply } from './replies.ts';
 import { lockHint, messageState } from './rules.ts';
 import {
+  base64Length,
   MESSAGE_ID_PATTERN,
   messageIdOnlySchema,
+  replySchema,
   verifyCompleteSchema,
   verifyResendSchema,
   verifyStartSchema,
@@ -36,9 +40,10 @@ import {
 import { resendCode, startVerification } from './verificationStart.ts';
 
 /** The reader build the add-on attaches (`npm run build`); the hosted reader serves the same file. */
-export const READER_HTML_PATH = fileURLToPath(
-  new URL('../../../dist/reader/secure-message.html', import.meta.url),
-);
+export { READER_HTML_PATH };
+
+/** A reply's JSON around its base64 payload: a token, a fingerprint and the keys. */
+const REPLY_ENVELOPE_BYTES = 4096;
 
 const messageIdPattern = new RegExp(MESSAGE_ID_PATTERN);
 
@@ -47,6 +52,7 @@ type MessageParams = { id: string };
 export const messageRoutes: FastifyPluginAsync = async (app) => {
   const { config, db, clock, mailer, sms, secret } = app.deps;
   const limits = config.limits;
+  const readerHtml = readerBuildLoader();
 
   const verificationContext = (client: string): VerificationContext => ({
     db,
@@ -122,6 +128,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           method: lock.method,
           hint: lockHint(lock),
         })),
+        reply: config.replies.enabled ? { maxBytes: limits.replyMaxBytes } : null,
       };
       return response;
     },
@@ -204,26 +211,97 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
         'verification complete',
       );
       if (!result.ok) return replyFailure(reply, result);
+      // The factor is passed: this reader may reply (the token is bound to this lock).
+      const replyToken = config.replies.enabled
+        ? await issueReplyToken(db, result.lock, clock.now())
+        : undefined;
       // No cache keeps it: every answer is `Cache-Control: no-store` (app.ts).
-      const response: VerifyCompleteResponse = { serverShare: result.serverShare };
+      const response: VerifyCompleteResponse = {
+        serverShare: result.serverShare,
+        ...(replyToken === undefined ? {} : { replyToken }),
+      };
       return response;
+    },
+  );
+
+  // ---- replies -------------------------------------------------------------------------------
+
+  /**
+   * Before a reply's body (up to the size limit) is read: replies are on, the message is active
+   * and this client has not sent too many wrong tokens for it. Anyone may call the route, so a
+   * link to an ended message (or none) never makes the server read megabytes.
+   */
+  const replyBeforeBody = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!config.replies.enabled) {
+      await replyError(reply, 'not-found', 'This server takes no replies.');
+      return reply;
+    }
+    const { id } = request.params as MessageParams;
+    // Anything but a message id is the schema's to refuse (400).
+    if (!messageIdPattern.test(id)) return;
+    const gate = await replyGate(db, id.toLowerCase(), request.ip, clock.now());
+    if (!gate.ok) {
+      await replyFailure(reply, gate);
+      return reply;
+    }
+  };
+
+  app.post<{ Params: MessageParams; Body: ReplyRequest }>(
+    '/api/v1/messages/:id/replies',
+    {
+      schema: replySchema(limits.replyMaxBytes),
+      onRequest: replyBeforeBody,
+      bodyLimit: base64Length(limits.replyMaxBytes) + REPLY_ENVELOPE_BYTES,
+      // A payload over the limit is 413 like a body over it, not 400 (schemas.ts).
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const messageId = request.params.id.toLowerCase();
+      const invalid = request.validationError;
+      const payloadTooLong =
+        invalid?.validation.length === 1 &&
+        invalid.validation[0]?.instancePath === '/payload' &&
+        invalid.validation[0]?.keyword === 'maxLength';
+      if (invalid !== undefined && !payloadTooLong) {
+        return replyError(reply, 'bad-request', `Invalid request: ${invalid.message}`);
+      }
+      const result = await sendReply(
+        {
+          db,
+          now: clock.now(),
+          client: request.ip,
+          limits,
+          publicUrl: config.publicUrl,
+          mailer,
+          readerTemplate: readerHtml,
+        },
+        messageId,
+        request.body,
+      );
+      // Never the payload or the token.
+      request.log.info(
+        result.ok
+          ? {
+              messageId,
+              lockId: result.lockId,
+              replyId: result.replyId,
+              sizeBytes: result.sizeBytes,
+              outcome: 'mailed',
+            }
+          : { messageId, outcome: result.code },
+        'reply',
+      );
+      if (!result.ok) return replyFailure(reply, result);
+      const response: ReplyResponse = {
+        replyId: result.replyId,
+        sentAt: result.sentAt.toISOString(),
+      };
+      return reply.code(201).send(response);
     },
   );
 
   // ---- the hosted reader
   // -------------------------------------------------------------------------
-
-  let cachedReader: { mtimeMs: number; html: string } | null = null;
-  const readerHtml = async (): Promise<string | null> => {
-    try {
-      const { mtimeMs } = await stat(READER_HTML_PATH);
-      if (cachedReader?.mtimeMs !== mtimeMs)
-        cachedReader = { mtimeMs, html: await readFile(READER_HTML_PATH, 'utf8') };
-      return cachedReader.html;
-    } catch {
-      return null;
-    }
-  };
 
   app.get<{ Params: MessageParams }>('/r/:id', async (request, reply) => {
     const messageId = request.params.id;

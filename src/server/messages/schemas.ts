@@ -6,6 +6,7 @@ import { NOTIFICATION_LANGUAGES } from '../../core/languages.ts';
 import { SERVER_LOCK_METHODS } from '../../core/methods.ts';
 import { SHARE_BYTES } from '../../core/serverLock.ts';
 import { errorResponseSchema } from '../errors.ts';
+import { KEY_FINGERPRINT_PATTERN, REPLY_TOKEN_PATTERN } from './replies.ts';
 import { HANDLE_PATTERN } from './verificationHandles.ts';
 
 /** A message id in a path: a UUID in any case (looked up lower-case). */
@@ -46,6 +47,7 @@ export const registerSchema = {
       messageId: { type: 'string', pattern: REGISTERED_MESSAGE_ID_PATTERN },
       expiresInDays: { type: 'integer', minimum: 1 },
       senderName: { type: 'string', maxLength: 200 },
+      senderLanguage: { type: 'string', enum: [...NOTIFICATION_LANGUAGES] },
       payload: { type: 'string', minLength: 1, pattern: BASE64_PATTERN },
       locks: {
         type: 'array',
@@ -132,6 +134,53 @@ export const verifyCompleteSchema = {
       handle: { type: 'string', pattern: HANDLE_PATTERN },
       code: { type: 'string', minLength: 1, maxLength: 256 },
     },
+  },
+  response: { ...errors },
+} as const;
+
+/** The longest base64 text of `bytes` bytes. */
+export function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
+/**
+ * `POST …/replies`. The payload comes last: a body whose only fault is a payload over
+ * `maxLength` is known to be well-formed otherwise (Ajv checks `required`, then
+ * `additionalProperties`, then the properties in this order), and is answered 413.
+ */
+export function replySchema(replyMaxBytes: number) {
+  return {
+    params: messageIdParams,
+    body: {
+      type: 'object',
+      required: ['replyToken', 'keyFingerprint', 'payload'],
+      additionalProperties: false,
+      properties: {
+        replyToken: { type: 'string', pattern: REPLY_TOKEN_PATTERN },
+        keyFingerprint: { type: 'string', pattern: KEY_FINGERPRINT_PATTERN },
+        payload: {
+          type: 'string',
+          minLength: 4,
+          maxLength: base64Length(replyMaxBytes),
+          pattern: BASE64_PATTERN,
+        },
+      },
+    },
+    response: { ...errors },
+  } as const;
+}
+
+/** A Message-ID header value with its angle brackets; nothing that could end a header line. */
+export const MAIL_MESSAGE_ID_PATTERN = '^<[^<>\\s]{1,500}>$';
+
+/** `PUT …/mail-message-id` (the sender's own message). */
+export const mailMessageIdSchema = {
+  params: messageIdParams,
+  body: {
+    type: 'object',
+    required: ['mailMessageId'],
+    additionalProperties: false,
+    properties: { mailMessageId: { type: 'string', pattern: MAIL_MESSAGE_ID_PATTERN } },
   },
   response: { ...errors },
 } as const;

@@ -1,12 +1,13 @@
 /**
  * The message routes for the signed-in sender (src/core/serverApi.ts): registration,
- * revocation, read status, unlocking a locked-out recipient and giving an SMS recipient a new
- * number. The device token is checked before a body is read (`onRequest`). The recipient's routes are in ./routes.ts.
+ * revocation, read status, unlocking a locked-out recipient, giving an SMS recipient a new
+ * number and telling the server the sealed mail's Message-ID (replies are threaded to it). The device token is checked before a body is read (`onRequest`). The recipient's routes are in ./routes.ts.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type {
   ChangePhoneRequest,
   ChangePhoneResponse,
+  MailMessageIdRequest,
   MessageStatusResponse,
   RegisterMessageRequest,
   RegisterMessageResponse,
@@ -18,7 +19,14 @@ import { checkPayload, eraseLockSecrets, insertMessage, prepareLocks } from './r
 import { endedFailure } from './outcomes.ts';
 import { expiryFor, messageState } from './rules.ts';
 import { normalisePhoneNumber, maskPhoneNumber } from '../providers/phone.ts';
-import { changePhoneSchema, messageIdOnlySchema, registerSchema, unlockSchema } from './schemas.ts';
+import { deleteReplyTokens } from './replies.ts';
+import {
+  changePhoneSchema,
+  mailMessageIdSchema,
+  messageIdOnlySchema,
+  registerSchema,
+  unlockSchema,
+} from './schemas.ts';
 import { deleteHandles } from './verificationHandles.ts';
 
 /** JSON around the base64 payload: the locks of a few hundred recipients fit easily. */
@@ -69,6 +77,7 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
         messageId,
         sender: request.sender!.address,
         senderName: body.senderName?.trim() || null,
+        senderLanguage: body.senderLanguage ?? null,
         createdAt: now,
         expiresAt: expiry.expiresAt,
         locks: locks.locks,
@@ -136,6 +145,7 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
           .execute();
         await eraseLockSecrets(transaction, { messageId });
         await deleteHandles(transaction, { messageId });
+        await deleteReplyTokens(transaction, { messageId });
         return updated?.revoked_at ?? own.message.revoked_at ?? now;
       });
       request.log.info({ messageId }, 'message revoked');
@@ -245,6 +255,24 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
       request.log.info({ messageId, lockId: request.params.lockId }, 'sms number changed');
       const response: ChangePhoneResponse = { sentTo: maskPhoneNumber(phone.e164) };
       return response;
+    },
+  );
+
+  app.put<{ Params: MessageParams; Body: MailMessageIdRequest }>(
+    '/api/v1/messages/:id/mail-message-id',
+    { schema: mailMessageIdSchema, onRequest: requireSender },
+    async (request, reply) => {
+      const messageId = request.params.id.toLowerCase();
+      const own = await ownMessage(messageId, request.sender!.address);
+      if (!own.ok) return replyError(reply, own.code, own.message);
+      // Only threads replies (In-Reply-To, References); the schema allows no line break in it.
+      await db
+        .updateTable('messages')
+        .set({ mail_message_id: request.body.mailMessageId })
+        .where('id', '=', messageId)
+        .execute();
+      request.log.info({ messageId }, 'mail message id stored');
+      return reply.code(204).send();
     },
   );
 };
