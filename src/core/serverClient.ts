@@ -14,6 +14,7 @@ import {
   type DirectoryUpdateRequest,
   type ErrorCode,
   type KeyLookupResponse,
+  type MailMessageIdRequest,
   type MeResponse,
   type PublishedKey,
   type MessageStatusResponse,
@@ -97,6 +98,11 @@ export interface ServerClient {
     phone: string,
   ): Promise<ServerResult<ChangePhoneResponse>>;
   messageStatus(messageId: string): Promise<ServerResult<MessageStatusResponse>>;
+  /**
+   * Tells the server the Message-ID of the sealed mail (`<…>`, as in the header), so replies
+   * through the server are threaded to it (the sender's own message only).
+   */
+  setMailMessageId(messageId: string, mailMessageId: string): Promise<ServerResult<null>>;
   /** Publishes the sender's own public key (armored), replacing any earlier one. */
   registerKey(publicKey: string): Promise<ServerResult<RegisterKeyResponse>>;
   /** Withdraws the sender's published key (no error when there was none). */
@@ -236,6 +242,15 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
           ? (value as unknown as MessageStatusResponse)
           : null,
       ),
+    setMailMessageId: async (messageId, mailMessageId) => {
+      const result = await call(
+        'PUT',
+        `/messages/${encode(messageId)}/mail-message-id`,
+        { mailMessageId } satisfies MailMessageIdRequest,
+        () => true,
+      );
+      return result.ok ? { ok: true, value: null } : result;
+    },
     registerKey: (publicKey) =>
       call('PUT', '/me/key', { publicKey } satisfies RegisterKeyRequest, (value) =>
         hasStrings(value, ['fingerprint', 'updatedAt'])
