@@ -55,7 +55,17 @@ function readerConfig() {
     ],
     resolve: {
       // The lightweight build loads optional algorithms lazily; see readerOnlyOpenpgp().
-      alias: { openpgp: 'openpgp/lightweight' },
+      alias: {
+        openpgp: 'openpgp/lightweight',
+        // mimetext (a secure reply's MIME) reaches core-js-pure only for `trim` and a
+        // defineProperty helper, both native in every engine the reader supports.
+        '@babel/runtime-corejs3/core-js/instance/trim': resolve(
+          import.meta.dirname,
+          'src/platform/shims/instanceTrim.js',
+        ),
+        '@babel/runtime-corejs3/helpers/esm/defineProperty':
+          '@babel/runtime/helpers/esm/defineProperty',
+      },
     },
     build: {
       outDir: resolve(import.meta.dirname, 'dist/reader'),
