@@ -50,8 +50,17 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
   if (value.version !== ENVELOPE_VERSION) return { ok: false, reason: 'unsupported-version' };
   if (!hasExactlyKeys(value, ENVELOPE_KEYS, ['mailShare', 'replyKey'])) return damaged;
 
-  const { messageId, createdAt, serverUrl, sender, languages, locks, payload, mailShare, replyKey } =
-    value;
+  const {
+    messageId,
+    createdAt,
+    serverUrl,
+    sender,
+    languages,
+    locks,
+    payload,
+    mailShare,
+    replyKey,
+  } = value;
   if (!isShortText(messageId) || messageId.length === 0) return damaged;
   if (!isIsoDate(createdAt)) return damaged;
   if (serverUrl !== null && !isHttpUrl(serverUrl)) return damaged;
@@ -213,7 +222,7 @@ export function renderReaderHtmlFromParts<Part extends string | Blob>(
   ];
 }
 
-function escapeJsonForScript(json: string): string {
+export function escapeJsonForScript(json: string): string {
   return json.replace(
     /[<>&\u2028\u2029]/g,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -5,7 +5,7 @@
  * without, it becomes a file the recipient attaches to an ordinary reply.
  */
 import { base64FromBytes, bytesFromBase64 } from '../core/base64.ts';
-import { ENVELOPE_ELEMENT, renderReaderHtmlFromParts } from '../core/envelopeCodec.ts';
+import { escapeJsonForScript } from '../core/envelopeCodec.ts';
 import {
   ENVELOPE_FORMAT,
   ENVELOPE_VERSION,
@@ -17,6 +17,7 @@ import { streamOriginalMime } from '../core/mime/buildMime.ts';
 import { replySubject } from '../core/replyQuote.ts';
 import type { ReplyResponse } from '../core/serverApi.ts';
 import { publicKeyParts, sealPayload } from '../crypto/index.ts';
+import { ENVELOPE_ELEMENT_ID } from './envelopeSource.ts';
 import type { OpenedMessage } from './openedMessage.ts';
 import { callServer, type ServerResult } from './serverClient.ts';
 
@@ -84,34 +85,44 @@ export function postReply(
   });
 }
 
-/** A page holding only the envelope: what Sealpost in the sender's Thunderbird opens. */
-const REPLY_FILE_TEMPLATE =
-  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sealpost</title></head><body>' +
-  '<p>A secure reply, sealed to the sender’s key. It opens in Thunderbird with Sealpost.</p>' +
-  `${ENVELOPE_ELEMENT}</body></html>`;
-
-/** The reply as a file to attach to an ordinary reply (no server). */
+/**
+ * The reply file: a page holding only the envelope, which Sealpost in the sender's Thunderbird
+ * opens. The `<script id="sealpost-envelope">` element is this page's own, cloned: the reader's
+ * code must never contain that markup as text, or a search for the envelope (docs/envelope.md
+ * §1) would find the code instead of the envelope in every sealed mail.
+ */
 export function replyFile(
   reply: Extract<SealedReply, { ok: true }>,
   from: string,
   language: NotificationLanguage,
   now = new Date(),
+  envelopeElement: (json: string) => string = envelopeElementOfPage,
 ): File {
-  const parts = renderReaderHtmlFromParts(
-    REPLY_FILE_TEMPLATE,
-    {
-      format: ENVELOPE_FORMAT,
-      version: ENVELOPE_VERSION,
-      messageId: reply.messageId,
-      createdAt: now.toISOString(),
-      serverUrl: null,
-      sender: { name: '', address: from },
-      languages: [language],
-      locks: [{ method: 'account', language, fingerprint: reply.fingerprint }],
-    },
-    [base64FromBytes(reply.payload)],
-  );
-  return new File(parts, REPLY_FILE_NAME, { type: 'text/html' });
+  const envelope: Envelope = {
+    format: ENVELOPE_FORMAT,
+    version: ENVELOPE_VERSION,
+    messageId: reply.messageId,
+    createdAt: now.toISOString(),
+    serverUrl: null,
+    sender: { name: '', address: from },
+    languages: [language],
+    locks: [{ method: 'account', language, fingerprint: reply.fingerprint }],
+    payload: base64FromBytes(reply.payload),
+  };
+  const html =
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sealpost</title></head><body>' +
+    '<p>A secure reply, sealed to the sender’s key. It opens in Thunderbird with Sealpost.</p>' +
+    `${envelopeElement(escapeJsonForScript(JSON.stringify(envelope)))}</body></html>`;
+  return new File([html], REPLY_FILE_NAME, { type: 'text/html' });
+}
+
+/** The page's envelope element (attached or hosted reader), holding `json` instead. */
+function envelopeElementOfPage(json: string): string {
+  const element = document.getElementById(ENVELOPE_ELEMENT_ID)?.cloneNode(false);
+  if (!(element instanceof HTMLScriptElement))
+    throw new Error('the reader has no envelope element');
+  element.textContent = json;
+  return element.outerHTML;
 }
 
 function randomId(): string {

@@ -150,6 +150,8 @@ describe.each(DATABASE_KINDS)('replies on %s', (kind) => {
     const mail = await newestMailToAlice();
     expect(mail.from?.value).toEqual([{ name: 'Sealpost', address: 'sealpost@example.org' }]);
     expect(mail.to).toMatchObject({ text: 'alice@example.org' });
+    // Answering it goes to the recipient who passed the factor, not to the server.
+    expect(mail.replyTo).toMatchObject({ text: 'bob@partner.example' });
     expect(mail.subject).toBe('Sichere Antwort auf Ihre Nachricht');
     expect(mail.inReplyTo).toBe(mailMessageId);
     expect(mail.references).toBe(mailMessageId);

@@ -23,6 +23,8 @@ export interface OutgoingMail {
   text: string;
   /** The Message-ID this mail answers (`<…>`): `In-Reply-To` and `References`. */
   inReplyTo?: string;
+  /** Where an answer to this mail goes (`Reply-To`): a reply's recipient, not the server. */
+  replyTo?: string;
   /** Further header fields, e.g. `X-Sealpost`. Values must be single-line (checked by callers). */
   headers?: Record<string, string>;
   attachments?: MailAttachment[];
@@ -44,6 +46,7 @@ export function mailOptions(from: string, mail: OutgoingMail): Mail.Options {
     ...(mail.inReplyTo === undefined
       ? {}
       : { inReplyTo: mail.inReplyTo, references: mail.inReplyTo }),
+    ...(mail.replyTo === undefined ? {} : { replyTo: mail.replyTo }),
     ...(mail.headers === undefined ? {} : { headers: mail.headers }),
     ...(mail.attachments === undefined
       ? {}

@@ -273,6 +273,8 @@ export async function sendReply(
     to: found.sender,
     subject,
     text,
+    // Answering it in a mail client goes to the recipient who passed their factor.
+    replyTo: found.address,
     ...(found.mail_message_id === null ? {} : { inReplyTo: found.mail_message_id }),
     headers: {
       'X-Sealpost': '1',

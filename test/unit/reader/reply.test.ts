@@ -110,7 +110,16 @@ describe('replyFile', () => {
       files: [],
     });
     if (!sealed.ok) throw new Error(sealed.reason);
-    const file = replyFile(sealed, 'bob@partner.example', 'de', new Date('2026-12-02T10:00:00Z'));
+    // The page's envelope element, as the browser serialises the reader's own (cloned) one.
+    const element = (json: string) =>
+      `<script type="application/json" id="sealpost-envelope">${json}</script>`;
+    const file = replyFile(
+      sealed,
+      'bob@partner.example',
+      'de',
+      new Date('2026-12-02T10:00:00Z'),
+      element,
+    );
     expect(file.name).toBe('secure-reply.html');
     const html = await file.text();
     const parsed = parseEnvelope(extractEnvelopeJson(html) ?? '');
