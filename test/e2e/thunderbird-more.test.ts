@@ -9,13 +9,19 @@
  * so it gets a Thunderbird of its own.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openReaderAndUnlock } from '../helpers/chromium.ts';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import {
+  launchChromium,
+  openReaderAndUnlock,
+  openReaderPage,
+  submitAccessCode,
+} from '../helpers/chromium.ts';
 import { ensureSealpostBuilt } from './harness/build.ts';
 import { waitFor, webDriverKeys, type WindowShortcut } from './harness/chromeWindows.ts';
 import { backgroundState, loadedManifest, waitUntilSuspended } from './harness/runningAddon.ts';
@@ -107,6 +113,7 @@ describe('Sealpost in Thunderbird, event page kept running', () => {
     const subject = 'Kopie für mich — Ωmega ✓';
     const attachment = randomBytes(5000);
     let messageId: number;
+    let original: ReceivedMail;
 
     beforeAll(async () => {
       const outcome = await runScenario(
@@ -121,6 +128,7 @@ describe('Sealpost in Thunderbird, event page kept running', () => {
         }),
       );
       if (outcome.outcome !== 'sent') throw new Error(`not sent: ${outcome.message}`);
+      original = outcome.mails[0]!;
       expect(
         await findLeaks(outcome.mails[0]!.raw, [{ label: 'body', value: 'SENTCOPY-7731' }]),
       ).toEqual([]);
@@ -140,6 +148,51 @@ describe('Sealpost in Thunderbird, event page kept running', () => {
       expect(shown.bodyText).toContain('Only the sender and Bob may read SENTCOPY-7731.');
       expect(shown.attachmentNames).toEqual(['befund.bin']);
       await session.helper.call('closeTabs', { urlPart: 'sent-copy.html' });
+    });
+
+    it('without a server, Bob’s reply is a file; attached to an ordinary reply, it opens in Alice’s Thunderbird', async () => {
+      const readerPath = join(workDirectory, 'offline-original.html');
+      await sealedMail([original], readerPath);
+      const page = await openReaderPage(browser, readerPath, { locale: 'de-DE' });
+      try {
+        expect(await submitAccessCode(page, BOB_CODE)).toBe('open');
+        await page.locator('[data-action="reply"]').click();
+        await page.locator('#reply-from').fill(BOB);
+        await page.locator('#reply-text').fill('Gelesen. OFFLINEREPLY-5150');
+        const signed = join(workDirectory, 'quittung.bin');
+        await writeFile(signed, randomBytes(3000));
+        await page.locator('#reply-files').setInputFiles(signed);
+        await page.locator('[data-testid="reply"] button[type="submit"]').click();
+        const link = page.locator('[data-testid="reply-file"]');
+        await link.waitFor({ timeout: 60_000 });
+        const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+        expect(download.suggestedFilename()).toBe('secure-reply.html');
+        const replyPath = join(workDirectory, 'secure-reply.html');
+        await download.saveAs(replyPath);
+        const replyHtml = await readFile(replyPath);
+        expect(replyHtml.toString('utf8')).not.toContain('OFFLINEREPLY-5150');
+        // An ordinary reply from any mail client, with the file attached.
+        const raw = await new MailComposer({
+          from: BOB,
+          to: SENDER,
+          subject: `Re: ${subject}`,
+          text: 'My secure reply is attached.',
+          attachments: [{ filename: 'secure-reply.html', content: replyHtml }],
+        })
+          .compile()
+          .build();
+        const received = await session.receive(raw);
+        const displayed = await DisplayedMessage.open(session, received);
+        await displayed.waitForSealpostButton(true);
+        await displayed.clickSealpostButton();
+        const shown = await new SentCopyTab(session.thunderbird.marionette, received).read();
+        expect(shown.subject).toBe(`Re: ${subject}`);
+        expect(shown.bodyText).toContain('OFFLINEREPLY-5150');
+        expect(shown.attachmentNames).toEqual(['quittung.bin']);
+        await session.helper.call('closeTabs', { urlPart: 'sent-copy.html' });
+      } finally {
+        await page.context().close();
+      }
     });
 
     it('the header button is disabled on a message that is not sealed', async () => {
