@@ -125,8 +125,9 @@ export function createThunderbirdHost(): Host {
     },
     async isSealedMessage(messageId) {
       if (await hasSealpostHeader(await rawMessage(messageId))) return true;
-      // An ordinary reply carrying a secure reply made without a server.
-      const attachments = await messenger.messages.listAttachments(messageId);
+      // An ordinary reply carrying a secure reply made without a server. A message whose
+      // parts cannot be listed (a feed item, a broken mail) simply has no button.
+      const attachments = await messenger.messages.listAttachments(messageId).catch(() => []);
       return attachments.some((attachment) => attachment.name === REPLY_FILE_NAME);
     },
     async showSentCopyButton(tabId, enabled) {
