@@ -6,9 +6,9 @@
  */
 import { normaliseAddress } from '../core/address.ts';
 import type { KnownKey } from '../core/decideSend.ts';
-import type { PublicKeyEntry, PublicKeySource } from '../messaging/protocol.ts';
+import type { ImportKeyAnswer, PublicKeyEntry, PublicKeySource } from '../messaging/protocol.ts';
 import { wkdUrls } from '../core/wkd.ts';
-import { inspectPublicKey, type KeyProblem, type PublicKeyInfo } from '../crypto/index.ts';
+import { inspectPublicKey, type PublicKeyInfo } from '../crypto/index.ts';
 import type { Host } from '../platform/host.ts';
 import { DEFAULTS_FILE, type ServerConnection } from './serverSettings.ts';
 
@@ -217,9 +217,6 @@ async function checkKey(
   return { ...inspected.key, source, checkedAt: now };
 }
 
-export type ImportResult =
-  { ok: true; keys: PublicKeyEntry[] } | { ok: false; problem: KeyProblem | 'no-address' };
-
 /**
  * A key the sender imports by hand (pasted or from a file, armored or binary): kept for every
  * address among its user IDs until removed.
@@ -228,7 +225,7 @@ export async function importKey(
   host: Host,
   key: string | Uint8Array,
   now: number = Date.now(),
-): Promise<ImportResult> {
+): Promise<ImportKeyAnswer> {
   const inspected = await inspectPublicKey({ key });
   if (!inspected.ok) return inspected;
   if (inspected.key.addresses.length === 0) return { ok: false, problem: 'no-address' };
