@@ -279,7 +279,19 @@ const LOOPBACK_BASE = /^http:\/\/(?:127\.0\.0\.1|localhost)(?::\d{1,5})?\/?$/;
  * The WKD base of a test build: `wkdBaseUrl` in the packaged `defaults.json` that only
  * development and test builds carry (docs/keys.md), and only a loopback URL.
  */
-export async function testWkdBase(host: Host): Promise<string | null> {
+export function testWkdBase(host: Host): Promise<string | null> {
+  // The package does not change while the add-on runs; the panel asks every second.
+  let base = wkdBases.get(host);
+  if (!base) {
+    base = readWkdBase(host);
+    wkdBases.set(host, base);
+  }
+  return base;
+}
+
+const wkdBases = new WeakMap<Host, Promise<string | null>>();
+
+async function readWkdBase(host: Host): Promise<string | null> {
   const text = await host.packagedText(DEFAULTS_FILE);
   if (text === null) return null;
   try {

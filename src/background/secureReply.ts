@@ -27,11 +27,13 @@ export async function replySecurely(
       })
     : '';
   const header = host.message('replyQuoteHeader', [when, original.from]);
-  const tabId = await host.beginReply(messageId, {
+  // The window opens empty and in secure mode; only then do the decrypted subject and text go
+  // in. Should switching it on fail, the plaintext never reached a window that could send it.
+  const tabId = await host.beginReply(messageId, { subject: '', plainTextBody: '' });
+  await setSecure(host, tabId, true);
+  await host.setComposeDetails(tabId, {
     subject: replySubject(original.subject),
     plainTextBody: quoteText(header, plainTextOf(original)),
   });
-  // Before the sender types anything: the reply is sealed like the message it answers.
-  await setSecure(host, tabId, true);
   return { ok: true };
 }

@@ -143,7 +143,11 @@ describe('colleagues with Sealpost keys on the server', () => {
     const reply = await bob.composeOpenedBy(() =>
       page.page.click('button[data-action="reply-securely"]'),
     );
-    const details = await bob.composeState(reply.tabId);
+    // The quoted text goes in once secure mode is on.
+    const details = await waitFor('the quoted reply', async () => {
+      const state = await bob.composeState(reply.tabId);
+      return state.plainTextBody.includes('> ') ? state : undefined;
+    });
     expect(details.subject).toBe('Re: Account one');
     expect(details.plainTextBody).toContain('> For Bob only: Account one.');
     const popup = new SealpostPopup(bob.thunderbird.marionette, reply.window);

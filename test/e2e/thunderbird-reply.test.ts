@@ -139,10 +139,13 @@ describe('a secure conversation', () => {
     const answer = await alice.composeOpenedBy(() =>
       page.page.click('button[data-action="reply-securely"]'),
     );
-    const details = await alice.composeState(answer.tabId);
+    // The quoted text goes in once secure mode is on.
+    const details = await waitFor('the quoted reply', async () => {
+      const state = await alice.composeState(answer.tabId);
+      return state.plainTextBody.includes('> ') ? state : undefined;
+    });
     expect(details.subject).toBe(`Re: ${SUBJECT}`);
     expect(details.plainTextBody).toContain(`> Unterschrieben. ${REPLY_SECRET}`);
-    await alice.composeState(answer.tabId);
     const popup = new SealpostPopup(alice.thunderbird.marionette, answer.window);
     await popup.open();
     expect(await popup.isSecure()).toBe(true);

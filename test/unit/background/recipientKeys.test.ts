@@ -196,10 +196,15 @@ describe('recipient keys', () => {
 
   it('sends WKD lookups to a test build’s loopback base only', async () => {
     expect(await testWkdBase(host)).toBeNull();
-    host.packagedFiles.set('defaults.json', '{ "wkdBaseUrl": "http://127.0.0.1:9999" }');
-    expect(await testWkdBase(host)).toBe('http://127.0.0.1:9999');
-    host.packagedFiles.set('defaults.json', '{ "wkdBaseUrl": "https://keys.attacker.example" }');
-    expect(await testWkdBase(host)).toBeNull();
+    const testBuild = new FakeThunderbirdHost();
+    testBuild.packagedFiles.set('defaults.json', '{ "wkdBaseUrl": "http://127.0.0.1:9999" }');
+    expect(await testWkdBase(testBuild)).toBe('http://127.0.0.1:9999');
+    const elsewhere = new FakeThunderbirdHost();
+    elsewhere.packagedFiles.set(
+      'defaults.json',
+      '{ "wkdBaseUrl": "https://keys.attacker.example" }',
+    );
+    expect(await testWkdBase(elsewhere)).toBeNull();
   });
 });
 

@@ -17,6 +17,44 @@ import { LIGHT_CRYPTO_CONFIG } from '../crypto/testCrypto.ts';
 
 const RECEIVED = 701;
 
+/** Alice seals "Contract" to `publicKey` (an account lock); it arrives as message RECEIVED. */
+async function storeSealedTo(host: FakeThunderbirdHost, publicKey: string, fingerprint: string) {
+  const alice = await generateSenderKey({ name: 'Alice', address: 'alice@example.test' });
+  const sealed = await sealMessage({
+    original: {
+      messageId: '<r1@sealpost>',
+      date: new Date('2026-12-01T09:00:00Z'),
+      from: { name: 'Alice', address: 'alice@example.test' },
+      to: ['bob@partner.example'],
+      cc: [],
+      subject: 'Contract',
+      body: { kind: 'plain', text: 'Please sign by Friday.\nThanks' },
+      attachments: [],
+    },
+    locks: [
+      {
+        method: 'account',
+        publicKey: publicKey,
+        fingerprint: fingerprint,
+        hidden: false,
+        language: 'en',
+      },
+    ],
+    senderPublicKey: alice.armoredPublicKey,
+    readerTemplate: host.template,
+    serverUrl: null,
+    languages: ['en'],
+    cryptoConfig: LIGHT_CRYPTO_CONFIG,
+  });
+  host.storedMessages.set(RECEIVED, [
+    {
+      name: 'secure-message.html',
+      file: new File([await sealed.readerHtml.text()], 'secure-message.html'),
+    },
+  ]);
+  return alice;
+}
+
 describe('the quoted reply', () => {
   it('adds one "Re:", quotes each line, and reduces HTML to text', () => {
     expect(replySubject('Figures')).toBe('Re: Figures');
@@ -41,39 +79,7 @@ describe('replying securely', () => {
       name: 'Bob',
       address: 'bob@partner.example',
     });
-    const alice = await generateSenderKey({ name: 'Alice', address: 'alice@example.test' });
-    const sealed = await sealMessage({
-      original: {
-        messageId: '<r1@sealpost>',
-        date: new Date('2026-12-01T09:00:00Z'),
-        from: { name: 'Alice', address: 'alice@example.test' },
-        to: ['bob@partner.example'],
-        cc: [],
-        subject: 'Contract',
-        body: { kind: 'plain', text: 'Please sign by Friday.\nThanks' },
-        attachments: [],
-      },
-      locks: [
-        {
-          method: 'account',
-          publicKey: bobKey.armoredPublicKey,
-          fingerprint: bobKey.fingerprint,
-          hidden: false,
-          language: 'en',
-        },
-      ],
-      senderPublicKey: alice.armoredPublicKey,
-      readerTemplate: bob.template,
-      serverUrl: null,
-      languages: ['en'],
-      cryptoConfig: LIGHT_CRYPTO_CONFIG,
-    });
-    bob.storedMessages.set(RECEIVED, [
-      {
-        name: 'secure-message.html',
-        file: new File([await sealed.readerHtml.text()], 'secure-message.html'),
-      },
-    ]);
+    const alice = await storeSealedTo(bob, bobKey.armoredPublicKey, bobKey.fingerprint);
     bob.messageSenders.set(RECEIVED, 'Alice <alice@example.test>');
     bob.replyFrom = 'Bob <bob@partner.example>';
     // Bob knows Alice's key (here imported; usually from the server or WKD).
@@ -91,6 +97,19 @@ describe('replying securely', () => {
     expect(state.recipients.map((view) => [view.address, view.settings?.method])).toEqual([
       ['alice@example.test', 'account'],
     ]);
+  });
+
+  it('puts no decrypted text into the window when secure mode cannot be switched on', async () => {
+    const bob = new FakeThunderbirdHost();
+    const key = await ensureSenderKey(bob.local, { name: 'Bob', address: 'bob@partner.example' });
+    await storeSealedTo(bob, key.armoredPublicKey, key.fingerprint);
+    bob.session.set = async () => {
+      throw new Error('storage.session unavailable');
+    };
+    await expect(replySecurely(bob, RECEIVED)).rejects.toThrow('storage.session');
+    const details = bob.tabs.get(bob.replies[0]!.tabId)!.details;
+    expect(details.plainTextBody).not.toContain('Please sign');
+    expect(details.subject).not.toContain('Contract');
   });
 
   it('opens nothing for a message no own key opens', async () => {
