@@ -188,6 +188,12 @@ export interface MessageStatusResponse {
     /** When the lock opens again by itself; null when it is open. */
     lockedUntil?: string | null;
     /**
+     * When the recipient last said, from the reader, that they do not have the code (see
+     * `verify/no-code`); null when they never did. The sender then tells them the code again,
+     * gives a new number, or unlocks.
+     */
+    codeRequestedAt: string | null;
+    /**
      * Added by the add-on when it merges a send's mails: the server id of the mail that holds
      * this lock (a Bcc recipient's own mail has its own).
      */
@@ -228,6 +234,18 @@ export interface PublicMessageResponse {
    * before base64), or null when this server takes no replies.
    */
   reply: { maxBytes: number } | null;
+  /**
+   * The organisation lets recipients remember a browser (`rememberDevices.enabled`): after an
+   * SMS or email code passed once, that browser skips the code for `days` (hosted reader only).
+   * Null when it does not.
+   */
+  rememberDevice: { days: number } | null;
+  /**
+   * The sender's published public key (binary OpenPGP, base64) when replies are on and the
+   * sender published one: the hosted reader seals replies to it. The payload names the key's
+   * fingerprint (`X-Sealpost-Reply-Key`), so a key the server swapped is refused by the reader.
+   */
+  replyKey?: string;
 }
 /** GET /api/v1/messages/:id/payload -> { payload } (the hosted encrypted payload, base64). */
 export interface PayloadResponse {
@@ -259,6 +277,11 @@ export interface VerifyCompleteRequest {
   handle: string;
   /** The SMS/email one-time code, or the access code (normalised by the server too). */
   code: string;
+  /**
+   * Remember this browser for the recipient's address (honoured only for `sms`/`email` locks
+   * and when `/public` offers `rememberDevice`; otherwise ignored). The recipient is mailed.
+   */
+  rememberDevice?: boolean;
 }
 export interface VerifyCompleteResponse {
   serverShare: string;
@@ -268,6 +291,66 @@ export interface VerifyCompleteResponse {
    * the server takes no replies.
    */
   replyToken?: string;
+  /** Present when a browser was remembered: what `verify/device` needs, kept by the reader. */
+  device?: RememberedDevice;
+}
+/**
+ * A remembered browser: it stands in for the SMS/email code of one recipient address on every
+ * message of this server until `expiresAt`, or until the recipient, a sender or an admin removes
+ * it. It releases only the server share: the mail share (the link's `#…`) is still needed.
+ */
+export interface RememberedDevice {
+  /** Public id (base64url, 16 random bytes): names the device in mails, removal links, lists. */
+  deviceId: string;
+  /** base64url of 32 random bytes; the server keeps only its SHA-256. */
+  secret: string;
+  /** The normalised address it stands for. */
+  address: string;
+  expiresAt: string;
+}
+/**
+ * POST /api/v1/messages/:id/verify/device { deviceId, secret } — a remembered browser opens an
+ * `sms`/`email` lock of its address without a code. 200 VerifyDeviceResponse and `openedAt` is
+ * recorded; 403 forbidden for an unknown, expired, removed or wrong device (counted with the
+ * unknown addresses of `verify/start`: 20 per message, client and hour); 404 when its address has
+ * no `sms`/`email` lock on this message; 410 expired/revoked; 423 while the lock is locked out.
+ */
+export interface VerifyDeviceRequest {
+  deviceId: string;
+  secret: string;
+}
+export interface VerifyDeviceResponse extends VerifyCompleteResponse {
+  lockId: string;
+  method: ServerLockMethod;
+}
+/**
+ * POST /api/v1/devices/forget { deviceId, secret } -> 204: the reader forgets its own browser
+ * (also 204 when it was gone already). The removal link in the recipient's mail is
+ * `GET <publicUrl>/devices/<deviceId>/remove?token=…` (a page with one button, which posts).
+ */
+export interface ForgetDeviceRequest {
+  deviceId: string;
+  secret: string;
+}
+/**
+ * DELETE /api/v1/recipient-devices?address=<a> (Bearer, any sender of the organisation) ->
+ * { removed }: every browser remembered for that recipient address stops working at once.
+ */
+export interface RemoveRecipientDevicesResponse {
+  removed: number;
+}
+/**
+ * POST /api/v1/messages/:id/verify/no-code { handle } -> 200 NoCodeResponse: the recipient (who
+ * typed their address, hence the handle) says they do not have the code. The server mails the
+ * sender (who, which message, what they can do; nothing of the code) and shows it in the status
+ * (`codeRequestedAt`). One mail per lock per hour (a repeat answers the same `senderToldAt`
+ * without mailing), at most 3 per lock (then 429). 410 expired/revoked, 404 unknown handle.
+ */
+export interface NoCodeRequest {
+  handle: string;
+}
+export interface NoCodeResponse {
+  senderToldAt: string;
 }
 /**
  * POST /api/v1/messages/:id/replies — a recipient who passed their factor sends a reply,

@@ -62,6 +62,9 @@ export async function loadHostedEnvelope(
       })),
       mailShare,
       payload: hosted.value.payload,
+      ...(described.value.rememberDevice ? { rememberDevice: described.value.rememberDevice } : {}),
+      // The payload names the reply key's fingerprint, so a key the server swapped is refused.
+      ...(described.value.replyKey ? { replyKey: described.value.replyKey } : {}),
     },
   };
 }

@@ -8,11 +8,25 @@ import { passwordForCode } from '../core/accessCodeFormat.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
 import { deriveLockPassword } from '../core/serverLock.ts';
 import { pickLanguage, readerText, type MessageArguments, type ReaderKey } from '../i18n/index.ts';
-import type { VerifyCompleteResponse, VerifyStartResponse } from '../core/serverApi.ts';
+import type {
+  NoCodeResponse,
+  RememberedDevice,
+  ServerLockMethod,
+  VerifyCompleteResponse,
+  VerifyDeviceResponse,
+  VerifyStartResponse,
+} from '../core/serverApi.ts';
 import { readEnvelopeSource } from './envelopeSource.ts';
 import { hostedMessageId, loadHostedEnvelope, mailShareFromHash } from './hostedMessage.ts';
 import type { OpenedMessage } from './openedMessage.ts';
-import { callServer, type ServerFailure } from './serverClient.ts';
+import {
+  browserDeviceStorage,
+  forgetDevice,
+  rememberDevice,
+  rememberedDevices,
+  type DeviceStorage,
+} from './rememberedDevices.ts';
+import { callApi, callServer, type ServerFailure } from './serverClient.ts';
 import { loadEnvelope, openPayload, type FatalReason, type ReaderEnvelope } from './unlock.ts';
 
 /** Failures after which a new code cannot help. */
@@ -69,6 +83,14 @@ export class ReaderState {
   replyToken: string | null = null;
   /** Offer "Reply securely" on an opened message (Thunderbird's own page has its own). */
   offerReply = true;
+  /** The recipient ticked "Remember this browser" (offered on hosted pages that allow it). */
+  rememberThisDevice = $state(false);
+  /** The remembered browser that opened this message instead of a code, if one did. */
+  openedWithDevice: RememberedDevice | null = $state.raw(null);
+  /** When the server told the sender that this recipient has no code ("I don't have the code"). */
+  senderToldAt: string | null = $state(null);
+  /** Where remembered browsers are kept; null where none may be (a reader file). */
+  deviceStorage: DeviceStorage | null = null;
 
   constructor(screen: ReaderScreen, language: NotificationLanguage) {
     this.screen = screen;
@@ -111,41 +133,137 @@ export class ReaderState {
     await this.run(async (screen) => {
       const { envelope } = screen;
       const verification = this.verification;
-      let password = passwordForCode(code);
-      if (verification) {
-        const { handle, lockId, method } = verification;
-        const released = await callServer<VerifyCompleteResponse>(
-          envelope.serverUrl ?? '',
-          envelope.messageId,
-          '/verify/complete',
-          { handle, code },
+      if (!verification) return this.openWithPassword(screen, passwordForCode(code), false);
+      const { handle, lockId, method } = verification;
+      const remember = this.rememberThisDevice && this.canRememberDevice(method);
+      const released = await callServer<VerifyCompleteResponse>(
+        envelope.serverUrl ?? '',
+        envelope.messageId,
+        '/verify/complete',
+        { handle, code, ...(remember ? { rememberDevice: true } : {}) },
+      );
+      if (!released.ok) return this.failOnServer(screen, released);
+      const { device } = released.value;
+      if (device && this.deviceStorage) rememberDevice(this.deviceStorage, device);
+      await this.openReleased(screen, released.value, lockId, method, code);
+    });
+  }
+
+  /** True when this page may offer "Remember this browser" for a lock of `method`. */
+  canRememberDevice(method: ServerLockMethod): boolean {
+    const screen = this.screen;
+    return (
+      this.deviceStorage !== null &&
+      (method === 'sms' || method === 'email') &&
+      screen.kind === 'locked' &&
+      !!screen.envelope.rememberDevice
+    );
+  }
+
+  /**
+   * Hosted pages: tries the browsers remembered here, newest first, before asking for anything.
+   * One the server refuses (expired, removed) is forgotten here too; one whose address is not on
+   * this message is kept for other messages. Nothing found: the usual address step.
+   */
+  async openWithRememberedDevice(): Promise<void> {
+    const storage = this.deviceStorage;
+    if (!storage) return;
+    await this.run(async (screen) => {
+      const { serverUrl, messageId } = screen.envelope;
+      for (const device of rememberedDevices(storage, Date.now())) {
+        const answer = await callServer<VerifyDeviceResponse>(
+          serverUrl ?? '',
+          messageId,
+          '/verify/device',
+          { deviceId: device.deviceId, secret: device.secret },
         );
-        if (!released.ok) return this.failOnServer(screen, released);
-        this.replyToken = released.value.replyToken ?? null;
-        const derived = await deriveLockPassword({
-          messageId: envelope.messageId,
-          lockId,
-          mailShare: envelope.mailShare ?? '',
-          serverShare: released.value.serverShare,
-          ...(takesAccessCode(method) ? { accessCode: code } : {}),
-        });
-        if (!derived.ok) return this.end(screen, 'damaged');
-        password = derived.password;
-      }
-      // Argon2 runs on the main thread; let the browser paint the busy state first.
-      await nextPaint();
-      const result = await openPayload(envelope, password);
-      if (result.ok) {
-        this.screen = { kind: 'open', envelope, message: result.message };
-      } else if (result.reason !== 'wrong-code') {
-        this.end(screen, result.reason);
-      } else if (verification) {
-        // The server accepted the factor, so the mail's share does not fit its lock.
-        this.end(screen, 'damaged');
-      } else {
-        this.fail('wrong-code');
+        if (answer.ok) {
+          this.openedWithDevice = device;
+          this.recipientAddress = device.address;
+          const { lockId, method } = answer.value;
+          return this.openReleased(screen, answer.value, lockId, method, '');
+        }
+        if (answer.code === 'forbidden') forgetDevice(storage, device.deviceId);
+        else if (answer.code !== 'not-found') return this.failOnServer(screen, answer);
       }
     });
+  }
+
+  /** The recipient forgets the browser that opened this message, here and on the server. */
+  async forgetThisDevice(serverUrl: string): Promise<void> {
+    const device = this.openedWithDevice;
+    if (!device) return;
+    if (this.deviceStorage) forgetDevice(this.deviceStorage, device.deviceId);
+    this.openedWithDevice = null;
+    // Forgotten here whatever the server says: this browser never offers the secret again.
+    await callApi(serverUrl, '/devices/forget', {
+      deviceId: device.deviceId,
+      secret: device.secret,
+    });
+  }
+
+  /**
+   * "I don't have the code": the server tells the sender (by mail and in their status). Needs the
+   * address step first (its handle proves the address is on the message).
+   */
+  async noCode(): Promise<void> {
+    await this.run(async (screen) => {
+      const { serverUrl, messageId } = screen.envelope;
+      const answer = await callServer<NoCodeResponse>(
+        serverUrl ?? '',
+        messageId,
+        '/verify/no-code',
+        {
+          handle: this.verification?.handle,
+        },
+      );
+      if (answer.ok) this.senderToldAt = answer.value.senderToldAt;
+      else this.failOnServer(screen, answer);
+    });
+  }
+
+  /** The server released its share: derive the lock's password and open the payload with it. */
+  private async openReleased(
+    screen: LockedScreen,
+    released: VerifyCompleteResponse,
+    lockId: string,
+    method: ServerLockMethod,
+    code: string,
+  ): Promise<void> {
+    this.replyToken = released.replyToken ?? null;
+    const { envelope } = screen;
+    const derived = await deriveLockPassword({
+      messageId: envelope.messageId,
+      lockId,
+      mailShare: envelope.mailShare ?? '',
+      serverShare: released.serverShare,
+      ...(takesAccessCode(method) ? { accessCode: code } : {}),
+    });
+    if (!derived.ok) return this.end(screen, 'damaged');
+    await this.openWithPassword(screen, derived.password, true);
+  }
+
+  /**
+   * Opens the payload. `fromServer`: the server accepted the factor, so a password that does not
+   * fit means the mail's share does not fit its lock (damaged), not a wrong code.
+   */
+  private async openWithPassword(
+    screen: LockedScreen,
+    password: string,
+    fromServer: boolean,
+  ): Promise<void> {
+    // Argon2 runs on the main thread; let the browser paint the busy state first.
+    await nextPaint();
+    const result = await openPayload(screen.envelope, password);
+    if (result.ok) {
+      this.screen = { kind: 'open', envelope: screen.envelope, message: result.message };
+    } else if (result.reason !== 'wrong-code') {
+      this.end(screen, result.reason);
+    } else if (fromServer) {
+      this.end(screen, 'damaged');
+    } else {
+      this.fail('wrong-code');
+    }
   }
 
   /** Runs one step of the locked screen, unless a step is running or nothing can help. */
@@ -216,6 +334,7 @@ export function createReaderState(
   const hostedId = hostedMessageId(document);
   if (hostedId) {
     const reader = new ReaderState({ kind: 'loading' }, fallbackLanguage);
+    reader.deviceStorage = browserDeviceStorage();
     void loadHosted(reader, document.location, hostedId);
     return reader;
   }
@@ -244,9 +363,12 @@ async function loadHosted(reader: ReaderState, location: Location, messageId: st
   const loaded = mailShare
     ? await loadHostedEnvelope(new URL('..', location.href).href, messageId, mailShare)
     : ({ ok: false, reason: 'link' } as const);
-  reader.screen = loaded.ok
-    ? { kind: 'locked', envelope: loaded.envelope, fatal: null }
-    : { kind: 'invalid', reason: loaded.reason };
+  if (!loaded.ok) {
+    reader.screen = { kind: 'invalid', reason: loaded.reason };
+    return;
+  }
+  reader.screen = { kind: 'locked', envelope: loaded.envelope, fatal: null };
+  await reader.openWithRememberedDevice();
 }
 
 function nextPaint(): Promise<void> {

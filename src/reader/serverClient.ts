@@ -1,7 +1,8 @@
 /**
  * The reader's calls to the Sealpost server (src/core/serverApi.ts): plain fetch, JSON in
  * and out, and every failure a value. Nothing here ever sends the mail share or content: the
- * recipient's routes only take the message id, the address, the lock id and the typed code.
+ * recipient's routes only take the message id, the address, the handle, the typed code and a
+ * remembered browser's own secret.
  */
 import { API_BASE, type ApiError, type ErrorCode } from '../core/serverApi.ts';
 
@@ -18,13 +19,22 @@ export type ServerResult<Value> = { ok: true; value: Value } | ServerFailure;
  * GET (no body) or POST (JSON body) `<serverUrl>/api/v1/messages/<messageId><route>`. No cookies,
  * no referrer, no cache: the recipient has no session and the answers are one-off.
  */
-export async function callServer<Value>(
+export function callServer<Value>(
   serverUrl: string,
   messageId: string,
   route: string,
   body?: object,
 ): Promise<ServerResult<Value>> {
-  const url = `${serverUrl.replace(/\/+$/, '')}${API_BASE}/messages/${encodeURIComponent(messageId)}${route}`;
+  return callApi(serverUrl, `/messages/${encodeURIComponent(messageId)}${route}`, body);
+}
+
+/** The same for any path under `/api/v1` (a remembered browser is not one message's). */
+export async function callApi<Value>(
+  serverUrl: string,
+  path: string,
+  body?: object,
+): Promise<ServerResult<Value>> {
+  const url = `${serverUrl.replace(/\/+$/, '')}${API_BASE}${path}`;
   try {
     const response = await fetch(url, {
       method: body ? 'POST' : 'GET',
@@ -34,6 +44,8 @@ export async function callServer<Value>(
       cache: 'no-store',
       referrerPolicy: 'no-referrer',
     });
+    // 204 (forgetting a browser) has no body.
+    if (response.status === 204) return { ok: true, value: null as Value };
     const json: unknown = await response.json();
     if (response.ok) return { ok: true, value: json as Value };
     const error = (json as Partial<ApiError>).error;

@@ -35,6 +35,8 @@ export type ReaderEnvelope = Omit<Envelope, 'locks'> & {
    * the recipient always starts by typing their address.
    */
   serverOnly?: boolean;
+  /** Hosted: the organisation lets recipients remember this browser for that many days. */
+  rememberDevice?: { days: number };
   locks: (EnvelopeLock & { id?: string; serverProtected?: boolean })[];
 };
 

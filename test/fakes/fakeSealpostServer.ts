@@ -200,6 +200,7 @@ export class FakeSealpostServer {
           method: lock.method,
           openedAt: null,
           lockedAt: null,
+          codeRequestedAt: null,
         })),
       };
       return json(200, status);

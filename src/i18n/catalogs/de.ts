@@ -51,6 +51,18 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
   next: 'Weiter',
   sent: 'Code an {to} gesendet.',
   resend: 'Erneut senden',
+  'no-code': {
+    button: 'Ich habe keinen Code',
+    told: '{name} wurde informiert, dass Ihnen der Code fehlt, und meldet sich bei Ihnen.',
+  },
+  device: {
+    remember: 'Diesen Browser {days} Tage lang merken',
+    'remember-note':
+      'Nachrichten dieser Organisation öffnen sich hier dann ohne Code. Nur auf einem Gerät, das nur Sie nutzen; Sie erhalten dazu eine E-Mail.',
+    opened: 'Ohne Code geöffnet: Dieser Browser ist für {address} gemerkt bis {date}.',
+    forget: 'Diesen Browser vergessen',
+    forgotten: 'Dieser Browser ist vergessen. Beim nächsten Mal brauchen Sie einen Code.',
+  },
   subject: 'Betreff',
   from: 'Von',
   to: 'An',

@@ -54,6 +54,18 @@ export const enReaderTexts = {
   next: 'Continue',
   sent: 'Code sent to {to}.',
   resend: 'Send again',
+  'no-code': {
+    button: 'I don’t have the code',
+    told: '{name} has been told that you have no code and will get in touch with you.',
+  },
+  device: {
+    remember: 'Remember this browser for {days} days',
+    'remember-note':
+      'Messages from this organisation then open here without a code. Only on a device you alone use; you get an email about it.',
+    opened: 'Opened without a code: this browser is remembered for {address} until {date}.',
+    forget: 'Forget this browser',
+    forgotten: 'This browser is forgotten. Next time you will need a code.',
+  },
   subject: 'Subject',
   from: 'From',
   to: 'To',

@@ -49,6 +49,18 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
   next: 'Continuar',
   sent: 'Código enviado a {to}.',
   resend: 'Enviar de nuevo',
+  'no-code': {
+    button: 'No tengo el código',
+    told: 'Se ha avisado a {name} de que no tiene el código y se pondrá en contacto con usted.',
+  },
+  device: {
+    remember: 'Recordar este navegador durante {days} días',
+    'remember-note':
+      'Los mensajes de esta organización se abrirán aquí sin código. Solo en un dispositivo que use usted solo; recibirá un correo al respecto.',
+    opened: 'Abierto sin código: este navegador está recordado para {address} hasta el {date}.',
+    forget: 'Olvidar este navegador',
+    forgotten: 'Este navegador se ha olvidado. La próxima vez necesitará un código.',
+  },
   subject: 'Asunto',
   from: 'De',
   to: 'Para',

@@ -52,6 +52,18 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
   next: 'Continuer',
   sent: 'Code envoyé à {to}.',
   resend: 'Renvoyer',
+  'no-code': {
+    button: 'Je n’ai pas le code',
+    told: '{name} a été prévenu(e) que vous n’avez pas le code et vous contactera.',
+  },
+  device: {
+    remember: 'Mémoriser ce navigateur pendant {days} jours',
+    'remember-note':
+      'Les messages de cette organisation s’ouvriront alors ici sans code. Uniquement sur un appareil que vous êtes seul(e) à utiliser ; vous recevrez un e-mail à ce sujet.',
+    opened: 'Ouvert sans code : ce navigateur est mémorisé pour {address} jusqu’au {date}.',
+    forget: 'Oublier ce navigateur',
+    forgotten: 'Ce navigateur est oublié. La prochaine fois, il vous faudra un code.',
+  },
   subject: 'Objet',
   from: 'De',
   to: 'À',

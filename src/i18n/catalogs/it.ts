@@ -49,6 +49,18 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
   next: 'Continua',
   sent: 'Codice inviato a {to}.',
   resend: 'Invia di nuovo',
+  'no-code': {
+    button: 'Non ho il codice',
+    told: '{name} è stato avvisato che non ha il codice e la contatterà.',
+  },
+  device: {
+    remember: 'Ricorda questo browser per {days} giorni',
+    'remember-note':
+      'I messaggi di questa organizzazione si apriranno qui senza codice. Solo su un dispositivo che usa solo lei; riceverà un’e-mail al riguardo.',
+    opened: 'Aperto senza codice: questo browser è ricordato per {address} fino al {date}.',
+    forget: 'Dimentica questo browser',
+    forgotten: 'Questo browser è stato dimenticato. La prossima volta servirà un codice.',
+  },
   subject: 'Oggetto',
   from: 'Da',
   to: 'A',

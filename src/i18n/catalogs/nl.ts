@@ -50,6 +50,18 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
   next: 'Verder',
   sent: 'Code gestuurd naar {to}.',
   resend: 'Opnieuw sturen',
+  'no-code': {
+    button: 'Ik heb de code niet',
+    told: '{name} weet nu dat u de code niet hebt en neemt contact met u op.',
+  },
+  device: {
+    remember: 'Deze browser {days} dagen onthouden',
+    'remember-note':
+      'Berichten van deze organisatie openen hier dan zonder code. Alleen op een apparaat dat alleen u gebruikt; u krijgt hierover een e-mail.',
+    opened: 'Geopend zonder code: deze browser is onthouden voor {address} tot {date}.',
+    forget: 'Deze browser vergeten',
+    forgotten: 'Deze browser is vergeten. De volgende keer hebt u een code nodig.',
+  },
   subject: 'Onderwerp',
   from: 'Van',
   to: 'Aan',

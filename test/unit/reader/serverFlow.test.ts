@@ -3,11 +3,17 @@
  * state machine's mapping of every server answer to what the recipient is told. `fetch` is
  * replaced by a recorder; the real server is exercised by test/e2e/reader-server.test.ts.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReaderEnvelope } from '../../../src/reader/unlock.ts';
 import { loadHostedEnvelope, mailShareFromHash } from '../../../src/reader/hostedMessage.ts';
 import { ReaderState, usesServer } from '../../../src/reader/readerState.svelte.ts';
 import { callServer } from '../../../src/reader/serverClient.ts';
+import {
+  DEVICES_KEY,
+  rememberDevice,
+  rememberedDevices,
+  type DeviceStorage,
+} from '../../../src/reader/rememberedDevices.ts';
 
 const SHARE = Buffer.alloc(32, 7).toString('base64');
 const MESSAGE_ID = '0b6c1d52-8a4e-4f55-9b8e-3f1f0e7b6a21';
@@ -127,6 +133,25 @@ describe('loadHostedEnvelope', () => {
       { method: 'sms', hint: 'b•••@partner.example', language: 'en', serverProtected: true },
     ]);
     expect(usesServer(result.envelope)).toBe(true);
+  });
+
+  it('carries the remembered-browser offer and the reply key when the server gives them', async () => {
+    fakeFetch(
+      { status: 200, body: { ...described, rememberDevice: { days: 30 }, replyKey: 'S0VZ' } },
+      { status: 200, body: { payload: 'AAAA' } },
+    );
+    const offered = await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE);
+    if (!offered.ok) throw new Error('expected an envelope');
+    expect(offered.envelope.rememberDevice).toEqual({ days: 30 });
+    expect(offered.envelope.replyKey).toBe('S0VZ');
+    fakeFetch(
+      { status: 200, body: { ...described, rememberDevice: null } },
+      { status: 200, body: { payload: 'AAAA' } },
+    );
+    const plain = await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE);
+    if (!plain.ok) throw new Error('expected an envelope');
+    expect(plain.envelope).not.toHaveProperty('rememberDevice');
+    expect(plain.envelope).not.toHaveProperty('replyKey');
   });
 
   it('a Bcc copy lists no lock at all, and still asks for the address', async () => {
@@ -276,5 +301,202 @@ describe('ReaderState with server locks', () => {
     await reader.unlock('   ');
     expect(reader.retry).toBe('empty-code');
     expect(calls).toEqual([]);
+  });
+
+  it('"I don\'t have the code" sends the handle and says the sender was told', async () => {
+    const calls = fakeFetch(
+      { status: 200, body: started },
+      { status: 200, body: { senderToldAt: '2026-11-27T09:05:00.000Z' } },
+    );
+    const reader = locked();
+    await reader.verify('bob@partner.example');
+    await reader.noCode();
+    expect(calls[1]?.url).toBe(`https://s.example/api/v1/messages/${MESSAGE_ID}/verify/no-code`);
+    expect(JSON.parse(String(calls[1]?.init.body))).toEqual({ handle: started.handle });
+    expect(reader.senderToldAt).toBe('2026-11-27T09:05:00.000Z');
+    expect(reader.retry).toBeNull();
+  });
+
+  it('"I don\'t have the code" asked too often says when to try again', async () => {
+    fakeFetch(
+      { status: 200, body: started },
+      { status: 429, body: apiError('rate-limited', { retryAfterSeconds: 3600 }) },
+    );
+    const reader = locked();
+    await reader.verify('bob@partner.example');
+    await reader.noCode();
+    expect(reader.senderToldAt).toBeNull();
+    expect(reader.retryText()).toBe('Wait 3600 seconds, then try again.');
+  });
+});
+
+describe('ReaderState with remembered browsers', () => {
+  // Opening waits for a paint before Argon2; there is no browser here.
+  beforeEach(() => {
+    vi.stubGlobal('requestAnimationFrame', (paint: () => void) => setTimeout(paint, 0));
+  });
+
+  const envelope: ReaderEnvelope = {
+    format: 'sealpost-envelope',
+    version: 1,
+    messageId: MESSAGE_ID,
+    createdAt: '2026-11-27T09:00:00.000Z',
+    serverUrl: 'https://s.example',
+    sender: { name: 'Alice', address: 'alice@example.org' },
+    languages: ['en'],
+    serverOnly: true,
+    rememberDevice: { days: 30 },
+    locks: [{ method: 'sms', serverProtected: true, language: 'en' }],
+    mailShare: SHARE,
+    payload: 'AAAA',
+  };
+  const started = (method: string) => ({
+    handle: 'H'.repeat(43),
+    lockId: 'lock-000000000001',
+    method,
+    sentTo: method === 'sms' ? '+49 ••• •••• 89' : null,
+    codeExpiresAt: null,
+  });
+  const future = '2099-01-01T00:00:00.000Z';
+  const device = (id: string, address: string) => ({
+    deviceId: id,
+    secret: `secret-${id}`,
+    address,
+    expiresAt: future,
+  });
+
+  function memoryStorage(): DeviceStorage & { map: Map<string, string> } {
+    const map = new Map<string, string>();
+    return {
+      map,
+      getItem: (key) => map.get(key) ?? null,
+      setItem: (key, value) => void map.set(key, value),
+      removeItem: (key) => void map.delete(key),
+    };
+  }
+  function reader(storage: DeviceStorage | null, shown: ReaderEnvelope = envelope) {
+    const state = new ReaderState({ kind: 'locked', envelope: shown, fatal: null }, 'en');
+    state.deviceStorage = storage;
+    return state;
+  }
+
+  it('offers remembering only for sms/email locks, on a page that may keep it, when allowed', () => {
+    expect(reader(memoryStorage()).canRememberDevice('sms')).toBe(true);
+    expect(reader(memoryStorage()).canRememberDevice('email')).toBe(true);
+    expect(reader(memoryStorage()).canRememberDevice('code')).toBe(false);
+    expect(reader(memoryStorage()).canRememberDevice('org-code')).toBe(false);
+    expect(reader(null).canRememberDevice('sms')).toBe(false);
+    const { rememberDevice: _offer, ...notOffered } = envelope;
+    expect(reader(memoryStorage(), notOffered).canRememberDevice('sms')).toBe(false);
+  });
+
+  it('asks to remember only when ticked, and keeps the device the server gives', async () => {
+    const storage = memoryStorage();
+    const calls = fakeFetch(
+      { status: 200, body: started('sms') },
+      { status: 403, body: apiError('wrong-code', { attemptsLeft: 4 }) },
+      {
+        status: 200,
+        body: { serverShare: SHARE, device: device('d1', 'bob@partner.example') },
+      },
+    );
+    const state = reader(storage);
+    await state.verify('bob@partner.example');
+    await state.unlock('000000');
+    expect(JSON.parse(String(calls[1]?.init.body))).not.toHaveProperty('rememberDevice');
+    state.rememberThisDevice = true;
+    await state.unlock('123456');
+    expect(JSON.parse(String(calls[2]?.init.body))).toMatchObject({ rememberDevice: true });
+    expect(rememberedDevices(storage, Date.now()).map((kept) => kept.deviceId)).toEqual(['d1']);
+  });
+
+  it('never asks to remember for an access code, even when ticked', async () => {
+    const calls = fakeFetch(
+      { status: 200, body: started('code') },
+      { status: 403, body: apiError('wrong-code', { attemptsLeft: 9 }) },
+    );
+    const state = reader(memoryStorage());
+    state.rememberThisDevice = true;
+    await state.verify('bob@partner.example');
+    await state.unlock('ABCDEF');
+    expect(JSON.parse(String(calls[1]?.init.body))).not.toHaveProperty('rememberDevice');
+  });
+
+  it('tries remembered devices newest first: forgets a refused one, keeps one for another address', async () => {
+    const storage = memoryStorage();
+    rememberDevice(storage, device('other', 'carol@partner.example'));
+    rememberDevice(storage, device('gone', 'dave@partner.example'));
+    rememberDevice(storage, device('bob', 'bob@partner.example'));
+    const calls = fakeFetch(
+      { status: 403, body: apiError('forbidden') },
+      { status: 404, body: apiError('not-found') },
+      { status: 404, body: apiError('not-found') },
+    );
+    // 'bob' is refused (removed on the server); the other two are not on this message.
+    const state = reader(storage);
+    await state.openWithRememberedDevice();
+    expect(calls.map((call) => JSON.parse(String(call.init.body)))).toEqual([
+      { deviceId: 'bob', secret: 'secret-bob' },
+      { deviceId: 'gone', secret: 'secret-gone' },
+      { deviceId: 'other', secret: 'secret-other' },
+    ]);
+    expect(calls[0]?.url).toBe(`https://s.example/api/v1/messages/${MESSAGE_ID}/verify/device`);
+    expect(rememberedDevices(storage, Date.now()).map((kept) => kept.deviceId)).toEqual([
+      'gone',
+      'other',
+    ]);
+    expect(state.openedWithDevice).toBeNull();
+    expect(state.screen).toMatchObject({ kind: 'locked', fatal: null });
+    expect(state.retry).toBeNull();
+  });
+
+  it('stops at a locked lock, and opens with the released share (a damaged payload here)', async () => {
+    const storage = memoryStorage();
+    rememberDevice(storage, device('bob', 'bob@partner.example'));
+    fakeFetch({ status: 423, body: apiError('locked', { retryAfterSeconds: 900 }) });
+    const lockedOut = reader(storage);
+    await lockedOut.openWithRememberedDevice();
+    expect(lockedOut.screen).toMatchObject({ fatal: 'locked' });
+
+    fakeFetch({
+      status: 200,
+      body: { lockId: 'lock-000000000001', method: 'sms', serverShare: SHARE, replyToken: 'R' },
+    });
+    const opened = reader(storage);
+    await opened.openWithRememberedDevice();
+    // The payload 'AAAA' is no OpenPGP message: the share was taken and the payload tried.
+    expect(opened.screen).toMatchObject({ fatal: 'damaged' });
+    expect(opened.openedWithDevice?.deviceId).toBe('bob');
+    expect(opened.recipientAddress).toBe('bob@partner.example');
+    expect(opened.replyToken).toBe('R');
+  });
+
+  it('does nothing without storage or without devices', async () => {
+    const calls = fakeFetch();
+    await reader(null).openWithRememberedDevice();
+    await reader(memoryStorage()).openWithRememberedDevice();
+    expect(calls).toEqual([]);
+  });
+
+  it('forgetting the device removes it here at once and tells the server its secret', async () => {
+    const storage = memoryStorage();
+    rememberDevice(storage, device('bob', 'bob@partner.example'));
+    const calls = fakeFetch(
+      {
+        status: 200,
+        body: { lockId: 'lock-000000000001', method: 'sms', serverShare: SHARE },
+      },
+      { status: 204, body: '' },
+    );
+    const state = reader(storage);
+    await state.openWithRememberedDevice();
+    await state.forgetThisDevice('https://s.example');
+    expect(calls[1]?.url).toBe('https://s.example/api/v1/devices/forget');
+    expect(JSON.parse(String(calls[1]?.init.body))).toEqual({
+      deviceId: 'bob',
+      secret: 'secret-bob',
+    });
+    expect(storage.map.has(DEVICES_KEY)).toBe(false);
+    expect(state.openedWithDevice).toBeNull();
   });
 });
