@@ -29,6 +29,7 @@ import {
   messageStatus,
   revokeMessage,
   unlockRecipient,
+  forgetRecipientDevices,
 } from './sentMessages.ts';
 import { bytesFromBase64 } from '../core/base64.ts';
 import { publishSenderKey } from './keyPublishing.ts';
@@ -89,6 +90,8 @@ const handlers: Handlers = {
     unlockRecipient(host, messageId, mailId, lockId),
   changeRecipientPhone: (host, { messageId, mailId, lockId, phone }) =>
     changeRecipientPhone(host, messageId, mailId, lockId, phone),
+  forgetRecipientDevices: (host, { messageId, address }) =>
+    forgetRecipientDevices(host, messageId, address),
   getSettings: (host) => getSettingsView(host),
   saveSettings: (host, { changes }) => saveUserSettings(host, changes),
   sendSealedCopy: (host, { tabId }) => sendSealedCopy(host, tabId),

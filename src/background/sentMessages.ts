@@ -168,3 +168,30 @@ async function onMailOfSend<T>(
   }
   return { ok: true, value: result.value };
 }
+
+/**
+ * Makes every browser a recipient of this send asked to remember stop working (the sender
+ * suspects someone else reads their mail): from then on that recipient needs a code again.
+ */
+export async function forgetRecipientDevices(
+  host: Host,
+  messageId: string,
+  address: string,
+): Promise<ServerAnswer<{ removed: number }>> {
+  const record = await knownRecord(host, messageId);
+  const connection = await serverConnection(host);
+  if (
+    !record ||
+    !connection ||
+    connection.url !== record.serverUrl ||
+    !record.recipients.some((recipient) => recipient.address === address)
+  ) {
+    return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
+  }
+  const result = await connection.client.removeRecipientDevices(address);
+  if (!result.ok) {
+    await noteServerFailure(host, result);
+    return { ok: false, code: result.code, message: result.message };
+  }
+  return { ok: true, value: { removed: result.value.removed } };
+}

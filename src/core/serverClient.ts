@@ -22,6 +22,7 @@ import {
   type RegisterKeyResponse,
   type RegisterMessageRequest,
   type RegisterMessageResponse,
+  type RemoveRecipientDevicesResponse,
   type RevokeResponse,
   type SignInCompleteRequest,
   type SignInCompleteResponse,
@@ -109,6 +110,8 @@ export interface ServerClient {
   removeKey(): Promise<ServerResult<null>>;
   /** Published keys for these addresses (addresses without a key are simply absent). */
   lookupKeys(addresses: readonly string[]): Promise<ServerResult<PublishedKey[]>>;
+  /** Every browser a recipient asked the server to remember stops working; answers how many. */
+  removeRecipientDevices(address: string): Promise<ServerResult<RemoveRecipientDevicesResponse>>;
 }
 
 /** A client for one server and (optionally) one device token. */
@@ -269,6 +272,12 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
         return Array.isArray(keys) ? keys.filter(isPublishedKey) : null;
       });
     },
+    removeRecipientDevices: (address) =>
+      call('DELETE', `/recipient-devices?address=${encode(address)}`, undefined, (value) =>
+        typeof (value as Partial<RemoveRecipientDevicesResponse> | null)?.removed === 'number'
+          ? (value as RemoveRecipientDevicesResponse)
+          : null,
+      ),
   };
 }
 

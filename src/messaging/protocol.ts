@@ -262,6 +262,14 @@ export interface Requests {
     req: { messageId: string; mailId: string; lockId: string; phone: string };
     res: ServerAnswer<{ sentTo: string }>;
   };
+  /**
+   * Every browser this recipient (of this sent message) asked the server to remember stops
+   * working: they need their SMS/email code again.
+   */
+  forgetRecipientDevices: {
+    req: { messageId: string; address: string };
+    res: ServerAnswer<{ removed: number }>;
+  };
   /** Every setting in force, with its source (default / user / organisation). */
   getSettings: { req: Record<string, never>; res: SettingsView };
   /** The sender's own settings; refused (error) for a key the organisation set and locked. */
@@ -351,6 +359,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'revokeMessage',
   'unlockRecipient',
   'changeRecipientPhone',
+  'forgetRecipientDevices',
   'getSettings',
   'saveSettings',
   'sendSealedCopy',

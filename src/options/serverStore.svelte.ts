@@ -166,6 +166,13 @@ export class ServerStore {
     };
   }
 
+  /** Stops every browser this recipient had remembered; answers what to show beside the button. */
+  async forgetDevices(messageId: string, address: string): Promise<string> {
+    const answer = await this.#ports.request('forgetRecipientDevices', { messageId, address });
+    if (!answer.ok) return this.#ports.translate('optionsServerSaid', [answer.message]);
+    return this.#ports.translate('optionsSentDevicesForgotten', [String(answer.value.removed)]);
+  }
+
   async revoke(messageId: string): Promise<void> {
     delete this.sentErrors[messageId];
     const answer = await this.#ports.request('revokeMessage', { messageId });

@@ -33,6 +33,8 @@ export class FakeSealpostServer {
   unlocked: string[] = [];
   /** New SMS numbers the sender gave, as `<message id>/<lock id>:<phone>`. */
   phoneChanges: string[] = [];
+  /** Recipient addresses whose remembered browsers a sender removed. */
+  devicesRemoved: string[] = [];
   /** Refuses the registrations it returns true for (e.g. only a Bcc recipient's mail). */
   refuseRegistration: ((request: RegisterMessageRequest) => boolean) | null = null;
   private counter = 0;
@@ -160,6 +162,11 @@ export class FakeSealpostServer {
         return json(404, error('not-found', 'No such message'));
       this.mailMessageIds.set(id, String((body as { mailMessageId?: string }).mailMessageId));
       return new Response(null, { status: 204 });
+    }
+    if (method === 'DELETE' && path === '/api/v1/recipient-devices') {
+      const address = parsed.searchParams.get('address') ?? '';
+      this.devicesRemoved.push(address);
+      return json(200, { removed: 2 });
     }
     const unlockMatch = /^\/api\/v1\/messages\/([^/]+)\/locks\/([^/]+)\/unlock$/.exec(path);
     if (unlockMatch && method === 'POST') {

@@ -319,6 +319,19 @@ describe('sealing with a server', () => {
     expect(server.phoneChanges).toHaveLength(1);
   });
 
+  it("forgets a recipient's remembered browsers, for recipients of this send only", async () => {
+    const { messageId } = await sendAndFindCarol();
+    expect(
+      await request(host, 'forgetRecipientDevices', { messageId, address: 'carol@hidden.example' }),
+    ).toEqual({ ok: true, value: { removed: 2 } });
+    expect(server.devicesRemoved).toEqual(['carol@hidden.example']);
+    // Someone the sender did not write to with this message is refused before the server.
+    expect(
+      await request(host, 'forgetRecipientDevices', { messageId, address: 'eve@else.example' }),
+    ).toMatchObject({ ok: false, code: 'not-configured' });
+    expect(server.devicesRemoved).toHaveLength(1);
+  });
+
   it('cancels the whole send, revoking what was registered, when a Bcc mail is refused', async () => {
     server.refuseRegistration = (registration) =>
       registration.locks.some((lock) => lock.address === 'carol@hidden.example');

@@ -386,7 +386,8 @@ describe('ReaderState with remembered browsers', () => {
     expect(reader(memoryStorage()).canRememberDevice('code')).toBe(false);
     expect(reader(memoryStorage()).canRememberDevice('org-code')).toBe(false);
     expect(reader(null).canRememberDevice('sms')).toBe(false);
-    const { rememberDevice: _offer, ...notOffered } = envelope;
+    const notOffered: ReaderEnvelope = { ...envelope };
+    delete notOffered.rememberDevice;
     expect(reader(memoryStorage(), notOffered).canRememberDevice('sms')).toBe(false);
   });
 

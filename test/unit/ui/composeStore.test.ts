@@ -106,6 +106,7 @@ function fakeBackground() {
     sendSealedCopy: () => ({ sent: true, problem: null }),
     unlockRecipient: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
     changeRecipientPhone: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
+    forgetRecipientDevices: () => ({ ok: false, code: 'not-configured', message: 'no server' }),
     listKeys: () => ({ keys: [] }),
     importKey: () => ({ ok: false, problem: 'unreadable' }),
     removeKey: () => ({ removed: false }),
