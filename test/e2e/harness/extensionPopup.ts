@@ -33,7 +33,10 @@ type PopupAction =
   | { kind: 'property'; name: string }
   | { kind: 'count' }
   | { kind: 'attributeOfAll'; name: string }
-  | { kind: 'screenshot' };
+  | { kind: 'screenshot' }
+  | { kind: 'script'; script: string; args: unknown[] }
+  | { kind: 'keys'; text: string }
+  | { kind: 'focusBrowser' };
 
 /** Actions that only read, so they may be repeated when the page went away mid-query. */
 const READS = new Set<PopupAction['kind']>([
@@ -81,6 +84,20 @@ function locateBrowser() {
   const caps = { toJSON: () => ({ 'moz:webdriverClick': true,
     'moz:accessibilityChecks': false, strictFileInteractability: false }) };
   if (action.kind === 'screenshot') return actor.takeScreenshot(null, 0, true, false);
+  if (action.kind === 'script') {
+    return actor.executeScript(action.script, action.args, { timeout });
+  }
+  if (action.kind === 'focusBrowser') {
+    window.focus();
+    browser.focus();
+    return true;
+  }
+  if (action.kind === 'keys') {
+    // Keys go to whatever has focus, as a keyboard's would (<body> when nothing has).
+    const focused = await actor.getActiveElement();
+    await actor.sendKeysToElement(focused, action.text, caps);
+    return true;
+  }
   if (action.kind === 'count') {
     const all = await actor.findElements('css selector', selector, { timeout: 0 });
     return all.length;
@@ -182,6 +199,33 @@ export class ExtensionPage {
   /** A DOM property such as `value` or `checked`. */
   property<T = unknown>(selector: string, name: string): Promise<T> {
     return this.run(selector, { kind: 'property', name });
+  }
+
+  /**
+   * Runs `script` (a function body; `arguments` holds `args`; it may return a promise) in the
+   * page, in Marionette's sandbox over the page's window (not subject to the page's CSP), and
+   * returns its result.
+   */
+  evaluate<T>(script: string, args: unknown[] = [], timeoutMs = 60_000): Promise<T> {
+    return this.run('', { kind: 'script', script, args }, timeoutMs);
+  }
+
+  /**
+   * Gives the page's `<browser>` the window's keyboard focus, as clicking into the tab or the
+   * popup would (focus inside the page stays where it was). Without it the page's document does
+   * not have focus, and Gecko draws no focus ring (`:focus-visible`) for keyboard navigation.
+   */
+  async takeKeyboardFocus(): Promise<void> {
+    await this.run('', { kind: 'focusBrowser' });
+  }
+
+  /**
+   * Presses keys on what has focus in the page: no element is focused first, so Tab moves on
+   * from wherever focus is, as a keyboard user's would (WebDriver key codes: `\uE004` Tab,
+   * `\uE007` Enter, `\uE008` Shift held until `\uE000`; a space is Space).
+   */
+  async pressKeys(text: string): Promise<void> {
+    await this.run('', { kind: 'keys', text });
   }
 
   /** PNG of the whole page, base64. */
