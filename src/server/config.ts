@@ -39,6 +39,8 @@ const ENVIRONMENT_KEYS: Record<
   SEALPOST_SMS_AUTH_TOKEN: { path: ['sms', 'authToken'], kind: 'string' },
   SEALPOST_SMS_FROM: { path: ['sms', 'from'], kind: 'string' },
   SEALPOST_REPLIES_ENABLED: { path: ['replies', 'enabled'], kind: 'boolean' },
+  SEALPOST_REMEMBER_DEVICES_ENABLED: { path: ['rememberDevices', 'enabled'], kind: 'boolean' },
+  SEALPOST_REMEMBER_DEVICES_DAYS: { path: ['rememberDevices', 'days'], kind: 'number' },
   SEALPOST_DEV_OUTBOX: { path: ['devOutbox'], kind: 'boolean' },
   SEALPOST_DEVELOPMENT_MODE: { path: ['developmentMode'], kind: 'boolean' },
   SEALPOST_TRUST_PROXY: { path: ['trustProxy'], kind: 'list' },
@@ -99,6 +101,9 @@ function merge(base: Json, override: Json): Json {
   return merged;
 }
 
+/** A remembered browser works a year at most: a device forgotten in a drawer must stop by itself. */
+const MAX_REMEMBER_DEVICE_DAYS = 365;
+
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Checks the merged object key by key; unknown keys are errors too (typos must not pass silently). */
@@ -110,6 +115,7 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     sms: ['provider', 'url', 'accountSid', 'authToken', 'from'],
     limits: Object.keys(DEFAULT_LIMITS),
     replies: ['enabled'],
+    rememberDevices: ['enabled', 'days'],
   };
   const errorsBefore = errors.length;
   for (const [section, keys] of Object.entries(known)) {
@@ -214,6 +220,16 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     'limits.defaultExpiryDays: must not exceed limits.maxExpiryDays',
   );
   check(typeof config.replies.enabled === 'boolean', 'replies.enabled: expected true or false');
+  check(
+    typeof config.rememberDevices.enabled === 'boolean',
+    'rememberDevices.enabled: expected true or false',
+  );
+  check(
+    Number.isInteger(config.rememberDevices.days) &&
+      config.rememberDevices.days > 0 &&
+      config.rememberDevices.days <= MAX_REMEMBER_DEVICE_DAYS,
+    `rememberDevices.days: expected a positive integer, at most ${MAX_REMEMBER_DEVICE_DAYS}`,
+  );
   check(typeof config.devOutbox === 'boolean', 'devOutbox: expected true or false');
   check(typeof config.developmentMode === 'boolean', 'developmentMode: expected true or false');
   check(

@@ -61,6 +61,18 @@ export interface RepliesConfig {
   enabled: boolean;
 }
 
+/**
+ * Remembered browsers (an organisation's opt-in): after an SMS or email code passed once, a
+ * recipient may let the hosted reader skip the code on that browser for `days`
+ * (src/server/devices/).
+ */
+export interface RememberDevicesConfig {
+  /** false: `/public` offers nothing and `verify/complete` ignores `rememberDevice`. */
+  enabled: boolean;
+  /** How long a remembered browser works (1–365 days). */
+  days: number;
+}
+
 export interface ServerConfig {
   /** `postgres://…` = PostgreSQL; `pglite:memory` or `pglite:<directory>` = embedded PGlite. */
   databaseUrl: string;
@@ -73,6 +85,7 @@ export interface ServerConfig {
   sms: SmsConfig;
   limits: LimitsConfig;
   replies: RepliesConfig;
+  rememberDevices: RememberDevicesConfig;
   /**
    * Development and tests only: allows the development SMS provider, no SMTP server (mail goes
    * to the outbox table) and `devOutbox`. Without it the server refuses to start on them, so a
@@ -126,6 +139,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sms: { provider: 'dev' },
   limits: DEFAULT_LIMITS,
   replies: { enabled: true },
+  rememberDevices: { enabled: false, days: 30 },
   developmentMode: false,
   devOutbox: false,
   trustProxy: false,

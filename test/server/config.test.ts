@@ -70,6 +70,41 @@ describe('server config', () => {
     });
   });
 
+  it('remembered browsers: off by default for 30 days; the file and the environment set them within 1–365 days', () => {
+    expect(resolveConfig({ developmentMode: true }, {})).toMatchObject({
+      ok: true,
+      config: { rememberDevices: { enabled: false, days: 30 } },
+    });
+    expect(
+      resolveConfig(
+        { developmentMode: true, rememberDevices: { days: 7 } },
+        { SEALPOST_REMEMBER_DEVICES_ENABLED: 'true' },
+      ),
+    ).toMatchObject({ ok: true, config: { rememberDevices: { enabled: true, days: 7 } } });
+    expect(
+      resolveConfig({ developmentMode: true }, { SEALPOST_REMEMBER_DEVICES_DAYS: '365' }),
+    ).toMatchObject({ ok: true, config: { rememberDevices: { enabled: false, days: 365 } } });
+    for (const days of [0, -1, 1.5, 366, '30']) {
+      expect(resolveConfig({ developmentMode: true, rememberDevices: { days } }, {})).toEqual({
+        ok: false,
+        errors: ['rememberDevices.days: expected a positive integer, at most 365'],
+      });
+    }
+    expect(
+      resolveConfig({ developmentMode: true }, { SEALPOST_REMEMBER_DEVICES_ENABLED: 'yes' }),
+    ).toEqual({
+      ok: false,
+      errors: ['SEALPOST_REMEMBER_DEVICES_ENABLED: expected true or false, got "yes"'],
+    });
+    expect(
+      resolveConfig({ developmentMode: true, rememberDevices: { enabled: 1, forever: true } }, {}),
+    ).toEqual({ ok: false, errors: ['rememberDevices.forever: unknown key'] });
+    expect(resolveConfig({ developmentMode: true, rememberDevices: { enabled: 1 } }, {})).toEqual({
+      ok: false,
+      errors: ['rememberDevices.enabled: expected true or false'],
+    });
+  });
+
   it('refuses to start on the development providers outside development mode, naming each setting', () => {
     const result = resolveConfig({}, {});
     expect(result.ok).toBe(false);

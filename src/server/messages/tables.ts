@@ -75,6 +75,10 @@ export interface MessageLocksTable {
   opened_at: Timestamp | null;
   /** Replies this recipient sent through the server; at `limits.repliesPerLock` no more. */
   replies_sent: Generated<number>;
+  /** When the recipient last said they have no code (`verify/no-code`) and the sender was told. */
+  code_requested_at: Timestamp | null;
+  /** Mails `verify/no-code` sent the sender for this lock (capped, ./noCode.ts). */
+  no_code_mails: Generated<number>;
 }
 
 declare module '../db/schema.ts' {

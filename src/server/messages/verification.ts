@@ -181,12 +181,18 @@ async function completeWithOneTimeCode(
   return fail('wrong-code', 'That code is not right.', { attemptsLeft });
 }
 
-/** How the factor was passed, which says what else the releasing UPDATE changes. */
-type Passed = { kind: 'access-code' } | { kind: 'one-time-code'; digest: Buffer };
+/**
+ * How the factor was passed, which says what else the releasing UPDATE changes. A remembered
+ * browser (../devices/verifyDevice.ts) stands in for a one-time code and changes nothing else.
+ */
+export type Passed =
+  | { kind: 'access-code' }
+  | { kind: 'one-time-code'; digest: Buffer }
+  | { kind: 'remembered-device' };
 
 /** Releases the server share and records the first open, if the message is still active now. */
-async function release(
-  context: VerificationContext,
+export async function release(
+  context: Pick<VerificationContext, 'db' | 'now'>,
   lock: MessageLockRow,
   passed: Passed,
 ): Promise<CompleteResult> {
@@ -197,14 +203,16 @@ async function release(
       ...(passed.kind === 'access-code'
         ? // The reserved try is given back: only wrong codes count.
           { wrong_access_codes: expression('wrong_access_codes', '-', 1) }
-        : // One-time: the code is consumed; the count of codes sent starts again.
-          {
-            code_salt: null,
-            code_digest: null,
-            code_expires_at: null,
-            code_tries: 0,
-            codes_sent: 0,
-          }),
+        : passed.kind === 'one-time-code'
+          ? // One-time: the code is consumed; the count of codes sent starts again.
+            {
+              code_salt: null,
+              code_digest: null,
+              code_expires_at: null,
+              code_tries: 0,
+              codes_sent: 0,
+            }
+          : {}),
       opened_at: sql<Date>`coalesce(opened_at, ${now})`,
     }))
     .where('message_id', '=', lock.message_id)
@@ -231,6 +239,8 @@ async function release(
     if (!gate.ok) return gate;
     const current = await findLock(db, lock.message_id, lock.lock_id);
     if (current && lockedNow(current, now)) return lockedFailure(current, now);
+    if (passed.kind === 'remembered-device')
+      return fail('expired', 'This message can no longer be opened.');
     return fail('code-expired', 'The code was already used; request a new one.');
   }
   // An ended message's share is erased; the update above checked it had not ended, so a

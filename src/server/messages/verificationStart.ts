@@ -29,6 +29,48 @@ export type StartResult = { ok: true; response: VerifyStartResponse } | Failure;
 export const MAX_ADDRESS_MISSES_PER_HOUR = 20;
 const ADDRESS_MISS_WINDOW_SECONDS = 3600;
 
+/**
+ * Per message and client: a stranger's guessing never blocks the recipients themselves. A
+ * remembered browser that fails at `verify/device` counts here too, so the link cannot be used
+ * to try device secrets either.
+ */
+function missKey(messageId: string, client: string): string {
+  return `verify-start-miss:${messageId}:${client}`;
+}
+
+/** The refusal when this client used up its misses for this message this hour, else null. */
+export async function missesExhausted(
+  context: Pick<VerificationContext, 'db' | 'now' | 'client'>,
+  messageId: string,
+): Promise<Failure | null> {
+  const misses = await context.db
+    .selectFrom('rate_counters')
+    .select(['count', 'window_start'])
+    .where('key', '=', missKey(messageId, context.client))
+    .executeTakeFirst();
+  if (misses !== undefined && misses.count > MAX_ADDRESS_MISSES_PER_HOUR) {
+    const windowEnds = misses.window_start.getTime() + ADDRESS_MISS_WINDOW_SECONDS * 1000;
+    const waitMilliseconds = windowEnds - context.now.getTime();
+    if (waitMilliseconds > 0) return tooManyMisses(Math.ceil(waitMilliseconds / 1000));
+  }
+  return null;
+}
+
+/** Counts one miss of this client for this message: the refusal once over the limit, else null. */
+export async function countMiss(
+  context: Pick<VerificationContext, 'db' | 'now' | 'client'>,
+  messageId: string,
+): Promise<Failure | null> {
+  const counted = await countInWindow(
+    context.db,
+    missKey(messageId, context.client),
+    context.now,
+    ADDRESS_MISS_WINDOW_SECONDS,
+    MAX_ADDRESS_MISSES_PER_HOUR,
+  );
+  return counted.ok ? null : tooManyMisses(counted.retryAfterSeconds);
+}
+
 /** POST …/verify/start */
 export async function startVerification(
   context: VerificationContext,
@@ -37,18 +79,8 @@ export async function startVerification(
 ): Promise<StartResult> {
   const gate = await activeMessage(context.db, messageId, context.now);
   if (!gate.ok) return gate;
-  // Per message and client: a stranger's guessing never blocks the recipients themselves.
-  const missKey = `verify-start-miss:${messageId}:${context.client}`;
-  const misses = await context.db
-    .selectFrom('rate_counters')
-    .select(['count', 'window_start'])
-    .where('key', '=', missKey)
-    .executeTakeFirst();
-  if (misses !== undefined && misses.count > MAX_ADDRESS_MISSES_PER_HOUR) {
-    const windowEnds = misses.window_start.getTime() + ADDRESS_MISS_WINDOW_SECONDS * 1000;
-    const waitMilliseconds = windowEnds - context.now.getTime();
-    if (waitMilliseconds > 0) return tooManyMisses(Math.ceil(waitMilliseconds / 1000));
-  }
+  const exhausted = await missesExhausted(context, messageId);
+  if (exhausted !== null) return exhausted;
   // Bcc locks match too; a miss says only that this address is not a recipient, and misses
   // are limited so guessing cannot list who else received the message.
   const lock = await context.db
@@ -59,15 +91,10 @@ export async function startVerification(
     .orderBy('position')
     .executeTakeFirst();
   if (lock === undefined) {
-    const counted = await countInWindow(
-      context.db,
-      missKey,
-      context.now,
-      ADDRESS_MISS_WINDOW_SECONDS,
-      MAX_ADDRESS_MISSES_PER_HOUR,
+    return (
+      (await countMiss(context, messageId)) ??
+      fail('not-found', 'This message was not sent to that address.')
     );
-    if (!counted.ok) return tooManyMisses(counted.retryAfterSeconds);
-    return fail('not-found', 'This message was not sent to that address.');
   }
   if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
   const started = await answerStart(context, lock);

@@ -10,6 +10,7 @@ import * as lockoutBackoff from './0004_lockout_backoff.ts';
 import * as verificationHandles from './0005_verification_handles.ts';
 import * as publicKeys from './0006_public_keys.ts';
 import * as replies from './0007_replies.ts';
+import * as noCodeAndDevices from './0008_no_code_and_devices.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_verification_handles': verificationHandles,
   '0006_public_keys': publicKeys,
   '0007_replies': replies,
+  '0008_no_code_and_devices': noCodeAndDevices,
 };
