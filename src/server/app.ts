@@ -48,12 +48,13 @@ export const REDACTED_LOG_PATHS = [
     'password',
     'authToken',
     'replyToken',
+    'handle',
   ].flatMap((key) => [key, `*.${key}`]),
 ];
 
 /** The reader (file:// origin `null`, or hosted at the server's origin) calls only these. */
 const RECIPIENT_ROUTE =
-  /^\/api\/v1\/messages\/[^/?#]+\/(public|payload|replies|verify\/(start|complete|resend))(?:[?#]|$)/;
+  /^\/api\/v1\/messages\/[^/?#]+\/(public|payload|replies|verify\/(start|complete|resend|no-code))(?:[?#]|$)/;
 
 /** The logger of a server: redacted paths, and serializers that keep only what is safe to log. */
 export function loggerOptions(

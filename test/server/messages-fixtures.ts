@@ -145,3 +145,19 @@ export function recipientFlow(server: TestServer, messageId: string, locks: Regi
       }),
   };
 }
+
+/** Registers one message from `senderToken` to these locks; returns its id and reader flow. */
+export async function sealedTo(
+  server: TestServer,
+  senderToken: string,
+  locks: RegisterLock[],
+  extra: Parameters<typeof registration>[1] = {},
+) {
+  const body = registration(locks, extra);
+  const registered = await server.request('POST', '/api/v1/messages', {
+    body,
+    token: senderToken,
+  });
+  expect(registered.status).toBe(201);
+  return { messageId: body.messageId, ...recipientFlow(server, body.messageId, locks) };
+}

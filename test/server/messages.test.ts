@@ -266,6 +266,7 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
             openedAt,
             lockedAt: null,
             lockedUntil: null,
+            codeRequestedAt: null,
           },
           {
             lockId: carol.lockId,
@@ -274,6 +275,7 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
             openedAt: null,
             lockedAt: null,
             lockedUntil: null,
+            codeRequestedAt: null,
           },
         ],
       });

@@ -11,6 +11,7 @@ import type {
   PublicMessageResponse,
   ReplyRequest,
   ReplyResponse,
+  NoCodeRequest,
   VerifyCompleteRequest,
   VerifyCompleteResponse,
   VerifyResendRequest,
@@ -19,12 +20,15 @@ import type {
 import { ANONYMOUS_BODY_BYTES, replyError } from '../errors.ts';
 import { hostedReaderPage } from './hostedReader.ts';
 import { READER_HTML_PATH, readerBuildLoader } from './readerBuild.ts';
-import { issueReplyToken, replyGate, sendReply } from './replies.ts';
+import { tellSenderNoCode } from './noCode.ts';
+import { releasedShareResponse } from './released.ts';
+import { replyGate, sendReply } from './replies.ts';
 import { lockHint, messageState } from './rules.ts';
 import {
   base64Length,
   MESSAGE_ID_PATTERN,
   messageIdOnlySchema,
+  noCodeSchema,
   replySchema,
   verifyCompleteSchema,
   verifyResendSchema,
@@ -191,6 +195,26 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
+  app.post<{ Params: MessageParams; Body: NoCodeRequest }>(
+    '/api/v1/messages/:id/verify/no-code',
+    { schema: noCodeSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
+    async (request, reply) => {
+      const messageId = request.params.id.toLowerCase();
+      const result = await tellSenderNoCode(
+        { db, now: clock.now(), mailer },
+        messageId,
+        request.body.handle,
+      );
+      request.log.info(
+        result.ok
+          ? { messageId, lockId: result.lockId, outcome: result.mailed ? 'mailed' : 'told before' }
+          : { messageId, outcome: result.code },
+        'no code',
+      );
+      return result.ok ? result.response : replyFailure(reply, result);
+    },
+  );
+
   app.post<{ Params: MessageParams; Body: VerifyCompleteRequest }>(
     '/api/v1/messages/:id/verify/complete',
     { schema: verifyCompleteSchema, bodyLimit: ANONYMOUS_BODY_BYTES },
@@ -211,15 +235,11 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
         'verification complete',
       );
       if (!result.ok) return replyFailure(reply, result);
-      // The factor is passed: this reader may reply (the token is bound to this lock).
-      const replyToken = config.replies.enabled
-        ? await issueReplyToken(db, result.lock, clock.now())
-        : undefined;
-      // No cache keeps it: every answer is `Cache-Control: no-store` (app.ts).
-      const response: VerifyCompleteResponse = {
-        serverShare: result.serverShare,
-        ...(replyToken === undefined ? {} : { replyToken }),
-      };
+      const response: VerifyCompleteResponse = await releasedShareResponse(
+        { db, now: clock.now(), repliesEnabled: config.replies.enabled },
+        result.lock,
+        result.serverShare,
+      );
       return response;
     },
   );

@@ -138,6 +138,9 @@ export const verifyCompleteSchema = {
   response: { ...errors },
 } as const;
 
+/** `verify/no-code`: the handle is the credential, as for `verify/resend`. */
+export const noCodeSchema = verifyResendSchema;
+
 /** The longest base64 text of `bytes` bytes. */
 export function base64Length(bytes: number): number {
   return 4 * Math.ceil(bytes / 3);

@@ -163,7 +163,15 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
       if (!own.ok) return replyError(reply, own.code, own.message);
       const locks = await db
         .selectFrom('message_locks')
-        .select(['lock_id', 'address', 'method', 'opened_at', 'locked_at', 'locked_until'])
+        .select([
+          'lock_id',
+          'address',
+          'method',
+          'opened_at',
+          'locked_at',
+          'locked_until',
+          'code_requested_at',
+        ])
         .where('message_id', '=', messageId)
         .orderBy('position')
         .execute();
@@ -182,6 +190,7 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
           openedAt: lock.opened_at?.toISOString() ?? null,
           lockedAt: lockedNow(lock) ? (lock.locked_at?.toISOString() ?? null) : null,
           lockedUntil: lockedNow(lock) ? (lock.locked_until?.toISOString() ?? null) : null,
+          codeRequestedAt: lock.code_requested_at?.toISOString() ?? null,
         })),
       };
       return response;
