@@ -4,6 +4,8 @@
  *   tokens revoke <id>                 revoke one device token
  *   directory export <file.csv|->      the organisation directory as CSV
  *   directory import <file.csv> [--by <name>]   bulk-load entries (all or nothing, audited)
+ *   devices list [--address <a>]       remembered browsers (id, address, dates; never secrets)
+ *   devices remove <id> | --address <a>   one remembered browser, or all of an address
  * Uses the same config (file + SEALPOST_* env) and database as the server.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -19,12 +21,17 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import { systemClock, type Clock } from './deps.ts';
 import { exportDirectoryCsv, importDirectoryCsv } from './directory/csv.ts';
+import { listDevices, removeDevices } from './devices/devices.ts';
+import { normaliseAddress } from '../core/address.ts';
 
 export const ADMIN_USAGE = `usage: npm run server:admin -- [--config <file.json>] <command>
   tokens list [--address <address>]
   tokens revoke <token id>
   directory export <file.csv | ->
-  directory import <file.csv> [--by <name>]`;
+  directory import <file.csv> [--by <name>]
+  devices list [--address <address>]
+  devices remove <device id>
+  devices remove --address <address>`;
 
 export interface AdminIo {
   db: Kysely<Database>;
@@ -96,6 +103,39 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
       return 1;
     }
     io.out(`imported ${result.rows} rows (${result.changedRows} changed) as "${by}"`);
+    return 0;
+  }
+  if (group === 'devices' && command === 'list' && argument === undefined) {
+    const address = values.address === undefined ? undefined : normaliseAddress(values.address);
+    const rows = await listDevices(io.db, address);
+    // Only digests of a device's secrets are stored: nothing here opens or removes anything.
+    io.out(['id', 'address', 'created', 'expires', 'last used', 'removed'].join('\t'));
+    for (const row of rows) {
+      io.out(
+        [
+          row.id,
+          row.address,
+          row.created_at.toISOString(),
+          row.expires_at.toISOString(),
+          row.last_used_at?.toISOString() ?? '-',
+          row.removed_at?.toISOString() ?? '-',
+        ].join('\t'),
+      );
+    }
+    return 0;
+  }
+  if (group === 'devices' && command === 'remove' && (argument === undefined) !== !values.address) {
+    const which = argument ? { id: argument } : { address: normaliseAddress(values.address!) };
+    const removed = await removeDevices(io.db, which, io.clock.now());
+    if (removed === 0) {
+      io.error(
+        argument
+          ? `no remembered browser in use with id ${argument}`
+          : `no remembered browser in use for ${which.address}`,
+      );
+      return 1;
+    }
+    io.out(`removed ${removed} remembered browser${removed === 1 ? '' : 's'}`);
     return 0;
   }
   io.error(ADMIN_USAGE);

@@ -49,12 +49,15 @@ export const REDACTED_LOG_PATHS = [
     'authToken',
     'replyToken',
     'handle',
+    'secret',
+    'deviceSecret',
+    'removalToken',
   ].flatMap((key) => [key, `*.${key}`]),
 ];
 
 /** The reader (file:// origin `null`, or hosted at the server's origin) calls only these. */
 const RECIPIENT_ROUTE =
-  /^\/api\/v1\/messages\/[^/?#]+\/(public|payload|replies|verify\/(start|complete|resend|no-code))(?:[?#]|$)/;
+  /^\/api\/v1\/(messages\/[^/?#]+\/(public|payload|replies|verify\/(start|complete|resend|no-code|device))|devices\/forget)(?:[?#]|$)/;
 
 /** The logger of a server: redacted paths, and serializers that keep only what is safe to log. */
 export function loggerOptions(

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth/routes.ts';
+import { deviceRoutes } from './devices/routes.ts';
 import { devOutboxRoutes } from './devOutboxRoutes.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { keyRoutes } from './keys/routes.ts';
@@ -18,4 +19,5 @@ export const featurePlugins: FastifyPluginAsync[] = [
   keyRoutes,
   messageSenderRoutes,
   messageRoutes,
+  deviceRoutes,
 ];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
+import { sha256Hex } from '../../src/server/secrets.ts';
 import { lock, recipientFlow, registration, signedInSender } from './messages-fixtures.ts';
 
 /** Polls until `check` holds (the schedule runs on its own timer), or fails after `timeoutMs`. */
@@ -115,5 +116,45 @@ describe.each(DATABASE_KINDS)('scheduled housekeeping on %s', (kind) => {
     server.clock.advanceSeconds(86_400);
     await eventually(async () => (await tokens(ending.messageId)) === 0);
     expect(await tokens(lasting.messageId)).toBe(1);
+  });
+
+  it('deletes remembered browsers a while after they expired or were removed, by itself', async () => {
+    const now = server.clock.now();
+    const day = 86_400_000;
+    const device = (id: string, expiresAt: Date, removedAt: Date | null) => ({
+      id,
+      address: 'erin@partner.example',
+      secret_digest: sha256Hex(`${id} secret`),
+      removal_token_digest: sha256Hex(`${id} token`),
+      language: 'en',
+      created_at: new Date(expiresAt.getTime() - 30 * day),
+      expires_at: expiresAt,
+      last_used_at: null,
+      removed_at: removedAt,
+    });
+    await server.db
+      .insertInto('recipient_devices')
+      .values([
+        device('expiredLongAgo00000000', new Date(now.getTime() - 31 * day), null),
+        device(
+          'removedLongAgo00000000',
+          new Date(now.getTime() + day),
+          new Date(now.getTime() - 31 * day),
+        ),
+        device(
+          'removedLately000000000',
+          new Date(now.getTime() + day),
+          new Date(now.getTime() - day),
+        ),
+        device('inUse00000000000000000', new Date(now.getTime() + day), null),
+      ])
+      .execute();
+    const ids = async () =>
+      (await server.db.selectFrom('recipient_devices').select('id').orderBy('id').execute()).map(
+        (row) => row.id,
+      );
+    await eventually(async () => (await ids()).length === 2);
+    expect(await ids()).toEqual(['inUse00000000000000000', 'removedLately000000000']);
+    expect(server.logText()).toContain('deleted old remembered browsers');
   });
 });

@@ -177,6 +177,8 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
         // No lock ids, and a hidden (Bcc) lock not even as a method.
         locks: [{ method: 'sms', hint: 'b•••@partner.example (+49 ••• •••• 89)' }],
         reply: { maxBytes: 10 * 1024 * 1024 },
+        // Remembered browsers are an organisation's opt-in (off by default).
+        rememberDevice: null,
       });
       expect(JSON.stringify(described.body)).not.toContain(visible.lockId);
       expect(JSON.stringify(described.body)).not.toContain(hidden.lockId);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { deleteOldDevices } from '../devices/devices.ts';
 import type { ServerDeps } from '../deps.ts';
 import { deleteEndedPayloads, eraseLockSecrets } from './registration.ts';
 import { deleteReplyTokens } from './replies.ts';
@@ -10,7 +11,8 @@ export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 /**
  * Deletes the hosted payloads and reply tokens of expired messages and erases their locks'
  * server shares and code verifiers, once the server is ready and then every `intervalMs` (revocation does both
- * at once). Nothing serves them any more, a ciphertext kept is a ciphertext that can leak
+ * at once). It also deletes remembered browsers that expired or were removed more than
+ * `DEVICE_RECORD_DAYS` ago (../devices/devices.ts). Nothing serves them any more, a ciphertext kept is a ciphertext that can leak
  * later, and a share kept would let a database copy plus the mail open an expired message. A failed
  * run is logged and tried again
  * at the next interval; runs never overlap. The timer does not keep the process alive and stops
@@ -37,6 +39,8 @@ export function scheduleHousekeeping(
             'erased the payloads and lock secrets of ended messages',
           );
         }
+        const devices = await deleteOldDevices(deps.db, now);
+        if (devices > 0) app.log.info({ devices }, 'deleted old remembered browsers');
       } catch (error) {
         app.log.error({ err: error }, 'housekeeping failed');
       } finally {

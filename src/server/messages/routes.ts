@@ -20,6 +20,7 @@ import type {
 import { ANONYMOUS_BODY_BYTES, replyError } from '../errors.ts';
 import { hostedReaderPage } from './hostedReader.ts';
 import { READER_HTML_PATH, readerBuildLoader } from './readerBuild.ts';
+import { rememberContextFor, rememberDevice } from '../devices/devices.ts';
 import { tellSenderNoCode } from './noCode.ts';
 import { releasedShareResponse } from './released.ts';
 import { replyGate, sendReply } from './replies.ts';
@@ -82,6 +83,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       else await mailer.send({ to: delivery.to, subject: delivery.subject, text: delivery.text });
     },
   });
+  const rememberContext = (now: Date) => rememberContextFor(app.deps, now, app.log);
   const replyFailure = (reply: FastifyReply, failure: Failure) =>
     replyError(reply, failure.code, failure.message, {
       ...(failure.attemptsLeft !== undefined ? { attemptsLeft: failure.attemptsLeft } : {}),
@@ -133,6 +135,9 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           hint: lockHint(lock),
         })),
         reply: config.replies.enabled ? { maxBytes: limits.replyMaxBytes } : null,
+        rememberDevice: config.rememberDevices.enabled
+          ? { days: config.rememberDevices.days }
+          : null,
       };
       return response;
     },
@@ -235,11 +240,19 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
         'verification complete',
       );
       if (!result.ok) return replyFailure(reply, result);
+      const now = clock.now();
       const response: VerifyCompleteResponse = await releasedShareResponse(
-        { db, now: clock.now(), repliesEnabled: config.replies.enabled },
+        { db, now, repliesEnabled: config.replies.enabled },
         result.lock,
         result.serverShare,
       );
+      if (request.body.rememberDevice === true && config.rememberDevices.enabled) {
+        const device = await rememberDevice(rememberContext(now), result.lock);
+        if (device !== null) {
+          request.log.info({ messageId, deviceId: device.deviceId }, 'browser remembered');
+          response.device = device;
+        }
+      }
       return response;
     },
   );

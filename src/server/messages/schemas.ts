@@ -133,6 +133,7 @@ export const verifyCompleteSchema = {
     properties: {
       handle: { type: 'string', pattern: HANDLE_PATTERN },
       code: { type: 'string', minLength: 1, maxLength: 256 },
+      rememberDevice: { type: 'boolean' },
     },
   },
   response: { ...errors },
