@@ -10,6 +10,8 @@ import { extractEnvelopeJson, parseEnvelope } from '../../src/core/envelopeCodec
 import type { RegisterLock } from '../../src/core/serverApi.ts';
 import { createServerClient } from '../../src/core/serverClient.ts';
 import { outboxMailer } from '../../src/server/mail/mailer.ts';
+import * as openpgp from 'openpgp';
+import { v6Key } from './keys-fixtures.ts';
 import { DATABASE_KINDS, postFrom, startTestServer, type TestServer } from './harness.ts';
 import {
   ensureReaderBuild,
@@ -126,6 +128,34 @@ describe.each(DATABASE_KINDS)('replies on %s', (kind) => {
       sentAt: server.clock.now().toISOString(),
     });
     expect(await mailsToAlice()).toBe(before + 1);
+  });
+
+  it("gives the hosted reader the sender's published key for replies, while the message is active", async () => {
+    const message = await sealed();
+    // No published key: nothing to offer.
+    expect((await server.request('GET', `${message.base}/public`)).body).not.toHaveProperty(
+      'replyKey',
+    );
+    const key = await v6Key('alice@example.org');
+    const published = await server.request('PUT', '/api/v1/me/key', {
+      body: { publicKey: key.publicKey },
+      token: alice,
+    });
+    expect(published.status).toBe(200);
+    const described = await server.request('GET', `${message.base}/public`);
+    const offered = await openpgp.readKey({
+      binaryKey: Buffer.from(described.body.replyKey as string, 'base64'),
+    });
+    expect(offered.getFingerprint().toUpperCase()).toBe(key.fingerprint);
+    expect(offered.isPrivate()).toBe(false);
+    // Ended: no key (nothing can be replied to).
+    expect(
+      (await server.request('POST', `${message.base}/revoke`, { body: {}, token: alice })).status,
+    ).toBe(200);
+    expect((await server.request('GET', `${message.base}/public`)).body).not.toHaveProperty(
+      'replyKey',
+    );
+    expect((await server.request('DELETE', '/api/v1/me/key', { token: alice })).status).toBe(204);
   });
 
   it('mails the reply to the sender: threaded, marked, in their language, with the reply sealed in the reader', async () => {
@@ -438,7 +468,17 @@ describe.each(DATABASE_KINDS)('a server without replies on %s', (kind) => {
       201,
     );
     const flow = recipientFlow(server, body.messageId, [bob]);
-    expect((await server.request('GET', `${flow.base}/public`)).body.reply).toBeNull();
+    expect(
+      (
+        await server.request('PUT', '/api/v1/me/key', {
+          body: { publicKey: (await v6Key('alice@example.org')).publicKey },
+          token: alice,
+        })
+      ).status,
+    ).toBe(200);
+    const described = (await server.request('GET', `${flow.base}/public`)).body;
+    expect(described.reply).toBeNull();
+    expect(described).not.toHaveProperty('replyKey');
     const opened = await flow.complete(bob.lockId, BOB_CODE);
     expect(opened.status).toBe(200);
     expect(Object.keys(opened.body)).toEqual(['serverShare']);

@@ -5,7 +5,10 @@
  * decisions live in ./rules.ts, ./verificationStart.ts, ./verification.ts and ./replies.ts.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { binaryPublicKey } from '../../crypto/publicKeys.ts';
+import type { Database } from '../db/schema.ts';
+import { keysFor } from '../keys/publicKeys.ts';
 import type {
   PayloadResponse,
   PublicMessageResponse,
@@ -139,7 +142,12 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           ? { days: config.rememberDevices.days }
           : null,
       };
-      return response;
+      const replyKey = await replyKeyFor(
+        db,
+        message.sender,
+        config.replies.enabled && state === 'active',
+      );
+      return replyKey ? { ...response, replyKey } : response;
     },
   );
 
@@ -356,3 +364,18 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       .send(page.html);
   });
 };
+
+/**
+ * The sender's published key for the hosted reader's replies (binary, base64), or null. The
+ * reader checks its fingerprint against the one the payload names, so this can only help.
+ */
+async function replyKeyFor(
+  db: Kysely<Database>,
+  sender: string,
+  repliesOpen: boolean,
+): Promise<string | null> {
+  if (!repliesOpen) return null;
+  const [published] = await keysFor(db, [sender]);
+  if (!published) return null;
+  return Buffer.from(await binaryPublicKey(published.publicKey)).toString('base64');
+}
