@@ -93,7 +93,9 @@ describe.each(DATABASE_KINDS)('no code on %s', (kind) => {
     expect(mail.from?.value).toEqual([{ name: 'Sealpost', address: 'sealpost@example.org' }]);
     expect(mail.to).toMatchObject({ text: 'alice@example.org' });
     expect(mail.subject).toBe(SUBJECTS.de);
-    expect(mail.headers.get('x-sealpost')).toBe('1');
+    // A notice, not a sealed mail: the add-on offers "Open secure message" on `X-Sealpost` only.
+    expect(mail.headers.get('x-sealpost-notice')).toBe('no-code');
+    expect(mail.headers.has('x-sealpost')).toBe(false);
     expect(mail.inReplyTo).toBe(mailMessageId);
     expect(mail.references).toBe(mailMessageId);
     const text = mail.text ?? '';

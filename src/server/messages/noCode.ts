@@ -125,7 +125,8 @@ export async function tellSenderNoCode(
       subject: mail.subject,
       text: mail.text,
       ...(message.mail_message_id === null ? {} : { inReplyTo: message.mail_message_id }),
-      headers: { 'X-Sealpost': '1' },
+      // Not `X-Sealpost`: that marks a sealed mail, and Thunderbird would offer to open this one.
+      headers: { 'X-Sealpost-Notice': 'no-code' },
     });
   } catch {
     // Not sent: the mail does not count, and the recipient may try again at once. Only this
