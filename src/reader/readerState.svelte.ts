@@ -87,6 +87,8 @@ export class ReaderState {
   rememberThisDevice = $state(false);
   /** The remembered browser that opened this message instead of a code, if one did. */
   openedWithDevice: RememberedDevice | null = $state.raw(null);
+  /** The recipient forgot that browser ("Forget this browser"): it is gone here and on the server. */
+  deviceForgotten = $state(false);
   /** When the server told the sender that this recipient has no code ("I don't have the code"). */
   senderToldAt: string | null = $state(null);
   /** Where remembered browsers are kept; null where none may be (a reader file). */
@@ -192,9 +194,9 @@ export class ReaderState {
   /** The recipient forgets the browser that opened this message, here and on the server. */
   async forgetThisDevice(serverUrl: string): Promise<void> {
     const device = this.openedWithDevice;
-    if (!device) return;
+    if (!device || this.deviceForgotten) return;
     if (this.deviceStorage) forgetDevice(this.deviceStorage, device.deviceId);
-    this.openedWithDevice = null;
+    this.deviceForgotten = true;
     // Forgotten here whatever the server says: this browser never offers the secret again.
     await callApi(serverUrl, '/devices/forget', {
       deviceId: device.deviceId,

@@ -29,7 +29,7 @@ import { readerText } from '../../src/i18n/index.ts';
 import { blockingViolations, scanPage } from '../helpers/axe.ts';
 import { UNLOCK_TIMEOUT_MS, launchChromium, submitAccessCode } from '../helpers/chromium.ts';
 import { ensureReaderBuilt } from './harness/readerBuild.ts';
-import { confirmAddress } from './harness/readerServerFlow.ts';
+import { confirmAddress, typeCode } from './harness/readerServerFlow.ts';
 import {
   postJson,
   signInSender,
@@ -264,7 +264,10 @@ describe('axe finds nothing serious on the server forms', () => {
   let serverFilePath: string;
 
   beforeAll(async () => {
-    server = await startSealpostServer({ domains: ['example.org'] });
+    server = await startSealpostServer({
+      domains: ['example.org'],
+      rememberDevices: { enabled: true, days: 30 },
+    });
     const before = (await server.outbox())[0]?.at ?? null;
     const token = await signInSender(server, SENDER.address, () =>
       server.codeFromOutbox(SENDER.address, { after: before }),
@@ -350,8 +353,22 @@ describe('axe finds nothing serious on the server forms', () => {
     try {
       await expectAccessible(page, 'hosted, step 1');
       server.advanceClock(120);
+      const before = (await server.outbox())[0]?.at ?? null;
       expect(await confirmAddress(page, EMAIL_RECIPIENT)).toBe('code');
-      await expectAccessible(page, 'hosted, step 2: the code sent by email');
+      await page.getByRole('checkbox').waitFor();
+      await expectAccessible(page, 'hosted, step 2: the code sent by email, remember this browser');
+      await page.getByRole('checkbox').check();
+      const code = await server.codeFromOutbox(EMAIL_RECIPIENT, { after: before });
+      expect(await typeCode(page, code)).toBe('open');
+      // Again in the same browser: opened by the remembered browser, with its note.
+      // (Away first: the same path with a new fragment would not load the page again.)
+      await page.goto('about:blank');
+      await page.goto(`${server.url}/r/${messageId}#${mailShare}`);
+      await page.locator('[data-testid="device-note"]').waitFor({ timeout: 30_000 });
+      await expectAccessible(page, 'hosted, opened by a remembered browser');
+      await page.locator('[data-testid="forget-device"]').click();
+      await page.getByText(readerText('en', 'reader.device.forgotten')).waitFor();
+      await expectAccessible(page, 'hosted, the browser forgotten');
     } finally {
       await page.context().close();
     }

@@ -18,7 +18,7 @@ import { sealMessage } from '../../src/core/sealPipeline.ts';
 import { planServerSeal } from '../../src/core/serverSeal.ts';
 import { generateSenderKey } from '../../src/crypto/index.ts';
 import { readerText } from '../../src/i18n/index.ts';
-import type { RegisterMessageResponse } from '../../src/core/serverApi.ts';
+import type { MessageStatusResponse, RegisterMessageResponse } from '../../src/core/serverApi.ts';
 import {
   errorText,
   launchChromium,
@@ -29,6 +29,7 @@ import {
 import { ensureReaderBuilt } from './harness/readerBuild.ts';
 import { confirmAddress, typeCode } from './harness/readerServerFlow.ts';
 import {
+  getJson,
   postJson,
   signInSender,
   startSealpostServer,
@@ -40,6 +41,8 @@ const SMS_RECIPIENT = { address: 'bob@partner.example', phone: '+4915123456789' 
 const EMAIL_RECIPIENT = 'dana@elsewhere.example';
 const ORG_RECIPIENT = { address: 'carol@client.example', code: 'Harbour-42' };
 const CODE_RECIPIENT = { address: 'erik@client.example', code: '739152' };
+/** How long the organisation lets a recipient's browser be remembered. */
+const REMEMBER_DAYS = 30;
 /** Few tries so the lock-out is reached quickly; the server's default is 10. */
 const ACCESS_CODE_TRIES = 3;
 
@@ -143,12 +146,20 @@ beforeAll(async () => {
   server = await startSealpostServer({
     domains: ['example.org'],
     limits: { accessCodeTries: ACCESS_CODE_TRIES },
+    rememberDevices: { enabled: true, days: REMEMBER_DAYS },
   });
   const before = await newestOutboxAt();
   token = await signInSender(server, SENDER.address, () =>
     server.codeFromOutbox(SENDER.address, { after: before }),
   );
   senderPublicKey = (await generateSenderKey(SENDER)).armoredPublicKey;
+  // Published, as the add-on does at sign-in: the hosted reader seals replies to it.
+  const published = await fetch(`${server.url}/api/v1/me/key`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ publicKey: senderPublicKey }),
+  });
+  expect(published.status).toBe(200);
   browser = await launchChromium();
 }, 120_000);
 
@@ -255,6 +266,16 @@ describe('a message with sms, email (Bcc) and org-code recipients', () => {
       const code = await server.codeFromOutbox(SMS_RECIPIENT.phone, { after: before });
       expect(await typeCode(page, code)).toBe('open');
       await expectOriginalContent(page, sealed);
+
+      // The hosted page has no envelope of its own: the sender's published key comes from the
+      // server (checked against the fingerprint inside the payload), and the reply goes out.
+      await page.locator('[data-action="reply"]').click();
+      await page.locator('#reply-text').fill('Answered from the hosted page.');
+      await page.locator('[data-testid="reply"] button[type="submit"]').click();
+      await page.locator('[data-testid="reply-sent"]').waitFor({ timeout: 60_000 });
+      const replyMail = (await server.outbox()).find((mail) => mail.to === SENDER.address);
+      expect(replyMail?.text).toContain('X-Sealpost-Reply-To');
+      expect(replyMail?.text).not.toContain('Answered from the hosted page.');
     } finally {
       await context.close();
     }
@@ -409,6 +430,192 @@ describe('messages that can no longer be opened', () => {
       expect(await errorText(page)).toBe(readerText('en', 'reader.error.unavailable'));
     } finally {
       await page.context().close();
+    }
+  });
+});
+
+describe('"I don\'t have the code"', () => {
+  it('tells the sender by mail and in the status, once an hour, without revealing anything', async () => {
+    const sealed = await sealAndRegister('no-code', [
+      { address: CODE_RECIPIENT.address, field: 'to', method: 'code', accessCode: '4KQ7-ZP2M' },
+    ]);
+    const page = await openFile(sealed);
+    try {
+      expect(await confirmAddress(page, CODE_RECIPIENT.address)).toBe('code');
+      const before = await newestOutboxAt();
+      await page.getByRole('button', { name: readerText('en', 'reader.no-code.button') }).click();
+      const told = page.locator('[data-testid="sender-told"]');
+      await told.waitFor();
+      expect(await told.innerText()).toBe(
+        readerText('en', 'reader.no-code.told', { name: SENDER.name }),
+      );
+      // The code field stays: the sender may call with the code while the page is open.
+      expect(await page.locator('#access-code').count()).toBe(1);
+
+      const mails = (await server.outbox()).filter(
+        (mail) => mail.to === SENDER.address && (before === null || mail.at > before),
+      );
+      expect(mails).toHaveLength(1);
+      expect(mails[0]!.text).toContain(CODE_RECIPIENT.address);
+      expect(mails[0]!.text).not.toContain('4KQ7');
+      expect(mails[0]!.text).not.toContain(sealed.mailShare);
+
+      const status = await getJson<MessageStatusResponse>(
+        `${server.url}/api/v1/messages/${sealed.messageId}/status`,
+        token,
+      );
+      expect(status.recipients[0]?.codeRequestedAt).toEqual(expect.any(String));
+    } finally {
+      await page.context().close();
+    }
+    // A second page asks again within the hour: the reader says the same, no second mail.
+    const again = await openFile(sealed);
+    try {
+      expect(await confirmAddress(again, CODE_RECIPIENT.address)).toBe('code');
+      const before = await newestOutboxAt();
+      await again.getByRole('button', { name: readerText('en', 'reader.no-code.button') }).click();
+      await again.locator('[data-testid="sender-told"]').waitFor();
+      expect((await server.outbox()).filter((mail) => before === null || mail.at > before)).toEqual(
+        [],
+      );
+    } finally {
+      await again.context().close();
+    }
+  });
+});
+
+describe('remembered browsers (the organisation allows them)', () => {
+  const smsLock = (): Recipient => ({
+    address: SMS_RECIPIENT.address,
+    field: 'to',
+    method: 'sms',
+    phone: SMS_RECIPIENT.phone,
+  });
+  const hostedUrl = (sealed: Sealed) => `${server.url}/r/${sealed.messageId}#${sealed.mailShare}`;
+
+  /** Opens a hosted link in `context`: 'open' when it opened by itself, else 'address'. */
+  async function openHosted(page: Page, sealed: Sealed): Promise<'open' | 'address'> {
+    await page.goto(hostedUrl(sealed));
+    const shown = page.locator('[data-testid="subject"], #recipient-address:not([readonly])');
+    await shown.first().waitFor({ timeout: 30_000 });
+    return (await page.locator('[data-testid="subject"]').count()) > 0 ? 'open' : 'address';
+  }
+
+  /** The address step, the SMS code, ticking "Remember this browser" first when asked. */
+  async function openWithSms(page: Page, remember: boolean): Promise<void> {
+    const before = await newestOutboxAt();
+    // One code per number per throttle period: move past it rather than wait.
+    server.advanceClock(120);
+    expect(await confirmAddress(page, SMS_RECIPIENT.address)).toBe('code');
+    if (remember) await page.getByRole('checkbox').check();
+    const code = await server.codeFromOutbox(SMS_RECIPIENT.phone, { after: before });
+    expect(await typeCode(page, code)).toBe('open');
+  }
+
+  async function deviceMailLink(after: string | null): Promise<string> {
+    const mail = (await server.outbox()).find(
+      (entry) => entry.to === SMS_RECIPIENT.address && (after === null || entry.at > after),
+    );
+    const link = mail && /(http:\/\/\S+\/devices\/\S+\/remove\?token=\S+)/.exec(mail.text)?.[1];
+    if (!link) throw new Error('no device mail with a removal link');
+    return link;
+  }
+
+  it('skips the code on the next message in that browser only, until the recipient forgets it', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      const first = await sealAndRegister('device-1', [smsLock()]);
+      expect(await openHosted(page, first)).toBe('address');
+      const before = await newestOutboxAt();
+      await openWithSms(page, true);
+      await deviceMailLink(before);
+      // The secret is kept in this origin's storage, never in the page's address.
+      const kept = await page.evaluate(() => localStorage.getItem('sealpost.rememberedDevices'));
+      expect(JSON.parse(kept ?? '[]')).toEqual([
+        expect.objectContaining({ address: SMS_RECIPIENT.address }),
+      ]);
+
+      const second = await sealAndRegister('device-2', [smsLock()]);
+      const noCodeSince = await newestOutboxAt();
+      expect(await openHosted(page, second)).toBe('open');
+      await expectOriginalContent(page, second);
+      expect(await page.locator('[data-testid="device-note"]').innerText()).toContain(
+        SMS_RECIPIENT.address,
+      );
+      // No SMS was sent for it.
+      expect(
+        (await server.outbox()).filter((mail) => noCodeSince === null || mail.at > noCodeSince),
+      ).toEqual([]);
+
+      // Another browser (its own storage) still needs the code.
+      const stranger = await browser.newContext({ locale: 'en-US' });
+      try {
+        expect(await openHosted(await stranger.newPage(), second)).toBe('address');
+      } finally {
+        await stranger.close();
+      }
+      // The attached reader (a file) never offers remembering.
+      const file = await openFile(second);
+      try {
+        expect(await confirmAddress(file, SMS_RECIPIENT.address)).toBe('code');
+        expect(await file.getByRole('checkbox').count()).toBe(0);
+      } finally {
+        await file.context().close();
+      }
+
+      await page.locator('[data-testid="forget-device"]').click();
+      await page.getByText(readerText('en', 'reader.device.forgotten')).waitFor();
+      const third = await sealAndRegister('device-3', [smsLock()]);
+      expect(await openHosted(page, third)).toBe('address');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the removal link in the mail works on a button press, not on opening it', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      const first = await sealAndRegister('device-link-1', [smsLock()]);
+      expect(await openHosted(page, first)).toBe('address');
+      const before = await newestOutboxAt();
+      await openWithSms(page, true);
+      const link = await deviceMailLink(before);
+
+      const mailPage = await context.newPage();
+      await mailPage.goto(link);
+      // Opening the link (a mail scanner does) removes nothing.
+      const second = await sealAndRegister('device-link-2', [smsLock()]);
+      expect(await openHosted(page, second)).toBe('open');
+      await mailPage.getByRole('button').click();
+      await mailPage.waitForLoadState();
+      const third = await sealAndRegister('device-link-3', [smsLock()]);
+      expect(await openHosted(page, third)).toBe('address');
+      // Refused by the server, so forgotten here too.
+      expect(await page.evaluate(() => localStorage.getItem('sealpost.rememberedDevices'))).toBe(
+        null,
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it(`expires after ${REMEMBER_DAYS} days`, async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      const first = await sealAndRegister('device-expiry-1', [smsLock()]);
+      expect(await openHosted(page, first)).toBe('address');
+      await openWithSms(page, true);
+      server.advanceClock((REMEMBER_DAYS - 1) * 24 * 3600);
+      const within = await sealAndRegister('device-expiry-2', [smsLock()]);
+      expect(await openHosted(page, within)).toBe('open');
+      server.advanceClock(2 * 24 * 3600);
+      const after = await sealAndRegister('device-expiry-3', [smsLock()]);
+      expect(await openHosted(page, after)).toBe('address');
+    } finally {
+      await context.close();
     }
   });
 });

@@ -29,6 +29,8 @@ export interface SealpostServerOptions {
   smtp?: { host: string; port: number };
   /** Overrides of `limits` (e.g. fewer access-code tries). */
   limits?: Partial<ServerConfig['limits']>;
+  /** The organisation lets recipients remember a browser (off by default, as on a server). */
+  rememberDevices?: ServerConfig['rememberDevices'];
   /** Port to listen on (default: any free one). */
   port?: number;
   /** `pglite:memory` (default) or `pglite:<dir>`. */
@@ -92,6 +94,7 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
         ? { smtp: { host: options.smtp.host, port: options.smtp.port, secure: false } }
         : {}),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.rememberDevices ? { rememberDevices: options.rememberDevices } : {}),
     },
     {},
   );
@@ -216,5 +219,14 @@ export async function postJson<Answer>(
   const answer = (await response.json()) as Answer;
   if (!response.ok)
     throw new Error(`POST ${url}: HTTP ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** GETs JSON with a device token and returns the answer; throws on errors. */
+export async function getJson<Answer>(url: string, token: string): Promise<Answer> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const answer = (await response.json()) as Answer;
+  if (!response.ok)
+    throw new Error(`GET ${url}: HTTP ${response.status} ${JSON.stringify(answer)}`);
   return answer;
 }

@@ -498,6 +498,9 @@ describe('ReaderState with remembered browsers', () => {
       secret: 'secret-bob',
     });
     expect(storage.map.has(DEVICES_KEY)).toBe(false);
-    expect(state.openedWithDevice).toBeNull();
+    expect(state.deviceForgotten).toBe(true);
+    // Once is enough: a second press sends nothing.
+    await state.forgetThisDevice('https://s.example');
+    expect(calls).toHaveLength(2);
   });
 });
