@@ -194,9 +194,10 @@ describe('the reader file', () => {
     const { size } = await stat(readerPath);
     // The goal was 350 KiB (README, "Against the targets"). Sealing a secure reply in the
     // browser — public-key encryption, the MIME builder, the reply form in six languages —
-    // took the file to about 411 KiB (421,078 bytes). This bound catches any real regression (a full openpgp
-    // build, a second copy of a library).
-    expect(size).toBeLessThanOrEqual(416 * 1024);
+    // took the file to about 411 KiB (421,078 bytes); "I don't have the code" and remembered
+    // browsers, in six languages, to 420 KiB (430,191 bytes). This bound catches any real
+    // regression (a full openpgp build, a second copy of a library).
+    expect(size).toBeLessThanOrEqual(424 * 1024);
   });
 
   it('explains itself when opened as the empty template', async () => {
