@@ -145,20 +145,28 @@ export async function changeRecipientPhone(
  * Runs a sender call on one mail of a known send, on the server that registered it; a mail id
  * that is not part of the send is refused before anything is asked.
  */
-async function onMailOfSend<T>(
+function onMailOfSend<T>(
   host: Host,
   messageId: string,
   mailId: string,
   call: (client: ServerClient) => Promise<ServerResult<T>>,
 ): Promise<ServerAnswer<T>> {
+  return onServerOfSend(host, messageId, (record) => sendIds(record).includes(mailId), call);
+}
+
+/**
+ * Runs a sender call about a known send on the server that registered it, if `concerns` says the
+ * call is about that send (a mail of it, a recipient of it); otherwise nothing is asked.
+ */
+async function onServerOfSend<T>(
+  host: Host,
+  messageId: string,
+  concerns: (record: SentMessageRecord) => boolean,
+  call: (client: ServerClient) => Promise<ServerResult<T>>,
+): Promise<ServerAnswer<T>> {
   const record = await knownRecord(host, messageId);
   const connection = await serverConnection(host);
-  if (
-    !record ||
-    !connection ||
-    connection.url !== record.serverUrl ||
-    !sendIds(record).includes(mailId)
-  ) {
+  if (!record || !connection || connection.url !== record.serverUrl || !concerns(record)) {
     return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
   }
   const result = await call(connection.client);
@@ -178,20 +186,11 @@ export async function forgetRecipientDevices(
   messageId: string,
   address: string,
 ): Promise<ServerAnswer<{ removed: number }>> {
-  const record = await knownRecord(host, messageId);
-  const connection = await serverConnection(host);
-  if (
-    !record ||
-    !connection ||
-    connection.url !== record.serverUrl ||
-    !record.recipients.some((recipient) => recipient.address === address)
-  ) {
-    return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
-  }
-  const result = await connection.client.removeRecipientDevices(address);
-  if (!result.ok) {
-    await noteServerFailure(host, result);
-    return { ok: false, code: result.code, message: result.message };
-  }
-  return { ok: true, value: { removed: result.value.removed } };
+  const answer = await onServerOfSend(
+    host,
+    messageId,
+    (record) => record.recipients.some((recipient) => recipient.address === address),
+    (client) => client.removeRecipientDevices(address),
+  );
+  return answer.ok ? { ok: true, value: { removed: answer.value.removed } } : answer;
 }

@@ -17,7 +17,7 @@ import { maskPhoneNumber } from '../providers/phone.ts';
 import { fail, handleNotFound, type Failure } from './outcomes.ts';
 import { noCodeMail } from './noCodeText.ts';
 import { replyLanguage } from './replyText.ts';
-import { activeMessage } from './verification.ts';
+import { activeMessage, whileMessageActive } from './verification.ts';
 import { lockOfHandle } from './verificationHandles.ts';
 
 /** Mails to the sender per lock over the message's life: enough to ask again, not to spam. */
@@ -72,16 +72,7 @@ export async function tellSenderNoCode(
         expression('code_requested_at', '<=', intervalStart),
       ]),
     )
-    .where((expression) =>
-      expression.exists(
-        expression
-          .selectFrom('messages')
-          .select('messages.id')
-          .where('messages.id', '=', messageId)
-          .where('messages.revoked_at', 'is', null)
-          .where('messages.expires_at', '>', now),
-      ),
-    )
+    .where(whileMessageActive(messageId, now))
     .returning('code_requested_at')
     .executeTakeFirst();
 

@@ -23,7 +23,7 @@ import { randomToken, sha256Hex } from '../secrets.ts';
 import { fail, type Failure } from './outcomes.ts';
 import { checkPayload, endedMessageIds } from './registration.ts';
 import { replyLanguage, replyMail } from './replyText.ts';
-import { activeMessage } from './verification.ts';
+import { activeMessage, whileMessageActive } from './verification.ts';
 
 /** 32 bytes, base64url without padding. */
 export const REPLY_TOKEN_PATTERN = '^[A-Za-z0-9_-]{43}$';
@@ -238,16 +238,7 @@ export async function sendReply(
     .where('message_id', '=', messageId)
     .where('lock_id', '=', found.lock_id)
     .where('replies_sent', '<', limits.repliesPerLock)
-    .where((expression) =>
-      expression.exists(
-        expression
-          .selectFrom('messages')
-          .select('messages.id')
-          .where('messages.id', '=', messageId)
-          .where('messages.revoked_at', 'is', null)
-          .where('messages.expires_at', '>', now),
-      ),
-    )
+    .where(whileMessageActive(messageId, now))
     .returning('replies_sent')
     .executeTakeFirst();
   if (reserved === undefined) {

@@ -9,7 +9,7 @@
  * released by an UPDATE that checks the message is still active at that moment.
  */
 import { takesAccessCode } from '../../core/methods.ts';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { normaliseAccessCode } from '../../core/accessCodeFormat.ts';
 import type { LimitsConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
@@ -71,6 +71,22 @@ export async function activeMessage(
   const state = messageState({ expiresAt: message.expires_at, revokedAt: message.revoked_at }, now);
   if (state !== 'active') return endedFailure(state);
   return { ok: true, message };
+}
+
+/**
+ * A condition on a `message_locks` UPDATE: the lock's message is still active at that moment.
+ * Checked in the same statement as the change, so a revocation in between cannot slip through.
+ */
+export function whileMessageActive(messageId: string, now: Date) {
+  return (expression: ExpressionBuilder<Database, 'message_locks'>) =>
+    expression.exists(
+      expression
+        .selectFrom('messages')
+        .select('messages.id')
+        .where('messages.id', '=', messageId)
+        .where('messages.revoked_at', 'is', null)
+        .where('messages.expires_at', '>', now),
+    );
 }
 
 /** POST …/verify/complete */
@@ -218,16 +234,7 @@ export async function release(
     .where('message_id', '=', lock.message_id)
     .where('lock_id', '=', lock.lock_id)
     .where(openAt(now))
-    .where((expression) =>
-      expression.exists(
-        expression
-          .selectFrom('messages')
-          .select('messages.id')
-          .where('messages.id', '=', lock.message_id)
-          .where('messages.revoked_at', 'is', null)
-          .where('messages.expires_at', '>', now),
-      ),
-    )
+    .where(whileMessageActive(lock.message_id, now))
     .where('server_share', 'is not', null);
   // Only the request that still finds this very code in place consumes it.
   if (passed.kind === 'one-time-code') update = update.where('code_digest', '=', passed.digest);
