@@ -8,13 +8,16 @@
  *
  * One Thunderbird session and one Sealpost server serve every case, in order: the popup before
  * a server (secure mode off and on, a code typed, a send refused for a missing method) and the
- * options page before a server; then, with the keyboard alone (Tab, Shift+Tab, Enter, Space and
- * typing, pressed on whatever has focus), the server address, the sign-in, a setting, the
- * passphrase and backup forms and a refused key; the popup signed in (SMS and email), a message
- * sent through the server, and the options page with a recipient's key and the message's status
- * rows, its new-number form and its revoke question. Every scan runs in Thunderbird's light and
- * dark colour schemes; every keyboard stop must show its focus, and focus must never fall back
- * to <body> when a control is replaced.
+ * options page before a server; then, with the keyboard alone (Tab, Shift+Tab, Enter, Space,
+ * arrow keys and typing, pressed on whatever has focus), the popup from its first focus (secure
+ * mode on, a method and a language picked in closed menus, a code generated, a previous code
+ * kept, a code typed; the choices then read back from the background in a popup opened afresh)
+ * and the refused send's problem dismissed; the options page's server address, the sign-in, a
+ * setting, the passphrase and backup forms and a refused key; the popup signed in (SMS and
+ * email), a message sent through the server, and the options page with a recipient's key and
+ * the message's status rows, its new-number form and its revoke question. Every scan runs in
+ * Thunderbird's light and dark colour schemes; every keyboard stop must show its focus, and
+ * focus must never fall back to <body> when a control is replaced or a section comes or goes.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,7 +33,7 @@ import { focusMainWindow } from './harness/messageDisplay.ts';
 import { pressSend } from './harness/runScenario.ts';
 import type { SealpostServer } from './harness/sealpostServer.ts';
 import { SealpostOptions } from './harness/sealpostOptions.ts';
-import { SealpostPopup } from './harness/sealpostPopup.ts';
+import { recipientRow, SealpostPopup } from './harness/sealpostPopup.ts';
 import { codeFromSink, startServerForSession } from './harness/serverSession.ts';
 import { ThunderbirdSession } from './harness/session.ts';
 
@@ -40,16 +43,21 @@ const BOB = 'bob@partner.example';
 const CAROL = 'carol@client.example';
 const DANA = 'dana@elsewhere.example';
 const FRANK = 'frank@partner.example';
+const GRACE = 'grace@studio.example';
 
 const TAB = '\uE004';
 const SHIFT_TAB = '\uE008\uE004\uE000';
 const ENTER = '\uE007';
+const ARROW_UP = '\uE013';
+const ARROW_DOWN = '\uE015';
 
 let session: ThunderbirdSession | undefined;
 let server: SealpostServer;
 let workDirectory: string;
 let marionette: MarionetteClient;
 let options: SealpostOptions;
+/** The first case's message, whose send was refused: its popup still shows the problem. */
+let refused: SealpostPopup | undefined;
 
 /**
  * The system's colour scheme as Thunderbird sees it (`ui.systemUsesDarkTheme`), switched at run
@@ -79,11 +87,14 @@ async function expectAccessible(
   for (const scheme of ['dark', 'light'] as const) {
     await useColorScheme(scheme);
     await focusWindow();
-    expect(
-      await page.evaluate<boolean>(
+    // The pref reaches the page's content process a moment later (seen under load: the popup
+    // still light right after the switch to dark).
+    await waitFor(`the page in ${scheme}`, async () => {
+      const dark = await page.evaluate<boolean>(
         `return window.matchMedia('(prefers-color-scheme: dark)').matches;`,
-      ),
-    ).toBe(scheme === 'dark');
+      );
+      return dark === (scheme === 'dark') ? true : undefined;
+    });
     expect(blockingViolations(await scan(page)), `axe on ${state} (${scheme})`).toEqual([]);
   }
 }
@@ -136,6 +147,7 @@ describe('before a server', () => {
     await popup.popup.waitFor('#send-problem');
     await expectAccessible(popup.popup, 'the popup after a refused send', focusCompose);
     await popup.close();
+    refused = popup;
   });
 
   it('the options page: settings, server address, keys and remembered recipients', async () => {
@@ -203,6 +215,107 @@ async function focusSettlesOn(page: ExtensionPage, selector: string): Promise<vo
     throw new Error(`${error.message}; focus is on ${JSON.stringify(await focusIn(page))}`);
   });
 }
+
+/**
+ * Presses `key` (an arrow) on the focused closed menu `selector` until its value is `value`, at
+ * most `limit` times: Gecko picks each entry on the way, as a user's arrow keys do. Focus must
+ * stay on the menu and show it, whatever the picked entry brings or takes away.
+ */
+async function arrowTo(
+  page: ExtensionPage,
+  selector: string,
+  key: string,
+  value: string,
+  limit = 8,
+): Promise<void> {
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.pressKeys(key);
+    expect(
+      await focusIn(page, selector),
+      `focus after arrow ${presses} in ${selector}`,
+    ).toMatchObject({ matches: true, visible: true });
+    if ((await page.property<string>(selector, 'value')) === value) return;
+  }
+  throw new Error(`the arrow keys did not reach ${value} in ${selector} in ${limit} presses`);
+}
+
+describe('the popup with the keyboard alone', () => {
+  it('turns secure mode on, picks access codes, generates and types one, keeps a previous one and changes a language', async () => {
+    const compose = await session!.compose({
+      from: ALICE,
+      to: [GRACE, BOB],
+      subject: 'Drawings',
+      body: 'The drawings.',
+    });
+    const popup = new SealpostPopup(marionette, compose.window);
+    const page = popup.popup;
+    const grace = recipientRow(GRACE);
+    const bob = recipientRow(BOB);
+    await popup.open();
+    await popup.waitForRecipient(BOB);
+    // Thunderbird gives the panel's page focus as it opens (no takeKeyboardFocus needed):
+    // nothing in it has focus yet, and the first Tab reaches the switch.
+    expect(await focusIn(page)).toMatchObject({ what: 'body' });
+    await tabTo(page, '#secure-toggle', { limit: 1 });
+    await page.pressKeys(' ');
+    await page.waitFor('#secure-toggle:checked[data-saved="true"]');
+    await focusSettlesOn(page, '#secure-toggle');
+
+    // Grace has no method yet: the arrow keys walk her closed menu to "Access code".
+    await tabTo(page, `${grace} select[name="method"]`);
+    await arrowTo(page, `${grace} select[name="method"]`, ARROW_DOWN, 'code-new');
+    await page.waitFor(`${grace} input[name="access-code"]`);
+    await tabTo(page, `${grace} select[name="language"]`);
+    await arrowTo(page, `${grace} select[name="language"]`, ARROW_DOWN, 'de');
+    await tabTo(page, `${grace} input[name="access-code"]`);
+    await tabTo(page, `${grace} [data-action="generate-code"]`);
+    await page.pressKeys(ENTER);
+    const generated = await page.property<string>(`${grace} input[name="access-code"]`, 'value');
+    expect(generated).not.toBe('');
+    await focusSettlesOn(page, `${grace} [data-action="generate-code"]`);
+
+    // Bob has a code: "Access code" (new) offers to keep it; keeping it takes that button away.
+    await tabTo(page, `${bob} select[name="method"]`);
+    await arrowTo(page, `${bob} select[name="method"]`, ARROW_UP, 'code-new');
+    await tabTo(page, `${bob} [data-action="restore-code"]`);
+    await page.pressKeys(ENTER);
+    await focusSettlesOn(page, `${bob} select[name="method"]`);
+    await page.waitFor(`${bob} select[name="method"] option[value="code-existing"]:checked`);
+    // Then a new code after all, typed; Tab leaves the field, which saves it.
+    await arrowTo(page, `${bob} select[name="method"]`, ARROW_UP, 'code-new');
+    await tabTo(page, `${bob} input[name="access-code"]`);
+    await page.pressKeys('Meadow-Violet-Anchor-17');
+    await tabTo(page, `${bob} [data-action="generate-code"]`);
+    await popup.waitUntilSaved(GRACE);
+    await popup.waitUntilSaved(BOB);
+
+    // What the background holds, in a popup opened afresh (no choice of the last one lingers).
+    await popup.close();
+    await popup.open();
+    expect(await popup.isSecure()).toBe(true);
+    expect(await popup.methodValue(GRACE)).toBe('code-existing');
+    expect(await popup.methodLabel(GRACE)).toContain(generated);
+    expect(await popup.languageValue(GRACE)).toBe('de');
+    expect(await popup.methodValue(BOB)).toBe('code-existing');
+    expect(await popup.methodLabel(BOB)).toContain('Meadow-Violet-Anchor-17');
+    await popup.close();
+  });
+
+  it("dismisses a refused send's problem and stays on the control it was about", async () => {
+    if (!refused) throw new Error('the first case did not leave a refused send');
+    await refused.open();
+    const page = refused.popup;
+    await page.waitFor('#send-problem');
+    // The panel brings the recipient without a method into view and focuses their menu.
+    await focusSettlesOn(page, `${recipientRow(CAROL)} select[name="method"]`);
+    await tabTo(page, '[data-action="dismiss-problem"]', { backwards: true });
+    await page.pressKeys(ENTER);
+    await page.waitFor('main:not(:has(#send-problem))');
+    await focusSettlesOn(page, `${recipientRow(CAROL)} select[name="method"]`);
+    expect(await focusIn(page)).toMatchObject({ visible: true });
+    await refused.close();
+  });
+});
 
 describe('the options page with the keyboard alone', () => {
   it('sets the server address, signs in and changes a setting with Tab, typing, Enter and Space', async () => {
