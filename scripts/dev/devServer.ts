@@ -38,6 +38,8 @@ export async function startDevServer(options: {
       log,
       // Kept with the database, outside it, like a production key file.
       secretKeyFile: join(options.projectRoot, '.tmp', 'server-secret.key'),
+      // An organisation's opt-in, on here so a try-out shows "Remember this browser".
+      rememberDevices: { enabled: true, days: 30 },
     });
   let server: SealpostServer;
   try {
