@@ -116,17 +116,20 @@ export function languageName(language: NotificationLanguage): string {
 }
 
 /**
- * The language to show first: the first of `offered` (the envelope's languages, in the sender's
- * order) that matches one of the browser's `preferred` locales, else the first offered one,
- * else English.
+ * The language to show first: of `offered` (the envelope's languages, in the sender's order),
+ * the one the browser's `preferred` locales rank highest (a browser set to German before English
+ * reads German even when English is offered first), else the first offered one, else English.
  */
 export function pickLanguage(
   offered: readonly NotificationLanguage[],
   preferred: readonly string[],
 ): NotificationLanguage {
-  const preferredBases = preferred.map((locale) => locale.toLowerCase().split(/[-_]/)[0]);
-  const match = offered.find((language) => preferredBases.includes(language));
-  return match ?? offered[0] ?? 'en';
+  for (const locale of preferred) {
+    const base = locale.toLowerCase().split(/[-_]/)[0];
+    const match = offered.find((language) => language === base);
+    if (match) return match;
+  }
+  return offered[0] ?? 'en';
 }
 
 export { NOTIFICATION_LANGUAGES };

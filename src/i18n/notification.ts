@@ -47,10 +47,15 @@ export function neutralSubject(language: NotificationLanguage): string {
  */
 export function buildNotificationText(input: NotificationInput): string {
   const sections = uniqueSections(input.sections);
-  const link = input.readerLink ?? input.serverUrl ?? null;
   const showHeadings = sections.length > 1;
   const texts = sections.map(({ language, methods }) =>
-    buildSection(language, methods, input, link, showHeadings),
+    buildSection(
+      language,
+      methods,
+      input,
+      input.readerLink ? hostedLinkIn(input.readerLink, language) : (input.serverUrl ?? null),
+      showHeadings,
+    ),
   );
   return texts.join(`\n\n${SECTION_SEPARATOR}\n\n`) + '\n';
 }
@@ -86,6 +91,18 @@ function buildSection(
   // The link stays on a line of its own and is never wrapped, so it stays clickable.
   if (link) paragraphs.push(`${wrap(t(language, 'notification.link'))}\n${link}`);
   return paragraphs.join('\n\n');
+}
+
+/**
+ * The hosted reader link of one section: `?lang=` before the fragment, so the reader starts in
+ * that section's language (the server already knows each lock's language; the fragment, the
+ * mail's share, stays last and is never sent).
+ */
+export function hostedLinkIn(readerLink: string, language: NotificationLanguage): string {
+  const hash = readerLink.indexOf('#');
+  const [base, fragment] =
+    hash === -1 ? [readerLink, ''] : [readerLink.slice(0, hash), readerLink.slice(hash)];
+  return `${base}${base.includes('?') ? '&' : '?'}lang=${language}${fragment}`;
 }
 
 /** Keeps the first section of each language and merges methods of repeated languages. */

@@ -6,7 +6,7 @@
  */
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION } from '../core/envelope.ts';
 import { bytesFromBase64 } from '../core/envelopeCodec.ts';
-import { NOTIFICATION_LANGUAGES } from '../core/languages.ts';
+import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
 import type { PayloadResponse, PublicMessageResponse } from '../core/serverApi.ts';
 import { callServer, type ServerFailure } from './serverClient.ts';
 import type { FatalReason, ReaderEnvelope } from './unlock.ts';
@@ -14,6 +14,12 @@ import type { FatalReason, ReaderEnvelope } from './unlock.ts';
 /** The message id of a hosted page, or null for a reader file with its own envelope. */
 export function hostedMessageId(document: Document): string | null {
   return document.querySelector<HTMLMetaElement>('meta[name="sealpost-hosted"]')?.content || null;
+}
+
+/** The language the notification's section linked with (`?lang=de`), if it is one of ours. */
+export function languageFromLink(search: string): NotificationLanguage | null {
+  const language = new URLSearchParams(search).get('lang');
+  return NOTIFICATION_LANGUAGES.find((known) => known === language) ?? null;
 }
 
 /** The mail share from a location hash (`#<base64 of 32 bytes>`), or null if it is not one. */

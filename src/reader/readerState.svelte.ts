@@ -17,7 +17,12 @@ import type {
   VerifyStartResponse,
 } from '../core/serverApi.ts';
 import { readEnvelopeSource } from './envelopeSource.ts';
-import { hostedMessageId, loadHostedEnvelope, mailShareFromHash } from './hostedMessage.ts';
+import {
+  hostedMessageId,
+  languageFromLink,
+  loadHostedEnvelope,
+  mailShareFromHash,
+} from './hostedMessage.ts';
 import type { OpenedMessage } from './openedMessage.ts';
 import {
   browserDeviceStorage,
@@ -335,7 +340,9 @@ export function createReaderState(
   const fallbackLanguage = pickLanguage(NOTIFICATION_LANGUAGES, browserLanguages);
   const hostedId = hostedMessageId(document);
   if (hostedId) {
-    const reader = new ReaderState({ kind: 'loading' }, fallbackLanguage);
+    // The notification's section links with its language: the recipient's, before the browser's.
+    const linked = languageFromLink(document.location.search);
+    const reader = new ReaderState({ kind: 'loading' }, linked ?? fallbackLanguage);
     reader.deviceStorage = browserDeviceStorage();
     void loadHosted(reader, document.location, hostedId);
     return reader;

@@ -281,6 +281,23 @@ describe('a message with sms, email (Bcc) and org-code recipients', () => {
     }
   });
 
+  it('hosted link from a section in French: the reader starts in French in an English browser', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/r/${sealed.messageId}?lang=fr#${sealed.mailShare}`);
+      await page.locator('#recipient-address').waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+      expect(await page.locator('label[for="recipient-address"]').innerText()).toBe(
+        readerText('fr', 'reader.address'),
+      );
+      // The language stays in the address, the mail share does not.
+      expect(page.url()).toBe(`${server.url}/r/${sealed.messageId}?lang=fr`);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('hosted link without its fragment, or for an unknown message, says the link is broken', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();

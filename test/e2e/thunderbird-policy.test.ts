@@ -254,7 +254,7 @@ describe('Sealpost installed and configured by policies.json', () => {
     expect(parsed.headers.get('x-sealpost')).toBe('1');
     // The notification links the hosted reader on the policy's server.
     readerLink =
-      new RegExp(`${server!.url.replace(/[.]/g, '\\.')}/r/[0-9a-f-]{36}#\\S+`).exec(
+      new RegExp(`${server!.url.replace(/[.]/g, '\\.')}/r/[0-9a-f-]{36}\\?lang=[a-z]{2}#\\S+`).exec(
         parsed.text ?? '',
       )?.[0] ?? '';
     expect(readerLink).not.toBe('');

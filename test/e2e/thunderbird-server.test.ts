@@ -122,9 +122,10 @@ describe('a sender with a server', () => {
     messageId = String(parsed.headers.get('x-sealpost-message-id') ?? '');
     expect(messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(parsed.text ?? '').not.toContain('SRVSECRET');
-    // The notification links the hosted reader on this server, the mail share in the fragment.
+    // The notification links the hosted reader on this server, in the section's language, the
+    // mail share in the fragment.
     const link = new RegExp(
-      `${server.url.replace(/[.]/g, '\\.')}/r/[0-9a-f-]{36}#[A-Za-z0-9+/=%]{44,}`,
+      `${server.url.replace(/[.]/g, '\\.')}/r/[0-9a-f-]{36}\\?lang=[a-z]{2}#[A-Za-z0-9+/=%]{44,}`,
     );
     readerLink = link.exec(parsed.text ?? '')?.[0] ?? '';
     expect(readerLink).not.toBe('');

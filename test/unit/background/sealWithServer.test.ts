@@ -126,7 +126,7 @@ describe('sealing with a server', () => {
 
     // The notification links the hosted reader with the mail's share in the fragment.
     expect(result.details?.plainTextBody).toContain(
-      `${server.baseUrl}/r/${registration.messageId}#${envelope.mailShare}`,
+      `${server.baseUrl}/r/${registration.messageId}?lang=en#${envelope.mailShare}`,
     );
 
     // The password needs the mail share, the server share and the code together.

@@ -101,8 +101,10 @@ describe('t', () => {
 });
 
 describe('pickLanguage', () => {
-  it('takes the first offered language the browser accepts', () => {
-    expect(pickLanguage(['de', 'nl', 'fr'], ['fr-FR', 'nl-BE', 'en'])).toBe('nl');
+  it("takes the offered language the browser ranks highest, whatever the sender's order", () => {
+    expect(pickLanguage(['de', 'nl', 'fr'], ['fr-FR', 'nl-BE', 'en'])).toBe('fr');
+    expect(pickLanguage(['en', 'de'], ['de-DE', 'de', 'en-US', 'en'])).toBe('de');
+    expect(pickLanguage(['de', 'nl'], ['ja', 'NL_be'])).toBe('nl');
   });
 
   it('falls back to the first offered language', () => {

@@ -5,6 +5,7 @@ import { languageName, t } from '../../../src/i18n/index.ts';
 import {
   NOTIFICATION_LINE_WIDTH,
   buildNotificationText,
+  hostedLinkIn,
   neutralSubject,
   wrap,
   type NotificationInput,
@@ -100,12 +101,33 @@ describe('buildNotificationText', () => {
     expect(buildNotificationText(input())).not.toContain('https://');
     const withServer = buildNotificationText(input({ serverUrl: 'https://sealpost.example.org' }));
     expect(withServer).toContain('\nhttps://sealpost.example.org');
-    const readerLink = 'https://sealpost.example.org/read/9f3a#share=' + 'x'.repeat(90);
+    const share = 'x'.repeat(90);
+    const readerLink = `https://sealpost.example.org/r/9f3a#${share}`;
     const withLink = buildNotificationText(
       input({ serverUrl: 'https://sealpost.example.org', readerLink }),
     );
-    // The link is kept whole on its own line even though it is longer than the line width.
-    expect(withLink.split('\n')).toContain(readerLink);
+    // The link is kept whole on its own line even though it is longer than the line width; it
+    // names the section's language before the fragment.
+    expect(withLink.split('\n')).toContain(`https://sealpost.example.org/r/9f3a?lang=en#${share}`);
+  });
+
+  it("links each language's section to the reader in that language", () => {
+    const text = buildNotificationText(
+      input({
+        readerLink: 'https://s.example/r/9f3a#SHARE',
+        sections: [
+          { language: 'de', methods: ['sms'] },
+          { language: 'fr', methods: ['code'] },
+        ],
+      }),
+    );
+    const [german, french] = text.split(/\n={20,}\n/);
+    expect(german).toContain('https://s.example/r/9f3a?lang=de#SHARE');
+    expect(german).not.toContain('lang=fr');
+    expect(french).toContain('https://s.example/r/9f3a?lang=fr#SHARE');
+    expect(hostedLinkIn('https://s.example/r/9f3a?x=1', 'it')).toBe(
+      'https://s.example/r/9f3a?x=1&lang=it',
+    );
   });
 
   it('keeps lines short and free of trailing spaces (format=flowed)', () => {

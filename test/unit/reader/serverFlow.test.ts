@@ -5,7 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReaderEnvelope } from '../../../src/reader/unlock.ts';
-import { loadHostedEnvelope, mailShareFromHash } from '../../../src/reader/hostedMessage.ts';
+import {
+  languageFromLink,
+  loadHostedEnvelope,
+  mailShareFromHash,
+} from '../../../src/reader/hostedMessage.ts';
 import { ReaderState, usesServer } from '../../../src/reader/readerState.svelte.ts';
 import { callServer } from '../../../src/reader/serverClient.ts';
 import {
@@ -57,6 +61,16 @@ describe('mailShareFromHash', () => {
     expect(mailShareFromHash(`#${Buffer.alloc(16).toString('base64')}`)).toBeNull();
     expect(mailShareFromHash('#not base64 at all!')).toBeNull();
     expect(mailShareFromHash('#%E0%A4%A')).toBeNull();
+  });
+});
+
+describe('languageFromLink', () => {
+  it("takes the notification section's language from the link, and nothing else", () => {
+    expect(languageFromLink('?lang=de')).toBe('de');
+    expect(languageFromLink('?x=1&lang=it')).toBe('it');
+    expect(languageFromLink('?lang=xx')).toBeNull();
+    expect(languageFromLink('?lang=DE')).toBeNull();
+    expect(languageFromLink('')).toBeNull();
   });
 });
 
