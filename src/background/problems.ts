@@ -25,6 +25,7 @@ const MESSAGE_KEYS: Record<SendProblem['reason'], string> = {
   'not-signed-in': 'problemNotSignedIn',
   'copy-not-sent': 'problemCopyNotSent',
   'copy-changed': 'problemCopyChanged',
+  'mail-too-large': 'problemMailTooLarge',
   internal: 'problemInternal',
 };
 
@@ -33,21 +34,25 @@ const DETAIL_REASONS: ReadonlySet<SendProblem['reason']> = new Set([
   'internal',
   'server-unreachable',
   'server-refused',
+  'mail-too-large',
 ]);
 
 export function describeProblem(
   host: Host,
   reason: SendProblem['reason'],
-  subject?: string,
+  /** The recipient the fix concerns, or the details the message names (sizes, a server's words). */
+  subject?: string | readonly string[],
 ): SendProblem {
   // "Secure mode is required" names the recipient it is required for, or all mail.
   const key =
     reason === 'secure-required' && subject === undefined
       ? 'problemSecureRequiredAll'
       : MESSAGE_KEYS[reason];
-  const message = host.message(key, subject === undefined ? [] : [subject]);
+  const substitutions =
+    subject === undefined ? [] : typeof subject === 'string' ? [subject] : [...subject];
+  const message = host.message(key, substitutions);
   const problem: SendProblem = { reason, message: message || reason };
-  if (subject !== undefined && !DETAIL_REASONS.has(reason)) problem.recipient = subject;
+  if (typeof subject === 'string' && !DETAIL_REASONS.has(reason)) problem.recipient = subject;
   return problem;
 }
 

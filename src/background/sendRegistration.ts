@@ -6,6 +6,8 @@
  * or anything throws, every mail registered so far is revoked: nothing half-registered stays
  * usable.
  */
+import { exceedsMailLimit, megabytesText, sealedMailBytes } from '../core/mailSize.ts';
+import { MANAGED_DEFAULTS } from '../core/managedPolicy.ts';
 import { languageFromLocale } from '../core/languages.ts';
 import type { PlannedServerLock } from '../core/decideSend.ts';
 import type { Delivery } from '../core/deliveries.ts';
@@ -45,6 +47,19 @@ export async function sealAndRegister(
   try {
     for (const delivery of deliveries) {
       const mail = await seal(context, delivery);
+      // Measured before anything is registered or sent: a mail providers refuse must not leave.
+      const mailBytes = sealedMailBytes(mail.sealed.readerHtml.size);
+      const maxMailSizeMB = resolved.policy.effective.maxMailSizeMB.value ?? DEFAULT_MAX_MAIL_MB;
+      if (exceedsMailLimit(mailBytes, maxMailSizeMB)) {
+        await revokeAll(server, registered);
+        return {
+          ok: false,
+          problem: describeProblem(host, 'mail-too-large', [
+            megabytesText(mailBytes),
+            `${maxMailSizeMB} MB`,
+          ]),
+        };
+      }
       const registration = await register(context, mail);
       if (!registration.ok) {
         await noteServerFailure(host, registration);
@@ -77,6 +92,9 @@ export async function sealAndRegister(
   }
   return { ok: true, mails, registered };
 }
+
+/** The limit when the settings have none (they always have: it has a default). */
+const DEFAULT_MAX_MAIL_MB = MANAGED_DEFAULTS.maxMailSizeMB;
 
 /** Revokes registered mails that will not be sent (best effort: the send is cancelled anyway). */
 export async function revokeAll(

@@ -37,6 +37,12 @@ export interface ManagedSettings {
   /** log10 of the guesses an access code must need (see `assessAccessCode`). */
   minimumCodeStrength: number;
   expiryDays: number;
+  /**
+   * The largest sealed mail, in MB (10^6 bytes), that may leave: a larger one is cancelled before
+   * anything is sent (mail providers refuse mails of about 25 MB; a sealed mail is about 1.4× the
+   * plain one).
+   */
+  maxMailSizeMB: number;
   subject: SubjectHandling;
   languages: NotificationLanguage[];
   defaultLanguage: NotificationLanguage;
@@ -69,6 +75,7 @@ export const MANAGED_KEYS = [
   'defaultMethod',
   'minimumCodeStrength',
   'expiryDays',
+  'maxMailSizeMB',
   'subject',
   'languages',
   'defaultLanguage',
@@ -79,6 +86,8 @@ export const MANAGED_KEYS = [
 export const CODE_STRENGTH_RANGE = { minimum: 12, maximum: 18 } as const;
 /** Bounds of `expiryDays`. */
 export const EXPIRY_DAYS_RANGE = { minimum: 1, maximum: 365 } as const;
+/** Bounds of `maxMailSizeMB`. */
+export const MAX_MAIL_SIZE_RANGE = { minimum: 1, maximum: 2000 } as const;
 export const ORGANISATION_NAME_MAX_LENGTH = 100;
 export const SERVER_URL_MAX_LENGTH = 2048;
 export const SUBJECT_HANDLINGS: readonly SubjectHandling[] = ['keep', 'neutral'];
@@ -95,6 +104,8 @@ export const MANAGED_DEFAULTS = {
   allowedMethods: [...VERIFICATION_METHODS],
   minimumCodeStrength: DEFAULT_MINIMUM_GUESSES_LOG10,
   expiryDays: 30,
+  // Below the 25 MB most mail providers accept, as Thunderbird's own large-attachment hint.
+  maxMailSizeMB: 20,
   subject: 'keep',
   languages: [...NOTIFICATION_LANGUAGES],
   lockUserSettings: false,
@@ -123,6 +134,8 @@ export const SAFE_FALLBACKS = {
   minimumCodeStrength: DEFAULT_MINIMUM_GUESSES_LOG10,
   // The server's own default; the server caps any value at its own maximum anyway.
   expiryDays: 30,
+  // The default: a mail providers accept.
+  maxMailSizeMB: 20,
   subject: 'neutral',
   // Languages do not weaken anything: offer all of them.
   languages: [...NOTIFICATION_LANGUAGES],
@@ -312,6 +325,16 @@ export const CHECKS: { [K in ManagedKey]: Check<K> } = {
       `must be a whole number of days from ${minimum} to ${maximum}, got ${describe(value)}; using ${SAFE_FALLBACKS.expiryDays}`,
     );
     return SAFE_FALLBACKS.expiryDays;
+  },
+  maxMailSizeMB(value, report) {
+    const { minimum, maximum } = MAX_MAIL_SIZE_RANGE;
+    if (Number.isInteger(value) && (value as number) >= minimum && (value as number) <= maximum) {
+      return value as number;
+    }
+    report(
+      `must be a whole number of MB from ${minimum} to ${maximum}, got ${describe(value)}; using ${SAFE_FALLBACKS.maxMailSizeMB}`,
+    );
+    return SAFE_FALLBACKS.maxMailSizeMB;
   },
   subject(value, report) {
     if (value === 'keep' || value === 'neutral') return value;

@@ -77,6 +77,7 @@ export interface SendProblem {
     | 'not-signed-in'
     | 'copy-not-sent'
     | 'copy-changed'
+    | 'mail-too-large'
     | 'internal';
   /** Address the fix concerns, if one. */
   recipient?: string;
@@ -129,6 +130,11 @@ export interface ComposeState {
   sealedCopy?: { address: string; error: string | null } | null;
   /** The last save of this message as a draft, when Sealpost moved it or could not. */
   draftNotice?: DraftNotice | null;
+  /**
+   * Secure mode is on and the attachments will likely make a sealed mail above the policy's
+   * `maxMailSizeMB` (an estimate, "48.3 MB" and "20 MB"): the send would be cancelled.
+   */
+  mailSizeWarning?: { estimated: string; limit: string } | null;
 }
 
 /** The options page's view of every setting: value, where it came from, and whether it is locked. */

@@ -55,6 +55,7 @@ export const SETTING_LABEL_KEYS: Readonly<Record<ManagedKey, string>> = {
   defaultMethod: 'optionsSettingDefaultMethod',
   minimumCodeStrength: 'optionsSettingMinimumCodeStrength',
   expiryDays: 'optionsSettingExpiryDays',
+  maxMailSizeMB: 'optionsSettingMaxMailSize',
   subject: 'optionsSettingSubject',
   languages: 'optionsSettingLanguages',
   defaultLanguage: 'optionsSettingDefaultLanguage',
@@ -86,6 +87,7 @@ export const SETTINGS_MESSAGE_KEYS: readonly string[] = [
   'optionsSettingEnforceAll',
   'optionsSettingCodeStrengthValue',
   'optionsSettingDay',
+  'optionsSettingMegabytes',
   'optionsSettingDays',
   'optionsSettingSubjectKeep',
   'optionsSettingSubjectNeutral',
@@ -178,6 +180,12 @@ export function settingValueText(
       const days = effective.expiryDays.value;
       if (days === undefined) return translate('optionsSettingNotSet');
       return translate(days === 1 ? 'optionsSettingDay' : 'optionsSettingDays', [String(days)]);
+    }
+    case 'maxMailSizeMB': {
+      const size = effective.maxMailSizeMB.value;
+      return size === undefined
+        ? translate('optionsSettingNotSet')
+        : translate('optionsSettingMegabytes', [String(size)]);
     }
     case 'subject':
       return translate(

@@ -21,7 +21,7 @@ import {
 import { ensureSealpostBuilt } from './harness/build.ts';
 import { waitFor } from './harness/chromeWindows.ts';
 import { findLeaks, middleSlice } from './harness/leakSearch.ts';
-import { runScenario, type ScenarioOutcome } from './harness/runScenario.ts';
+import { pressSend, runScenario, type ScenarioOutcome } from './harness/runScenario.ts';
 import { scenarioWithDefaults, type LoadedScenario } from './harness/scenario.ts';
 import { SealpostPopup } from './harness/sealpostPopup.ts';
 import { ThunderbirdSession } from './harness/session.ts';
@@ -314,6 +314,37 @@ describe('Sealpost in Thunderbird', () => {
     expect(state.subject).toBe('Contract draft');
     expect(state.plainTextBody).toContain('Draft text that must stay in the window.');
     expect(state.attachments).toEqual([{ name: 'contract.bin', size: 2048 }]);
+  });
+
+  it('warns in the panel, then cancels a sealed mail over the 20 MB allowed, naming both sizes and keeping the draft', async () => {
+    // Random bytes do not compress: 12 MB of files make a sealed mail of about 21 MB.
+    const scan = randomBytes(12_000_000);
+    const compose = await session.compose({
+      from: SENDER,
+      to: ['grace@large.example'],
+      subject: 'Scans',
+      body: 'The scans are attached.',
+      attachments: [{ name: 'scans.bin', bytes: scan }],
+    });
+    const popup = new SealpostPopup(session.thunderbird.marionette, compose.window);
+    await popup.open();
+    await popup.setSecure(true);
+    await popup.waitForRecipient('grace@large.example');
+    await popup.chooseMethod('grace@large.example', 'code-new');
+    await popup.typeCode('grace@large.example', 'K7QM-X2PA-9FHT-3WBN-QX4D');
+    await popup.waitUntilSaved('grace@large.example');
+    await popup.popup.waitFor('#mail-size-warning');
+    expect(await popup.popup.text('#mail-size-warning')).toMatch(/about 2\d\.\d MB.*20 MB/);
+
+    const outcome = await pressSend(session, compose, popup);
+    expect(outcome.outcome).toBe('cancelled');
+    expect(outcome.mails).toEqual([]);
+    expect(outcome.message).toMatch(/a mail of 2\d\.\d MB, more than the 20 MB/);
+    expect(await compose.window.isOpen()).toBe(true);
+    const state = await session.composeState(compose.tabId);
+    expect(state.subject).toBe('Scans');
+    expect(state.plainTextBody).toContain('The scans are attached.');
+    expect(state.attachments).toEqual([{ name: 'scans.bin', size: 12_000_000 }]);
   });
 
   it('cancels a weak access code', async () => {

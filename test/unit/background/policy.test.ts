@@ -47,6 +47,33 @@ describe('organisation policy in the background', () => {
     host = new FakeThunderbirdHost();
   });
 
+  describe('maxMailSizeMB', () => {
+    /** A compose window with `bytes` of attachments (sizes only matter here). */
+    function composeWithFiles(bytes: number): void {
+      host.openCompose(TAB, { to: ['bob@partner.example'], plainTextBody: 'The scans.' }, [
+        new File([new Uint8Array(bytes)], 'scans.zip'),
+      ]);
+    }
+
+    it('warns in the panel when the attachments will likely make too large a sealed mail', async () => {
+      host.policy = { maxMailSizeMB: 10 };
+      // About 1.8× the files: 6 MB of files make about 11 MB of sealed mail.
+      composeWithFiles(6_000_000);
+      expect((await getComposeState(host, TAB)).mailSizeWarning).toBeNull();
+      await setSecure(host, TAB, true);
+      expect((await getComposeState(host, TAB)).mailSizeWarning).toEqual({
+        estimated: expect.stringMatching(/^1[01]\.\d MB$/),
+        limit: '10 MB',
+      });
+    });
+
+    it('gives no warning below the limit, with the default of 20 MB', async () => {
+      composeWithFiles(6_000_000);
+      await setSecure(host, TAB, true);
+      expect((await getComposeState(host, TAB)).mailSizeWarning).toBeNull();
+    });
+  });
+
   describe('without any policy (today’s behaviour)', () => {
     it('starts compose tabs in normal mode and lets a plaintext message go unchanged', async () => {
       compose(host, ['bob@partner.example']);

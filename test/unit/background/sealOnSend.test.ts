@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handleAfterSend, handleBeforeSend } from '../../../src/background/sealOnSend.ts';
 import { saveRecipientSettings } from '../../../src/background/recipientStore.ts';
@@ -187,6 +188,30 @@ describe('handleBeforeSend', () => {
     expect(original.cc.join(', ')).toContain('Eve "E" Partner');
     expect(original.cc.join(', ')).toContain('fred@partner.example');
     expect(original.cc.join(', ')).not.toContain('Partners');
+  });
+
+  it('cancels, with both sizes, when the sealed mail would be larger than the policy allows', async () => {
+    host.policy = { maxMailSizeMB: 1 };
+    await setSecure(host, TAB, true);
+    // Random bytes do not compress: 700 kB of files make a sealed mail of about 1.4 MB (the
+    // payload base64 twice, 16/9; the test's reader template is small).
+    const scan = new File([randomBytes(700_000)], 'scan.tiff', { type: 'image/tiff' });
+    host.tabs.get(TAB)!.attachments = [{ id: 99, name: scan.name, file: scan }];
+    const before = structuredClone(host.tabs.get(TAB)!.details);
+    expect(await handleBeforeSend(host, TAB)).toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)?.details).toEqual(before);
+    expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['scan.tiff']);
+    expect(host.panelsOpened).toEqual([TAB]);
+    const problem = await host.session.get<{ reason: string; message: string }>('problem:7');
+    expect(problem?.reason).toBe('mail-too-large');
+    expect(problem?.message).toMatch(/^problemMailTooLarge\|1\.[3-5] MB\|1 MB$/);
+    expect(problem).not.toHaveProperty('recipient');
+
+    // The same message within a larger limit leaves, sealed.
+    host.policy = { maxMailSizeMB: 3 };
+    const sent = await handleBeforeSend(host, TAB);
+    expect(sent).not.toEqual({ cancel: true });
+    expect(host.tabs.get(TAB)?.attachments.map((a) => a.name)).toEqual(['secure-message.html']);
   });
 
   it('cancels on a weak code', async () => {

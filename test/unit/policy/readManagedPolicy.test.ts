@@ -133,6 +133,16 @@ describe('every key: a valid value is kept, an invalid one is reported and falls
       ],
     },
     {
+      key: 'maxMailSizeMB',
+      valid: [1, 20, 2000],
+      invalid: [
+        { value: 0, becomes: 20 },
+        { value: 12.5, becomes: 20 },
+        { value: 2001, becomes: 20 },
+        { value: '50', becomes: 20 },
+      ],
+    },
+    {
       key: 'subject',
       valid: ['keep', 'neutral'],
       invalid: [
