@@ -144,6 +144,23 @@ export const SAFE_FALLBACKS = {
   lockUserSettings: true,
 } satisfies { [K in ManagedKey]: ManagedSettings[K] | undefined };
 
+/** A whole number within `range`, else `fallback` with a problem naming the unit and range. */
+function wholeNumberIn(
+  value: unknown,
+  report: (message: string) => void,
+  { minimum, maximum }: { minimum: number; maximum: number },
+  unit: string,
+  fallback: number,
+): number {
+  if (Number.isInteger(value) && (value as number) >= minimum && (value as number) <= maximum) {
+    return value as number;
+  }
+  report(
+    `must be a whole number of ${unit} from ${minimum} to ${maximum}, got ${describe(value)}; using ${fallback}`,
+  );
+  return fallback;
+}
+
 /** The policy result when there is no policy at all: today's behaviour, nothing to report. */
 export function noPolicy(): ManagedPolicy {
   return { settings: {}, problems: [] };
@@ -316,26 +333,10 @@ export const CHECKS: { [K in ManagedKey]: Check<K> } = {
     );
     return SAFE_FALLBACKS.minimumCodeStrength;
   },
-  expiryDays(value, report) {
-    const { minimum, maximum } = EXPIRY_DAYS_RANGE;
-    if (Number.isInteger(value) && (value as number) >= minimum && (value as number) <= maximum) {
-      return value as number;
-    }
-    report(
-      `must be a whole number of days from ${minimum} to ${maximum}, got ${describe(value)}; using ${SAFE_FALLBACKS.expiryDays}`,
-    );
-    return SAFE_FALLBACKS.expiryDays;
-  },
-  maxMailSizeMB(value, report) {
-    const { minimum, maximum } = MAX_MAIL_SIZE_RANGE;
-    if (Number.isInteger(value) && (value as number) >= minimum && (value as number) <= maximum) {
-      return value as number;
-    }
-    report(
-      `must be a whole number of MB from ${minimum} to ${maximum}, got ${describe(value)}; using ${SAFE_FALLBACKS.maxMailSizeMB}`,
-    );
-    return SAFE_FALLBACKS.maxMailSizeMB;
-  },
+  expiryDays: (value, report) =>
+    wholeNumberIn(value, report, EXPIRY_DAYS_RANGE, 'days', SAFE_FALLBACKS.expiryDays),
+  maxMailSizeMB: (value, report) =>
+    wholeNumberIn(value, report, MAX_MAIL_SIZE_RANGE, 'MB', SAFE_FALLBACKS.maxMailSizeMB),
   subject(value, report) {
     if (value === 'keep' || value === 'neutral') return value;
     report(`must be "keep" or "neutral", got ${describe(value)}; using "neutral"`);
