@@ -2,9 +2,11 @@
  * The settings in force under the organisation's policy: each key's effective value and its
  * source (default / sender / organisation), whether the policy requires secure mode for a
  * message, and the sender's own settings where the policy lets them choose. Reading and checking
- * the policy itself is ./managedPolicy.ts (re-exported here, so callers have one module).
+ * the policy itself is ./managedPolicy.ts and ./policyChecks.ts (re-exported here, so callers
+ * have one module).
  */
 export * from './managedPolicy.ts';
+export { CHECKS, readManagedPolicy, type Check } from './policyChecks.ts';
 import { domainOf, normaliseAddress } from './address.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from './languages.ts';
 import type { MenuEntry } from './methodMenu.ts';
@@ -17,9 +19,8 @@ import {
   type ManagedKey,
   type PolicyProblem,
   MANAGED_KEYS,
-  CHECKS,
-  type Check,
 } from './managedPolicy.ts';
+import { CHECKS, type Check } from './policyChecks.ts';
 /** Where an effective value came from, as the options page shows it. */
 export type SettingSource = 'default' | 'user' | 'organisation';
 
