@@ -18,20 +18,18 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordForCode } from '../../src/core/accessCode.ts';
-import type { PlannedServerLock } from '../../src/core/decideSend.ts';
 import type { Envelope } from '../../src/core/envelope.ts';
 import type { OriginalMessage } from '../../src/core/mime/buildMime.ts';
 import { extractEnvelopeJson } from '../../src/core/envelopeCodec.ts';
 import { sealMessage } from '../../src/core/sealPipeline.ts';
-import { planServerSeal } from '../../src/core/serverSeal.ts';
 import { generateSenderKey } from '../../src/crypto/index.ts';
 import { readerText } from '../../src/i18n/index.ts';
 import { blockingViolations, scanPage } from '../helpers/axe.ts';
 import { UNLOCK_TIMEOUT_MS, launchChromium, submitAccessCode } from '../helpers/chromium.ts';
 import { ensureReaderBuilt } from './harness/readerBuild.ts';
 import { confirmAddress, typeCode } from './harness/readerServerFlow.ts';
+import { sealAndRegisterOnServer } from './harness/sealForServer.ts';
 import {
-  postJson,
   signInSender,
   startSealpostServer,
   type SealpostServer,
@@ -272,57 +270,30 @@ describe('axe finds nothing serious on the server forms', () => {
     const token = await signInSender(server, SENDER.address, () =>
       server.codeFromOutbox(SENDER.address, { after: before }),
     );
-    messageId = randomUUID();
-    const recipients: Array<Omit<PlannedServerLock, 'serverProtected' | 'language'>> = [
-      {
-        address: SMS_RECIPIENT.address,
-        field: 'to',
-        method: 'sms',
-        phone: SMS_RECIPIENT.phone,
-        hint: 'b•••@partner.example',
-      },
-      { address: EMAIL_RECIPIENT, field: 'bcc', method: 'email' },
-    ];
-    const plan = await planServerSeal({
-      messageId,
-      locks: recipients.map((recipient) => ({
-        ...recipient,
-        serverProtected: true,
-        language: 'en',
-      })),
-    });
-    const sealed = await sealMessage({
-      original: {
-        messageId: `<${messageId}@sealpost>`,
-        date: new Date('2026-03-14T09:26:53Z'),
-        from: SENDER,
-        to: [SMS_RECIPIENT.address],
-        cc: [],
-        subject: 'Contract',
-        body: { kind: 'plain', text: 'The contract.' },
-        attachments: [],
-      },
-      locks: plan.sealLocks,
-      mailShare: plan.mailShare,
-      envelopeMessageId: messageId,
+    const sealed = await sealAndRegisterOnServer({
+      serverUrl: server.url,
+      token,
+      sender: SENDER,
       senderPublicKey,
       readerTemplate,
-      serverUrl: server.url,
-      languages: ['en'],
+      recipients: [
+        {
+          address: SMS_RECIPIENT.address,
+          field: 'to',
+          method: 'sms',
+          phone: SMS_RECIPIENT.phone,
+          hint: 'b•••@partner.example',
+        },
+        { address: EMAIL_RECIPIENT, field: 'bcc', method: 'email' },
+      ],
+      subject: 'Contract',
+      body: { kind: 'plain', text: 'The contract.' },
+      attachments: [],
     });
-    await postJson(
-      `${server.url}/api/v1/messages`,
-      {
-        messageId,
-        locks: plan.registerLocks,
-        payload: await sealed.payloadBase64.text(),
-        senderName: SENDER.name,
-      },
-      token,
-    );
-    mailShare = plan.mailShare;
+    messageId = sealed.messageId;
+    mailShare = sealed.mailShare;
     serverFilePath = join(workDir, 'server.html');
-    await writeFile(serverFilePath, Buffer.from(await sealed.readerHtml.arrayBuffer()));
+    await writeFile(serverFilePath, sealed.readerHtml);
   }, 120_000);
 
   afterAll(async () => {

@@ -13,12 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlannedServerLock } from '../../src/core/decideSend.ts';
-import { sealMessage } from '../../src/core/sealPipeline.ts';
-import { planServerSeal } from '../../src/core/serverSeal.ts';
 import { generateSenderKey } from '../../src/crypto/index.ts';
 import { readerText } from '../../src/i18n/index.ts';
-import type { MessageStatusResponse, RegisterMessageResponse } from '../../src/core/serverApi.ts';
+import type { MessageStatusResponse } from '../../src/core/serverApi.ts';
 import {
   errorText,
   launchChromium,
@@ -28,6 +25,7 @@ import {
 } from '../helpers/chromium.ts';
 import { ensureReaderBuilt } from './harness/readerBuild.ts';
 import { confirmAddress, typeCode } from './harness/readerServerFlow.ts';
+import { sealAndRegisterOnServer, type ServerRecipient } from './harness/sealForServer.ts';
 import {
   getJson,
   postJson,
@@ -68,57 +66,28 @@ interface Sealed {
   subject: string;
 }
 
-type Recipient = Omit<PlannedServerLock, 'serverProtected' | 'language'>;
-
 /** Seals with the real pipeline, registers with the server (hosted payload) and writes the file. */
 async function sealAndRegister(
   name: string,
-  recipients: Recipient[],
+  recipients: ServerRecipient[],
   options: { expiresInDays?: number } = {},
 ): Promise<Sealed> {
-  const messageId = randomUUID();
   const subject = `Contract ${name} — ✓`;
-  const plan = await planServerSeal({
-    messageId,
-    locks: recipients.map((recipient) => ({
-      ...recipient,
-      serverProtected: true,
-      language: 'en',
-    })),
-  });
-  const sealed = await sealMessage({
-    original: {
-      messageId: `<${messageId}@sealpost>`,
-      date: new Date('2026-03-14T09:26:53Z'),
-      from: SENDER,
-      to: recipients.filter((recipient) => recipient.field === 'to').map((r) => r.address),
-      cc: recipients.filter((recipient) => recipient.field === 'cc').map((r) => r.address),
-      subject,
-      body: { kind: 'plain', text: bodyText },
-      attachments: [attachment],
-    },
-    locks: plan.sealLocks,
-    mailShare: plan.mailShare,
-    envelopeMessageId: messageId,
+  const { messageId, mailShare, readerHtml } = await sealAndRegisterOnServer({
+    serverUrl: server.url,
+    token,
+    sender: SENDER,
     senderPublicKey,
     readerTemplate,
-    serverUrl: server.url,
-    languages: ['en'],
+    recipients,
+    subject,
+    body: { kind: 'plain', text: bodyText },
+    attachments: [attachment],
+    ...options,
   });
-  await postJson<RegisterMessageResponse>(
-    `${server.url}/api/v1/messages`,
-    {
-      messageId,
-      locks: plan.registerLocks,
-      payload: await sealed.payloadBase64.text(),
-      senderName: SENDER.name,
-      ...(options.expiresInDays ? { expiresInDays: options.expiresInDays } : {}),
-    },
-    token,
-  );
   const path = join(workDir, `${name}.html`);
-  await writeFile(path, Buffer.from(await sealed.readerHtml.arrayBuffer()));
-  return { path, messageId, mailShare: plan.mailShare, subject };
+  await writeFile(path, readerHtml);
+  return { path, messageId, mailShare, subject };
 }
 
 async function openFile(sealed: Sealed): Promise<Page> {
@@ -502,7 +471,7 @@ describe('"I don\'t have the code"', () => {
 });
 
 describe('remembered browsers (the organisation allows them)', () => {
-  const smsLock = (): Recipient => ({
+  const smsLock = (): ServerRecipient => ({
     address: SMS_RECIPIENT.address,
     field: 'to',
     method: 'sms',
