@@ -38,6 +38,22 @@ export interface ManagedSettings {
    * plain one).
    */
   maxMailSizeMB: number;
+  /**
+   * With a server: a message whose sealed mail would be larger than this many MB goes by link
+   * (the payload on the server, the mail small). 0 sends every message by link.
+   */
+  linkDeliveryAboveMB: number;
+  /**
+   * Recipient domains whose mail gateways strip HTML attachments: a mail to anyone there goes by
+   * link, whatever its size.
+   */
+  linkOnlyDomains: string[];
+  /**
+   * Whether a mail sent by link carries the small `secure-message.html` with the envelope (for
+   * the sender's sent copy, recipients with their own key and decrypting without Sealpost). With
+   * false it carries no attachment when every recipient of it opens in the hosted reader.
+   */
+  linkDeliveryAttachment: boolean;
   subject: SubjectHandling;
   languages: NotificationLanguage[];
   defaultLanguage: NotificationLanguage;
@@ -71,6 +87,9 @@ export const MANAGED_KEYS = [
   'minimumCodeStrength',
   'expiryDays',
   'maxMailSizeMB',
+  'linkDeliveryAboveMB',
+  'linkOnlyDomains',
+  'linkDeliveryAttachment',
   'subject',
   'languages',
   'defaultLanguage',
@@ -83,6 +102,8 @@ export const CODE_STRENGTH_RANGE = { minimum: 12, maximum: 18 } as const;
 export const EXPIRY_DAYS_RANGE = { minimum: 1, maximum: 365 } as const;
 /** Bounds of `maxMailSizeMB`. */
 export const MAX_MAIL_SIZE_RANGE = { minimum: 1, maximum: 2000 } as const;
+/** Bounds of `linkDeliveryAboveMB`. */
+export const LINK_DELIVERY_RANGE = { minimum: 0, maximum: 2000 } as const;
 export const ORGANISATION_NAME_MAX_LENGTH = 100;
 export const SERVER_URL_MAX_LENGTH = 2048;
 export const SUBJECT_HANDLINGS: readonly SubjectHandling[] = ['keep', 'neutral'];
@@ -101,6 +122,10 @@ export const MANAGED_DEFAULTS = {
   expiryDays: 30,
   // Below the 25 MB most mail providers accept, as Thunderbird's own large-attachment hint.
   maxMailSizeMB: 20,
+  // Thunderbird's own Filelink offers to upload attachments above 5 MB.
+  linkDeliveryAboveMB: 5,
+  linkOnlyDomains: [],
+  linkDeliveryAttachment: true,
   subject: 'keep',
   languages: [...NOTIFICATION_LANGUAGES],
   lockUserSettings: false,
@@ -131,6 +156,12 @@ export const SAFE_FALLBACKS = {
   expiryDays: 30,
   // The default: a mail providers accept.
   maxMailSizeMB: 20,
+  // The default: neither way of delivery is less secure, and the default is what was tested.
+  linkDeliveryAboveMB: 5,
+  // Bad entries are dropped: a domain left out only means its mail may carry the payload.
+  linkOnlyDomains: [],
+  // The envelope attached: the sent copy stays openable in Thunderbird.
+  linkDeliveryAttachment: true,
   subject: 'neutral',
   // Languages do not weaken anything: offer all of them.
   languages: [...NOTIFICATION_LANGUAGES],

@@ -12,6 +12,7 @@ import {
   EXPIRY_DAYS_RANGE,
   MANAGED_KEYS,
   MAX_MAIL_SIZE_RANGE,
+  LINK_DELIVERY_RANGE,
   ORGANISATION_NAME_MAX_LENGTH,
   SAFE_FALLBACKS,
   SERVER_URL_MAX_LENGTH,
@@ -201,6 +202,20 @@ export const CHECKS: { [K in ManagedKey]: Check<K> } = {
     wholeNumberIn(value, report, EXPIRY_DAYS_RANGE, 'days', SAFE_FALLBACKS.expiryDays),
   maxMailSizeMB: (value, report) =>
     wholeNumberIn(value, report, MAX_MAIL_SIZE_RANGE, 'MB', SAFE_FALLBACKS.maxMailSizeMB),
+  linkDeliveryAboveMB: (value, report) =>
+    wholeNumberIn(value, report, LINK_DELIVERY_RANGE, 'MB', SAFE_FALLBACKS.linkDeliveryAboveMB),
+  linkOnlyDomains(value, report) {
+    return (
+      listOf(value, report, domainEntry, { one: 'a domain name', many: 'domain names' }) ?? [
+        ...SAFE_FALLBACKS.linkOnlyDomains,
+      ]
+    );
+  },
+  linkDeliveryAttachment(value, report) {
+    if (typeof value === 'boolean') return value;
+    report(`must be true or false, got ${describe(value)}; the envelope is attached`);
+    return SAFE_FALLBACKS.linkDeliveryAttachment;
+  },
   subject(value, report) {
     if (value === 'keep' || value === 'neutral') return value;
     report(`must be "keep" or "neutral", got ${describe(value)}; using "neutral"`);

@@ -56,6 +56,9 @@ export const SETTING_LABEL_KEYS: Readonly<Record<ManagedKey, string>> = {
   minimumCodeStrength: 'optionsSettingMinimumCodeStrength',
   expiryDays: 'optionsSettingExpiryDays',
   maxMailSizeMB: 'optionsSettingMaxMailSize',
+  linkDeliveryAboveMB: 'optionsSettingLinkDeliveryAbove',
+  linkOnlyDomains: 'optionsSettingLinkOnlyDomains',
+  linkDeliveryAttachment: 'optionsSettingLinkDeliveryAttachment',
   subject: 'optionsSettingSubject',
   languages: 'optionsSettingLanguages',
   defaultLanguage: 'optionsSettingDefaultLanguage',
@@ -76,6 +79,7 @@ export const SETTINGS_MESSAGE_KEYS: readonly string[] = [
   ...Object.values(SETTING_LABEL_KEYS),
   ...Object.values(SOURCE_BADGE_KEYS),
   'optionsSettingLocked',
+  'optionsSettingLinkAlways',
   'optionsSettingOrganisationSuggests',
   'optionsSettingNotSet',
   'optionsSettingNoServer',
@@ -187,6 +191,19 @@ export function settingValueText(
         ? translate('optionsSettingNotSet')
         : translate('optionsSettingMegabytes', [String(size)]);
     }
+    case 'linkDeliveryAboveMB': {
+      const size = effective.linkDeliveryAboveMB.value;
+      if (size === undefined) return translate('optionsSettingNotSet');
+      return size === 0
+        ? translate('optionsSettingLinkAlways')
+        : translate('optionsSettingMegabytes', [String(size)]);
+    }
+    case 'linkOnlyDomains':
+      return list(effective.linkOnlyDomains.value ?? [], translate);
+    case 'linkDeliveryAttachment':
+      return translate(
+        effective.linkDeliveryAttachment.value ? 'optionsSettingYes' : 'optionsSettingNo',
+      );
     case 'subject':
       return translate(
         effective.subject.value === 'neutral'

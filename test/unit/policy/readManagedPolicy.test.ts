@@ -143,6 +143,32 @@ describe('every key: a valid value is kept, an invalid one is reported and falls
       ],
     },
     {
+      key: 'linkDeliveryAboveMB',
+      valid: [0, 5, 2000],
+      invalid: [
+        { value: -1, becomes: 5 },
+        { value: 2.5, becomes: 5 },
+        { value: 2001, becomes: 5 },
+        { value: '10', becomes: 5 },
+      ],
+    },
+    {
+      key: 'linkOnlyDomains',
+      valid: [[], ['partner.example', 'gateway.example.org']],
+      invalid: [
+        { value: 'partner.example', becomes: [] },
+        { value: ['partner.example', 'not a domain'], becomes: ['partner.example'] },
+      ],
+    },
+    {
+      key: 'linkDeliveryAttachment',
+      valid: [true, false],
+      invalid: [
+        { value: 'no', becomes: true },
+        { value: 0, becomes: true },
+      ],
+    },
+    {
       key: 'subject',
       valid: ['keep', 'neutral'],
       invalid: [
