@@ -3,7 +3,8 @@ import { base64FromBytes } from '../core/envelopeCodec.ts';
 import { openSealedMessage, type OwnKey } from '../core/openSealedCopy.ts';
 import type { Requests } from '../messaging/protocol.ts';
 import type { Host } from '../platform/host.ts';
-import { READER_FILE_NAME, REPLY_FILE_NAME } from '../core/envelope.ts';
+import { READER_FILE_NAME, REPLY_FILE_NAME, type LinkedEnvelope } from '../core/envelope.ts';
+import { downloadPayload } from '../core/payloadDownload.ts';
 import { senderPrivateKey } from './keyVault.ts';
 import { SENDER_KEY_PREFIX, listSenderKeys } from './senderKey.ts';
 
@@ -21,12 +22,30 @@ export async function openSecureMessage(
     (await host.messageAttachmentText(messageId, READER_FILE_NAME)) ??
     (await host.messageAttachmentText(messageId, REPLY_FILE_NAME));
   if (html === null) return { ok: false, reason: 'not-sealed' };
-  const result = await openSealedMessage(html, await ownKeys(host), (address) =>
-    senderPrivateKey(host, normaliseAddress(address)),
+  const result = await openSealedMessage(
+    html,
+    await ownKeys(host),
+    (address) => senderPrivateKey(host, normaliseAddress(address)),
+    fetchLinkedPayload,
   );
   if (!result.ok) return result;
   // Base64 keeps the bytes intact through runtime messaging whatever its serialisation.
   return { ok: true, envelope: result.envelope, mimeBase64: base64FromBytes(result.mime) };
+}
+
+/**
+ * A link-delivered message's payload, from the server its envelope names (public ciphertext, no
+ * credentials); openSealedMessage checks it against the envelope's hash.
+ */
+async function fetchLinkedPayload(
+  envelope: LinkedEnvelope,
+): Promise<Uint8Array | 'unavailable' | 'ended' | 'damaged'> {
+  const download = await downloadPayload(envelope.payloadLink.url, {
+    expected: envelope.payloadLink,
+    maxBytes: envelope.payloadLink.bytes,
+  });
+  if (download.ok) return download.payload;
+  return download.reason === 'missing' ? 'unavailable' : download.reason;
 }
 
 /** Every key the add-on keeps, one per identity address it sealed or registered a key for. */

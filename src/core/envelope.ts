@@ -11,6 +11,11 @@ export const READER_FILE_NAME = 'secure-message.html';
 /** A secure reply made without a server: the envelope alone, attached to an ordinary reply. */
 export const REPLY_FILE_NAME = 'secure-reply.html';
 export const ENVELOPE_VERSION = 1;
+/**
+ * Link delivery: the same envelope without `payload`; `payloadLink` says where the payload is
+ * kept and authenticates it (docs/envelope.md §9). A version-1 reader refuses it as unsupported.
+ */
+export const LINKED_ENVELOPE_VERSION = 2;
 
 /** One way into the payload. Bcc recipients' addresses never appear here (docs/envelope.md §0). */
 export interface EnvelopeLock {
@@ -56,4 +61,30 @@ export interface Envelope {
   replyKey?: string;
   /** One binary OpenPGP message (RFC 9580), base64. Plaintext: the original message as MIME. */
   payload: string;
+}
+
+/**
+ * Where a link-delivered payload is kept (docs/envelope.md §9): the URL it is fetched from (under
+ * `serverUrl`), its size and its SHA-256. The envelope travels in the mail, not through the
+ * server, so the hash authenticates whatever the server hands out.
+ */
+export interface PayloadLink {
+  url: string;
+  /** The binary payload's size in bytes. */
+  bytes: number;
+  /** SHA-256 of the binary payload, lower-case hex (what `sha256sum` prints). */
+  sha256: string;
+}
+
+/** A link-delivered envelope: no payload inside, a `payloadLink` instead. */
+export interface LinkedEnvelope extends Omit<Envelope, 'version' | 'payload'> {
+  version: typeof LINKED_ENVELOPE_VERSION;
+  payloadLink: PayloadLink;
+}
+
+/** What a sealed mail may carry: the payload inside, or a link to it. */
+export type AnyEnvelope = Envelope | LinkedEnvelope;
+
+export function isLinkedEnvelope(envelope: AnyEnvelope): envelope is LinkedEnvelope {
+  return envelope.version === LINKED_ENVELOPE_VERSION;
 }

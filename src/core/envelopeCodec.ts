@@ -1,4 +1,13 @@
-import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
+import {
+  ENVELOPE_FORMAT,
+  ENVELOPE_VERSION,
+  LINKED_ENVELOPE_VERSION,
+  type AnyEnvelope,
+  type Envelope,
+  type EnvelopeLock,
+  type LinkedEnvelope,
+  type PayloadLink,
+} from './envelope.ts';
 import { isNotificationLanguage, type NotificationLanguage } from './languages.ts';
 import { isServerLockMethod, isVerificationMethod } from './methods.ts';
 import { isBase64 } from './base64.ts';
@@ -28,11 +37,12 @@ const MAX_LOCKS = 64;
 const MAX_SHORT_TEXT = 998; // the longest line RFC 5322 allows; plenty for ids, names, hints
 
 export type EnvelopeParseResult =
-  { ok: true; envelope: Envelope } | { ok: false; reason: 'damaged' | 'unsupported-version' };
+  { ok: true; envelope: AnyEnvelope } | { ok: false; reason: 'damaged' | 'unsupported-version' };
 
 /**
  * Parses and strictly validates envelope JSON: every field present with the right type, no
- * unknown fields, a base64 payload. A well-formed envelope of another version gives
+ * unknown fields, a base64 payload (version 1) or a payload link under the server's URL
+ * (version 2, link delivery). A well-formed envelope of another version gives
  * `unsupported-version`; anything else wrong gives `damaged`.
  */
 export function parseEnvelope(json: string): EnvelopeParseResult {
@@ -47,8 +57,12 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
   if (typeof value.version !== 'number' || !Number.isInteger(value.version) || value.version < 1) {
     return damaged;
   }
-  if (value.version !== ENVELOPE_VERSION) return { ok: false, reason: 'unsupported-version' };
-  if (!hasExactlyKeys(value, ENVELOPE_KEYS, ['mailShare', 'replyKey'])) return damaged;
+  const linked = value.version === LINKED_ENVELOPE_VERSION;
+  if (value.version !== ENVELOPE_VERSION && !linked) {
+    return { ok: false, reason: 'unsupported-version' };
+  }
+  const required = linked ? LINKED_ENVELOPE_KEYS : ENVELOPE_KEYS;
+  if (!hasExactlyKeys(value, required, ['mailShare', 'replyKey'])) return damaged;
 
   const {
     messageId,
@@ -58,6 +72,7 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
     languages,
     locks,
     payload,
+    payloadLink,
     mailShare,
     replyKey,
   } = value;
@@ -77,7 +92,8 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
     if (parsed === null) return damaged;
     parsedLocks.push(parsed);
   }
-  if (typeof payload !== 'string' || payload.length === 0 || !isBase64(payload)) return damaged;
+  const link = linked ? parsePayloadLink(payloadLink, serverUrl) : null;
+  if (linked ? link === null : !isPayload(payload)) return damaged;
   // Server-protected locks need the mail's share and a server; a share without them is damage.
   const serverProtected = parsedLocks.some((lock) => lock.serverProtected);
   if (serverProtected !== (mailShare !== undefined)) return damaged;
@@ -97,22 +113,42 @@ export function parseEnvelope(json: string): EnvelopeParseResult {
     return damaged;
   }
 
+  const metadata = {
+    format: ENVELOPE_FORMAT,
+    messageId,
+    createdAt,
+    serverUrl,
+    sender: { name: sender.name, address: sender.address },
+    languages: languages as NotificationLanguage[],
+    locks: parsedLocks,
+    ...(typeof mailShare === 'string' ? { mailShare } : {}),
+    ...(typeof replyKey === 'string' ? { replyKey } : {}),
+  } as const;
+  if (link !== null) {
+    return {
+      ok: true,
+      envelope: { ...metadata, version: LINKED_ENVELOPE_VERSION, payloadLink: link },
+    };
+  }
   return {
     ok: true,
-    envelope: {
-      format: ENVELOPE_FORMAT,
-      version: ENVELOPE_VERSION,
-      messageId,
-      createdAt,
-      serverUrl,
-      sender: { name: sender.name, address: sender.address },
-      languages: languages as NotificationLanguage[],
-      locks: parsedLocks,
-      ...(typeof mailShare === 'string' ? { mailShare } : {}),
-      ...(typeof replyKey === 'string' ? { replyKey } : {}),
-      payload,
-    },
+    envelope: { ...metadata, version: ENVELOPE_VERSION, payload: payload as string },
   };
+}
+
+function isPayload(payload: unknown): payload is string {
+  return typeof payload === 'string' && payload.length > 0 && isBase64(payload);
+}
+
+/** The payload of a link-delivered envelope; it must be kept on the envelope's own server. */
+function parsePayloadLink(value: unknown, serverUrl: unknown): PayloadLink | null {
+  if (!isPlainObject(value) || !hasExactlyKeys(value, ['url', 'bytes', 'sha256'], [])) return null;
+  const { url, bytes, sha256 } = value;
+  if (typeof serverUrl !== 'string' || !isHttpUrl(url)) return null;
+  if (!url.startsWith(serverUrl.replace(/\/*$/, '/'))) return null;
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes <= 0) return null;
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return null;
+  return { url, bytes, sha256 };
 }
 
 /** A sender's public key with a few user IDs is well under this (base64 of the binary key). */
@@ -133,6 +169,10 @@ const ENVELOPE_KEYS = [
   'languages',
   'locks',
   'payload',
+] as const;
+const LINKED_ENVELOPE_KEYS = [
+  ...ENVELOPE_KEYS.filter((key) => key !== 'payload'),
+  'payloadLink',
 ] as const;
 
 function parseLock(lock: unknown): EnvelopeLock | null {
@@ -197,21 +237,7 @@ export function renderReaderHtmlFromParts<Part extends string | Blob>(
     throw new Error('reader template must contain the envelope element exactly once');
   }
   const placeholderAt = elementAt + ENVELOPE_ELEMENT.indexOf(ENVELOPE_PLACEHOLDER);
-  // Only the metadata fields, in a fixed order, whatever else the object carries.
-  const metadataJson = escapeJsonForScript(
-    JSON.stringify({
-      format: metadata.format,
-      version: metadata.version,
-      messageId: metadata.messageId,
-      createdAt: metadata.createdAt,
-      serverUrl: metadata.serverUrl,
-      sender: { name: metadata.sender.name, address: metadata.sender.address },
-      languages: metadata.languages,
-      locks: metadata.locks,
-      ...(metadata.mailShare === undefined ? {} : { mailShare: metadata.mailShare }),
-      ...(metadata.replyKey === undefined ? {} : { replyKey: metadata.replyKey }),
-    }),
-  );
+  const metadataJson = escapeJsonForScript(JSON.stringify(orderedMetadata(metadata)));
   return [
     readerTemplate.slice(0, placeholderAt),
     // `{…}` without its closing brace, then the payload as the last member.
@@ -220,6 +246,33 @@ export function renderReaderHtmlFromParts<Part extends string | Blob>(
     '"}',
     readerTemplate.slice(placeholderAt + ENVELOPE_PLACEHOLDER.length),
   ];
+}
+
+/** Only the metadata fields, in a fixed order, whatever else the object carries. */
+function orderedMetadata(metadata: Omit<AnyEnvelope, 'payload' | 'payloadLink'>) {
+  return {
+    format: metadata.format,
+    version: metadata.version,
+    messageId: metadata.messageId,
+    createdAt: metadata.createdAt,
+    serverUrl: metadata.serverUrl,
+    sender: { name: metadata.sender.name, address: metadata.sender.address },
+    languages: metadata.languages,
+    locks: metadata.locks,
+    ...(metadata.mailShare === undefined ? {} : { mailShare: metadata.mailShare }),
+    ...(metadata.replyKey === undefined ? {} : { replyKey: metadata.replyKey }),
+  };
+}
+
+/**
+ * A link-delivered envelope's JSON, escaped for the `<script>` element (the payload link last,
+ * where version 1 has the payload).
+ */
+export function linkedEnvelopeJson(envelope: LinkedEnvelope): string {
+  const { url, bytes, sha256 } = envelope.payloadLink;
+  return escapeJsonForScript(
+    JSON.stringify({ ...orderedMetadata(envelope), payloadLink: { url, bytes, sha256 } }),
+  );
 }
 
 export function escapeJsonForScript(json: string): string {

@@ -1,13 +1,32 @@
 import { openWithPrivateKey } from '../crypto/index.ts';
 import { normaliseAddress } from './address.ts';
-import type { Envelope } from './envelope.ts';
+import { isLinkedEnvelope, type AnyEnvelope, type LinkedEnvelope } from './envelope.ts';
 import { bytesFromBase64, extractEnvelopeJson, parseEnvelope } from './envelopeCodec.ts';
+import { payloadMatchesLink } from './payloadDigest.ts';
+
+type Envelope = AnyEnvelope;
+
+/**
+ * Fetches a link-delivered payload from the envelope's server: the bytes, or `unavailable` when
+ * the server did not answer with them, `ended` when the message expired or was revoked,
+ * `damaged` when what came is not what the envelope describes.
+ */
+export type LinkedPayloadFetch = (
+  envelope: LinkedEnvelope,
+) => Promise<Uint8Array | 'unavailable' | 'ended' | 'damaged'>;
 
 export type SealedMessageResult =
   | { ok: true; envelope: Envelope; mime: Uint8Array }
   | {
       ok: false;
-      reason: 'not-sealed' | 'damaged' | 'unsupported' | 'too-large' | 'locked';
+      reason:
+        | 'not-sealed'
+        | 'damaged'
+        | 'unsupported'
+        | 'too-large'
+        | 'locked'
+        | 'unavailable'
+        | 'ended';
     }
   /**
    * None of the user's keys holds a lock of this message: the recipient opens it with a code or
@@ -63,6 +82,7 @@ export async function openSealedMessage(
   readerHtml: string,
   ownKeys: readonly OwnKey[],
   privateKeyFor: (address: string) => Promise<SenderKeyLookup>,
+  fetchLinkedPayload: LinkedPayloadFetch,
 ): Promise<SealedMessageResult> {
   const json = extractEnvelopeJson(readerHtml);
   if (json === null) return { ok: false, reason: 'not-sealed' };
@@ -73,8 +93,8 @@ export async function openSealedMessage(
       reason: parsed.reason === 'unsupported-version' ? 'unsupported' : 'damaged',
     };
   const { envelope } = parsed;
-  const payload = bytesFromBase64(envelope.payload);
-  if (!payload) return { ok: false, reason: 'damaged' };
+  const payload = await payloadOf(envelope, fetchLinkedPayload);
+  if (typeof payload === 'string') return { ok: false, reason: payload };
   let lockedKeyMayOpen = false;
   for (const { key, possible } of ownKeyOrder(envelope, ownKeys)) {
     const lookup = await privateKeyFor(key.address);
@@ -90,4 +110,18 @@ export async function openSealedMessage(
   }
   if (lockedKeyMayOpen) return { ok: false, reason: 'locked' };
   return { ok: false, reason: 'no-own-key', envelope };
+}
+
+/**
+ * The envelope's payload: inline, or fetched from its link and checked against the envelope's
+ * hash (the server cannot hand out another payload, docs/envelope.md §9).
+ */
+async function payloadOf(
+  envelope: Envelope,
+  fetchLinkedPayload: LinkedPayloadFetch,
+): Promise<Uint8Array | 'damaged' | 'unavailable' | 'ended'> {
+  if (!isLinkedEnvelope(envelope)) return bytesFromBase64(envelope.payload) ?? 'damaged';
+  const fetched = await fetchLinkedPayload(envelope);
+  if (typeof fetched === 'string') return fetched;
+  return payloadMatchesLink(fetched, envelope.payloadLink) ? fetched : 'damaged';
 }

@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'unauthorized' // missing/invalid/revoked device token (401)
   | 'forbidden' // not the owner, or a domain outside the organisation (403)
   | 'not-found' // unknown message, lock, challenge or directory entry (404)
-  | 'payload-too-large' // request body over the limit (413)
+  | 'payload-too-large' // request body, or a payload, over the limit (413)
+  | 'quota-exceeded' // the sender's or the organisation's payload storage is full (413)
   | 'rate-limited' // resend/start throttled; `retryAfterSeconds` says when (429)
   | 'wrong-code' // the code was wrong; `attemptsLeft` says how many remain (403)
   | 'locked' // too many wrong codes for this lock (423)
@@ -158,6 +159,14 @@ export interface RegisterMessageRequest {
   locks: RegisterLock[];
   /** The encrypted payload (base64), hosted so the link opens without the attachment. */
   payload?: string;
+  /**
+   * Link delivery: the payload is not sent here but uploaded afterwards with the tus protocol
+   * (`uploadUrl` of the answer). `expectedBytes` is the add-on's estimate of its size (the
+   * attachments' bytes): a message that plainly cannot fit the size limit or the quotas is
+   * refused now (413 `payload-too-large` / `quota-exceeded`), before any byte is uploaded. The
+   * upload itself is held to the real limits. Not together with `payload`.
+   */
+  upload?: { expectedBytes: number };
   /** The sender's display name as in the envelope; the hosted reader shows it (optional). */
   senderName?: string;
   /** The language the sender reads Sealpost in: a reply's notification to them uses it. */
@@ -168,7 +177,22 @@ export interface RegisterMessageResponse {
   expiresAt: string;
   /** `<server>/r/<messageId>`; the add-on appends `#<mail share>` in the notification. */
   readerUrl: string;
+  /** With `upload`: the tus endpoint to create this message's upload at (`<server>/api/v1/uploads`). */
+  uploadUrl?: string;
+  /** With `upload`: the URL the payload is downloaded from once uploaded (envelope `payloadLink.url`). */
+  payloadUrl?: string;
 }
+
+// ---- link delivery: resumable upload of a registered message's payload (tus 1.0.0) ----------
+// POST   /api/v1/uploads         (Bearer, the sender who registered the message with `upload`)
+//        Tus-Resumable: 1.0.0, Upload-Defer-Length: 1 (or Upload-Length),
+//        Upload-Metadata: messageId <base64 of the message id>   -> 201, Location: /api/v1/uploads/<id>
+// HEAD   /api/v1/uploads/:id     (Bearer, same sender) -> Upload-Offset (resume after a cut)
+// PATCH  /api/v1/uploads/:id     (Bearer, same sender) application/offset+octet-stream chunks;
+//        the last one carries Upload-Length. 413 past the size limit or the quotas.
+// DELETE /api/v1/uploads/:id     (Bearer, same sender) -> 204: the upload and its bytes are gone.
+// One upload per message; a message's payload is served only once its upload finished, and
+// unfinished uploads are deleted after `payloads.unfinishedUploadHours`.
 /** POST /api/v1/messages/:id/revoke (Bearer, sender only) -> { revokedAt } */
 export interface RevokeResponse {
   revokedAt: string;
@@ -247,10 +271,12 @@ export interface PublicMessageResponse {
    */
   replyKey?: string;
 }
-/** GET /api/v1/messages/:id/payload -> { payload } (the hosted encrypted payload, base64). */
-export interface PayloadResponse {
-  payload: string;
-}
+/**
+ * GET /api/v1/messages/:id/payload -> the hosted encrypted payload, binary
+ * (`application/octet-stream`, `Content-Length`), streamed from the payload store; 404 while
+ * there is none (never hosted, upload unfinished), 410 `expired`/`revoked` once it ended.
+ */
+export const PAYLOAD_CONTENT_TYPE = 'application/octet-stream';
 /**
  * POST /api/v1/messages/:id/verify/start — the recipient confirms the address they got the mail
  * at (Bcc included). For sms/email the server sends a 6-digit code (10 min, 5 tries; resend

@@ -1,6 +1,6 @@
 import type { NotificationLanguage } from '../core/languages.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
-import type { Envelope } from '../core/envelope.ts';
+import type { AnyEnvelope as Envelope } from '../core/envelope.ts';
 import type { MenuEntry } from '../core/methodMenu.ts';
 import type {
   EffectiveSettings,
@@ -219,6 +219,10 @@ export interface Requests {
             | 'damaged'
             | 'unsupported'
             | 'too-large'
+            /** A link-delivered payload: its server did not answer with it. */
+            | 'unavailable'
+            /** A link-delivered payload: the message expired or was revoked. */
+            | 'ended'
             /** A passphrase protects a key that may open it, and was not given this session. */
             | 'locked';
         }

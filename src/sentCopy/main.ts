@@ -23,6 +23,8 @@ const PROBLEM_KEYS = {
   damaged: 'secureMessageDamaged',
   unsupported: 'secureMessageUnsupported',
   'too-large': 'secureMessageTooLarge',
+  unavailable: 'secureMessageUnavailable',
+  ended: 'secureMessageEnded',
 } as const satisfies Record<Exclude<OpenFailureReason, 'locked' | 'no-own-key'>, string>;
 
 async function show(target: HTMLElement): Promise<void> {
