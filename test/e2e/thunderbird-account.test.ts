@@ -27,6 +27,7 @@ import { SealpostPopup } from './harness/sealpostPopup.ts';
 import { ThunderbirdSession } from './harness/session.ts';
 import type { ReceivedMail } from './harness/smtpSink.ts';
 import { WkdServer } from './harness/wkdServer.ts';
+import { inlineEnvelope } from '../helpers/inlineEnvelope.ts';
 
 const ALICE = 'alice@example.test';
 const BOB = 'bob@gnupg.example'; // v4 key made by GnuPG 2.2
@@ -79,7 +80,8 @@ async function sealed(mail: ReceivedMail): Promise<{ envelope: Envelope; payload
   if (!reader) throw new Error('no secure-message.html');
   const envelope = parseEnvelope(extractEnvelopeJson(reader.content.toString('utf8')) ?? '');
   if (!envelope.ok) throw new Error('no envelope');
-  return { envelope: envelope.envelope, payload: bytesFromBase64(envelope.envelope.payload)! };
+  const inline = inlineEnvelope(envelope.envelope);
+  return { envelope: inline, payload: bytesFromBase64(inline.payload)! };
 }
 
 const fingerprintOf = async (armoredKey: string) =>

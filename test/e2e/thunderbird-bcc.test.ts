@@ -42,6 +42,7 @@ import { SealpostPopup } from './harness/sealpostPopup.ts';
 import { codeFromSink, connectSealpost, startServerForSession } from './harness/serverSession.ts';
 import { ThunderbirdSession } from './harness/session.ts';
 import type { ReceivedMail } from './harness/smtpSink.ts';
+import { inlineEnvelope } from '../helpers/inlineEnvelope.ts';
 
 const ALICE = 'alice@example.org';
 const DORA = { address: 'dora@partner.de', code: 'Tulpen-Hafen-2026' };
@@ -94,7 +95,7 @@ async function readSealed(mail: ReceivedMail, name: string): Promise<SealedMail>
   // Each reader file in a folder of its own, under the name the recipient saves it as.
   const readerPath = join(workDirectory, `${name}-secure-message.html`);
   await writeFile(readerPath, reader.content);
-  return { mail, parsed, envelope: envelope.envelope, readerPath };
+  return { mail, parsed, envelope: inlineEnvelope(envelope.envelope), readerPath };
 }
 
 /** Opens a reader in Chromium as `address`; returns the page, or null if the reader refused. */

@@ -27,6 +27,7 @@ import {
   registration,
   signedInSender,
 } from '../server/messages-fixtures.ts';
+import { inlineEnvelope } from '../helpers/inlineEnvelope.ts';
 
 const PLAINTEXT = 'Re: merger terms — we accept draft 7, signed copy follows. Ref ZX-5521-QP.';
 const BOB_CODE = 'K7QM-X2PA-9FHT';
@@ -158,7 +159,7 @@ describe.each(DATABASE_KINDS)('replies under attack on %s', (kind) => {
     const attachment = mail.attachments[0]!.content.toString('utf8');
     const parsed = parseEnvelope(extractEnvelopeJson(attachment) ?? '');
     if (!parsed.ok) throw new Error('the reply envelope does not parse');
-    const sealedBytes = Buffer.from(parsed.envelope.payload, 'base64');
+    const sealedBytes = Buffer.from(inlineEnvelope(parsed.envelope).payload, 'base64');
     const mailTexts = [
       raw,
       mail.text ?? '',

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractEnvelopeJson, parseEnvelope } from '../../src/core/envelopeCodec.ts';
+import { inlineEnvelope } from '../helpers/inlineEnvelope.ts';
 import type { RegisterLock } from '../../src/core/serverApi.ts';
 import { createServerClient } from '../../src/core/serverClient.ts';
 import { outboxMailer } from '../../src/server/mail/mailer.ts';
@@ -212,7 +213,7 @@ describe.each(DATABASE_KINDS)('replies on %s', (kind) => {
       },
     });
     if (!parsed.ok) return;
-    expect(Buffer.from(parsed.envelope.payload, 'base64').equals(bytes)).toBe(true);
+    expect(Buffer.from(inlineEnvelope(parsed.envelope).payload, 'base64').equals(bytes)).toBe(true);
 
     // Recorded by size only; the log names neither the token nor the payload.
     const recorded = await server.db

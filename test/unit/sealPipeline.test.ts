@@ -18,6 +18,7 @@ import { parseOriginalMime } from '../../src/core/mime/parseMime.ts';
 import { sealMessage, type SealInput } from '../../src/core/sealPipeline.ts';
 import { LIGHT_CRYPTO_CONFIG } from './crypto/testCrypto.ts';
 import { SAMPLE_TEMPLATE } from './envelope/envelopeFixture.ts';
+import { inlineEnvelope } from '../helpers/inlineEnvelope.ts';
 
 let sender: SenderKey;
 beforeAll(async () => {
@@ -75,7 +76,7 @@ function input(overrides: Partial<SealInput> = {}): SealInput {
 async function payloadOf(readerHtml: Blob): Promise<Uint8Array> {
   const parsed = parseEnvelope(extractEnvelopeJson(await readerHtml.text())!);
   if (!parsed.ok) throw new Error(parsed.reason);
-  return bytesFromBase64(parsed.envelope.payload)!;
+  return bytesFromBase64(inlineEnvelope(parsed.envelope).payload)!;
 }
 
 describe('sealMessage', () => {

@@ -22,6 +22,7 @@ import {
 } from '../../../src/core/envelopeCodec.ts';
 import { openWithPassword, openWithPrivateKey } from '../../../src/crypto/index.ts';
 import { FakeThunderbirdHost, type FakeComposeTab } from '../../fakes/fakeThunderbirdHost.ts';
+import { inlineEnvelope } from '../../helpers/inlineEnvelope.ts';
 
 const TAB = 5;
 const ERIN_CODE = 'K7QM-X2PA-9FHT-3WBN-QX4D';
@@ -51,7 +52,8 @@ async function envelopeOf(mail: FakeComposeTab) {
   const html = await mail.attachments[0]!.file.text();
   const parsed = parseEnvelope(extractEnvelopeJson(html) ?? '');
   if (!parsed.ok) throw new Error('no envelope');
-  return { envelope: parsed.envelope, payload: bytesFromBase64(parsed.envelope.payload)! };
+  const envelope = inlineEnvelope(parsed.envelope);
+  return { envelope, payload: bytesFromBase64(envelope.payload)! };
 }
 
 async function opensWithKey(mail: FakeComposeTab, pair: Pair): Promise<boolean> {

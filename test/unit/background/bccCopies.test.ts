@@ -13,6 +13,7 @@ import {
 import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
 import { openWithPassword } from '../../../src/crypto/index.ts';
 import { FakeThunderbirdHost, type FakeComposeTab } from '../../fakes/fakeThunderbirdHost.ts';
+import { inlineEnvelope } from '../../helpers/inlineEnvelope.ts';
 
 const codes = {
   'dora@partner.de': 'K7QM-X2PA-9FHT-3WBN-QX4D',
@@ -35,7 +36,8 @@ async function envelopeOf(mail: FakeComposeTab) {
   const html = await attachment!.file.text();
   const parsed = parseEnvelope(extractEnvelopeJson(html) ?? '');
   if (!parsed.ok) throw new Error('no envelope');
-  return { html, envelope: parsed.envelope, payload: bytesFromBase64(parsed.envelope.payload)! };
+  const envelope = inlineEnvelope(parsed.envelope);
+  return { html, envelope, payload: bytesFromBase64(envelope.payload)! };
 }
 
 async function opensWith(mail: FakeComposeTab, address: keyof typeof codes) {

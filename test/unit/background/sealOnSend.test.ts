@@ -13,6 +13,7 @@ import { passwordForCode } from '../../../src/core/accessCode.ts';
 import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
 import { openWithPassword, openWithPrivateKey } from '../../../src/crypto/index.ts';
 import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
+import { inlineEnvelope } from '../../helpers/inlineEnvelope.ts';
 
 const bobCode = 'K7QM-X2PA-9FHT-3WBN-QX4D';
 const carolCode = 'ZR2M-8KQP-T4VW-6HNC-J9XE';
@@ -102,7 +103,7 @@ describe('handleBeforeSend', () => {
     // Only Bob's language and lock (plus the sender's): nothing of the Bcc recipient.
     expect(parsed.envelope.languages).toEqual(['de']);
     expect(parsed.envelope.locks.map((lock) => lock.method)).toEqual(['code', 'sender-key']);
-    const payload = bytesFromBase64(parsed.envelope.payload);
+    const payload = bytesFromBase64(inlineEnvelope(parsed.envelope).payload);
     expect(payload).not.toBeNull();
 
     const opened = await openWithPassword({
@@ -179,7 +180,7 @@ describe('handleBeforeSend', () => {
     const parsed = parseEnvelope(extractEnvelopeJson(await sealedHtml(host)) ?? '');
     if (!parsed.ok) throw new Error('no envelope');
     const opened = await openWithPassword({
-      payload: bytesFromBase64(parsed.envelope.payload)!,
+      payload: bytesFromBase64(inlineEnvelope(parsed.envelope).payload)!,
       password: passwordForCode(carolCode),
     });
     if (!opened.ok) throw new Error(opened.reason);

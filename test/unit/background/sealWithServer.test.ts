@@ -15,6 +15,7 @@ import { openWithPassword } from '../../../src/crypto/index.ts';
 import type { RegisterLock } from '../../../src/core/serverApi.ts';
 import { FakeSealpostServer } from '../../fakes/fakeSealpostServer.ts';
 import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
+import { inlineEnvelope } from '../../helpers/inlineEnvelope.ts';
 
 const TAB = 9;
 
@@ -53,7 +54,7 @@ async function sealedEnvelope(
   const html = await attachments[0]!.file.text();
   const parsed = parseEnvelope(extractEnvelopeJson(html) ?? '');
   if (!parsed.ok) throw new Error(`envelope ${parsed.reason}`);
-  return { html, envelope: parsed.envelope };
+  return { html, envelope: inlineEnvelope(parsed.envelope) };
 }
 
 describe('sealing with a server', () => {

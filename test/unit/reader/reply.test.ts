@@ -132,6 +132,7 @@ describe('replyFile', () => {
       html,
       [{ address: 'alice@example.test', fingerprint }],
       async () => ({ state: 'ready', armoredPrivateKey: alice.armoredPrivateKey }),
+      () => Promise.reject(new Error('a reply carries its payload inside')),
     );
     expect(opened.ok).toBe(true);
   });
