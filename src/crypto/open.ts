@@ -99,7 +99,7 @@ export async function openWithPrivateKey(options: OpenWithPrivateKeyOptions): Pr
 type ReadPayload =
   | {
       ok: true;
-      message: openpgp.Message<Uint8Array>;
+      message: openpgp.Message<ReadableStream<Uint8Array>>;
       passwordLocks: openpgp.SymEncryptedSessionKeyPacket[];
     }
   | OpenFailure;
@@ -111,9 +111,9 @@ async function readPayload(
   config: openpgp.PartialConfig,
 ): Promise<ReadPayload> {
   if (!(payload instanceof Uint8Array) || payload.length === 0) return failure('damaged');
-  let message: openpgp.Message<Uint8Array>;
+  let message: openpgp.Message<ReadableStream<Uint8Array>>;
   try {
-    message = await openpgp.readMessage({ binaryMessage: payload, config });
+    message = await openpgp.readMessage({ binaryMessage: chunksOf(payload), config });
   } catch (error) {
     return failure(isUnsupportedError(error) ? 'unsupported' : 'damaged');
   }
@@ -142,7 +142,7 @@ async function readPayload(
 }
 
 async function decryptWithSessionKeys(
-  message: openpgp.Message<Uint8Array>,
+  message: openpgp.Message<ReadableStream<Uint8Array>>,
   sessionKeys: openpgp.DecryptedSessionKey[],
   config: openpgp.PartialConfig,
 ): Promise<OpenResult> {
@@ -157,13 +157,54 @@ async function decryptWithSessionKeys(
       format: 'binary',
       config,
     });
-    return { ok: true, plaintext: data };
+    // AEAD chunks are released as they authenticate, but nothing is returned (or shown) until
+    // the whole stream, final tag included, has been read.
+    return { ok: true, plaintext: await collect(data) };
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     if (/maximum decompressed (message )?size exceeded/i.test(text)) return failure('too-large');
     if (isUnsupportedError(error)) return failure('unsupported');
     return failure('damaged');
   }
+}
+
+/**
+ * The payload as a stream of views into it (no copies). Handed a whole Uint8Array, openpgp.js
+ * keeps more intermediate buffers than when it streams: opening a 64 MiB payload in Node took
+ * 290-360 MB above the baseline at peak, streamed 210-220 MB, for about 0.3 s more.
+ */
+function chunksOf(payload: Uint8Array): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= payload.length) return controller.close();
+      controller.enqueue(payload.subarray(offset, offset + STREAM_CHUNK_BYTES));
+      offset += STREAM_CHUNK_BYTES;
+    },
+  });
+}
+
+const STREAM_CHUNK_BYTES = 256 * 1024;
+
+async function collect(data: ReadableStream<Uint8Array> | Uint8Array): Promise<Uint8Array> {
+  if (data instanceof Uint8Array) return data;
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = data.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const whole = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return whole;
 }
 
 /** Names of an error and its causes: openpgp.js wraps the original error as `cause`. */
