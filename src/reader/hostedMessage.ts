@@ -1,15 +1,16 @@
 /**
  * The hosted reader (`<server>/r/<message id>#<mail share>`): the server serves this same page
  * with `<meta name="sealpost-hosted" content="<message id>">` and no envelope. The envelope is
- * built in memory from the server's public description and hosted payload; the mail share comes
- * from the link's fragment, which browsers never send to a server, and it stays on this page.
+ * built in memory from the server's public description; the payload is downloaded from the same
+ * server (readerPayload.svelte.ts). The mail share comes from the link's fragment, which
+ * browsers never send to a server, and it stays on this page.
  */
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION } from '../core/envelope.ts';
 import { bytesFromBase64 } from '../core/envelopeCodec.ts';
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
-import type { PayloadResponse, PublicMessageResponse } from '../core/serverApi.ts';
+import type { PublicMessageResponse } from '../core/serverApi.ts';
 import { callServer, type ServerFailure } from './serverClient.ts';
-import type { FatalReason, ReaderEnvelope } from './unlock.ts';
+import { hostedPayloadUrl, type FatalReason, type ReaderEnvelope } from './unlock.ts';
 
 /** The message id of a hosted page, or null for a reader file with its own envelope. */
 export function hostedMessageId(document: Document): string | null {
@@ -36,7 +37,10 @@ export function mailShareFromHash(hash: string): string | null {
 export type HostedEnvelopeResult =
   { ok: true; envelope: ReaderEnvelope } | { ok: false; reason: FatalReason };
 
-/** Fetches the public description and the payload, and builds the envelope they describe. */
+/**
+ * Fetches the public description and builds the envelope it describes; the payload is
+ * downloaded afterwards, while the recipient verifies.
+ */
 export async function loadHostedEnvelope(
   serverUrl: string,
   messageId: string,
@@ -46,8 +50,8 @@ export async function loadHostedEnvelope(
   if (!described.ok) return { ok: false, reason: hostedFailure(described) };
   const { state, locks } = described.value;
   if (state !== 'active') return { ok: false, reason: state };
-  const hosted = await callServer<PayloadResponse>(serverUrl, messageId, '/payload');
-  if (!hosted.ok) return { ok: false, reason: hostedFailure(hosted) };
+  // Too large to host, or its upload has not finished: nothing here can open it.
+  if (!described.value.hasPayload) return { ok: false, reason: 'not-hosted' };
   return {
     ok: true,
     envelope: {
@@ -67,7 +71,7 @@ export async function loadHostedEnvelope(
         serverProtected: true,
       })),
       mailShare,
-      payload: hosted.value.payload,
+      hostedPayloadUrl: hostedPayloadUrl(serverUrl, described.value.messageId),
       ...(described.value.rememberDevice ? { rememberDevice: described.value.rememberDevice } : {}),
       // The payload names the reply key's fingerprint, so a key the server swapped is refused.
       ...(described.value.replyKey ? { replyKey: described.value.replyKey } : {}),

@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './reader.css';
-import { createReaderState } from './readerState.svelte.ts';
+import { createReaderState } from './readerStart.ts';
 
 const target = document.getElementById('app');
 if (target)

@@ -5,34 +5,28 @@
  */
 import { takesAccessCode } from '../core/methods.ts';
 import { passwordForCode } from '../core/accessCodeFormat.ts';
-import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
+import type { NotificationLanguage } from '../core/languages.ts';
 import { deriveLockPassword } from '../core/serverLock.ts';
-import { pickLanguage, readerText, type MessageArguments, type ReaderKey } from '../i18n/index.ts';
+import { readerText, type MessageArguments, type ReaderKey } from '../i18n/index.ts';
 import type {
   NoCodeResponse,
+  PublicMessageResponse,
   RememberedDevice,
   ServerLockMethod,
   VerifyCompleteResponse,
   VerifyDeviceResponse,
   VerifyStartResponse,
 } from '../core/serverApi.ts';
-import { readEnvelopeSource } from './envelopeSource.ts';
-import {
-  hostedMessageId,
-  languageFromLink,
-  loadHostedEnvelope,
-  mailShareFromHash,
-} from './hostedMessage.ts';
 import type { OpenedMessage } from './openedMessage.ts';
 import {
-  browserDeviceStorage,
   forgetDevice,
   rememberDevice,
   rememberedDevices,
   type DeviceStorage,
 } from './rememberedDevices.ts';
 import { callApi, callServer, type ServerFailure } from './serverClient.ts';
-import { loadEnvelope, openPayload, type FatalReason, type ReaderEnvelope } from './unlock.ts';
+import { ReaderPayload, type PayloadResult } from './readerPayload.svelte.ts';
+import { openPayload, type FatalReason, type ReaderEnvelope } from './unlock.ts';
 
 /** Failures after which a new code cannot help. */
 export type { FatalReason };
@@ -98,10 +92,32 @@ export class ReaderState {
   senderToldAt: string | null = $state(null);
   /** Where remembered browsers are kept; null where none may be (a reader file). */
   deviceStorage: DeviceStorage | null = null;
+  /** The locked envelope's payload: its bytes, or their download and its progress. */
+  payload: ReaderPayload | null = $state.raw(null);
 
+  /** A locked screen starts fetching its payload at once (Thunderbird's page mounts one too). */
   constructor(screen: ReaderScreen, language: NotificationLanguage) {
     this.screen = screen;
     this.language = language;
+    this.startPayload();
+  }
+
+  /**
+   * Starts downloading the locked envelope's payload, if it has to be downloaded: while the
+   * recipient verifies, so it is ready when they are. A failure no code can mend (damaged,
+   * gone, not on the server) is shown at once, before anyone asks for a code.
+   */
+  startPayload(): void {
+    const screen = this.screen;
+    if (screen.kind !== 'locked' || screen.fatal || this.payload) return;
+    const payload = new ReaderPayload(screen.envelope);
+    this.payload = payload;
+    if (!payload.downloads) return;
+    void payload.load().then(async (result) => {
+      if (!result.ok && result.reason !== 'unavailable' && this.screen === screen) {
+        this.end(screen, await this.payloadFailure(screen.envelope, result.reason));
+      }
+    });
   }
 
   /** The reader's texts in the current language. */
@@ -139,8 +155,13 @@ export class ReaderState {
     if (code.trim() === '') return this.fail('empty-code');
     await this.run(async (screen) => {
       const { envelope } = screen;
+      // The payload first: a code is not spent on a message that cannot be had.
+      const payload = await this.payloadOf(screen);
+      if (!payload) return;
       const verification = this.verification;
-      if (!verification) return this.openWithPassword(screen, passwordForCode(code), false);
+      if (!verification) {
+        return this.openWithPassword(screen, payload, passwordForCode(code), false);
+      }
       const { handle, lockId, method } = verification;
       const remember = this.rememberThisDevice && this.canRememberDevice(method);
       const released = await callServer<VerifyCompleteResponse>(
@@ -152,7 +173,7 @@ export class ReaderState {
       if (!released.ok) return this.failOnServer(screen, released);
       const { device } = released.value;
       if (device && this.deviceStorage) rememberDevice(this.deviceStorage, device);
-      await this.openReleased(screen, released.value, lockId, method, code);
+      await this.openReleased(screen, payload, released.value, lockId, method, code);
     });
   }
 
@@ -177,7 +198,10 @@ export class ReaderState {
     if (!storage) return;
     await this.run(async (screen) => {
       const { serverUrl, messageId } = screen.envelope;
-      for (const device of rememberedDevices(storage, Date.now())) {
+      const devices = rememberedDevices(storage, Date.now());
+      const payload = devices.length > 0 ? await this.payloadOf(screen) : null;
+      if (!payload) return;
+      for (const device of devices) {
         const answer = await callServer<VerifyDeviceResponse>(
           serverUrl ?? '',
           messageId,
@@ -188,7 +212,7 @@ export class ReaderState {
           this.openedWithDevice = device;
           this.recipientAddress = device.address;
           const { lockId, method } = answer.value;
-          return this.openReleased(screen, answer.value, lockId, method, '');
+          return this.openReleased(screen, payload, answer.value, lockId, method, '');
         }
         if (answer.code === 'forbidden') forgetDevice(storage, device.deviceId);
         else if (answer.code !== 'not-found') return this.failOnServer(screen, answer);
@@ -232,6 +256,7 @@ export class ReaderState {
   /** The server released its share: derive the lock's password and open the payload with it. */
   private async openReleased(
     screen: LockedScreen,
+    payload: Uint8Array,
     released: VerifyCompleteResponse,
     lockId: string,
     method: ServerLockMethod,
@@ -247,7 +272,7 @@ export class ReaderState {
       ...(takesAccessCode(method) ? { accessCode: code } : {}),
     });
     if (!derived.ok) return this.end(screen, 'damaged');
-    await this.openWithPassword(screen, derived.password, true);
+    await this.openWithPassword(screen, payload, derived.password, true);
   }
 
   /**
@@ -256,12 +281,13 @@ export class ReaderState {
    */
   private async openWithPassword(
     screen: LockedScreen,
+    payload: Uint8Array,
     password: string,
     fromServer: boolean,
   ): Promise<void> {
     // Argon2 runs on the main thread; let the browser paint the busy state first.
     await nextPaint();
-    const result = await openPayload(screen.envelope, password);
+    const result = await openPayload(payload, password);
     if (result.ok) {
       this.screen = { kind: 'open', envelope: screen.envelope, message: result.message };
     } else if (result.reason !== 'wrong-code') {
@@ -271,6 +297,34 @@ export class ReaderState {
     } else {
       this.fail('wrong-code');
     }
+  }
+
+  /**
+   * The payload's bytes, waiting for the download if it still runs; null when it cannot be had
+   * (the screen then says why: `unavailable` as a retry, anything else as the end).
+   */
+  private async payloadOf(screen: LockedScreen): Promise<Uint8Array | null> {
+    this.startPayload();
+    const result = await (this.payload ?? new ReaderPayload(screen.envelope)).load();
+    if (result.ok) return result.payload;
+    if (result.reason === 'unavailable') this.fail('unavailable');
+    else this.end(screen, await this.payloadFailure(screen.envelope, result.reason));
+    return null;
+  }
+
+  /** What to tell the recipient when the payload cannot be had; a 410 asks the server why. */
+  private async payloadFailure(
+    envelope: ReaderEnvelope,
+    reason: Exclude<Extract<PayloadResult, { ok: false }>['reason'], 'unavailable'>,
+  ): Promise<FatalReason> {
+    if (reason !== 'ended') return reason;
+    const described = await callServer<PublicMessageResponse>(
+      envelope.serverUrl ?? '',
+      envelope.messageId,
+      '/public',
+    );
+    if (described.ok && described.value.state === 'revoked') return 'revoked';
+    return !described.ok && described.code === 'revoked' ? 'revoked' : 'expired';
   }
 
   /** Runs one step of the locked screen, unless a step is running or nothing can help. */
@@ -328,56 +382,9 @@ export class ReaderState {
   }
 
   private end(screen: LockedScreen, fatal: FatalReason): void {
-    this.screen = { ...screen, fatal };
+    // Once per screen: a late download failure does not overwrite what the server said.
+    if (this.screen === screen) this.screen = { ...screen, fatal };
   }
-}
-
-/** Builds the state from the page: the envelope element (or hosted link) and the browser's languages. */
-export function createReaderState(
-  document: Document,
-  browserLanguages: readonly string[],
-): ReaderState {
-  const fallbackLanguage = pickLanguage(NOTIFICATION_LANGUAGES, browserLanguages);
-  const hostedId = hostedMessageId(document);
-  if (hostedId) {
-    // The notification's section links with its language: the recipient's, before the browser's.
-    const linked = languageFromLink(document.location.search);
-    const reader = new ReaderState({ kind: 'loading' }, linked ?? fallbackLanguage);
-    reader.deviceStorage = browserDeviceStorage();
-    void loadHosted(reader, document.location, hostedId);
-    return reader;
-  }
-  const source = readEnvelopeSource(document);
-  if (source.kind === 'template') return new ReaderState({ kind: 'template' }, fallbackLanguage);
-  const loaded = source.kind === 'json' ? loadEnvelope(source.json) : null;
-  if (!loaded?.ok) {
-    return new ReaderState(
-      { kind: 'invalid', reason: loaded?.reason ?? 'damaged' },
-      fallbackLanguage,
-    );
-  }
-  const { envelope } = loaded;
-  return new ReaderState(
-    { kind: 'locked', envelope, fatal: null },
-    pickLanguage(envelope.languages, browserLanguages),
-  );
-}
-
-/** A hosted page: the server is the page's own (`<server>/r/<id>`), the share is the fragment. */
-async function loadHosted(reader: ReaderState, location: Location, messageId: string) {
-  const mailShare = mailShareFromHash(location.hash);
-  // Read once, then gone from the address bar and the history: someone looking at this
-  // screen or this browser's history later must not find the mail's half of the key there.
-  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
-  const loaded = mailShare
-    ? await loadHostedEnvelope(new URL('..', location.href).href, messageId, mailShare)
-    : ({ ok: false, reason: 'link' } as const);
-  if (!loaded.ok) {
-    reader.screen = { kind: 'invalid', reason: loaded.reason };
-    return;
-  }
-  reader.screen = { kind: 'locked', envelope: loaded.envelope, fatal: null };
-  await reader.openWithRememberedDevice();
 }
 
 function nextPaint(): Promise<void> {

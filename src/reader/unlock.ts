@@ -3,16 +3,18 @@
  * decryption and the MIME parsing. Every failure is returned as a reason.
  */
 import { passwordForCode } from '../core/accessCodeFormat.ts';
-import type { Envelope, EnvelopeLock } from '../core/envelope.ts';
-import { bytesFromBase64, parseEnvelope } from '../core/envelopeCodec.ts';
+import type { Envelope, EnvelopeLock, LinkedEnvelope, PayloadLink } from '../core/envelope.ts';
+import { parseEnvelope } from '../core/envelopeCodec.ts';
+import { API_BASE } from '../core/serverApi.ts';
 import { parseOriginalMime } from '../core/mime/parseMime.ts';
 import { openWithPassword } from '../crypto/index.ts';
 import type { OpenedMessage } from './openedMessage.ts';
 
 /**
- * Why a message cannot be opened whatever code is typed. The last five come from the server:
+ * Why a message cannot be opened whatever code is typed. The last six come from the server:
  * locked (too many wrong codes), expired, revoked, unavailable (hosted page without a server
- * answer) and link (a hosted link without its mail share or for an unknown message).
+ * answer), link (a hosted link without its mail share or for an unknown message) and
+ * not-hosted (the server has no payload for it, or not yet).
  */
 export type FatalReason =
   | 'damaged'
@@ -22,13 +24,11 @@ export type FatalReason =
   | 'expired'
   | 'revoked'
   | 'unavailable'
-  | 'link';
+  | 'link'
+  | 'not-hosted';
 
-/**
- * An envelope with the server fields (optional in version 1): the mail's share of
- * every server lock, and per lock its id and whether the server guards it.
- */
-export type ReaderEnvelope = Omit<Envelope, 'locks'> & {
+/** What the reader adds to an envelope's metadata. */
+interface ReaderFields {
   mailShare?: string;
   /**
    * Hosted: the server guards every lock and lists only the visible ones (without ids), so
@@ -37,8 +37,39 @@ export type ReaderEnvelope = Omit<Envelope, 'locks'> & {
   serverOnly?: boolean;
   /** Hosted: the organisation lets recipients remember this browser for that many days. */
   rememberDevice?: { days: number };
+  /** The server fields (optional in the file): per lock its id and whether the server guards it. */
   locks: (EnvelopeLock & { id?: string; serverProtected?: boolean })[];
-};
+}
+
+/**
+ * An envelope as the reader holds it, by where its payload is: inside (a version-1 file),
+ * behind a link checked by size and hash (version 2), or on the hosted page's own server, where
+ * nothing is known of it beforehand (docs/envelope.md §9). Any parsed envelope is one.
+ */
+export type ReaderEnvelope =
+  | (Omit<Envelope, 'locks'> & ReaderFields)
+  | (Omit<LinkedEnvelope, 'locks'> & ReaderFields)
+  | (Omit<Envelope, 'locks' | 'payload'> & ReaderFields & { hostedPayloadUrl: string });
+
+/** Where the payload's bytes come from. */
+export type PayloadSource =
+  | { kind: 'inline'; base64: string }
+  /** `expected`: the link's size and hash, which the download must match (absent when hosted). */
+  | { kind: 'download'; url: string; expected?: Pick<PayloadLink, 'bytes' | 'sha256'> };
+
+export function payloadSource(envelope: ReaderEnvelope): PayloadSource {
+  if ('payloadLink' in envelope) {
+    const { url, bytes, sha256 } = envelope.payloadLink;
+    return { kind: 'download', url, expected: { bytes, sha256 } };
+  }
+  if ('hostedPayloadUrl' in envelope) return { kind: 'download', url: envelope.hostedPayloadUrl };
+  return { kind: 'inline', base64: envelope.payload };
+}
+
+/** `<server>/api/v1/messages/<id>/payload`: where a server keeps a message's payload. */
+export function hostedPayloadUrl(serverUrl: string, messageId: string): string {
+  return `${serverUrl.replace(/\/+$/, '')}${API_BASE}/messages/${encodeURIComponent(messageId)}/payload`;
+}
 
 export type LoadEnvelopeResult =
   { ok: true; envelope: ReaderEnvelope } | { ok: false; reason: FatalReason };
@@ -58,15 +89,16 @@ export function loadEnvelope(json: string): LoadEnvelopeResult {
  * payload is untrusted, so anything unexpected while reading it (a MIME parser error on a
  * payload that decrypted fine, say) is reported as a damaged message.
  */
-export function unlockPayload(envelope: Envelope, code: string): Promise<UnlockResult> {
-  return openPayload(envelope, passwordForCode(code));
+export function unlockPayload(payload: Uint8Array, code: string): Promise<UnlockResult> {
+  return openPayload(payload, passwordForCode(code));
 }
 
-/** Opens the payload with a lock's OpenPGP password (a code's, or a server lock's derived one). */
-export async function openPayload(envelope: Envelope, password: string): Promise<UnlockResult> {
+/**
+ * Opens the payload's bytes (given to openpgp.js as they are, never copied or re-encoded) with
+ * a lock's OpenPGP password (a code's, or a server lock's derived one).
+ */
+export async function openPayload(payload: Uint8Array, password: string): Promise<UnlockResult> {
   try {
-    const payload = bytesFromBase64(envelope.payload);
-    if (!payload) return { ok: false, reason: 'damaged' };
     const opened = await openWithPassword({ payload, password });
     if (!opened.ok) return opened;
     const message = await parseOriginalMime(opened.plaintext);

@@ -46,6 +46,13 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
     expired: 'Diese Nachricht ist abgelaufen.',
     revoked: 'Der Absender hat diese Nachricht zurückgezogen.',
     link: 'Dieser Link ist unvollständig.',
+    'not-hosted':
+      'Diese Nachricht liegt (noch) nicht auf dem Server. Versuchen Sie es später erneut oder bitten Sie den Absender, sie noch einmal zu senden.',
+  },
+  payload: {
+    downloading: 'Die Nachricht wird heruntergeladen',
+    progress: '{percent} ({received} von {total})',
+    ready: 'Nachricht heruntergeladen ({size}).',
   },
   address: 'Ihre E-Mail-Adresse',
   next: 'Weiter',

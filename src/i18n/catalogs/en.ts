@@ -49,6 +49,13 @@ export const enReaderTexts = {
     expired: 'This message has expired.',
     revoked: 'The sender has revoked this message.',
     link: 'This link is incomplete.',
+    'not-hosted':
+      'This message is not on the server (or not yet). Try again later, or ask the sender to send it again.',
+  },
+  payload: {
+    downloading: 'Downloading the message',
+    progress: '{percent} ({received} of {total})',
+    ready: 'Message downloaded ({size}).',
   },
   address: 'Your email address',
   next: 'Continue',

@@ -44,6 +44,13 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
     expired: 'Este mensaje ha caducado.',
     revoked: 'El remitente ha revocado este mensaje.',
     link: 'Este enlace está incompleto.',
+    'not-hosted':
+      'Este mensaje no está (todavía) en el servidor. Inténtelo más tarde o pida al remitente que lo envíe de nuevo.',
+  },
+  payload: {
+    downloading: 'Descargando el mensaje',
+    progress: '{percent} ({received} de {total})',
+    ready: 'Mensaje descargado ({size}).',
   },
   address: 'Su dirección de correo',
   next: 'Continuar',

@@ -47,6 +47,13 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
     expired: 'Ce message a expiré.',
     revoked: 'L’expéditeur a révoqué ce message.',
     link: 'Ce lien est incomplet.',
+    'not-hosted':
+      'Ce message n’est pas (encore) sur le serveur. Réessayez plus tard ou demandez à l’expéditeur de le renvoyer.',
+  },
+  payload: {
+    downloading: 'Téléchargement du message',
+    progress: '{percent} ({received} sur {total})',
+    ready: 'Message téléchargé ({size}).',
   },
   address: 'Votre adresse e-mail',
   next: 'Continuer',

@@ -44,6 +44,13 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
     expired: 'Questo messaggio è scaduto.',
     revoked: 'Il mittente ha revocato questo messaggio.',
     link: 'Questo link è incompleto.',
+    'not-hosted':
+      'Questo messaggio non è (ancora) sul server. Riprovi più tardi o chieda al mittente di inviarlo di nuovo.',
+  },
+  payload: {
+    downloading: 'Download del messaggio in corso',
+    progress: '{percent} ({received} di {total})',
+    ready: 'Messaggio scaricato ({size}).',
   },
   address: 'Il suo indirizzo e-mail',
   next: 'Continua',

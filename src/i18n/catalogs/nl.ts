@@ -45,6 +45,13 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
     expired: 'Dit bericht is verlopen.',
     revoked: 'De afzender heeft dit bericht ingetrokken.',
     link: 'Deze link is onvolledig.',
+    'not-hosted':
+      'Dit bericht staat (nog) niet op de server. Probeer het later opnieuw of vraag de afzender het opnieuw te sturen.',
+  },
+  payload: {
+    downloading: 'Het bericht wordt gedownload',
+    progress: '{percent} ({received} van {total})',
+    ready: 'Bericht gedownload ({size}).',
   },
   address: 'Uw e-mailadres',
   next: 'Verder',

@@ -90,8 +90,8 @@ describe('callServer', () => {
   });
 
   it('GETs without a body', async () => {
-    const calls = fakeFetch({ status: 200, body: { payload: 'AA==' } });
-    await callServer('https://s.example', MESSAGE_ID, '/payload');
+    const calls = fakeFetch({ status: 200, body: { state: 'active' } });
+    await callServer('https://s.example', MESSAGE_ID, '/public');
     expect(calls[0]?.init.method).toBe('GET');
     expect(calls[0]?.init.body).toBeUndefined();
   });
@@ -131,9 +131,12 @@ describe('loadHostedEnvelope', () => {
     locks: [{ method: 'sms', hint: 'b•••@partner.example' }],
   };
 
-  it('builds a server envelope from the description, the payload and the fragment share', async () => {
-    fakeFetch({ status: 200, body: described }, { status: 200, body: { payload: 'AAAA' } });
+  it('builds a server envelope from the description and the fragment share; the payload waits', async () => {
+    const calls = fakeFetch({ status: 200, body: described });
     const result = await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE);
+    expect(calls.map((call) => call.url)).toEqual([
+      `https://s.example/api/v1/messages/${MESSAGE_ID}/public`,
+    ]);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.envelope).toMatchObject({
@@ -141,8 +144,9 @@ describe('loadHostedEnvelope', () => {
       serverUrl: 'https://s.example',
       sender: described.sender,
       mailShare: SHARE,
-      payload: 'AAAA',
+      hostedPayloadUrl: `https://s.example/api/v1/messages/${MESSAGE_ID}/payload`,
     });
+    expect(result.envelope).not.toHaveProperty('payload');
     expect(result.envelope.locks).toEqual([
       { method: 'sms', hint: 'b•••@partner.example', language: 'en', serverProtected: true },
     ]);
@@ -150,18 +154,15 @@ describe('loadHostedEnvelope', () => {
   });
 
   it('carries the remembered-browser offer and the reply key when the server gives them', async () => {
-    fakeFetch(
-      { status: 200, body: { ...described, rememberDevice: { days: 30 }, replyKey: 'S0VZ' } },
-      { status: 200, body: { payload: 'AAAA' } },
-    );
+    fakeFetch({
+      status: 200,
+      body: { ...described, rememberDevice: { days: 30 }, replyKey: 'S0VZ' },
+    });
     const offered = await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE);
     if (!offered.ok) throw new Error('expected an envelope');
     expect(offered.envelope.rememberDevice).toEqual({ days: 30 });
     expect(offered.envelope.replyKey).toBe('S0VZ');
-    fakeFetch(
-      { status: 200, body: { ...described, rememberDevice: null } },
-      { status: 200, body: { payload: 'AAAA' } },
-    );
+    fakeFetch({ status: 200, body: { ...described, rememberDevice: null } });
     const plain = await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE);
     if (!plain.ok) throw new Error('expected an envelope');
     expect(plain.envelope).not.toHaveProperty('rememberDevice');
@@ -169,10 +170,7 @@ describe('loadHostedEnvelope', () => {
   });
 
   it('a Bcc copy lists no lock at all, and still asks for the address', async () => {
-    fakeFetch(
-      { status: 200, body: { ...described, locks: [] } },
-      { status: 200, body: { payload: 'AAAA' } },
-    );
+    fakeFetch({ status: 200, body: { ...described, locks: [] } });
     const result = await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE);
     if (!result.ok) throw new Error('expected an envelope');
     expect(result.envelope.locks).toEqual([]);
@@ -194,11 +192,20 @@ describe('loadHostedEnvelope', () => {
       ok: false,
       reason: 'link',
     });
-    fakeFetch({ status: 200, body: described }, { status: 503, body: apiError('unavailable') });
+    fakeFetch({ status: 503, body: apiError('unavailable') });
     expect(await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE)).toEqual({
       ok: false,
       reason: 'unavailable',
     });
+  });
+
+  it('says at once when the server holds no payload for the message (too large, upload unfinished)', async () => {
+    const calls = fakeFetch({ status: 200, body: { ...described, hasPayload: false } });
+    expect(await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE)).toEqual({
+      ok: false,
+      reason: 'not-hosted',
+    });
+    expect(calls).toHaveLength(1);
   });
 });
 
