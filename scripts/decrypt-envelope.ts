@@ -1,15 +1,18 @@
 /**
  * Decrypts a Sealpost `secure-message.html` with an access code, following only
  * docs/envelope.md (it deliberately imports nothing from src/): find the envelope element,
- * parse the JSON, base64-decode the payload, form the password from the code, decrypt with a
- * plain OpenPGP library, and write the plaintext MIME plus its attachments.
+ * parse the JSON, base64-decode the payload (version 1) or fetch it from its link and check its
+ * size and SHA-256 (version 2), form the password from the code, decrypt with a plain OpenPGP
+ * library, and write the plaintext MIME plus its attachments.
  *
  *   npx tsx scripts/decrypt-envelope.ts <secure-message.html> <code> [outdir]
  *
  * Writes <outdir>/message.eml and <outdir>/attachments/<name> (outdir defaults to ./decrypted).
  * Exit codes: 0 done, 1 usage, 2 not a Sealpost envelope, 3 the code does not open it or the
- * payload is damaged.
+ * payload is damaged, 4 a linked payload that could not be fetched or is not the one the
+ * envelope names.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as openpgp from 'openpgp';
@@ -26,24 +29,43 @@ async function main(argv: string[]): Promise<number> {
   // 1. The envelope: the text of <script type="application/json" id="sealpost-envelope">.
   const element =
     /<script\b[^>]*\bid\s*=\s*["']?sealpost-envelope["']?[^>]*>([\s\S]*?)<\/script\s*>/i.exec(html);
-  let envelope: { format?: unknown; version?: unknown; payload?: unknown };
+  let envelope: {
+    format?: unknown;
+    version?: unknown;
+    serverUrl?: unknown;
+    payload?: unknown;
+    payloadLink?: unknown;
+  };
   try {
     envelope = JSON.parse(element?.[1] ?? '') as typeof envelope;
   } catch {
     console.error('no Sealpost envelope found in', htmlPath);
     return 2;
   }
-  if (
-    envelope.format !== 'sealpost-envelope' ||
-    envelope.version !== 1 ||
-    typeof envelope.payload !== 'string'
-  ) {
-    console.error('not a version-1 Sealpost envelope');
+  const inline = envelope.version === 1 && typeof envelope.payload === 'string';
+  if (envelope.format !== 'sealpost-envelope' || (!inline && envelope.version !== 2)) {
+    console.error('not a version-1 or version-2 Sealpost envelope');
     return 2;
   }
 
-  // 2. The payload: standard base64 of one binary OpenPGP message.
-  const payload = Buffer.from(envelope.payload, 'base64');
+  // 2. The payload: standard base64 of one binary OpenPGP message inside the envelope, or
+  //    (version 2) that binary message fetched from the link, checked before anything else.
+  let payload: Uint8Array;
+  if (inline) {
+    payload = Buffer.from(envelope.payload as string, 'base64');
+  } else {
+    const link = payloadLinkOf(envelope.payloadLink, envelope.serverUrl);
+    if (typeof link === 'string') {
+      console.error(link);
+      return 2;
+    }
+    const fetched = await fetchPayload(link);
+    if (typeof fetched === 'string') {
+      console.error(fetched);
+      return 4;
+    }
+    payload = fetched;
+  }
 
   // 3. The password: NFKC, remove whitespace and '-', upper-case; UTF-8.
   const password = code
@@ -85,6 +107,63 @@ async function main(argv: string[]): Promise<number> {
     console.log(`wrote attachments/${name} (${bytes.length} bytes)`);
   }
   return 0;
+}
+
+interface PayloadLink {
+  url: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** The envelope's link, only to a URL under its own server; else why not. */
+function payloadLinkOf(value: unknown, serverUrl: unknown): PayloadLink | string {
+  const link = (value ?? {}) as Partial<Record<keyof PayloadLink, unknown>>;
+  const { url, bytes, sha256 } = link;
+  if (
+    typeof url !== 'string' ||
+    typeof bytes !== 'number' ||
+    !Number.isSafeInteger(bytes) ||
+    bytes <= 0 ||
+    typeof sha256 !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(sha256)
+  ) {
+    return 'the envelope has no valid payloadLink';
+  }
+  const base = typeof serverUrl === 'string' ? serverUrl.replace(/\/*$/, '/') : null;
+  if (!base || !/^https?:\/\//.test(url) || !url.startsWith(base)) {
+    return `refusing a payload link outside the envelope's server: ${url}`;
+  }
+  return { url, bytes, sha256 };
+}
+
+/** GET the binary payload; it must be exactly `bytes` long with that SHA-256. */
+async function fetchPayload(link: PayloadLink): Promise<Uint8Array | string> {
+  let response: Response;
+  try {
+    response = await fetch(link.url);
+  } catch (error) {
+    return `could not fetch the payload: ${error instanceof Error ? error.message : error}`;
+  }
+  if (!response.ok || !response.body) return `the server answered ${response.status}`;
+  const payload = new Uint8Array(link.bytes);
+  const hash = createHash('sha256');
+  const reader = response.body.getReader();
+  let received = 0;
+  for (;;) {
+    const { done, value: chunk } = await reader.read();
+    if (done) break;
+    if (received + chunk.length > link.bytes) {
+      await reader.cancel().catch(() => undefined);
+      return `the payload is larger than the envelope's ${link.bytes} bytes`;
+    }
+    payload.set(chunk, received);
+    hash.update(chunk);
+    received += chunk.length;
+  }
+  if (received !== link.bytes) return `the payload has ${received} bytes, not ${link.bytes}`;
+  if (hash.digest('hex') !== link.sha256) return "the payload's SHA-256 is not the envelope's";
+  console.log(`fetched ${link.url} (${received} bytes, SHA-256 checked)`);
+  return payload;
 }
 
 /** A name from the message must not climb out of the output folder. */
