@@ -33,6 +33,7 @@ function extensionConfig() {
           popup: resolve(import.meta.dirname, 'src/popup.html'),
           options: resolve(import.meta.dirname, 'src/options.html'),
           'sent-copy': resolve(import.meta.dirname, 'src/sent-copy.html'),
+          'send-progress': resolve(import.meta.dirname, 'src/send-progress.html'),
         },
         output: {
           entryFileNames: (chunk: { name: string }) =>

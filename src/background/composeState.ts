@@ -1,4 +1,3 @@
-import { estimatedSealedMailBytes, exceedsMailLimit, megabytesText } from '../core/mailSize.ts';
 import { normaliseAddress, parseMailbox, type Mailbox } from '../core/address.ts';
 import { languageFromLocale, type NotificationLanguage } from '../core/languages.ts';
 import { buildMethodMenu } from '../core/methodMenuBuilder.ts';
@@ -18,6 +17,7 @@ import type { ComposeState, PublicKeyEntry, RecipientView } from '../messaging/p
 import type { DirectoryEntry } from '../core/serverApi.ts';
 import { gatherRecipients } from './gatherRecipients.ts';
 import type { ComposeSnapshot, Host } from '../platform/host.ts';
+import { deliveryViews } from './deliveryView.ts';
 import { draftNotice } from './draftGuard.ts';
 import { currentProblem } from './problems.ts';
 import { isLookingUp, knownKey, refreshKeys, testWkdBase } from './recipientKeys.ts';
@@ -231,33 +231,8 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
       effective.minimumCodeStrength.value ?? MANAGED_DEFAULTS.minimumCodeStrength,
     sealedCopy: sealedCopy ? { address: sealedCopy.address, error: sealedCopy.error } : null,
     draftNotice: await draftNotice(host, tabId),
-    mailSizeWarning:
-      secure && !sealedCopy
-        ? await mailSizeWarning(
-            host,
-            tabId,
-            resolved.details.plainTextBody.length + resolved.details.body.length,
-            effective.maxMailSizeMB.value ?? MANAGED_DEFAULTS.maxMailSizeMB,
-          )
-        : null,
+    ...(secure && !sealedCopy
+      ? await deliveryViews(host, tabId, resolved)
+      : { mailSizeWarning: null, delivery: null }),
   };
-}
-
-/**
- * Warns before Send when the attachments will likely make a sealed mail the policy does not let
- * leave (the send measures the real size and cancels). Attachments that cannot be listed give no
- * warning: the send's own check still applies.
- */
-async function mailSizeWarning(
-  host: Host,
-  tabId: number,
-  bodyBytes: number,
-  maxMailSizeMB: number,
-): Promise<{ estimated: string; limit: string } | null> {
-  const attachments = await host.listAttachments(tabId).catch(() => []);
-  const attachmentBytes = attachments.reduce((sum, attachment) => sum + attachment.file.size, 0);
-  const estimated = estimatedSealedMailBytes(attachmentBytes, bodyBytes);
-  return exceedsMailLimit(estimated, maxMailSizeMB)
-    ? { estimated: megabytesText(estimated), limit: `${maxMailSizeMB} MB` }
-    : null;
 }

@@ -26,6 +26,8 @@ const MESSAGE_KEYS: Record<SendProblem['reason'], string> = {
   'copy-not-sent': 'problemCopyNotSent',
   'copy-changed': 'problemCopyChanged',
   'mail-too-large': 'problemMailTooLarge',
+  'upload-cancelled': 'problemUploadCancelled',
+  'upload-failed': 'problemUploadFailed',
   internal: 'problemInternal',
 };
 
@@ -35,6 +37,7 @@ const DETAIL_REASONS: ReadonlySet<SendProblem['reason']> = new Set([
   'server-unreachable',
   'server-refused',
   'mail-too-large',
+  'upload-failed',
 ]);
 
 export function describeProblem(

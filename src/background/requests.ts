@@ -5,6 +5,8 @@ import {
   type Response,
 } from '../messaging/protocol.ts';
 import { getComposeState } from './composeState.ts';
+import { setLinkChoice } from './linkChoice.ts';
+import { cancelSend, sendProgressView } from './sendProgress.ts';
 import {
   changePassphrase,
   keyProtectionView,
@@ -53,6 +55,11 @@ type Handlers = {
 const handlers: Handlers = {
   getComposeState: (host, { tabId }) => getComposeState(host, tabId),
   setSecureMode: (host, { tabId, secure }) => switchSecure(host, tabId, secure),
+  setLinkDelivery: async (host, { tabId, byLink }) => ({
+    byLink: await setLinkChoice(host, tabId, byLink),
+  }),
+  getSendProgress: async (_host, { tabId }) => sendProgressView(tabId),
+  cancelSend: async (_host, { tabId }) => ({ cancelled: cancelSend(tabId) }),
   saveRecipientSettings: async (host, { address, changes }) => ({
     settings: await saveRecipientSettings(host.local, address, changes),
   }),

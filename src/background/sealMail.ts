@@ -11,7 +11,14 @@ import type { Delivery } from '../core/deliveries.ts';
 import { READER_FILE_NAME } from '../core/envelope.ts';
 import type { OriginalMessage } from '../core/mime/buildMime.ts';
 import { visibleSubject } from '../core/policy.ts';
-import { sealMessage, type AnySealLock, type SealOutput } from '../core/sealPipeline.ts';
+import {
+  sealMessage,
+  sealToStream,
+  type AnySealLock,
+  type SealInput,
+  type SealOutput,
+  type SealedStream,
+} from '../core/sealPipeline.ts';
 import { planServerSeal, type ServerSealPlan } from '../core/serverSeal.ts';
 import { buildNotificationText, neutralSubject } from '../i18n/notification.ts';
 import type { ResolvedCompose } from './composeState.ts';
@@ -32,13 +39,21 @@ export interface SendContext {
   to: string[];
   cc: string[];
   date: Date;
+  /** The compose tab sending (its progress window, its "Send by link" choice). */
+  tabId: number;
+  /** The sender ticked "Send by link" in the panel. */
+  linkChosen: boolean;
 }
 
 export interface SealedMail {
   delivery: Delivery;
   /** A fresh UUID: the server's id of this mail, and in its original's Message-ID. */
   id: string;
-  sealed: SealOutput;
+  /**
+   * How the payload travels: inside the attached reader (sealed whole), or by link (a stream,
+   * sealed as it is uploaded; docs/envelope.md §9).
+   */
+  carried: { kind: 'inline'; sealed: SealOutput } | { kind: 'link'; sealed: SealedStream };
   /** Shares and lock ids, when this mail has server locks. */
   serverPlan: ServerSealPlan | null;
 }
@@ -48,14 +63,20 @@ export interface MailContent {
   subject: string;
   notification: string;
   customHeaders: { name: string; value: string }[];
-  readerFile: File;
+  /** `secure-message.html`; null for a mail sent by link without attachment (policy). */
+  readerFile: File | null;
 }
 
 /**
  * Seals one mail: the original (the same To/Cc headers for everyone, never a Bcc header) in
- * one payload with only this mail's locks and the sender's key. Throws on any problem.
+ * one payload with only this mail's locks and the sender's key. By link, nothing is encrypted
+ * yet: the stream is sealed as the upload reads it. Throws on any problem.
  */
-export async function seal(context: SendContext, delivery: Delivery): Promise<SealedMail> {
+export async function seal(
+  context: SendContext,
+  delivery: Delivery,
+  byLink = false,
+): Promise<SealedMail> {
   const { resolved } = context;
   const { details, server } = resolved;
   const id = crypto.randomUUID();
@@ -80,7 +101,7 @@ export async function seal(context: SendContext, delivery: Delivery): Promise<Se
     server && delivery.serverLocks.length > 0
       ? await planServerSeal({ messageId: id, locks: delivery.serverLocks })
       : null;
-  const sealed = await sealMessage({
+  const input: SealInput = {
     original,
     locks: [
       ...delivery.locks.map((lock): AnySealLock => {
@@ -105,15 +126,23 @@ export async function seal(context: SendContext, delivery: Delivery): Promise<Se
     // With a server, the server knows the message by this UUID (docs/envelope.md).
     ...(server ? { envelopeMessageId: id } : {}),
     ...(serverPlan ? { mailShare: serverPlan.mailShare } : {}),
-  });
-  return { delivery, id, sealed, serverPlan };
+  };
+  const carried: SealedMail['carried'] = byLink
+    ? { kind: 'link', sealed: await sealToStream(input) }
+    : { kind: 'inline', sealed: await sealMessage(input) };
+  return { delivery, id, carried, serverPlan };
 }
 
-/** The notification, subject, headers and reader file of one sealed, registered mail. */
+/**
+ * The notification, subject, headers and attachment of one sealed, registered mail:
+ * `readerFile` is the reader with the payload, the envelope-only page of a mail sent by link, or
+ * null when that mail carries nothing.
+ */
 export function content(
   context: SendContext,
   mail: SealedMail,
   readerLink: string | null,
+  readerFile: File | null,
 ): MailContent {
   const { delivery } = mail;
   const { details, server, policy } = context.resolved;
@@ -129,11 +158,12 @@ export function content(
     })),
     serverUrl: server?.url ?? null,
     readerLink,
+    byLink: mail.carried.kind === 'link',
   });
   const customHeaders = details.customHeaders.filter((header) => !/^x-sealpost/i.test(header.name));
   customHeaders.push(
     { name: 'X-Sealpost', value: '1' },
-    { name: 'X-Sealpost-Message-Id', value: mail.sealed.envelope.messageId },
+    { name: 'X-Sealpost-Message-Id', value: mail.carried.sealed.envelope.messageId },
   );
   return {
     // With `subject: "neutral"` the visible subject says nothing; the real one is sealed inside.
@@ -145,7 +175,7 @@ export function content(
     ),
     notification,
     customHeaders,
-    readerFile: new File([mail.sealed.readerHtml], READER_FILE_NAME, { type: 'text/html' }),
+    readerFile,
   };
 }
 

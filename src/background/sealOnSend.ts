@@ -31,7 +31,8 @@ export { READER_FILE_NAME } from './sealMail.ts';
 interface Original {
   details: ComposeSnapshot;
   attachments: AttachmentSnapshot[];
-  sealedAttachmentId: number;
+  /** Null when the mail, sent by link, attaches nothing. */
+  sealedAttachmentId: number | null;
   /** The main mail as the server knows it, so replies can be threaded to it once sent. */
   registered?: { server: ServerConnection; messageId: string };
 }
@@ -109,7 +110,8 @@ async function apply(
 ): Promise<BeforeSendResult> {
   const { details } = plan.context.resolved;
   const [main, ...copies] = mails;
-  const sealedAttachmentId = await host.addAttachment(tabId, main!.content.readerFile);
+  const readerFile = main!.content.readerFile;
+  const sealedAttachmentId = readerFile ? await host.addAttachment(tabId, readerFile) : null;
   const changed: Original = { details, attachments: [], sealedAttachmentId };
   progress.changed = changed;
   for (const attachment of plan.context.attachments) {
@@ -215,7 +217,9 @@ export async function handleAfterSend(
 }
 
 async function restore(host: Host, tabId: number, original: Original): Promise<void> {
-  await host.removeAttachment(tabId, original.sealedAttachmentId).catch(() => undefined);
+  if (original.sealedAttachmentId !== null) {
+    await host.removeAttachment(tabId, original.sealedAttachmentId).catch(() => undefined);
+  }
   for (const attachment of original.attachments) await host.addAttachment(tabId, attachment.file);
   await host.setComposeDetails(tabId, {
     subject: original.details.subject,

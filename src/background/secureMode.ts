@@ -1,6 +1,7 @@
 import type { EffectiveSettings } from '../core/policy.ts';
 import type { Host } from '../platform/host.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
+import { forgetLinkChoice } from './linkChoice.ts';
 import { forgetSealedCopy } from './sealedCopies.ts';
 
 /**
@@ -54,4 +55,5 @@ export async function forgetTab(host: Host, tabId: number): Promise<void> {
   await host.session.remove(key(tabId));
   await host.session.remove(`problem:${tabId}`);
   await forgetSealedCopy(host, tabId);
+  await forgetLinkChoice(host, tabId);
 }

@@ -15,6 +15,7 @@ import { getRecipientSettings, saveRecipientSettings } from './recipientStore.ts
 import type { PolicyContext } from './policySettings.ts';
 import { describeProblem } from './problems.ts';
 import type { SendContext } from './sealMail.ts';
+import { linkChosen } from './linkChoice.ts';
 import { ensureSenderKey } from './senderKey.ts';
 
 export interface SendPlan {
@@ -72,6 +73,8 @@ export async function planSend(
     to: headerEntries(details.to, resolved.recipients, 'to'),
     cc: headerEntries(details.cc, resolved.recipients, 'cc'),
     date: new Date(),
+    tabId,
+    linkChosen: await linkChosen(host, tabId),
   };
   const deliveries = planDeliveries({
     recipients: resolved.recipients,

@@ -8,17 +8,26 @@
  */
 import { exceedsMailLimit, megabytesText, sealedMailBytes } from '../core/mailSize.ts';
 import { MANAGED_DEFAULTS } from '../core/managedPolicy.ts';
-import { languageFromLocale } from '../core/languages.ts';
 import type { PlannedServerLock } from '../core/decideSend.ts';
 import type { Delivery } from '../core/deliveries.ts';
-import type { DirectoryEntry } from '../core/serverApi.ts';
+import type { SealOutput } from '../core/sealPipeline.ts';
+import { READER_FILE_NAME } from '../core/envelope.ts';
 import type { ServerFailure } from '../core/serverClient.ts';
 import type { SendProblem } from '../messaging/protocol.ts';
-import type { Host } from '../platform/host.ts';
+import { linkReasonFor, sendByLink, startUploads } from './linkSend.ts';
 import { describeProblem } from './problems.ts';
 import { content, seal, type MailContent, type SealedMail, type SendContext } from './sealMail.ts';
+import { endSendProgress } from './sendProgress.ts';
 import { rememberSentMessage } from './sentMessages.ts';
-import { cacheDirectoryEntry, noteServerFailure, type ServerConnection } from './serverSettings.ts';
+import { noteServerFailure } from './serverSettings.ts';
+import {
+  registrationRequest,
+  revokeAll,
+  serverProblem,
+  shareWithColleagues,
+} from './serverRegistration.ts';
+
+export { revokeAll };
 
 /** One mail of the send, sealed, registered and written. */
 export interface RegisteredMail {
@@ -44,31 +53,21 @@ export async function sealAndRegister(
   const registered: string[] = [];
   const mails: RegisteredMail[] = [];
   let expiresAt: string | null = null;
+  const byLink = deliveries.map((delivery) => linkReasonFor(context, delivery) !== null);
+  const uploads = byLink.some(Boolean) ? await startUploads(context, byLink) : null;
   try {
-    for (const delivery of deliveries) {
-      const mail = await seal(context, delivery);
-      // Measured before anything is registered or sent: a mail providers refuse must not leave.
-      const mailBytes = sealedMailBytes(mail.sealed.readerHtml.size);
-      const maxMailSizeMB = resolved.policy.effective.maxMailSizeMB.value ?? DEFAULT_MAX_MAIL_MB;
-      if (exceedsMailLimit(mailBytes, maxMailSizeMB)) {
+    for (const [index, delivery] of deliveries.entries()) {
+      const mail = await seal(context, delivery, byLink[index]);
+      const sent =
+        mail.carried.kind === 'link'
+          ? await sendByLink(context, mail, mail.carried.sealed, uploads!, registered)
+          : await sendInline(context, mail, mail.carried.sealed, registered);
+      if (!sent.ok) {
         await revokeAll(server, registered);
-        return {
-          ok: false,
-          problem: describeProblem(host, 'mail-too-large', [
-            megabytesText(mailBytes),
-            `${maxMailSizeMB} MB`,
-          ]),
-        };
+        return sent;
       }
-      const registration = await register(context, mail);
-      if (!registration.ok) {
-        await noteServerFailure(host, registration);
-        await revokeAll(server, registered);
-        return { ok: false, problem: serverProblem(host, registration) };
-      }
-      if (mail.serverPlan) registered.push(mail.id);
-      expiresAt ??= registration.expiresAt;
-      mails.push({ mail, content: content(context, mail, registration.readerLink) });
+      expiresAt ??= sent.expiresAt;
+      mails.push({ mail, content: content(context, mail, sent.readerLink, sent.readerFile) });
     }
     if (server && registered.length > 0) {
       const [messageId, ...copies] = registered;
@@ -89,30 +88,50 @@ export async function sealAndRegister(
   } catch (error) {
     await revokeAll(server, registered);
     throw error;
+  } finally {
+    if (uploads) await endSendProgress(host, uploads.tabId);
   }
   return { ok: true, mails, registered };
 }
 
+/** One mail sealed and registered: its link, when it expires and what it attaches. */
+type MailSent =
+  | { ok: true; readerLink: string | null; expiresAt: string | null; readerFile: File | null }
+  | { ok: false; problem: SendProblem };
+
+/**
+ * The payload inside the attached reader. Measured before anything is registered or sent: a
+ * mail providers refuse must not leave.
+ */
+async function sendInline(
+  context: SendContext,
+  mail: SealedMail,
+  sealed: SealOutput,
+  registered: string[],
+): Promise<MailSent> {
+  const { host, resolved } = context;
+  const mailBytes = sealedMailBytes(sealed.readerHtml.size);
+  const maxMailSizeMB = resolved.policy.effective.maxMailSizeMB.value ?? DEFAULT_MAX_MAIL_MB;
+  if (exceedsMailLimit(mailBytes, maxMailSizeMB)) {
+    return {
+      ok: false,
+      problem: describeProblem(host, 'mail-too-large', [
+        megabytesText(mailBytes),
+        `${maxMailSizeMB} MB`,
+      ]),
+    };
+  }
+  const registration = await register(context, mail, sealed);
+  if (!registration.ok) {
+    await noteServerFailure(host, registration);
+    return { ok: false, problem: serverProblem(host, registration) };
+  }
+  if (mail.serverPlan) registered.push(mail.id);
+  const readerFile = new File([sealed.readerHtml], READER_FILE_NAME, { type: 'text/html' });
+  return { ...registration, readerFile };
+}
 /** The limit when the settings have none (they always have: it has a default). */
 const DEFAULT_MAX_MAIL_MB = MANAGED_DEFAULTS.maxMailSizeMB;
-
-/** Revokes registered mails that will not be sent (best effort: the send is cancelled anyway). */
-export async function revokeAll(
-  server: ServerConnection | null,
-  ids: readonly string[],
-): Promise<void> {
-  for (const id of ids) await server?.client.revokeMessage(id).catch(() => undefined);
-}
-
-/** A failed registration as the panel explains it: unreachable, or refused with the reason. */
-function serverProblem(host: Host, failure: ServerFailure): SendProblem {
-  const unreachable = failure.code === 'unavailable' || failure.code === 'internal';
-  return describeProblem(
-    host,
-    unreachable ? 'server-unreachable' : 'server-refused',
-    failure.message,
-  );
-}
 
 type Registration =
   { ok: true; readerLink: string | null; expiresAt: string | null } | ServerFailure;
@@ -121,22 +140,18 @@ type Registration =
  * Registers a mail's server locks (and its hosted copy) with the server. A mail without server
  * locks needs no registration and has no hosted link.
  */
-async function register(context: SendContext, mail: SealedMail): Promise<Registration> {
-  const { server, policy } = context.resolved;
+async function register(
+  context: SendContext,
+  mail: SealedMail,
+  sealed: SealOutput,
+): Promise<Registration> {
+  const { server } = context.resolved;
   if (!server || !mail.serverPlan) return { ok: true, readerLink: null, expiresAt: null };
   await shareWithColleagues(context, server, mail.delivery.serverLocks);
-  const expiryDays = policy.effective.expiryDays.value;
-  const request = {
-    messageId: mail.id,
-    locks: mail.serverPlan.registerLocks,
-    senderName: context.sender.name,
-    // A reply's notification to the sender is written in the language they use Sealpost in.
-    senderLanguage: languageFromLocale(context.host.uiLocale()),
-    ...(expiryDays === undefined ? {} : { expiresInDays: expiryDays }),
-  };
+  const request = registrationRequest(context, mail.id, mail.serverPlan);
   let registration = await server.client.registerMessage({
     ...request,
-    payload: await mail.sealed.payloadBase64.text(),
+    payload: await sealed.payloadBase64.text(),
   });
   // The hosted copy is a convenience: a message too large for the server's limit is
   // registered without it, and its link opens once the attachment is given to the reader.
@@ -151,27 +166,3 @@ async function register(context: SendContext, mail: SealedMail): Promise<Registr
   };
 }
 
-/**
- * Organisation-wide codes and known numbers go to the directory, so a colleague's panel offers
- * them too. The panel writes codes as they are typed; this catches what it could not (closed
- * too early, server briefly away). Best effort: the lock itself is registered either way.
- */
-async function shareWithColleagues(
-  context: SendContext,
-  server: ServerConnection,
-  locks: readonly PlannedServerLock[],
-): Promise<void> {
-  for (const lock of locks) {
-    const entry: DirectoryEntry | undefined = context.resolved.directoryByAddress.get(lock.address);
-    let update: { method: 'org-code'; orgCode: string } | { method: 'sms'; phone: string } | null =
-      null;
-    if (lock.method === 'org-code' && lock.accessCode && entry?.orgCode !== lock.accessCode) {
-      update = { method: 'org-code', orgCode: lock.accessCode };
-    } else if (lock.method === 'sms' && lock.phone && entry?.phone !== lock.phone) {
-      update = { method: 'sms', phone: lock.phone };
-    }
-    if (!update) continue;
-    const result = await server.client.updateDirectory(lock.address, update);
-    if (result.ok && result.value) await cacheDirectoryEntry(context.host, result.value);
-  }
-}

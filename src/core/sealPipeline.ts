@@ -1,7 +1,15 @@
 import { publicKeyParts, sealPayloadStream, type SealCryptoConfig } from '../crypto/index.ts';
 import { base64FromBytes } from './base64.ts';
 import { passwordForCode } from './accessCodeFormat.ts';
-import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type Envelope, type EnvelopeLock } from './envelope.ts';
+import {
+  ENVELOPE_FORMAT,
+  ENVELOPE_VERSION,
+  LINKED_ENVELOPE_VERSION,
+  type Envelope,
+  type EnvelopeLock,
+  type LinkedEnvelope,
+  type PayloadLink,
+} from './envelope.ts';
 import { createBase64BlobEncoder, renderReaderHtmlFromParts } from './envelopeCodec.ts';
 import type { NotificationLanguage } from './languages.ts';
 import type { ServerLockMethod } from './serverApi.ts';
@@ -87,12 +95,85 @@ export interface SealOutput {
 }
 
 /**
- * Seals one message: original -> MIME -> one payload (a password lock per distinct code plus
- * the sender's key) -> envelope -> reader HTML parts. Throws on any problem; the caller cancels
- * the send (docs/architecture.md, "Sending with secure mode on"), so nothing here ever falls back
- * to sending plaintext.
+ * Seals one message to a stream of payload bytes: original -> MIME -> one OpenPGP message (a
+ * password lock per distinct code plus the sender's key) -> bytes, with the envelope that
+ * describes it. The caller carries the payload in the mail (`sealMessage`) or uploads it for
+ * link delivery (`linkedEnvelope`). Throws on any problem; the caller cancels the send
+ * (docs/architecture.md, "Sending with secure mode on"), so nothing here ever falls back to
+ * sending plaintext.
  */
+export async function sealToStream(input: SealInput): Promise<SealedStream> {
+  checkLocks(input);
+  const createdAt = input.createdAt ?? new Date();
+  // The key a recipient's secure reply is sealed to: in the envelope for the reader, and its
+  // fingerprint inside the payload, where nobody can change it (docs/envelope.md §2).
+  const replyKey = await publicKeyParts(input.senderPublicKey);
+  // MIME, encryption and what follows run as one stream: no stage holds the whole message.
+  const mime = streamOriginalMime({
+    ...input.original,
+    replyKeyFingerprint: replyKey.fingerprint,
+  });
+  const passwordLocks = input.locks.filter(
+    (lock): lock is SealLock | ServerSealLock => lock.method !== 'account',
+  );
+  const keyLocks = input.locks.filter((lock): lock is KeySealLock => lock.method === 'account');
+  const passwords = [...new Set(passwordLocks.map((lock) => lock.password))];
+  const payload = await sealPayloadStream({
+    plaintext: mime.stream,
+    passwords,
+    encryptionKeys: [input.senderPublicKey, ...keyLocks.map((lock) => lock.publicKey)],
+    // A hidden recipient's key id would say who they are to whoever holds the payload.
+    anonymousKeys: keyLocks.some((lock) => lock.hidden),
+    derivedPasswords: passwordLocks.every((lock) => 'serverProtected' in lock),
+    date: createdAt,
+    ...(input.cryptoConfig ? { config: input.cryptoConfig } : {}),
+  });
+  return {
+    payload,
+    envelope: envelopeFor(input, createdAt, base64FromBytes(replyKey.bytes)),
+    originalMimeSize: mime.size,
+  };
+}
+
+/** A sealed message before its payload is carried anywhere. */
+export interface SealedStream {
+  /** The binary OpenPGP message, produced as it is read. */
+  payload: ReadableStream<Uint8Array>;
+  envelope: Omit<Envelope, 'payload'>;
+  originalMimeSize: number;
+}
+
+/** Seals one message for the mail: the payload inside the attached reader (envelope version 1). */
 export async function sealMessage(input: SealInput): Promise<SealOutput> {
+  const { payload, envelope, originalMimeSize } = await sealToStream(input);
+  // The payload is base64-encoded as openpgp.js produces it, so the binary payload is never
+  // held whole next to its base64 text.
+  const base64Encoder = createBase64BlobEncoder();
+  let payloadSize = 0;
+  const reader = payload.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    payloadSize += value.length;
+    base64Encoder.push(value);
+  }
+  const payloadBase64 = base64Encoder.end();
+  const readerHtml = new Blob(
+    renderReaderHtmlFromParts(input.readerTemplate, envelope, [payloadBase64]),
+    { type: 'text/html' },
+  );
+  return { readerHtml, payloadBase64, envelope, originalMimeSize, payloadSize };
+}
+
+/** The envelope of a payload delivered by link (version 2): no payload, where it is and its hash. */
+export function linkedEnvelope(
+  envelope: Omit<Envelope, 'payload'>,
+  payloadLink: PayloadLink,
+): LinkedEnvelope {
+  return { ...envelope, version: LINKED_ENVELOPE_VERSION, payloadLink };
+}
+
+function checkLocks(input: SealInput): void {
   if (input.locks.length === 0) throw new Error('sealMessage: no lock');
   if (input.languages.length === 0) throw new Error('sealMessage: no language');
   for (const lock of input.locks) {
@@ -116,42 +197,13 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
       throw new Error('sealMessage: lock password must be passwordForCode(code)');
     }
   }
-  const createdAt = input.createdAt ?? new Date();
-  // The key a recipient's secure reply is sealed to: in the envelope for the reader, and its
-  // fingerprint inside the payload, where nobody can change it (docs/envelope.md §2).
-  const replyKey = await publicKeyParts(input.senderPublicKey);
-  // MIME, encryption and base64 run as one stream: no stage holds the whole message at once.
-  const mime = streamOriginalMime({
-    ...input.original,
-    replyKeyFingerprint: replyKey.fingerprint,
-  });
-  const passwordLocks = input.locks.filter(
-    (lock): lock is SealLock | ServerSealLock => lock.method !== 'account',
-  );
-  const keyLocks = input.locks.filter((lock): lock is KeySealLock => lock.method === 'account');
-  const passwords = [...new Set(passwordLocks.map((lock) => lock.password))];
-  const payloadStream = await sealPayloadStream({
-    plaintext: mime.stream,
-    passwords,
-    encryptionKeys: [input.senderPublicKey, ...keyLocks.map((lock) => lock.publicKey)],
-    // A hidden recipient's key id would say who they are to whoever holds the payload.
-    anonymousKeys: keyLocks.some((lock) => lock.hidden),
-    derivedPasswords: passwordLocks.every((lock) => 'serverProtected' in lock),
-    date: createdAt,
-    ...(input.cryptoConfig ? { config: input.cryptoConfig } : {}),
-  });
-  // The payload is base64-encoded as openpgp.js produces it, so the binary payload is never
-  // held whole next to its base64 text.
-  const base64Encoder = createBase64BlobEncoder();
-  let payloadSize = 0;
-  const reader = payloadStream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    payloadSize += value.length;
-    base64Encoder.push(value);
-  }
-  const payloadBase64 = base64Encoder.end();
+}
+
+function envelopeFor(
+  input: SealInput,
+  createdAt: Date,
+  replyKey: string,
+): Omit<Envelope, 'payload'> {
   const locks: EnvelopeLock[] = [
     ...input.locks.map((lock): EnvelopeLock => {
       const described: EnvelopeLock = { method: lock.method, language: lock.language };
@@ -165,7 +217,7 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
     }),
     { method: 'sender-key', language: input.languages[0] ?? 'en' },
   ];
-  const envelope: Omit<Envelope, 'payload'> = {
+  return {
     format: ENVELOPE_FORMAT,
     version: ENVELOPE_VERSION,
     messageId: input.envelopeMessageId ?? input.original.messageId,
@@ -177,11 +229,6 @@ export async function sealMessage(input: SealInput): Promise<SealOutput> {
     ...(input.locks.some((lock) => 'serverProtected' in lock) && input.mailShare
       ? { mailShare: input.mailShare }
       : {}),
-    replyKey: base64FromBytes(replyKey.bytes),
+    replyKey,
   };
-  const readerHtml = new Blob(
-    renderReaderHtmlFromParts(input.readerTemplate, envelope, [payloadBase64]),
-    { type: 'text/html' },
-  );
-  return { readerHtml, payloadBase64, envelope, originalMimeSize: mime.size, payloadSize };
 }

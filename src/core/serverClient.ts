@@ -28,6 +28,11 @@ import {
   type SignInCompleteResponse,
   type SignInStartResponse,
 } from './serverApi.ts';
+import {
+  uploadPayload,
+  type PayloadUploadRequest,
+  type PayloadUploadResult,
+} from './payloadUpload.ts';
 
 /** What a failed call reports: the server's code when it gave one, `unavailable` otherwise. */
 export interface ServerFailure {
@@ -66,6 +71,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'forbidden',
   'not-found',
   'payload-too-large',
+  'quota-exceeded',
   'rate-limited',
   'wrong-code',
   'locked',
@@ -89,6 +95,11 @@ export interface ServerClient {
     update: DirectoryUpdateRequest,
   ): Promise<ServerResult<DirectoryEntry | null>>;
   registerMessage(request: RegisterMessageRequest): Promise<ServerResult<RegisterMessageResponse>>;
+  /**
+   * Link delivery: uploads a message registered with `upload` (tus, resumable; ./payloadUpload.ts),
+   * with this client's device token.
+   */
+  uploadPayload(request: Omit<PayloadUploadRequest, 'token'>): Promise<PayloadUploadResult>;
   revokeMessage(messageId: string): Promise<ServerResult<RevokeResponse>>;
   /** Opens a locked-out recipient's lock at once (the sender's own message only). */
   unlockRecipient(messageId: string, lockId: string): Promise<ServerResult<null>>;
@@ -221,6 +232,12 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
           ? (value as unknown as RegisterMessageResponse)
           : null,
       ),
+    uploadPayload: async (request) => {
+      if (!options.token) {
+        return { ok: false, reason: 'refused', status: 401, message: 'not signed in' };
+      }
+      return uploadPayload({ ...request, token: options.token });
+    },
     revokeMessage: (messageId) =>
       call('POST', `/messages/${encode(messageId)}/revoke`, {}, (value) =>
         hasStrings(value, ['revokedAt']) ? (value as unknown as RevokeResponse) : null,

@@ -18,6 +18,11 @@ export interface NotificationInput {
   serverUrl: string | null;
   /** The hosted reader link for this message; preferred over `serverUrl` when given. */
   readerLink?: string | null;
+  /**
+   * Sent by link: the message is on the server, so the link is the way in (the mail carries at
+   * most the envelope). Needs `readerLink`.
+   */
+  byLink?: boolean;
 }
 
 /**
@@ -72,12 +77,14 @@ function buildSection(
   const sender = displayName ? `${displayName} <${input.senderAddress}>` : input.senderAddress;
   const paragraphs: string[] = [];
   if (showHeading) paragraphs.push(`[ ${languageName(language)} ]`);
+  const byLink = input.byLink === true && link !== null;
   paragraphs.push(
     wrap(t(language, 'notification.intro', { sender })),
-    wrap(t(language, 'notification.attachment')),
+    wrap(t(language, byLink ? 'notification.attachment-link' : 'notification.attachment')),
   );
 
-  const steps = [wrap(`1. ${t(language, 'notification.step-open')}`, '   ')];
+  const open = byLink ? 'notification.step-open-link' : 'notification.step-open';
+  const steps = [wrap(`1. ${t(language, open)}`, '   ')];
   const factors = [...new Set(methods)].map((method) => t(language, FACTOR_KEYS[method], { name }));
   if (factors.length === 1) {
     steps.push(wrap(`2. ${factors[0]}`, '   '));
@@ -89,7 +96,8 @@ function buildSection(
   paragraphs.push([t(language, 'notification.how-to'), ...steps].join('\n'));
 
   // The link stays on a line of its own and is never wrapped, so it stays clickable.
-  if (link) paragraphs.push(`${wrap(t(language, 'notification.link'))}\n${link}`);
+  const linkIntro = byLink ? 'notification.link-main' : 'notification.link';
+  if (link) paragraphs.push(`${wrap(t(language, linkIntro))}\n${link}`);
   return paragraphs.join('\n\n');
 }
 

@@ -78,6 +78,8 @@ export interface SendProblem {
     | 'copy-not-sent'
     | 'copy-changed'
     | 'mail-too-large'
+    | 'upload-cancelled'
+    | 'upload-failed'
     | 'internal';
   /** Address the fix concerns, if one. */
   recipient?: string;
@@ -135,6 +137,30 @@ export interface ComposeState {
    * `maxMailSizeMB` (an estimate, "48.3 MB" and "20 MB"): the send would be cancelled.
    */
   mailSizeWarning?: { estimated: string; limit: string } | null;
+  /**
+   * With a server, in secure mode: how the message will be delivered. `byLink` when it goes by
+   * link, and why (`size`: the estimate is above `linkDeliveryAboveMB`, `domain`: a recipient is
+   * at a `linkOnlyDomains` domain, `chosen`: the sender's choice); `canChoose` when the sender may
+   * tick or untick it (neither size nor domain decides). Null without a server or secure mode.
+   */
+  delivery?: {
+    byLink: boolean;
+    reason: 'size' | 'domain' | 'chosen' | null;
+    canChoose: boolean;
+  } | null;
+}
+
+/** A send uploading its payload (link delivery), as the progress window shows it. */
+export interface SendProgressView {
+  /** 0–99 of the estimated size (100 only when done, when the window closes). */
+  percent: number;
+  /** "12.5 MB" uploaded of `expected` ("40.2 MB", an estimate). */
+  uploaded: string;
+  expected: string;
+  /** Estimated seconds left, or null before there is a rate to estimate from. */
+  secondsLeft: number | null;
+  /** The sender pressed Cancel; the send is being cancelled. */
+  cancelling: boolean;
 }
 
 /** The options page's view of every setting: value, where it came from, and whether it is locked. */
@@ -197,6 +223,12 @@ export interface Requests {
     req: { tabId: number; secure: boolean };
     res: { secure: boolean; required: SecureRequirement | null };
   };
+  /** The sender's "Send by link" choice for this compose tab (used when size or domain do not decide). */
+  setLinkDelivery: { req: { tabId: number; byLink: boolean }; res: { byLink: boolean } };
+  /** The upload of a send in progress (the progress window polls it); null when none. */
+  getSendProgress: { req: { tabId: number }; res: SendProgressView | null };
+  /** Cancels the upload of a send in progress: the send is cancelled, the draft kept. */
+  cancelSend: { req: { tabId: number }; res: { cancelled: boolean } };
   saveRecipientSettings: {
     req: { address: string; changes: Partial<Omit<RecipientSettings, 'address' | 'updatedAt'>> };
     res: { settings: RecipientSettings };
@@ -347,6 +379,9 @@ export function isRequestEnvelope(message: unknown): message is RequestEnvelope 
 export const REQUEST_NAMES: readonly RequestName[] = [
   'getComposeState',
   'setSecureMode',
+  'setLinkDelivery',
+  'getSendProgress',
+  'cancelSend',
   'saveRecipientSettings',
   'listRecipients',
   'forgetRecipient',

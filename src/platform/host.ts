@@ -59,8 +59,8 @@ export interface SealedComposeMail {
   plainTextBody: string;
   body?: string;
   customHeaders: { name: string; value: string }[];
-  /** `secure-message.html`. */
-  attachment: File;
+  /** `secure-message.html`; null for a mail sent by link without attachment. */
+  attachment: File | null;
 }
 
 /** What `compose.onAfterSave` reported, each saved message with its account's type. */
@@ -123,6 +123,13 @@ export interface Host {
   showSecureState(tabId: number, secure: boolean): Promise<void>;
   /** Opens the Sealpost popup in the compose window of that tab. */
   openPanel(tabId: number): Promise<void>;
+  /**
+   * Opens the small window that shows a send's upload progress and lets the sender cancel it
+   * (the compose window is locked while it sends, and its panel cannot open then). Resolves to a
+   * handle for `closeSendProgress`, or null when no window could be opened.
+   */
+  openSendProgress(tabId: number): Promise<number | null>;
+  closeSendProgress(handle: number): Promise<void>;
   /** The compose tab that is active in the focused window, if any. */
   activeComposeTab(): Promise<number | null>;
   /** `_locales` message in the UI language. */

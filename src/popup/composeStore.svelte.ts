@@ -151,6 +151,20 @@ export class ComposeStore {
     return (this.pending[address] ?? 0) === 0 && this.saveErrors[address] === undefined;
   }
 
+  /** The sender's "Send by link" tick (only offered when size and domains do not decide). */
+  async setLinkDelivery(byLink: boolean): Promise<void> {
+    const delivery = this.state?.delivery;
+    if (!delivery || this.#tabId === null) return;
+    this.#changeEpoch++;
+    delivery.byLink = byLink;
+    delivery.reason = byLink ? 'chosen' : null;
+    try {
+      await this.#ports.request('setLinkDelivery', { tabId: this.#tabId, byLink });
+    } finally {
+      this.#changeEpoch++;
+    }
+  }
+
   async setSecure(secure: boolean): Promise<void> {
     if (!this.state || this.#tabId === null) return;
     this.#changeEpoch++;

@@ -195,7 +195,7 @@ export class FakeThunderbirdHost implements Host {
         body: mail.body ?? '',
         customHeaders: structuredClone(mail.customHeaders),
       },
-      [mail.attachment],
+      mail.attachment ? [mail.attachment] : [],
     );
     return tabId;
   }
@@ -290,6 +290,16 @@ export class FakeThunderbirdHost implements Host {
   }
   async openPanel(tabId: number) {
     this.panelsOpened.push(tabId);
+  }
+  /** Progress windows opened (by compose tab) and closed (by handle). */
+  progressWindows: { tabId: number; closed: boolean }[] = [];
+  async openSendProgress(tabId: number) {
+    this.progressWindows.push({ tabId, closed: false });
+    return this.progressWindows.length;
+  }
+  async closeSendProgress(handle: number) {
+    const window = this.progressWindows[handle - 1];
+    if (window) window.closed = true;
   }
   async activeComposeTab() {
     return [...this.tabs.keys()][0] ?? null;

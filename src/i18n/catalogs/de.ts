@@ -124,4 +124,10 @@ export const deNotification: NotificationCatalog = {
   'notification.factor.choice':
     'Bestätigen Sie dann auf eine dieser Arten, dass die Nachricht für Sie bestimmt ist:',
   'notification.link': 'Sie können die Nachricht auch online öffnen:',
+  'notification.attachment-link':
+    'Die Nachricht liegt bis zu ihrem Ablauf für Sie auf dem sicheren Sealpost-Server des Absenders. Diese E-Mail selbst enthält nichts von ihrem Inhalt.',
+  'notification.step-open-link': 'Öffnen Sie den Link unten in einem Webbrowser.',
+  'notification.link-main': 'Die Nachricht:',
+  'notification.file-link':
+    'Diese Datei enthält nur die Schlüsselangaben einer sicheren Nachricht, nicht ihren Inhalt. Öffnen Sie die Nachricht hier:',
 };

@@ -128,4 +128,10 @@ export const enNotification = {
   'notification.factor.choice':
     'Then confirm that the message is meant for you, in one of these ways:',
   'notification.link': 'You can also open the message online:',
+  'notification.attachment-link':
+    "The message is kept for you on the sender's secure Sealpost server until it expires. This email itself contains none of its content.",
+  'notification.step-open-link': 'Open the link below in a web browser.',
+  'notification.link-main': 'The message:',
+  'notification.file-link':
+    'This file holds only the key information of a secure message, not its content. Open the message here:',
 } as const;

@@ -121,4 +121,10 @@ export const esNotification: NotificationCatalog = {
   'notification.factor.choice':
     'Después confirme que el mensaje es para usted de una de estas formas:',
   'notification.link': 'También puede abrir el mensaje en línea:',
+  'notification.attachment-link':
+    'El mensaje le espera en el servidor Sealpost seguro del remitente hasta que caduque. Este correo no contiene nada de su contenido.',
+  'notification.step-open-link': 'Abra el enlace de abajo en un navegador web.',
+  'notification.link-main': 'El mensaje:',
+  'notification.file-link':
+    'Este archivo solo contiene los datos de clave de un mensaje seguro, no su contenido. Abra el mensaje aquí:',
 };

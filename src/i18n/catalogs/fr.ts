@@ -124,4 +124,10 @@ export const frNotification: NotificationCatalog = {
   'notification.factor.choice':
     'Confirmez ensuite que le message vous est destiné, de l’une de ces manières\u00a0:',
   'notification.link': 'Vous pouvez aussi ouvrir le message en ligne\u00a0:',
+  'notification.attachment-link':
+    "Le message vous attend sur le serveur Sealpost sécurisé de l'expéditeur jusqu'à son expiration. Cet e-mail ne contient rien de son contenu.",
+  'notification.step-open-link': 'Ouvrez le lien ci-dessous dans un navigateur web.',
+  'notification.link-main': 'Le message\u00a0:',
+  'notification.file-link':
+    "Ce fichier ne contient que les informations de clé d'un message sécurisé, pas son contenu. Ouvrez le message ici\u00a0:",
 };

@@ -120,4 +120,10 @@ export const itNotification: NotificationCatalog = {
   'notification.factor.choice':
     'Confermi poi in uno di questi modi che il messaggio è destinato a lei:',
   'notification.link': 'Può anche aprire il messaggio online:',
+  'notification.attachment-link':
+    'Il messaggio la attende sul server Sealpost sicuro del mittente fino alla scadenza. Questa email non contiene nulla del suo contenuto.',
+  'notification.step-open-link': 'Apra il link qui sotto in un browser web.',
+  'notification.link-main': 'Il messaggio:',
+  'notification.file-link':
+    'Questo file contiene solo i dati di chiave di un messaggio sicuro, non il suo contenuto. Apra il messaggio qui:',
 };

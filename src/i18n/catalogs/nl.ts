@@ -121,4 +121,10 @@ export const nlNotification: NotificationCatalog = {
   'notification.factor.choice':
     'Bevestig daarna op een van deze manieren dat het bericht voor u bestemd is:',
   'notification.link': 'U kunt het bericht ook online openen:',
+  'notification.attachment-link':
+    'Het bericht staat tot het verloopt voor u klaar op de beveiligde Sealpost-server van de afzender. Deze e-mail zelf bevat niets van de inhoud.',
+  'notification.step-open-link': 'Open de link hieronder in een webbrowser.',
+  'notification.link-main': 'Het bericht:',
+  'notification.file-link':
+    'Dit bestand bevat alleen de sleutelgegevens van een beveiligd bericht, niet de inhoud. Open het bericht hier:',
 };

@@ -57,10 +57,12 @@ export function createThunderbirdHost(): Host {
       };
       const tab = await messenger.compose.beginNew(details);
       if (tab.id === undefined) throw new Error('Thunderbird opened no compose tab');
-      await messenger.compose.addAttachment(tab.id, {
-        file: mail.attachment,
-        name: mail.attachment.name,
-      });
+      if (mail.attachment) {
+        await messenger.compose.addAttachment(tab.id, {
+          file: mail.attachment,
+          name: mail.attachment.name,
+        });
+      }
       return tab.id;
     },
     async beginReply(messageId, details) {
@@ -112,6 +114,23 @@ export function createThunderbirdHost(): Host {
     async openPanel(tabId) {
       const tab = await messenger.tabs.get(tabId);
       if (tab.windowId !== undefined) void openPopupWhenUnlocked(tab.windowId);
+    },
+    async openSendProgress(tabId) {
+      try {
+        const window = await messenger.windows.create({
+          type: 'popup',
+          url: `send-progress.html?tab=${tabId}`,
+          width: 440,
+          height: 260,
+          allowScriptsToClose: true,
+        });
+        return window.id ?? null;
+      } catch {
+        return null;
+      }
+    },
+    async closeSendProgress(handle) {
+      await messenger.windows.remove(handle).catch(() => undefined);
     },
     async activeComposeTab() {
       const [tab] = await messenger.tabs.query({ active: true, lastFocusedWindow: true });

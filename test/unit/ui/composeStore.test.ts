@@ -113,6 +113,9 @@ function fakeBackground() {
     replySecurely: () => ({ ok: false, reason: 'not-sealed' }),
     exportSenderKeys: () => ({ ok: false, reason: 'no-keys' }),
     restoreSenderKeys: () => ({ ok: false, reason: 'unreadable' }),
+    setLinkDelivery: ({ byLink }) => ({ byLink }),
+    getSendProgress: () => null,
+    cancelSend: () => ({ cancelled: false }),
   };
 
   return {
