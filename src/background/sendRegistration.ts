@@ -165,4 +165,3 @@ async function register(
     expiresAt: registration.value.expiresAt,
   };
 }
-

@@ -38,9 +38,7 @@ export function linkOnlyRecipient(
   linkOnlyDomains: readonly string[],
 ): string | null {
   const domains = new Set(linkOnlyDomains.map((domain) => domain.toLowerCase()));
-  return (
-    recipients.find((address) => domains.has(domainOf(normaliseAddress(address)))) ?? null
-  );
+  return recipients.find((address) => domains.has(domainOf(normaliseAddress(address)))) ?? null;
 }
 
 /**
