@@ -13,11 +13,12 @@ import Fastify, {
 } from 'fastify';
 import { sql } from 'kysely';
 import { pendingMigrations } from './db/migrate.ts';
-import type { ServerDeps } from './deps.ts';
+import type { ServerDeps, ServerDepsInput } from './deps.ts';
 import { errorBody, replyError } from './errors.ts';
 import { WKD_ROUTE } from './keys/routes.ts';
 import { featurePlugins } from './routes.ts';
 import { scheduleHousekeeping } from './messages/housekeeping.ts';
+import { openPayloadStore } from './payloads/payloadStore.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,6 +53,7 @@ export const REDACTED_LOG_PATHS = [
     'secret',
     'deviceSecret',
     'removalToken',
+    'secretAccessKey',
   ].flatMap((key) => [key, `*.${key}`]),
 ];
 
@@ -96,7 +98,9 @@ function containsNul(value: unknown, depth = 0): boolean {
 }
 
 /** Builds the server on the given dependencies (database already migrated). */
-export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer(input: ServerDepsInput): Promise<FastifyInstance> {
+  const openedStore = input.payloads ? null : openPayloadStore(input.config.payloads);
+  const deps: ServerDeps = { ...input, payloads: input.payloads ?? openedStore! };
   const app = Fastify({
     logger: loggerOptions(deps),
     bodyLimit: deps.config.limits.bodyBytes,
@@ -108,6 +112,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     trustProxy: deps.config.trustProxy,
   });
   app.decorate('deps', deps);
+  if (openedStore) app.addHook('onClose', async () => openedStore.close?.());
   app.decorateRequest('sender', null);
   scheduleHousekeeping(app, deps, deps.housekeepingIntervalMs);
 

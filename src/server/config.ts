@@ -4,7 +4,13 @@
  * Every key is documented in docs/server.md; keep both in step.
  */
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_CONFIG, DEFAULT_LIMITS, type ServerConfig } from './configDefaults.ts';
+import {
+  DEFAULT_CONFIG,
+  DEFAULT_LIMITS,
+  DEFAULT_PAYLOADS,
+  type ServerConfig,
+} from './configDefaults.ts';
+import { checkPayloadsConfig } from './payloads/checkPayloadsConfig.ts';
 import { parseSecretKey } from './serverSecret.ts';
 
 export * from './configDefaults.ts';
@@ -41,6 +47,31 @@ const ENVIRONMENT_KEYS: Record<
   SEALPOST_REPLIES_ENABLED: { path: ['replies', 'enabled'], kind: 'boolean' },
   SEALPOST_REMEMBER_DEVICES_ENABLED: { path: ['rememberDevices', 'enabled'], kind: 'boolean' },
   SEALPOST_REMEMBER_DEVICES_DAYS: { path: ['rememberDevices', 'days'], kind: 'number' },
+  SEALPOST_PAYLOADS_STORE: { path: ['payloads', 'store'], kind: 'string' },
+  SEALPOST_PAYLOADS_DIRECTORY: { path: ['payloads', 'directory'], kind: 'string' },
+  SEALPOST_PAYLOADS_MAX_BYTES: { path: ['payloads', 'maxBytes'], kind: 'number' },
+  SEALPOST_PAYLOADS_QUOTA_PER_SENDER_BYTES: {
+    path: ['payloads', 'quotaPerSenderBytes'],
+    kind: 'number',
+  },
+  SEALPOST_PAYLOADS_QUOTA_TOTAL_BYTES: { path: ['payloads', 'quotaTotalBytes'], kind: 'number' },
+  SEALPOST_PAYLOADS_UNFINISHED_UPLOAD_HOURS: {
+    path: ['payloads', 'unfinishedUploadHours'],
+    kind: 'number',
+  },
+  SEALPOST_PAYLOADS_S3_ENDPOINT: { path: ['payloads', 's3', 'endpoint'], kind: 'string' },
+  SEALPOST_PAYLOADS_S3_REGION: { path: ['payloads', 's3', 'region'], kind: 'string' },
+  SEALPOST_PAYLOADS_S3_BUCKET: { path: ['payloads', 's3', 'bucket'], kind: 'string' },
+  SEALPOST_PAYLOADS_S3_ACCESS_KEY_ID: { path: ['payloads', 's3', 'accessKeyId'], kind: 'string' },
+  SEALPOST_PAYLOADS_S3_SECRET_ACCESS_KEY: {
+    path: ['payloads', 's3', 'secretAccessKey'],
+    kind: 'string',
+  },
+  SEALPOST_PAYLOADS_S3_FORCE_PATH_STYLE: {
+    path: ['payloads', 's3', 'forcePathStyle'],
+    kind: 'boolean',
+  },
+  SEALPOST_PAYLOADS_S3_KEY_PREFIX: { path: ['payloads', 's3', 'keyPrefix'], kind: 'string' },
   SEALPOST_DEV_OUTBOX: { path: ['devOutbox'], kind: 'boolean' },
   SEALPOST_DEVELOPMENT_MODE: { path: ['developmentMode'], kind: 'boolean' },
   SEALPOST_TRUST_PROXY: { path: ['trustProxy'], kind: 'list' },
@@ -116,10 +147,23 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
     limits: Object.keys(DEFAULT_LIMITS),
     replies: ['enabled'],
     rememberDevices: ['enabled', 'days'],
+    payloads: Object.keys(DEFAULT_PAYLOADS),
+    'payloads.s3': [
+      'endpoint',
+      'region',
+      'bucket',
+      'accessKeyId',
+      'secretAccessKey',
+      'forcePathStyle',
+      'keyPrefix',
+    ],
   };
   const errorsBefore = errors.length;
   for (const [section, keys] of Object.entries(known)) {
-    const node = section === '' ? candidate : candidate[section];
+    const node =
+      section === ''
+        ? candidate
+        : section.split('.').reduce<unknown>((parent, key) => (parent as Json)?.[key], candidate);
     if (!isObject(node)) {
       errors.push(`${section}: expected an object`);
       continue;
@@ -230,6 +274,7 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
       config.rememberDevices.days <= MAX_REMEMBER_DEVICE_DAYS,
     `rememberDevices.days: expected a positive integer, at most ${MAX_REMEMBER_DEVICE_DAYS}`,
   );
+  checkPayloadsConfig(config.payloads, check);
   check(typeof config.devOutbox === 'boolean', 'devOutbox: expected true or false');
   check(typeof config.developmentMode === 'boolean', 'developmentMode: expected true or false');
   check(

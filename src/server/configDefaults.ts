@@ -73,6 +73,41 @@ export interface RememberDevicesConfig {
   days: number;
 }
 
+/** Where hosted payloads live: S3-compatible object storage (`payloads.store: "s3"`). */
+export interface S3PayloadStoreConfig {
+  /** The service's URL, e.g. `https://s3.eu-central-1.amazonaws.com` or a MinIO/Ceph gateway; unset = AWS by region. */
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** Unset: the AWS SDK's default chain (AWS_ACCESS_KEY_ID…, an instance role). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** `https://host/bucket/key` instead of `https://bucket.host/key` (most self-hosted services). */
+  forcePathStyle: boolean;
+  /** Put before every object key (`sealpost/`), so a bucket can be shared. */
+  keyPrefix: string;
+}
+
+/**
+ * Hosted payloads (inline registrations and link delivery's resumable uploads): where their bytes
+ * live and how much may be stored (src/server/payloads/). The database keeps only metadata.
+ */
+export interface PayloadsConfig {
+  /** `file`: a directory on the server's disk; `s3`: an S3-compatible bucket. */
+  store: 'file' | 's3';
+  /** The `file` store's directory (created if missing). */
+  directory: string;
+  s3: S3PayloadStoreConfig;
+  /** The largest payload one message may have, in bytes. */
+  maxBytes: number;
+  /** Bytes one sender's active messages may hold in all (finished and unfinished uploads). */
+  quotaPerSenderBytes: number;
+  /** Bytes all active messages of the organisation may hold in all. */
+  quotaTotalBytes: number;
+  /** An upload not finished this many hours after it was created is deleted. */
+  unfinishedUploadHours: number;
+}
+
 export interface ServerConfig {
   /** `postgres://…` = PostgreSQL; `pglite:memory` or `pglite:<directory>` = embedded PGlite. */
   databaseUrl: string;
@@ -86,6 +121,7 @@ export interface ServerConfig {
   limits: LimitsConfig;
   replies: RepliesConfig;
   rememberDevices: RememberDevicesConfig;
+  payloads: PayloadsConfig;
   /**
    * Development and tests only: allows the development SMS provider, no SMTP server (mail goes
    * to the outbox table) and `devOutbox`. Without it the server refuses to start on them, so a
@@ -129,6 +165,19 @@ export const DEFAULT_LIMITS: LimitsConfig = {
   replyMaxBytes: 10 * 1024 * 1024,
 };
 
+const GIB = 1024 * 1024 * 1024;
+
+export const DEFAULT_PAYLOADS: PayloadsConfig = {
+  store: 'file',
+  // Beside the default embedded database (`.tmp/server-data`), not inside it.
+  directory: '.tmp/server-payloads',
+  s3: { region: 'us-east-1', bucket: '', forcePathStyle: false, keyPrefix: '' },
+  maxBytes: 2 * GIB,
+  quotaPerSenderBytes: 20 * GIB,
+  quotaTotalBytes: 500 * GIB,
+  unfinishedUploadHours: 24,
+};
+
 export const DEFAULT_CONFIG: ServerConfig = {
   databaseUrl: 'pglite:.tmp/server-data',
   host: '127.0.0.1',
@@ -140,6 +189,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   limits: DEFAULT_LIMITS,
   replies: { enabled: true },
   rememberDevices: { enabled: false, days: 30 },
+  payloads: DEFAULT_PAYLOADS,
   developmentMode: false,
   devOutbox: false,
   trustProxy: false,

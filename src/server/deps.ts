@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/schema.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { PayloadStore } from './payloads/payloadStore.ts';
 import type { ServerSecret } from './serverSecret.ts';
 
 /** The only source of "now" on the server. */
@@ -20,6 +21,9 @@ export interface SmsSender {
   send(message: { to: string; text: string }): Promise<void>;
 }
 
+/** What `buildServer` is given: without `payloads`, it opens the store `config.payloads` names. */
+export type ServerDepsInput = Omit<ServerDeps, 'payloads'> & { payloads?: PayloadStore };
+
 export interface ServerDeps {
   config: ServerConfig;
   db: Kysely<Database>;
@@ -28,6 +32,8 @@ export interface ServerDeps {
   sms: SmsSender;
   /** The secret kept outside the database: keys code verifiers, encrypts organisation codes. */
   secret: ServerSecret;
+  /** Where hosted payloads' bytes live (files or S3); the database keeps only their rows. */
+  payloads: PayloadStore;
   /** Where the JSON log lines go (default stdout); tests pass a collecting stream. */
   logStream?: NodeJS.WritableStream;
   /** How often ended payloads are deleted (default hourly); tests shorten it. */

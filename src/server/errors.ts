@@ -11,6 +11,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   forbidden: 403,
   'not-found': 404,
   'payload-too-large': 413,
+  'quota-exceeded': 413,
   'rate-limited': 429,
   'wrong-code': 403,
   locked: 423,

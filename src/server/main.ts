@@ -13,6 +13,8 @@ import { createMailer } from './mail/mailer.ts';
 import { smsSenderForServer } from './providers/sms.ts';
 import { reencryptOrgCodes } from './directory/directory.ts';
 import { loadServerSecret } from './serverSecret.ts';
+import { movePayloadsToStore } from './payloads/movePayloadsToStore.ts';
+import { openPayloadStore } from './payloads/payloadStore.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string' } } });
@@ -35,6 +37,9 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   await reencryptOrgCodes(database.db, secret.secret);
+  const payloads = openPayloadStore(config.payloads);
+  // Payloads from before the payload store leave the database (once; quick when none are left).
+  const moved = await movePayloadsToStore(database.db, payloads);
   const mailer = createMailer(config.smtp, database.db, systemClock);
   // dev (outbox, default), webhook or twilio, as configured.
   const sms = smsSenderForServer(config.sms, database.db, systemClock);
@@ -45,7 +50,9 @@ async function main(): Promise<void> {
     mailer,
     sms,
     secret: secret.secret,
+    payloads,
   });
+  if (moved > 0) app.log.info({ moved }, 'moved payloads from the database to the payload store');
   if (secret.generatedAt) {
     app.log.warn(
       { secretKeyFile: secret.generatedAt },
@@ -66,6 +73,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     await app.close();
     mailer.close?.();
+    payloads.close?.();
     await database.close();
     process.exit(0);
   };

@@ -11,6 +11,8 @@ import { directoryRoutes } from './directory/routes.ts';
 import { keyRoutes } from './keys/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { messageSenderRoutes } from './messages/senderRoutes.ts';
+import { payloadDownloadRoute } from './payloads/downloadRoute.ts';
+import { uploadRoutes } from './payloads/uploadRoutes.ts';
 
 export const featurePlugins: FastifyPluginAsync[] = [
   devOutboxRoutes,
@@ -19,5 +21,7 @@ export const featurePlugins: FastifyPluginAsync[] = [
   keyRoutes,
   messageSenderRoutes,
   messageRoutes,
+  payloadDownloadRoute,
+  uploadRoutes,
   deviceRoutes,
 ];

@@ -88,10 +88,7 @@ describe.each(DATABASE_KINDS)('server share isolation on %s', (kind) => {
       await latestCode(server, '+4915123456789'),
     );
     const bobShare: string = released.body.serverShare;
-    const hosted = Buffer.from(
-      (await server.request('GET', `${base}/payload`)).body.payload,
-      'base64',
-    );
+    const hosted = (await server.download(`${base}/payload`)).bytes;
 
     const opened = await openWithPassword({
       payload: hosted,

@@ -4,7 +4,9 @@
  * lines, and mail/SMS going to the outbox (unless the test injects a mailer).
  */
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,7 @@ import type { Database } from '../../src/server/db/schema.ts';
 import type { Clock, SmsSender } from '../../src/server/deps.ts';
 import { outboxMailer, type Mailer } from '../../src/server/mail/mailer.ts';
 import { outboxSmsSender } from '../../src/server/outbox.ts';
+import { openPayloadStore, type PayloadStore } from '../../src/server/payloads/payloadStore.ts';
 import { generateServerSecret, type ServerSecret } from '../../src/server/serverSecret.ts';
 import { freshPostgresDatabase } from '../helpers/postgres.ts';
 
@@ -78,6 +81,8 @@ export interface TestServer {
   clock: TestClock;
   /** The secret the server runs with (kept outside the database: not part of a dump). */
   secret: ServerSecret;
+  /** Where the server keeps payloads (a fresh directory per server unless `payloads` says). */
+  payloads: PayloadStore;
   /** Every log line so far, parsed, plus the raw text (to search for leaked secrets). */
   logLines: () => Record<string, unknown>[];
   logText: () => string;
@@ -92,6 +97,11 @@ export interface TestServer {
     body: any;
     headers: Headers;
   }>;
+  /** GET a binary answer (a hosted payload): its status, headers and bytes. */
+  download: (
+    path: string,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; bytes: Buffer; headers: Headers }>;
   /** Outbox rows for a recipient, newest first. */
   outboxFor: (recipient: string) => Promise<{ channel: string; text: string }[]>;
   close: () => Promise<void>;
@@ -107,6 +117,11 @@ export interface TestServerOptions {
   housekeepingIntervalMs?: number;
   /** The server's secret key (default: a new random one). */
   secret?: ServerSecret;
+  /**
+   * The payload store (default: files in a new temporary directory, removed at close). Given
+   * one, `config.payloads` should describe it.
+   */
+  payloads?: PayloadStore;
 }
 
 export async function startTestServer(
@@ -115,6 +130,10 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const postgres = kind === 'postgres' ? await freshPostgresDatabase() : null;
   const databaseUrl = postgres ? postgres.url : 'pglite:memory';
+  const payloadDirectory = options.payloads
+    ? null
+    : await mkdtemp(join(tmpdir(), 'sealpost-payloads-'));
+  const configured = (options.config ?? {}) as { payloads?: Record<string, unknown> };
   const resolved = resolveConfig(
     {
       databaseUrl,
@@ -124,6 +143,10 @@ export async function startTestServer(
       devOutbox: true,
       logLevel: 'info',
       ...options.config,
+      payloads: {
+        ...(payloadDirectory ? { directory: payloadDirectory } : {}),
+        ...configured.payloads,
+      },
     },
     {},
   );
@@ -143,7 +166,9 @@ export async function startTestServer(
     },
   });
   const secret = options.secret ?? generateServerSecret();
+  const payloads = options.payloads ?? openPayloadStore(config.payloads);
   const app = await buildServer({
+    payloads,
     config,
     db: database.db,
     clock,
@@ -167,6 +192,7 @@ export async function startTestServer(
     config,
     clock,
     secret,
+    payloads,
     logText: () => logChunks.join(''),
     logLines: () =>
       logChunks
@@ -195,6 +221,11 @@ export async function startTestServer(
       }
       return { status: response.status, body: parsed, headers: response.headers };
     },
+    async download(path, headers = {}) {
+      const response = await fetch(baseUrl + path, { headers });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return { status: response.status, bytes, headers: response.headers };
+    },
     async outboxFor(recipient) {
       return database.db
         .selectFrom('outbox')
@@ -207,6 +238,7 @@ export async function startTestServer(
       await app.close();
       await database.close();
       await postgres?.drop();
+      if (payloadDirectory) await rm(payloadDirectory, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteEndedPayloads } from '../../src/server/messages/registration.ts';
+import { deleteEndedPayloads } from '../../src/server/payloads/payloadDeletion.ts';
 import { READER_HTML_PATH } from '../../src/server/messages/routes.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
 import {
@@ -190,9 +190,26 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
       });
       expect(fromFile.headers.get('access-control-allow-origin')).toBe('null');
 
-      const fetched = await server.request('GET', `/api/v1/messages/${body.messageId}/payload`);
+      const fetched = await server.download(`/api/v1/messages/${body.messageId}/payload`);
       expect(fetched.status).toBe(200);
-      expect(Buffer.from(fetched.body.payload, 'base64').equals(Buffer.from(payload))).toBe(true);
+      expect(fetched.headers.get('content-type')).toBe('application/octet-stream');
+      expect(fetched.headers.get('content-length')).toBe(String(payload.length));
+      expect(fetched.headers.get('cache-control')).toBe('no-store');
+      expect(fetched.bytes.equals(Buffer.from(payload))).toBe(true);
+      // The reader fetches it cross-origin too (from a file, origin null).
+      const fromFileCopy = await server.download(`/api/v1/messages/${body.messageId}/payload`, {
+        origin: 'null',
+      });
+      expect(fromFileCopy.headers.get('access-control-allow-origin')).toBe('null');
+      // One byte range (a resumed download).
+      const tail = await server.download(`/api/v1/messages/${body.messageId}/payload`, {
+        range: 'bytes=2-',
+      });
+      expect(tail.status).toBe(206);
+      expect(tail.headers.get('content-range')).toBe(
+        `bytes 2-${payload.length - 1}/${payload.length}`,
+      );
+      expect(tail.bytes.equals(Buffer.from(payload).subarray(2))).toBe(true);
     });
 
     it('answers not-found for unknown messages and messages without a hosted copy', async () => {
@@ -348,7 +365,9 @@ describe.each(DATABASE_KINDS)('messages on %s', (kind) => {
     await register(ending);
     await register(lasting);
     server.clock.advanceSeconds(86_400);
-    expect(await deleteEndedPayloads(server.db, server.clock.now())).toBeGreaterThanOrEqual(1);
+    expect(
+      await deleteEndedPayloads(server.db, server.payloads, server.clock.now()),
+    ).toBeGreaterThanOrEqual(1);
     expect((await countRows(ending.messageId)).payloads).toBe(0);
     expect((await countRows(lasting.messageId)).payloads).toBe(1);
     expect(

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { deleteOldDevices } from '../devices/devices.ts';
 import type { ServerDeps } from '../deps.ts';
-import { deleteEndedPayloads, eraseLockSecrets } from './registration.ts';
+import { deleteEndedPayloads, deleteUnfinishedUploads } from '../payloads/payloadDeletion.ts';
+import { eraseLockSecrets } from './registration.ts';
 import { deleteReplyTokens } from './replies.ts';
 import { deleteHandles } from './verificationHandles.ts';
 
@@ -9,9 +10,10 @@ import { deleteHandles } from './verificationHandles.ts';
 export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Deletes the hosted payloads and reply tokens of expired messages and erases their locks'
- * server shares and code verifiers, once the server is ready and then every `intervalMs` (revocation does both
- * at once). It also deletes remembered browsers that expired or were removed more than
+ * Deletes the hosted payloads (objects in the payload store, then rows) and reply tokens of
+ * expired messages and erases their locks' server shares and code verifiers, once the server is
+ * ready and then every `intervalMs` (revocation does both at once); and deletes uploads left
+ * unfinished longer than `payloads.unfinishedUploadHours`. It also deletes remembered browsers that expired or were removed more than
  * `DEVICE_RECORD_DAYS` ago (../devices/devices.ts). Nothing serves them any more, a ciphertext kept is a ciphertext that can leak
  * later, and a share kept would let a database copy plus the mail open an expired message. A failed
  * run is logged and tried again
@@ -20,7 +22,7 @@ export const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
  */
 export function scheduleHousekeeping(
   app: FastifyInstance,
-  deps: Pick<ServerDeps, 'db' | 'clock'>,
+  deps: Pick<ServerDeps, 'db' | 'clock' | 'payloads' | 'config'>,
   intervalMs: number = HOUSEKEEPING_INTERVAL_MS,
 ): void {
   let timer: ReturnType<typeof setInterval> | null = null;
@@ -29,16 +31,24 @@ export function scheduleHousekeeping(
     running ??= (async () => {
       try {
         const now = deps.clock.now();
-        const deleted = await deleteEndedPayloads(deps.db, now);
+        // Secrets first: a payload store that fails must not keep a share alive.
         const erased = await eraseLockSecrets(deps.db, { endedBy: now });
         await deleteHandles(deps.db, { expiredBy: now });
         await deleteReplyTokens(deps.db, { endedBy: now });
+        const deleted = await deleteEndedPayloads(deps.db, deps.payloads, now);
         if (deleted > 0 || erased > 0) {
           app.log.info(
             { deleted, erased },
             'erased the payloads and lock secrets of ended messages',
           );
         }
+        const unfinished = await deleteUnfinishedUploads(
+          deps.db,
+          deps.payloads,
+          now,
+          deps.config.payloads.unfinishedUploadHours,
+        );
+        if (unfinished > 0) app.log.info({ unfinished }, 'deleted unfinished uploads');
         const devices = await deleteOldDevices(deps.db, now);
         if (devices > 0) app.log.info({ devices }, 'deleted old remembered browsers');
       } catch (error) {

@@ -1,16 +1,15 @@
 /**
  * The message routes of src/core/serverApi.ts for the recipient: public description,
- * hosted payload, verification and replies, and the hosted reader at `/r/:messageId` (the
- * sender's are in ./senderRoutes.ts). Handlers gather input and map results to HTTP; the
+ * verification and replies, and the hosted reader at `/r/:messageId` (the sender's are in
+ * ./senderRoutes.ts, the hosted payload in ../payloads/downloadRoute.ts). Handlers gather input and map results to HTTP; the
  * decisions live in ./rules.ts, ./verificationStart.ts, ./verification.ts and ./replies.ts.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { binaryPublicKey } from '../../crypto/publicKeys.ts';
 import type { Database } from '../db/schema.ts';
 import { keysFor } from '../keys/publicKeys.ts';
 import type {
-  PayloadResponse,
   PublicMessageResponse,
   ReplyRequest,
   ReplyResponse,
@@ -39,12 +38,7 @@ import {
   verifyStartSchema,
 } from './schemas.ts';
 import { lockoutMailText } from './codeText.ts';
-import {
-  activeMessage,
-  completeVerification,
-  type Failure,
-  type VerificationContext,
-} from './verification.ts';
+import { completeVerification, type Failure, type VerificationContext } from './verification.ts';
 import { resendCode, startVerification } from './verificationStart.ts';
 
 /** The reader build the add-on attaches (`npm run build`); the hosted reader serves the same file. */
@@ -121,6 +115,8 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
           .selectFrom('message_payloads')
           .select('message_id')
           .where('message_id', '=', messageId)
+          // An upload in progress is not a payload yet.
+          .where('finished_at', 'is not', null)
           .executeTakeFirst(),
       ]);
       const state = messageState(
@@ -148,27 +144,6 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
         config.replies.enabled && state === 'active',
       );
       return replyKey ? { ...response, replyKey } : response;
-    },
-  );
-
-  app.get<{ Params: MessageParams }>(
-    '/api/v1/messages/:id/payload',
-    { schema: messageIdOnlySchema },
-    async (request, reply) => {
-      const messageId = request.params.id.toLowerCase();
-      const gate = await activeMessage(db, messageId, clock.now());
-      if (!gate.ok) return replyFailure(reply, gate);
-      const row = await db
-        .selectFrom('message_payloads')
-        // Encoded by the database (fast on PGlite too, see registration.ts); PostgreSQL breaks
-        // base64 into lines of 76, which are joined again here.
-        .select(sql<string>`encode(payload, 'base64')`.as('payload'))
-        .where('message_id', '=', messageId)
-        .executeTakeFirst();
-      if (row === undefined)
-        return replyError(reply, 'not-found', 'This message has no hosted copy.');
-      const response: PayloadResponse = { payload: row.payload.replaceAll('\n', '') };
-      return response;
     },
   );
 

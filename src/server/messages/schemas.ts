@@ -49,6 +49,14 @@ export const registerSchema = {
       senderName: { type: 'string', maxLength: 200 },
       senderLanguage: { type: 'string', enum: [...NOTIFICATION_LANGUAGES] },
       payload: { type: 'string', minLength: 1, pattern: BASE64_PATTERN },
+      upload: {
+        type: 'object',
+        required: ['expectedBytes'],
+        additionalProperties: false,
+        properties: {
+          expectedBytes: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+        },
+      },
       locks: {
         type: 'array',
         minItems: 1,

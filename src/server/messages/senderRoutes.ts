@@ -28,6 +28,10 @@ import {
   unlockSchema,
 } from './schemas.ts';
 import { deleteHandles } from './verificationHandles.ts';
+import { deletePayloadOf } from '../payloads/payloadDeletion.ts';
+import { otherPayloadBytes } from '../payloads/payloadRows.ts';
+import { checkPayloadFits, payloadAllowance } from '../payloads/quota.ts';
+import { UPLOADS_PATH } from '../payloads/uploadRoutes.ts';
 
 /** JSON around the base64 payload: the locks of a few hundred recipients fit easily. */
 const REGISTRATION_ENVELOPE_BYTES = 1024 * 1024;
@@ -35,7 +39,7 @@ const REGISTRATION_ENVELOPE_BYTES = 1024 * 1024;
 type MessageParams = { id: string };
 
 export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
-  const { config, db, clock, secret } = app.deps;
+  const { config, db, clock, secret, payloads } = app.deps;
   const limits = config.limits;
 
   app.post<{ Body: RegisterMessageRequest }>(
@@ -63,6 +67,13 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
       }
       const locks = prepareLocks(body.locks, secret);
       if (!locks.ok) return replyError(reply, 'bad-request', locks.message);
+      if (body.payload !== undefined && body.upload !== undefined) {
+        return replyError(
+          reply,
+          'bad-request',
+          'Send the payload inline (payload) or upload it (upload), not both.',
+        );
+      }
       const payload = checkPayload(body.payload);
       if (!payload.ok) return replyError(reply, 'bad-request', payload.message);
       if (payload.payload !== null && payload.payload.byteLength > limits.payloadBytes) {
@@ -72,27 +83,68 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
           `The hosted payload is over ${limits.payloadBytes} bytes.`,
         );
       }
+      const sender = request.sender!.address;
+      // An upload's estimate is checked now, so a message that plainly cannot fit is refused
+      // before any byte is sent; the upload itself is held to the real limits.
+      const payloadBytes = payload.payload?.byteLength ?? body.upload?.expectedBytes;
+      if (payloadBytes !== undefined) {
+        const allowance = payloadAllowance(
+          config.payloads,
+          await otherPayloadBytes(db, sender, now),
+        );
+        const fits = checkPayloadFits(payloadBytes, allowance);
+        if (!fits.ok) return replyError(reply, fits.code, fits.message);
+      }
       const messageId = body.messageId;
-      const inserted = await insertMessage(db, {
-        messageId,
-        sender: request.sender!.address,
-        senderName: body.senderName?.trim() || null,
-        senderLanguage: body.senderLanguage ?? null,
-        createdAt: now,
-        expiresAt: expiry.expiresAt,
-        locks: locks.locks,
-        payload: payload.payload,
-      });
-      if (!inserted.ok)
+      // The bytes go to the payload store first; the rows point at them only if all is written.
+      const stored =
+        payload.payload === null
+          ? null
+          : { storeKey: payloads.newKey(), byteLength: payload.payload.byteLength };
+      if (stored !== null) await payloads.put(stored.storeKey, payload.payload!.bytes);
+      const dropStored = async () => {
+        if (stored !== null) await payloads.remove(stored.storeKey);
+      };
+      let inserted: Awaited<ReturnType<typeof insertMessage>>;
+      try {
+        inserted = await insertMessage(db, {
+          messageId,
+          sender,
+          senderName: body.senderName?.trim() || null,
+          senderLanguage: body.senderLanguage ?? null,
+          createdAt: now,
+          expiresAt: expiry.expiresAt,
+          locks: locks.locks,
+          payload: stored,
+          uploadExpectedBytes: body.upload?.expectedBytes ?? null,
+        });
+      } catch (error) {
+        await dropStored();
+        throw error;
+      }
+      if (!inserted.ok) {
+        await dropStored();
         return replyError(reply, 'bad-request', 'A message with this id is already registered.');
+      }
       request.log.info(
-        { messageId, locks: locks.locks.length, hosted: payload.payload !== null },
+        {
+          messageId,
+          locks: locks.locks.length,
+          hosted: stored !== null,
+          upload: body.upload !== undefined,
+        },
         'message registered',
       );
       const response: RegisterMessageResponse = {
         messageId,
         expiresAt: expiry.expiresAt.toISOString(),
         readerUrl: `${config.publicUrl}/r/${messageId}`,
+        ...(body.upload === undefined
+          ? {}
+          : {
+              uploadUrl: `${config.publicUrl}${UPLOADS_PATH}`,
+              payloadUrl: `${config.publicUrl}/api/v1/messages/${messageId}/payload`,
+            }),
       };
       return reply.code(201).send(response);
     },
@@ -137,17 +189,18 @@ export const messageSenderRoutes: FastifyPluginAsync = async (app) => {
           .where('revoked_at', 'is', null)
           .returning('revoked_at')
           .executeTakeFirst();
-        // The hosted copy serves nobody any more; the server keeps no ciphertext it need not,
-        // and nothing that would open a lock or test a code (docs/envelope.md §3a).
-        await transaction
-          .deleteFrom('message_payloads')
-          .where('message_id', '=', messageId)
-          .execute();
+        // Nothing that would open a lock or test a code stays (docs/envelope.md §3a).
         await eraseLockSecrets(transaction, { messageId });
         await deleteHandles(transaction, { messageId });
         await deleteReplyTokens(transaction, { messageId });
         return updated?.revoked_at ?? own.message.revoked_at ?? now;
       });
+      // The hosted copy serves nobody any more, and the server keeps no ciphertext it need not:
+      // its bytes go now (an upload in progress is stopped first). Should the store fail, the
+      // row stays and housekeeping tries again.
+      await deletePayloadOf(db, payloads, messageId).catch((error: unknown) =>
+        request.log.error({ err: error, messageId }, 'could not delete a revoked payload'),
+      );
       request.log.info({ messageId }, 'message revoked');
       const response: RevokeResponse = { revokedAt: revokedAt.toISOString() };
       return response;

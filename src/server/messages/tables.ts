@@ -6,6 +6,9 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Timestamp } from '../db/schema.ts';
 import type { ServerLockMethod } from '../../core/serverApi.ts';
 
+/** `bigint`: `pg` reads a string (PGlite a number); read it through `Number()`. */
+export type Int8 = ColumnType<string | number | bigint, number, number>;
+
 /** `bytea`: `pg` reads a Buffer, PGlite a Uint8Array; both take a Buffer. */
 export type Bytes = ColumnType<Uint8Array, Buffer, Buffer>;
 
@@ -24,12 +27,12 @@ export interface MessagesTable {
   mail_message_id: Generated<string | null>;
   /** The language the sender reads Sealpost in (a NotificationLanguage); replies' mail uses it. */
   sender_language: Generated<string | null>;
-}
-
-/** The hosted encrypted payload; deleted on revocation. */
-export interface MessagePayloadsTable {
-  message_id: string;
-  payload: Bytes;
+  /** Link delivery: the sender's estimate of the payload's size; null = inline or none. */
+  upload_expected_bytes: ColumnType<
+    string | number | bigint | null,
+    number | null | undefined,
+    number | null
+  >;
 }
 
 /**
@@ -84,7 +87,6 @@ export interface MessageLocksTable {
 declare module '../db/schema.ts' {
   interface Database {
     messages: MessagesTable;
-    message_payloads: MessagePayloadsTable;
     message_locks: MessageLocksTable;
   }
 }

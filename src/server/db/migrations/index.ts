@@ -11,6 +11,7 @@ import * as verificationHandles from './0005_verification_handles.ts';
 import * as publicKeys from './0006_public_keys.ts';
 import * as replies from './0007_replies.ts';
 import * as noCodeAndDevices from './0008_no_code_and_devices.ts';
+import * as payloadStore from './0009_payload_store.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_core': core,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006_public_keys': publicKeys,
   '0007_replies': replies,
   '0008_no_code_and_devices': noCodeAndDevices,
+  '0009_payload_store': payloadStore,
 };
