@@ -195,9 +195,11 @@ describe('the reader file', () => {
     // The goal was 350 KiB (README, "Against the targets"). Sealing a secure reply in the
     // browser — public-key encryption, the MIME builder, the reply form in six languages —
     // took the file to about 411 KiB (421,078 bytes); "I don't have the code" and remembered
-    // browsers, in six languages, to 420 KiB (430,191 bytes). This bound catches any real
-    // regression (a full openpgp build, a second copy of a library).
-    expect(size).toBeLessThanOrEqual(424 * 1024);
+    // browsers, in six languages, to 420 KiB (430,191 bytes); link delivery (the payload's
+    // download with its progress, and SHA-256 from @noble/hashes, about 6 KB) to 433 KiB
+    // (443,763 bytes). This bound catches any real regression (a full openpgp build, a second
+    // copy of a library).
+    expect(size).toBeLessThanOrEqual(436 * 1024);
   });
 
   it('explains itself when opened as the empty template', async () => {
@@ -386,9 +388,10 @@ describe('broken files', () => {
   });
 
   it('reports an envelope of an unknown version as unsupported', async () => {
+    // Version 2 is link delivery (docs/envelope.md §9); 3 is still to come.
     const futurePath = await withEditedEnvelope(plainPath, 'future.html', (envelope) => ({
       ...envelope,
-      version: 2,
+      version: 3,
     }));
     const page = await openReaderPage(browser, futurePath, { locale: 'es-ES' });
     try {
