@@ -289,6 +289,8 @@ export class ReaderState {
     await nextPaint();
     const result = await openPayload(payload, password);
     if (result.ok) {
+      // The ciphertext is not needed once open: let a large payload go.
+      this.payload = null;
       this.screen = { kind: 'open', envelope: screen.envelope, message: result.message };
     } else if (result.reason !== 'wrong-code') {
       this.end(screen, result.reason);

@@ -217,6 +217,8 @@ describe('ReaderState with a linked envelope', () => {
     expect(reader.retry).toBe('wrong-code');
     await reader.unlock(CODE.toLowerCase());
     expect(reader.screen.kind).toBe('open');
+    // Opened: the downloaded ciphertext is let go.
+    expect(reader.payload).toBeNull();
     if (reader.screen.kind !== 'open') return;
     expect(reader.screen.message.subject).toBe('Large files');
     expect(reader.screen.message.attachments[0]?.bytes.length).toBe(300_000);
