@@ -19,7 +19,9 @@ export type BrowserTarget =
   /** The tab (of the main window's tabmail) whose page URL contains `urlPart`. */
   | { kind: 'tab'; urlPart: string }
   /** `about:message` of the selected tab: a message tab, or the 3-pane's message pane. */
-  | { kind: 'message' };
+  | { kind: 'message' }
+  /** The page of a window the add-on opened with `windows.create` (its one `<browser>`). */
+  | { kind: 'window' };
 
 /** Which action to run inside the popup, with its argument. */
 type PopupAction =
@@ -60,6 +62,7 @@ function locateBrowser() {
     return document.querySelector(
       'panel.webextension-popup-panel browser.webextension-popup-browser');
   }
+  if (target.kind === 'window') return document.querySelector('browser');
   const tabmail = document.getElementById('tabmail');
   if (!tabmail) return null;
   if (target.kind === 'tab') {

@@ -44,6 +44,28 @@ export async function runScenario(
     onPopupReady?: (screenshotPng: string) => Promise<void> | void;
   } = {},
 ): Promise<ScenarioOutcome> {
+  const { compose, popup, recipients, notes } = await prepareScenario(session, scenario);
+  if (options.onPopupReady) await options.onPopupReady(await popup.screenshot());
+  const sent = await pressSend(session, compose, popup, options.sendTimeoutMs);
+  if (sent.outcome === 'cancelled' && !sent.popupReopenedBySealpost) {
+    notes.push('Sealpost did not reopen its popup after cancelling; the harness opened it');
+  }
+  return { ...sent, recipients, notes, compose };
+}
+
+/** A scenario composed and every choice made in the popup, ready for Send. */
+export interface PreparedScenario {
+  compose: OpenCompose;
+  popup: SealpostPopup;
+  recipients: ScenarioOutcome['recipients'];
+  notes: string[];
+}
+
+/** Composes the scenario's mail and makes its choices in the popup, without pressing Send. */
+export async function prepareScenario(
+  session: ThunderbirdSession,
+  scenario: LoadedScenario,
+): Promise<PreparedScenario> {
   const compose = await session.compose({
     from: scenario.from,
     to: scenario.to,
@@ -84,12 +106,7 @@ export async function runScenario(
       language: await popup.languageValue(address).catch(() => ''),
     };
   }
-  if (options.onPopupReady) await options.onPopupReady(await popup.screenshot());
-  const sent = await pressSend(session, compose, popup, options.sendTimeoutMs);
-  if (sent.outcome === 'cancelled' && !sent.popupReopenedBySealpost) {
-    notes.push('Sealpost did not reopen its popup after cancelling; the harness opened it');
-  }
-  return { ...sent, recipients, notes, compose };
+  return { compose, popup, recipients, notes };
 }
 
 /** What pressing Send led to. */
