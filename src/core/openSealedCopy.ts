@@ -20,13 +20,7 @@ export type SealedMessageResult =
   | {
       ok: false;
       reason:
-        | 'not-sealed'
-        | 'damaged'
-        | 'unsupported'
-        | 'too-large'
-        | 'locked'
-        | 'unavailable'
-        | 'ended';
+        'not-sealed' | 'damaged' | 'unsupported' | 'too-large' | 'locked' | 'unavailable' | 'ended';
     }
   /**
    * None of the user's keys holds a lock of this message: the recipient opens it with a code or

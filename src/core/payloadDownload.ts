@@ -66,7 +66,8 @@ export async function downloadPayload(
   } catch {
     return { ok: false, reason: 'unavailable' };
   }
-  if (received !== total) return { ok: false, reason: options.expected ? 'damaged' : 'unavailable' };
+  if (received !== total)
+    return { ok: false, reason: options.expected ? 'damaged' : 'unavailable' };
   if (options.expected && digest.hex() !== options.expected.sha256) {
     return { ok: false, reason: 'damaged' };
   }

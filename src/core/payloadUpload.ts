@@ -92,9 +92,27 @@ function unavailable(message: string): PayloadUploadResult {
 }
 
 function failureOf(error: Error | DetailedError): PayloadUploadResult {
-  const status = 'originalResponse' in error ? error.originalResponse?.getStatus() : undefined;
-  if (status === undefined || status === 0 || status >= 500) return unavailable(error.message);
-  return { ok: false, reason: 'refused', status, message: error.message };
+  const response = 'originalResponse' in error ? error.originalResponse : null;
+  const status = response?.getStatus();
+  if (!response || status === undefined || status === 0 || status >= 500) {
+    return unavailable(serverWords(response?.getBody()) ?? 'the server could not be reached');
+  }
+  return {
+    ok: false,
+    reason: 'refused',
+    status,
+    message: serverWords(response.getBody()) ?? `HTTP ${status}`,
+  };
+}
+
+/** The server's own sentence from an error answer (`{ error: { message } }`), if it gave one. */
+function serverWords(body: string | undefined): string | null {
+  try {
+    const message = (JSON.parse(body ?? '') as { error?: { message?: unknown } }).error?.message;
+    return typeof message === 'string' && message.length > 0 ? message.slice(0, 300) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
