@@ -184,6 +184,8 @@ export async function startTestServer(
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('server has no address');
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  // URLs the server hands out (an upload's Location) point where it really listens.
+  if ((options.config ?? {}).publicUrl === undefined) config.publicUrl = baseUrl;
 
   return {
     baseUrl,
@@ -235,7 +237,12 @@ export async function startTestServer(
         .execute();
     },
     async close() {
-      await app.close();
+      // A keep-alive connection whose streamed answer finished a moment after the client read
+      // it is not idle yet when closing starts, and would hold the close for the keep-alive
+      // timeout: the test is over, so every connection goes.
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
       await database.close();
       await postgres?.drop();
       if (payloadDirectory) await rm(payloadDirectory, { recursive: true, force: true });
