@@ -45,7 +45,9 @@ async function fetchLinkedPayload(
     maxBytes: envelope.payloadLink.bytes,
   });
   if (download.ok) return download.payload;
-  return download.reason === 'missing' ? 'unavailable' : download.reason;
+  if (download.reason === 'missing') return 'unavailable';
+  // With the size expected, an answer of another size is not the payload the envelope names.
+  return download.reason === 'too-large' ? 'damaged' : download.reason;
 }
 
 /** Every key the add-on keeps, one per identity address it sealed or registered a key for. */

@@ -9,8 +9,11 @@ import { createPayloadDigest } from './payloadDigest.ts';
 
 export type PayloadDownload =
   | { ok: true; payload: Uint8Array }
-  /** `ended`: 410, the message expired or was revoked; `missing`: 404, nothing hosted. */
-  | { ok: false; reason: 'unavailable' | 'ended' | 'missing' | 'damaged' };
+  /**
+   * `ended`: 410, the message expired or was revoked; `missing`: 404, nothing hosted;
+   * `too-large`: the server announces more than the caller accepts (`maxBytes`).
+   */
+  | { ok: false; reason: 'unavailable' | 'ended' | 'missing' | 'damaged' | 'too-large' };
 
 export interface PayloadDownloadOptions {
   /** What the envelope says the payload is; without it (hosted reader) the answer's length counts. */
@@ -44,7 +47,8 @@ export async function downloadPayload(
   const total = options.expected?.bytes ?? announced;
   if (!Number.isSafeInteger(total) || total <= 0 || total > options.maxBytes) {
     await response.body.cancel().catch(() => undefined);
-    return { ok: false, reason: options.expected ? 'damaged' : 'unavailable' };
+    if (options.expected) return { ok: false, reason: 'damaged' };
+    return { ok: false, reason: total > options.maxBytes ? 'too-large' : 'unavailable' };
   }
   const payload = new Uint8Array(total);
   const digest = createPayloadDigest();

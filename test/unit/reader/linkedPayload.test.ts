@@ -201,7 +201,8 @@ describe('ReaderPayload', () => {
     expect((await reader.load()).ok).toBe(true);
     expect(reader.total).toBe(payload.length);
     fakeFetch({ status: 200, bytes: payload, length: MAX_PAYLOAD_BYTES + 1 });
-    expect((await new ReaderPayload(hosted).load()).ok).toBe(false);
+    // Over the cap is "too large", not "the server cannot be reached".
+    expect(await new ReaderPayload(hosted).load()).toEqual({ ok: false, reason: 'too-large' });
   });
 });
 
