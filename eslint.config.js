@@ -28,6 +28,7 @@ const LAYERS = {
   popup: ['core', 'i18n', 'messaging', 'platform', 'ui'],
   options: ['core', 'i18n', 'messaging', 'platform', 'ui'],
   sentCopy: ['core', 'i18n', 'messaging', 'platform', 'reader', 'ui'],
+  sendProgress: ['core', 'i18n', 'messaging', 'platform', 'ui'],
   reader: ['core', 'crypto', 'i18n'],
   server: ['core', 'crypto'],
 };
