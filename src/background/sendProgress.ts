@@ -15,6 +15,8 @@ interface ActiveSend {
   expectedBytes: number;
   uploadedBytes: number;
   window: number | null;
+  /** Ends the hold that keeps the event page awake while the upload runs. */
+  release: () => void;
 }
 
 const active = new Map<number, ActiveSend>();
@@ -35,6 +37,8 @@ export async function startSendProgress(
     expectedBytes: Math.max(1, expectedBytes),
     uploadedBytes: 0,
     window: null,
+    // An upload of gigabytes outlasts the event page's idle time; the upload lives in its memory.
+    release: host.keepAwake(),
   };
   active.set(tabId, send);
   send.window = await host.openSendProgress(tabId);
@@ -50,6 +54,7 @@ export function reportUploaded(tabId: number, base: number, uploadedBytes: numbe
 export async function endSendProgress(host: Host, tabId: number): Promise<void> {
   const send = active.get(tabId);
   active.delete(tabId);
+  send?.release();
   if (send?.window != null) await host.closeSendProgress(send.window);
 }
 

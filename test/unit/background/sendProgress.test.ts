@@ -45,6 +45,7 @@ describe('a send in progress', () => {
     const host = new FakeThunderbirdHost();
     const signal = await startSendProgress(host, 7, 1000);
     expect(host.progressWindows).toEqual([{ tabId: 7, closed: false }]);
+    expect(host.awakeHolds).toBe(1);
     reportUploaded(7, 100, 400);
     expect(sendProgressView(7)?.uploaded).toBe('0.0 MB');
     expect(sendProgressView(7)?.percent).toBe(50);
@@ -55,6 +56,7 @@ describe('a send in progress', () => {
     expect(sendProgressView(7)?.cancelling).toBe(true);
     await endSendProgress(host, 7);
     expect(host.progressWindows[0]?.closed).toBe(true);
+    expect(host.awakeHolds).toBe(0);
     expect(sendProgressView(7)).toBeNull();
   });
 });
