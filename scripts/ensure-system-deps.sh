@@ -3,7 +3,8 @@
 # Thunderbird (the product's host and the E2E target), Xvfb + xauth (a display for headed runs),
 # Chromium (the recipient's reader in tests), GnuPG (interop checks), fonts for screenshots,
 # PostgreSQL (the server tests start a throw-away cluster from its binaries), dovecot's IMAP
-# server (the drafts test runs one on loopback to see what a draft leaves on a mail server).
+# server (the drafts test runs one on loopback to see what a draft leaves on a mail server),
+# OpenStack Swift's Python package (the payload-store tests run it on loopback as their S3 server).
 # Idempotent and quick when everything is present (a few dpkg-query calls, ~0.2 s). As root it runs
 # apt-get itself; otherwise it prints the exact command and fails.
 # Set SEALPOST_SKIP_SYSTEM_DEPS=1 to skip the check (e.g. on a machine managed another way).
@@ -13,7 +14,7 @@ if [[ "${SEALPOST_SKIP_SYSTEM_DEPS:-}" == 1 ]]; then
   exit 0
 fi
 
-packages=(thunderbird xvfb xauth chromium gnupg fonts-dejavu-core postgresql dovecot-imapd)
+packages=(thunderbird xvfb xauth chromium gnupg fonts-dejavu-core postgresql dovecot-imapd python3-swift)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   # Not Debian-like: check for the programs and say what is missing.

@@ -39,7 +39,7 @@ const PAYLOAD_LIMITS = {
 };
 
 describe.each(payloadStoreKinds(DATABASE_KINDS))(
-  'link delivery on %s',
+  'link delivery on %s, payloads in %s',
   (kind, storeKind: PayloadStoreKind) => {
     let server: TestServer;
     let alice: string;
