@@ -26,6 +26,7 @@ import {
 import { ensureSealpostBuilt } from './harness/build.ts';
 import { waitFor } from './harness/chromeWindows.ts';
 import { installMachinePolicy, readExamplePolicy } from './harness/machinePolicy.ts';
+import { extractEnvelopeJson, parseEnvelope } from '../../src/core/envelopeCodec.ts';
 import { confirmAddress, typeCode } from './harness/readerServerFlow.ts';
 import { pressSend } from './harness/runScenario.ts';
 import { SealpostOptions } from './harness/sealpostOptions.ts';
@@ -40,6 +41,8 @@ const BOB = 'bob@partner.example';
 /** Not enforced: the sender may switch secure mode off for mail to them alone. */
 const DANA = 'dana@elsewhere.example';
 const EVE = 'eve@another.example';
+/** At a domain whose mail gateway strips HTML attachments (the policy's `linkOnlyDomains`). */
+const GATEWAY = 'gina@gateway.example';
 const SUBJECT = 'Salary review 2027 — confidential';
 const BODY = 'The new salary bands are attached. Reference POLICYSECRET-7781.';
 const POLICY_EXPIRY_DAYS = 10;
@@ -73,6 +76,7 @@ beforeAll(async () => {
     languages: ['en', 'de'],
     defaultLanguage: 'de',
     lockUserSettings: true,
+    linkOnlyDomains: [GATEWAY.split('@')[1]],
   });
   organisationName = String(settings.organisationName);
   restorePolicy = installMachinePolicy(policy);
@@ -278,6 +282,23 @@ describe('Sealpost installed and configured by policies.json', () => {
     } finally {
       await page.context().close();
     }
+  });
+
+  it('sends mail to a linkOnlyDomains recipient by link: no payload in the mail, whatever its size', async () => {
+    const { compose, popup } = await composeWithPopup([GATEWAY], 'Gateway note');
+    await popup.waitForRecipient(GATEWAY);
+    await popup.popup.waitFor('#send-by-link-note');
+    expect(await popup.popup.attribute('#send-by-link-note', 'data-reason')).toBe('domain');
+    const sent = await pressSend(session!, compose, popup);
+    expect(sent.message).toBe('');
+    expect(sent.outcome).toBe('sent');
+    expect(sent.mails[0]!.raw.length).toBeLessThan(64 * 1024);
+    const parsed = await simpleParser(sent.mails[0]!.raw);
+    const file = parsed.attachments.find((part) => part.filename === 'secure-message.html');
+    const envelope = parseEnvelope(extractEnvelopeJson(file!.content.toString('utf8')) ?? '');
+    expect(envelope.ok && envelope.envelope.version).toBe(2);
+    expect(envelope.ok && 'payload' in envelope.envelope).toBe(false);
+    expect(file!.content.toString('utf8')).not.toContain('<script type="module"');
   });
 
   it('registered the message with the policy’s expiry: closed after that many days', async () => {
