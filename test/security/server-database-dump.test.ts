@@ -10,7 +10,7 @@
  * Positive controls show each attempt succeeds where it should, so the test would notice if the
  * server ever stored the mail share, or stopped erasing.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveLockPassword } from '../../src/core/serverLock.ts';
 import { openWithPassword } from '../../src/crypto/index.ts';
@@ -32,6 +32,27 @@ import {
   secretText,
   type SealedMessage,
 } from './databaseDump.ts';
+import { payloadRow, registerForUpload, tusUpload } from '../server/uploads-fixtures.ts';
+
+/**
+ * Whether any value of the dump holds a piece of `payload`: 64 bytes from its middle, as bytes,
+ * hex or base64 (whatever encoding a column might keep it in).
+ */
+function dumpHoldsBytesOf(
+  dump: { table: string; column: string; value: unknown }[],
+  payload: Uint8Array,
+): boolean {
+  const middle = Buffer.from(payload).subarray(
+    Math.floor(payload.length / 2),
+    Math.floor(payload.length / 2) + 64,
+  );
+  return dump.some(({ value }) => {
+    if (value instanceof Uint8Array) return Buffer.from(value).includes(middle);
+    if (typeof value !== 'string') return false;
+    const bytes = asBytes(value);
+    return bytes !== null && Buffer.from(bytes).includes(middle);
+  });
+}
 
 describe.each(DATABASE_KINDS)('a database dump on %s', (kind) => {
   let server: TestServer;
@@ -80,13 +101,13 @@ describe.each(DATABASE_KINDS)('a database dump on %s', (kind) => {
     expect(dumpText).not.toContain(Buffer.from(bobsHandle, 'base64url').toString('hex'));
     expect(dump.some((entry) => entry.table === 'verification_handles')).toBe(true);
 
-    // The attacker takes the hosted payload from the dump, and tries every 32-byte value in the
-    // dump as the missing mail share, with the server share of each sms and email lock (the
-    // code locks would need their access code on top, which the dump does not hold either).
-    const hosted = dump.find(
-      (entry) => entry.table === 'message_payloads' && entry.column === 'payload',
-    )?.value;
-    expect(hosted).toBeInstanceOf(Uint8Array);
+    // The dump holds no payload bytes (they live in the payload store): the attacker takes the
+    // hosted payload from its public URL, and tries every 32-byte value in the dump as the
+    // missing mail share, with the server share of each sms and email lock (the code locks
+    // would need their access code on top, which the dump does not hold either).
+    expect(dumpHoldsBytesOf(dump, sealed.payload)).toBe(false);
+    const hosted = (await server.download(`/api/v1/messages/${body.messageId}/payload`)).bytes;
+    expect(hosted.equals(Buffer.from(sealed.payload))).toBe(true);
     const shareRows = await server.db
       .selectFrom('message_locks')
       .select(['lock_id', 'server_share'])
@@ -142,6 +163,30 @@ describe.each(DATABASE_KINDS)('a database dump on %s', (kind) => {
     expect(unkeyed.equals(Buffer.from(codeRow.access_code_digest!))).toBe(false);
     const stored = { salt: codeRow.access_code_salt!, digest: codeRow.access_code_digest! };
     expect(verifierMatches(server.secret, stored, 'DAN4242')).toBe(true);
+  }, 180_000);
+
+  it('holds no bytes of a payload delivered by link (uploaded with tus), only its key and length', async () => {
+    const token = await signedInSender(server, 'erin@example.org');
+    const bytes = randomBytes(300_000);
+    const { messageId } = await registerForUpload(server, token, bytes.length);
+    await tusUpload(server, token, messageId, bytes, { chunkSize: 100_000 });
+    expect(
+      (await server.download(`/api/v1/messages/${messageId}/payload`)).bytes.equals(bytes),
+    ).toBe(true);
+    const dump = await dumpDatabase(server);
+    expect(dumpHoldsBytesOf(dump, bytes)).toBe(false);
+    // What the dump does say: that the message has a payload, where, and how long it is.
+    const row = await payloadRow(server, messageId);
+    expect(Number(row!.byte_length)).toBe(bytes.length);
+    expect(row!.payload).toBeNull();
+    // Control: the check finds a payload's bytes where they are (the store).
+    const key = (await payloadRow(server, messageId))!.store_key!;
+    const stored = await server.payloads.read(key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored!) chunks.push(chunk as Buffer);
+    expect(
+      dumpHoldsBytesOf([{ table: 'store', column: key, value: Buffer.concat(chunks) }], bytes),
+    ).toBe(true);
   }, 180_000);
 
   it('opens nothing with the dump plus the mail once the message is revoked', async () => {
