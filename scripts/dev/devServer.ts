@@ -1,6 +1,7 @@
 /**
  * The Sealpost server for `npm start`: the embedded database (PGlite in `.tmp/server-data`, kept
- * between runs like the Thunderbird profile, so the add-on's device token stays valid), the
+ * between runs like the Thunderbird profile, so the add-on's device token stays valid) and its
+ * hosted payloads (`.tmp/server-payloads`), the
  * development outbox for SMS and email, and the sender's mail domain as the organisation. Its
  * JSON log goes to `.tmp/server.log`; every code the outbox receives is printed to the console.
  */
@@ -38,6 +39,8 @@ export async function startDevServer(options: {
       log,
       // Kept with the database, outside it, like a production key file.
       secretKeyFile: join(options.projectRoot, '.tmp', 'server-secret.key'),
+      // Hosted payloads beside the database (the file store), kept between runs like it.
+      payloadDirectory: join(options.projectRoot, '.tmp', 'server-payloads'),
       // An organisation's opt-in, on here so a try-out shows "Remember this browser".
       rememberDevices: { enabled: true, days: 30 },
     });

@@ -5,6 +5,9 @@
  * expiry is testable without waiting. Everything is reached over real HTTP, as the add-on and
  * the reader reach it.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateServerSecret, loadServerSecret } from '../../../src/server/serverSecret.ts';
 import type { FastifyInstance } from 'fastify';
 import type { DevOutboxResponse, SignInStartResponse } from '../../../src/core/serverApi.ts';
@@ -42,6 +45,11 @@ export interface SealpostServerOptions {
    * runs, the key must be kept too). Default: a new random key for this run.
    */
   secretKeyFile?: string;
+  /**
+   * Where hosted payloads are kept (with a database kept between runs, keep them too). Default:
+   * a new temporary directory, removed at close.
+   */
+  payloadDirectory?: string;
 }
 
 export type OutboxMessage = DevOutboxResponse['messages'][number];
@@ -78,6 +86,9 @@ export function oneTimeCodeIn(text: string): string | null {
 
 export async function startSealpostServer(options: SealpostServerOptions): Promise<SealpostServer> {
   const databaseUrl = options.databaseUrl ?? 'pglite:memory';
+  const temporaryPayloads = options.payloadDirectory
+    ? null
+    : await mkdtemp(join(tmpdir(), 'sealpost-e2e-payloads-'));
   const resolved = resolveConfig(
     {
       databaseUrl,
@@ -95,6 +106,7 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
         : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.rememberDevices ? { rememberDevices: options.rememberDevices } : {}),
+      payloads: { directory: options.payloadDirectory ?? temporaryPayloads },
     },
     {},
   );
@@ -177,6 +189,7 @@ export async function startSealpostServer(options: SealpostServerOptions): Promi
       await app.close();
       mailer.close?.();
       await database.close();
+      if (temporaryPayloads) await rm(temporaryPayloads, { recursive: true, force: true });
     },
   };
 }
