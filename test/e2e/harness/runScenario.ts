@@ -106,6 +106,13 @@ export async function prepareScenario(
       language: await popup.languageValue(address).catch(() => ''),
     };
   }
+  if (scenario.sendByLink) {
+    if ((await popup.popup.count('#send-by-link input')) === 0) {
+      notes.push('the panel offers no "Send by link" (no server, or size or domain decide)');
+    } else if (!(await popup.popup.isSelected('#send-by-link input'))) {
+      await popup.popup.click('#send-by-link input');
+    }
+  }
   return { compose, popup, recipients, notes };
 }
 

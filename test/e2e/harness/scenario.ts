@@ -27,6 +27,8 @@ export interface Scenario {
   html: boolean;
   attachments: Array<{ path: string; name: string; type?: string }>;
   secure: boolean;
+  /** Tick the panel's "Send by link" (with a server; large messages go by link anyway). */
+  sendByLink?: boolean;
   /** Keyed by recipient address (any case). */
   recipients: Record<string, RecipientChoice>;
   /** Public key files (armored or binary) imported by hand on the options page before the send. */
@@ -67,6 +69,7 @@ const SCENARIO_KEYS = [
   'html',
   'attachments',
   'secure',
+  'sendByLink',
   'recipients',
   'keys',
   'wkd',
@@ -112,7 +115,7 @@ export function validateScenario(
     if (typeof field !== 'string') problems.push(`"${key}" must be a string`);
     return typeof field === 'string' ? field : '';
   };
-  const flag = (key: 'html' | 'secure'): boolean => {
+  const flag = (key: 'html' | 'secure' | 'sendByLink'): boolean => {
     const field = value[key] ?? false;
     if (typeof field !== 'boolean') problems.push(`"${key}" must be true or false`);
     return field === true;
@@ -205,6 +208,8 @@ export function validateScenario(
   const body = text('body');
   const html = flag('html');
   const secure = flag('secure');
+  const sendByLink = flag('sendByLink');
+  if (sendByLink && !secure) problems.push('"sendByLink" needs "secure": true');
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -218,6 +223,7 @@ export function validateScenario(
       html,
       attachments,
       secure,
+      ...(sendByLink ? { sendByLink } : {}),
       recipients,
       keys,
       wkd,
