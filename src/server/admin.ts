@@ -6,6 +6,7 @@
  *   directory import <file.csv> [--by <name>]   bulk-load entries (all or nothing, audited)
  *   devices list [--address <a>]       remembered browsers (id, address, dates; never secrets)
  *   devices remove <id> | --address <a>   one remembered browser, or all of an address
+ *   payloads usage                     payload bytes per sender (active messages) and in all
  * Uses the same config (file + SEALPOST_* env) and database as the server.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import { systemClock, type Clock } from './deps.ts';
 import { exportDirectoryCsv, importDirectoryCsv } from './directory/csv.ts';
 import { listDevices, removeDevices } from './devices/devices.ts';
 import { normaliseAddress } from '../core/address.ts';
+import { payloadBytesPerSender } from './payloads/payloadRows.ts';
 
 export const ADMIN_USAGE = `usage: npm run server:admin -- [--config <file.json>] <command>
   tokens list [--address <address>]
@@ -31,7 +33,8 @@ export const ADMIN_USAGE = `usage: npm run server:admin -- [--config <file.json>
   directory import <file.csv> [--by <name>]
   devices list [--address <address>]
   devices remove <device id>
-  devices remove --address <address>`;
+  devices remove --address <address>
+  payloads usage`;
 
 export interface AdminIo {
   db: Kysely<Database>;
@@ -69,6 +72,16 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
         ].join('\t'),
       );
     }
+    return 0;
+  }
+  if (group === 'payloads' && command === 'usage') {
+    // What the quotas count: active messages' payloads, finished and still uploading.
+    const rows = await payloadBytesPerSender(io.db, io.clock.now());
+    io.out(['sender', 'payloads', 'bytes', 'unfinished uploads'].join('\t'));
+    for (const row of rows)
+      io.out([row.sender, row.payloads, row.bytes, row.unfinished].join('\t'));
+    const total = rows.reduce((sum, row) => sum + row.bytes, 0);
+    io.out(['(all)', rows.reduce((sum, row) => sum + row.payloads, 0), total, '-'].join('\t'));
     return 0;
   }
   if (group === 'tokens' && command === 'revoke' && argument) {

@@ -105,6 +105,71 @@ describe('server config', () => {
     });
   });
 
+  it('payloads: files by default with 2 GiB per payload, 20 GiB per sender, 500 GiB in all; S3 set by the file or the environment, checked', () => {
+    const GIB = 1024 ** 3;
+    expect(resolveConfig({ developmentMode: true }, {})).toMatchObject({
+      ok: true,
+      config: {
+        payloads: {
+          store: 'file',
+          directory: '.tmp/server-payloads',
+          maxBytes: 2 * GIB,
+          quotaPerSenderBytes: 20 * GIB,
+          quotaTotalBytes: 500 * GIB,
+          unfinishedUploadHours: 24,
+        },
+      },
+    });
+    const s3 = resolveConfig(
+      { developmentMode: true, payloads: { store: 's3', s3: { region: 'eu-central-1' } } },
+      {
+        SEALPOST_PAYLOADS_S3_BUCKET: 'sealpost-payloads',
+        SEALPOST_PAYLOADS_S3_ENDPOINT: 'https://objects.example.org',
+        SEALPOST_PAYLOADS_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        SEALPOST_PAYLOADS_S3_SECRET_ACCESS_KEY: 'secret',
+        SEALPOST_PAYLOADS_S3_FORCE_PATH_STYLE: 'true',
+        SEALPOST_PAYLOADS_S3_KEY_PREFIX: 'sealpost/',
+        SEALPOST_PAYLOADS_QUOTA_PER_SENDER_BYTES: '1000',
+      },
+    );
+    expect(s3).toMatchObject({
+      ok: true,
+      config: {
+        payloads: {
+          store: 's3',
+          quotaPerSenderBytes: 1000,
+          s3: {
+            region: 'eu-central-1',
+            bucket: 'sealpost-payloads',
+            endpoint: 'https://objects.example.org',
+            accessKeyId: 'AKIAEXAMPLE',
+            secretAccessKey: 'secret',
+            forcePathStyle: true,
+            keyPrefix: 'sealpost/',
+          },
+        },
+      },
+    });
+    const wrong = resolveConfig(
+      {
+        developmentMode: true,
+        payloads: { store: 's3', maxBytes: 0, s3: { accessKeyId: 'only-one', bucketName: 'x' } },
+      },
+      {},
+    );
+    expect(wrong).toEqual({ ok: false, errors: ['payloads.s3.bucketName: unknown key'] });
+    const missing = resolveConfig(
+      { developmentMode: true, payloads: { store: 's3', maxBytes: 0, s3: { accessKeyId: 'x' } } },
+      {},
+    );
+    expect(missing.ok).toBe(false);
+    expect(missing.ok ? [] : missing.errors).toEqual([
+      'payloads.maxBytes: expected a positive integer',
+      'payloads.s3.accessKeyId and payloads.s3.secretAccessKey: set both or neither',
+      'payloads.s3.bucket: required for the s3 store (SEALPOST_PAYLOADS_S3_BUCKET)',
+    ]);
+  });
+
   it('refuses to start on the development providers outside development mode, naming each setting', () => {
     const result = resolveConfig({}, {});
     expect(result.ok).toBe(false);

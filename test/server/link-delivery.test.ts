@@ -7,6 +7,8 @@
  * and on a real S3 server (OpenStack Swift's S3 API, test/helpers/s3Server.ts).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runAdminCommand } from '../../src/server/admin.ts';
+import { movePayloadsToStore } from '../../src/server/payloads/movePayloadsToStore.ts';
 import {
   deleteEndedPayloads,
   deleteUnfinishedUploads,
@@ -271,6 +273,53 @@ describe.each(payloadStoreKinds(DATABASE_KINDS))(
           again,
         ),
       ).toBe(true);
+    });
+
+    it('moves a payload kept in the database (before the payload store) into the store', async () => {
+      const legacy = uploadRegistration(10);
+      delete (legacy as { upload?: unknown }).upload;
+      expect(
+        (await server.request('POST', '/api/v1/messages', { body: legacy, token: alice })).status,
+      ).toBe(201);
+      const bytes = payloadOf(50_000);
+      // As migration 0009 left a payload registered before it.
+      await server.db
+        .insertInto('message_payloads')
+        .values({
+          message_id: legacy.messageId,
+          payload: bytes,
+          store_key: null,
+          byte_length: bytes.length,
+          created_at: server.clock.now(),
+          finished_at: server.clock.now(),
+        })
+        .execute();
+      expect(await movePayloadsToStore(server.db, server.payloads)).toBe(1);
+      const row = await payloadRow(server, legacy.messageId);
+      expect(row!.payload).toBeNull();
+      expect(await server.payloads.holdsAnything(row!.store_key!)).toBe(true);
+      const served = await server.download(`/api/v1/messages/${legacy.messageId}/payload`);
+      expect(served.bytes.equals(bytes)).toBe(true);
+      expect(await movePayloadsToStore(server.db, server.payloads)).toBe(0);
+    });
+
+    it('lists payload bytes per sender for the admin', async () => {
+      const bytes = payloadOf(MIB);
+      const { messageId } = await registerForUpload(server, alice, bytes.length);
+      await tusUpload(server, alice, messageId, bytes);
+      const lines: string[] = [];
+      const io = {
+        db: server.db,
+        secret: server.secret,
+        clock: server.clock,
+        out: (line: string) => lines.push(line),
+        error: (line: string) => lines.push(line),
+      };
+      expect(await runAdminCommand(['payloads', 'usage'], io)).toBe(0);
+      expect(lines[0]).toBe('sender\tpayloads\tbytes\tunfinished uploads');
+      const mine = lines.find((line) => line.startsWith(`alice${senders}@`));
+      expect(mine?.split('\t')).toEqual([`alice${senders}@example.org`, '1', String(MIB), '0']);
+      expect(lines.at(-1)?.startsWith('(all)\t')).toBe(true);
     });
   },
 );
