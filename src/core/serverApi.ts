@@ -189,10 +189,14 @@ export interface RegisterMessageResponse {
 //        Upload-Metadata: messageId <base64 of the message id>   -> 201, Location: /api/v1/uploads/<id>
 // HEAD   /api/v1/uploads/:id     (Bearer, same sender) -> Upload-Offset (resume after a cut)
 // PATCH  /api/v1/uploads/:id     (Bearer, same sender) application/offset+octet-stream chunks;
-//        the last one carries Upload-Length. 413 past the size limit or the quotas.
+//        the last one carries Upload-Length. 413 `payload-too-large` / `quota-exceeded` past the
+//        size limit or the quotas, and the upload is deleted (start again with a new one).
 // DELETE /api/v1/uploads/:id     (Bearer, same sender) -> 204: the upload and its bytes are gone.
+// Errors are the usual `ApiError` JSON; someone else's upload or message is 404 like an unknown
+// one; an upload of a revoked or expired message is deleted and answered 410.
 // One upload per message; a message's payload is served only once its upload finished, and
-// unfinished uploads are deleted after `payloads.unfinishedUploadHours`.
+// unfinished uploads are deleted after `payloads.unfinishedUploadHours`. On S3, PATCH chunks of
+// at least 5 MiB (but the last) are stored as parts directly; smaller ones are gathered first.
 /** POST /api/v1/messages/:id/revoke (Bearer, sender only) -> { revokedAt } */
 export interface RevokeResponse {
   revokedAt: string;
