@@ -1,7 +1,8 @@
 /**
  * Base64 (RFC 4648 §4, standard alphabet) as the envelope and the reader file need it: strict
- * decoding, ASCII bytes written into a buffer (optionally in lines), and a streaming encoder into
- * Blobs, so a large payload is never held whole as a JS string.
+ * decoding, ASCII bytes written into a buffer (optionally in lines), a streaming encoder into
+ * Blobs, so a large payload is never held whole as a JS string, and a streaming decoder into
+ * Blobs for large MIME attachments.
  */
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -211,4 +212,84 @@ export function isBase64(text: string): boolean {
     if ((decode[text.charCodeAt(index)] ?? -1) < 0) return false;
   }
   return true;
+}
+
+/** Every byte's base64 value, -1 for those outside the alphabet (line ends, spaces). */
+const BASE64_DECODE_BYTES = (() => {
+  const table = new Int8Array(256).fill(-1);
+  for (let index = 0; index < BASE64_ALPHABET.length; index++) {
+    table[BASE64_ALPHABET.charCodeAt(index)] = index;
+  }
+  return table;
+})();
+
+/**
+ * Base64 text decoded into Blob pieces as it arrives (a MIME attachment of gigabytes, never held
+ * whole). Like postal-mime, characters outside the alphabet are skipped and `=` ends a unit
+ * (some mailers pad every line).
+ */
+export class Base64BlobDecoder {
+  readonly pieces: Blob[] = [];
+  /** Starts small (most attachments are) and doubles up to the piece size. */
+  private piece: Uint8Array<ArrayBuffer>;
+  private filled = 0;
+  private bits = 0;
+  private count = 0;
+
+  constructor(private readonly pieceBytes: number) {
+    this.piece = new Uint8Array(Math.max(3, Math.min(64 * 1024, pieceBytes)));
+  }
+
+  write(text: Uint8Array): void {
+    let piece = this.piece;
+    for (let index = 0; index < text.length; index++) {
+      const code = text[index]!;
+      const value = BASE64_DECODE_BYTES[code]!;
+      if (value >= 0) {
+        this.bits = (this.bits << 6) | value;
+        if (++this.count === 4) {
+          if (this.filled > piece.length - 3) piece = this.makeRoom();
+          piece[this.filled++] = this.bits >>> 16;
+          piece[this.filled++] = (this.bits >>> 8) & 0xff;
+          piece[this.filled++] = this.bits & 0xff;
+          this.bits = this.count = 0;
+        }
+      } else if (code === PAD) {
+        this.endUnit();
+        piece = this.piece;
+      }
+    }
+  }
+
+  end(): void {
+    this.endUnit();
+    this.flush();
+  }
+
+  private endUnit(): void {
+    if (this.filled > this.piece.length - 3) this.makeRoom();
+    if (this.count === 2) this.piece[this.filled++] = (this.bits >>> 4) & 0xff;
+    if (this.count === 3) {
+      this.piece[this.filled++] = (this.bits >>> 10) & 0xff;
+      this.piece[this.filled++] = (this.bits >>> 2) & 0xff;
+    }
+    this.bits = this.count = 0;
+  }
+
+  private makeRoom(): Uint8Array<ArrayBuffer> {
+    if (this.piece.length * 2 > this.pieceBytes) this.flush();
+    else {
+      const larger = new Uint8Array(this.piece.length * 2);
+      larger.set(this.piece.subarray(0, this.filled));
+      this.piece = larger;
+    }
+    return this.piece;
+  }
+
+  /** The Blob copies the bytes, so the one buffer is reused for the next piece. */
+  private flush(): void {
+    if (this.filled === 0) return;
+    this.pieces.push(new Blob([this.piece.subarray(0, this.filled)]));
+    this.filled = 0;
+  }
 }

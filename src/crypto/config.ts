@@ -27,6 +27,18 @@ export const DEFAULT_OPEN_LIMITS: Readonly<OpenLimits> = Object.freeze({
   maxPasswordLocks: 64,
 });
 
+/**
+ * The decompression cap for a plaintext that is streamed into Blobs rather than held (the
+ * reader; docs/envelope.md §4): at least the default 256 MiB, and otherwise 4 × the payload's
+ * size. A genuine message decompresses to about 1.3 × its payload (base64 attachments, which
+ * DEFLATE shrinks back to their binary size) and text to a few times it; a decompression bomb
+ * can expand about 1000-fold, and this bounds its output by a small multiple of what the
+ * recipient already downloaded, written to disk-backed Blobs, not to the heap.
+ */
+export function streamedDecompressionCap(payloadBytes: number): number {
+  return Math.max(DEFAULT_OPEN_LIMITS.maxDecompressedMessageSize, 4 * payloadBytes);
+}
+
 export interface Argon2Parameters {
   /** t: number of passes. */
   passes: number;

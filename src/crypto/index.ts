@@ -7,13 +7,17 @@ export { sealPayload, sealPayloadStream, type SealPayloadOptions } from './seal.
 export {
   openWithPassword,
   openWithPrivateKey,
+  readWithPassword,
   type OpenResult,
+  type ReadResult,
+  type ReadWithPasswordOptions,
   type OpenWithPasswordOptions,
   type OpenWithPrivateKeyOptions,
 } from './open.ts';
 export {
   PRODUCTION_ARGON2_PARAMETERS,
   DEFAULT_OPEN_LIMITS,
+  streamedDecompressionCap,
   type Argon2Parameters,
   type SealCryptoConfig,
   type OpenCryptoConfig,

@@ -5,7 +5,6 @@
  */
 import { bytesFromBase64 } from '../core/envelopeCodec.ts';
 import { downloadPayload } from '../core/payloadDownload.ts';
-import { DEFAULT_OPEN_LIMITS } from '../crypto/index.ts';
 import { payloadSource, type PayloadSource, type ReaderEnvelope } from './unlock.ts';
 
 export type PayloadResult =
@@ -18,10 +17,11 @@ export type PayloadResult =
   | { ok: false; reason: 'damaged' | 'too-large' | 'not-hosted' | 'ended' | 'unavailable' };
 
 /**
- * The most the reader downloads. The payload is compressed plaintext plus a few bytes per
- * 256 KiB chunk, so one larger than the plaintext cap could not open within it anyway.
+ * The most the reader downloads: the server's default payload limit (2 GiB). The ciphertext is
+ * held in one buffer, but its plaintext streams into Blobs (unlock.ts), so its size is no longer
+ * bounded by the heap.
  */
-export const MAX_PAYLOAD_BYTES = DEFAULT_OPEN_LIMITS.maxDecompressedMessageSize;
+export const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 
 export class ReaderPayload {
   /** The bytes come over the network (with progress), not from the file itself. */

@@ -72,6 +72,8 @@ export class ReaderState {
   retry: RetryReason | null = $state(null);
   /** With `retry`: attempts left (wrong-code) or seconds to wait (rate-limited), if known. */
   retryCount: number | undefined = $state();
+  /** While a payload is decrypted: how much of it, in whole percents (a large one takes a while). */
+  openingPercent: number | null = $state(null);
   /** Counts failed attempts so the UI can re-announce an identical error message. */
   attempts = $state(0);
   /** The server's answer once the recipient confirmed their address (server locks only). */
@@ -287,7 +289,11 @@ export class ReaderState {
   ): Promise<void> {
     // Argon2 runs on the main thread; let the browser paint the busy state first.
     await nextPaint();
-    const result = await openPayload(payload, password);
+    this.openingPercent = 0;
+    const result = await openPayload(payload, password, (done, total) => {
+      const percent = Math.floor((done * 100) / total);
+      if (percent !== this.openingPercent) this.openingPercent = percent;
+    }).finally(() => (this.openingPercent = null));
     if (result.ok) {
       // The ciphertext is not needed once open: let a large payload go.
       this.payload = null;

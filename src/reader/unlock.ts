@@ -6,8 +6,8 @@ import { passwordForCode } from '../core/accessCodeFormat.ts';
 import type { Envelope, EnvelopeLock, LinkedEnvelope, PayloadLink } from '../core/envelope.ts';
 import { parseEnvelope } from '../core/envelopeCodec.ts';
 import { API_BASE } from '../core/serverApi.ts';
-import { parseOriginalMime } from '../core/mime/parseMime.ts';
-import { openWithPassword } from '../crypto/index.ts';
+import { MimeTooLargeError, parseOriginalMimeStream } from '../core/mime/parseMime.ts';
+import { readWithPassword, streamedDecompressionCap } from '../crypto/index.ts';
 import type { OpenedMessage } from './openedMessage.ts';
 
 /**
@@ -95,15 +95,27 @@ export function unlockPayload(payload: Uint8Array, code: string): Promise<Unlock
 
 /**
  * Opens the payload's bytes (given to openpgp.js as they are, never copied or re-encoded) with
- * a lock's OpenPGP password (a code's, or a server lock's derived one).
+ * a lock's OpenPGP password (a code's, or a server lock's derived one). The plaintext streams
+ * into the MIME parser, attachments into Blobs; the message is returned only once the whole
+ * payload authenticated. `onProgress`: the share of the payload decrypted so far.
  */
-export async function openPayload(payload: Uint8Array, password: string): Promise<UnlockResult> {
+export async function openPayload(
+  payload: Uint8Array,
+  password: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<UnlockResult> {
   try {
-    const opened = await openWithPassword({ payload, password });
-    if (!opened.ok) return opened;
-    const message = await parseOriginalMime(opened.plaintext);
-    return { ok: true, message };
+    const opened = await readWithPassword({
+      payload,
+      password,
+      // The attachments go into Blobs, not the heap: the cap may follow the payload's size.
+      config: { maxDecompressedMessageSize: streamedDecompressionCap(payload.length) },
+      read: (plaintext) => parseOriginalMimeStream(plaintext),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    return opened.ok ? { ok: true, message: opened.value } : opened;
   } catch (error) {
+    if (error instanceof MimeTooLargeError) return { ok: false, reason: 'too-large' };
     console.error('Sealpost reader: could not open the message', error);
     return { ok: false, reason: 'damaged' };
   }

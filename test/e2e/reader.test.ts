@@ -197,9 +197,10 @@ describe('the reader file', () => {
     // took the file to about 411 KiB (421,078 bytes); "I don't have the code" and remembered
     // browsers, in six languages, to 420 KiB (430,191 bytes); link delivery (the payload's
     // download with its progress, and SHA-256 from @noble/hashes, about 6 KB) to 433 KiB
-    // (443,763 bytes). This bound catches any real regression (a full openpgp build, a second
-    // copy of a library).
-    expect(size).toBeLessThanOrEqual(436 * 1024);
+    // (443,763 bytes); opening large messages as a stream (the MIME splitter, base64 into Blobs,
+    // decryption progress, about 8 KB) to 441 KiB (451,594 bytes). This bound catches any real
+    // regression (a full openpgp build, a second copy of a library).
+    expect(size).toBeLessThanOrEqual(442 * 1024);
   });
 
   it('explains itself when opened as the empty template', async () => {

@@ -17,6 +17,7 @@ import { passwordForCode } from '../../src/core/accessCode.ts';
 import { linkedEnvelopeHtml } from '../../src/i18n/linkedEnvelopePage.ts';
 import { LIGHT_CRYPTO_CONFIG } from './crypto/testCrypto.ts';
 import { SAMPLE_TEMPLATE } from './envelope/envelopeFixture.ts';
+import { bytesOf } from '../helpers/blobBytes.ts';
 
 const SERVER = 'https://sealpost.example.org';
 const attachment = new Uint8Array(randomBytes(200_000));
@@ -107,7 +108,7 @@ describe('opening it in Thunderbird with the sender key', () => {
     expect(asked).toEqual([`${SERVER}/api/v1/messages/5b0f7c1e/payload`]);
     if (!opened.ok) throw new Error(`not opened: ${opened.reason}`);
     const message = await parseOriginalMime(opened.mime);
-    expect(message.attachments[0]?.bytes).toEqual(attachment);
+    expect(await bytesOf(message.attachments[0]?.content)).toEqual(attachment);
   });
 
   it('refuses a payload that is not the one the envelope names, even one the key opens', async () => {

@@ -19,6 +19,7 @@ import { sealMessage, type SealInput } from '../../src/core/sealPipeline.ts';
 import { LIGHT_CRYPTO_CONFIG } from './crypto/testCrypto.ts';
 import { SAMPLE_TEMPLATE } from './envelope/envelopeFixture.ts';
 import { inlineEnvelope } from '../helpers/inlineEnvelope.ts';
+import { bytesOf } from '../helpers/blobBytes.ts';
 
 let sender: SenderKey;
 beforeAll(async () => {
@@ -93,9 +94,11 @@ describe('sealMessage', () => {
       expect(mime.to).toEqual(original.to);
       expect(mime.cc).toEqual(original.cc);
       expect(mime.text?.trim()).toBe('Hallo Bob, siehe Anhang.');
-      expect(Buffer.from(mime.attachments[0]!.bytes).equals(Buffer.from(attachmentBytes))).toBe(
-        true,
-      );
+      expect(
+        Buffer.from(await bytesOf(mime.attachments[0]!.content)).equals(
+          Buffer.from(attachmentBytes),
+        ),
+      ).toBe(true);
     }
     expect(await openWithPassword({ payload, password: passwordForCode('WRONG-CODE') })).toEqual({
       ok: false,

@@ -1,4 +1,13 @@
-import PostalMime, { type Address } from 'postal-mime';
+import PostalMime, { type Address, type Attachment } from 'postal-mime';
+import { splitMime, type SplitMime } from './mimeSplitter.ts';
+
+export { MimeTooLargeError } from './mimeSplitter.ts';
+
+/**
+ * The most of a message kept in memory as bytes: everything but base64 attachments, which go
+ * into Blobs as they stream (mimeSplitter.ts). The cap the whole MIME had before streaming.
+ */
+export const MAX_BUFFERED_MIME_BYTES = 256 * 1024 * 1024;
 
 /** The original message as read back from the payload's MIME. */
 export interface ParsedOriginal {
@@ -12,7 +21,8 @@ export interface ParsedOriginal {
   text: string | null;
   /** Unsanitised: the reader must sanitise it before showing it. */
   html: string | null;
-  attachments: { name: string; contentType: string; bytes: Uint8Array }[];
+  /** In Blobs: a large attachment's bytes stay out of the JS heap (Chromium pages them to disk). */
+  attachments: { name: string; contentType: string; content: Blob }[];
   /** Its Message-ID (a reply's In-Reply-To), or null. */
   messageId: string | null;
   /** `X-Sealpost-Reply-Key`: the fingerprint of the key a reply is sealed to, or null. */
@@ -20,8 +30,28 @@ export interface ParsedOriginal {
 }
 
 /** Parses MIME bytes (with postal-mime, which runs in browsers and Node). */
-export async function parseOriginalMime(bytes: Uint8Array): Promise<ParsedOriginal> {
-  const email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
+export function parseOriginalMime(bytes: Uint8Array): Promise<ParsedOriginal> {
+  return parseOriginalMimeStream(
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    }),
+  );
+}
+
+/**
+ * Parses MIME as it streams in, reading `stream` to its end: base64 attachments are decoded into
+ * Blobs on the way, the rest is parsed by postal-mime. Throws MimeTooLargeError when the part
+ * kept as bytes exceeds `maxBufferedBytes`.
+ */
+export async function parseOriginalMimeStream(
+  stream: ReadableStream<Uint8Array>,
+  maxBufferedBytes = MAX_BUFFERED_MIME_BYTES,
+): Promise<ParsedOriginal> {
+  const split = await splitMime(stream, { maxBufferedBytes });
+  const email = await PostalMime.parse(split.skeleton, { attachmentEncoding: 'arraybuffer' });
   const date =
     email.date !== undefined && !Number.isNaN(Date.parse(email.date)) ? email.date : null;
   return {
@@ -38,9 +68,21 @@ export async function parseOriginalMime(bytes: Uint8Array): Promise<ParsedOrigin
     attachments: email.attachments.map((attachment, index) => ({
       name: attachment.filename ?? `attachment-${index + 1}`,
       contentType: attachment.mimeType,
-      bytes: contentBytes(attachment.content),
+      content: contentBlob(attachment, split),
     })),
   };
+}
+
+/** The attachment's Blob: the streamed pieces its marker names, or the bytes postal-mime read. */
+function contentBlob(attachment: Attachment, split: SplitMime): Blob {
+  const bytes = contentBytes(attachment.content);
+  const type = attachment.mimeType;
+  const marker = bytes.length <= 64 ? new TextDecoder('latin1').decode(bytes) : '';
+  if (marker.startsWith(split.markerPrefix)) {
+    const pieces = split.contents[Number(marker.slice(split.markerPrefix.length))];
+    if (pieces) return new Blob(pieces, { type });
+  }
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
 }
 
 function formatAddresses(addresses: Address[]): string[] {

@@ -25,6 +25,7 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
   },
   unlock: 'Nachricht öffnen',
   unlocking: 'Die Nachricht wird geöffnet …',
+  'opening-progress': 'Die Nachricht wird geöffnet … {percent}',
   error: {
     title: 'Die Nachricht kann nicht geöffnet werden',
     'empty-code': 'Bitte geben Sie den Zugangscode ein.',

@@ -30,6 +30,7 @@ export const enReaderTexts = {
   },
   unlock: 'Open message',
   unlocking: 'Opening the message…',
+  'opening-progress': 'Opening the message… {percent}',
   error: {
     title: 'The message cannot be opened',
     'empty-code': 'Please enter the access code.',

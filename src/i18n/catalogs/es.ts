@@ -24,6 +24,7 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
   },
   unlock: 'Abrir mensaje',
   unlocking: 'Abriendo el mensaje…',
+  'opening-progress': 'Abriendo el mensaje… {percent}',
   error: {
     title: 'No se puede abrir el mensaje',
     'empty-code': 'Introduzca el código de acceso.',

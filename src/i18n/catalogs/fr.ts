@@ -27,6 +27,7 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
   },
   unlock: 'Ouvrir le message',
   unlocking: 'Ouverture du message…',
+  'opening-progress': 'Ouverture du message… {percent}',
   error: {
     title: 'Le message ne peut pas être ouvert',
     'empty-code': 'Veuillez saisir le code d’accès.',

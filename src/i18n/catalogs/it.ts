@@ -24,6 +24,7 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
   },
   unlock: 'Apri messaggio',
   unlocking: 'Apertura del messaggio…',
+  'opening-progress': 'Apertura del messaggio… {percent}',
   error: {
     title: 'Impossibile aprire il messaggio',
     'empty-code': 'Inserisca il codice di accesso.',

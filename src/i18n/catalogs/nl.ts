@@ -24,6 +24,7 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
   },
   unlock: 'Bericht openen',
   unlocking: 'Het bericht wordt geopend…',
+  'opening-progress': 'Het bericht wordt geopend… {percent}',
   error: {
     title: 'Het bericht kan niet worden geopend',
     'empty-code': 'Voer de toegangscode in.',

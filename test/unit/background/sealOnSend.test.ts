@@ -14,6 +14,7 @@ import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
 import { openWithPassword, openWithPrivateKey } from '../../../src/crypto/index.ts';
 import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
 import { inlineEnvelope } from '../../helpers/inlineEnvelope.ts';
+import { bytesOf } from '../../helpers/blobBytes.ts';
 
 const bobCode = 'K7QM-X2PA-9FHT-3WBN-QX4D';
 const carolCode = 'ZR2M-8KQP-T4VW-6HNC-J9XE';
@@ -116,7 +117,7 @@ describe('handleBeforeSend', () => {
     expect(original.subject).toBe('Quarterly figures ✓');
     expect(original.text).toContain('The secret numbers are 42.');
     expect(original.attachments[0]?.name).toBe('scan.pdf');
-    expect(original.attachments[0]?.bytes).toEqual(pdfBytes());
+    expect(await bytesOf(original.attachments[0]?.content)).toEqual(pdfBytes());
     // Bcc recipients are never written into the sealed message.
     expect(new TextDecoder().decode(opened.plaintext)).not.toContain('carol@hidden.example');
     // The Bcc recipient's code does not open the visible recipients' mail.

@@ -18,6 +18,7 @@ import { sealMessage, type AnySealLock } from '../../../src/core/sealPipeline.ts
 import { generateSenderKey } from '../../../src/crypto/index.ts';
 import { FakeThunderbirdHost } from '../../fakes/fakeThunderbirdHost.ts';
 import { LIGHT_CRYPTO_CONFIG } from '../crypto/testCrypto.ts';
+import { bytesOf } from '../../helpers/blobBytes.ts';
 
 const TAB = 3;
 const SENT = 501;
@@ -115,7 +116,7 @@ describe('the sender reopens a sealed message they sent', () => {
     const original = await parseOriginalMime(bytesFromBase64(copy.mimeBase64)!);
     expect(original.subject).toBe('Contract');
     expect(original.text).toContain('Signed copy attached.');
-    expect(original.attachments[0]?.bytes).toEqual(new Uint8Array([1, 2, 3, 250]));
+    expect(await bytesOf(original.attachments[0]?.content)).toEqual(new Uint8Array([1, 2, 3, 250]));
   });
 
   it('offers the code flow when the key is gone, and says so when the message is not sealed', async () => {

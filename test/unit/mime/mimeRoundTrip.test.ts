@@ -7,6 +7,7 @@ import {
   type OriginalMessage,
 } from '../../../src/core/mime/buildMime.ts';
 import { parseOriginalMime } from '../../../src/core/mime/parseMime.ts';
+import { bytesOf } from '../../helpers/blobBytes.ts';
 
 function baseMessage(overrides: Partial<OriginalMessage> = {}): OriginalMessage {
   return {
@@ -87,7 +88,7 @@ describe('MIME round trip (buildOriginalMime -> parseOriginalMime)', () => {
       'text/plain',
     ]);
     for (const [index, attachment] of attachments.entries()) {
-      const back = parsed.attachments[index]!.bytes;
+      const back = await bytesOf(parsed.attachments[index]!.content);
       expect(back.length).toBe(attachment.bytes.length);
       expect(Buffer.from(back).equals(Buffer.from(attachment.bytes))).toBe(true);
     }
@@ -139,7 +140,7 @@ describe('MIME round trip (buildOriginalMime -> parseOriginalMime)', () => {
       ),
     );
     expect(parsed.attachments[0]?.contentType).toBe('application/octet-stream');
-    expect(Array.from(parsed.attachments[0]!.bytes)).toEqual([1, 2, 3]);
+    expect(Array.from(await bytesOf(parsed.attachments[0]!.content))).toEqual([1, 2, 3]);
   });
 
   it('parses the address forms Thunderbird gives', () => {
@@ -164,7 +165,7 @@ describe('MIME round trip (buildOriginalMime -> parseOriginalMime)', () => {
     const parsed = await parseOriginalMime(new Uint8Array(streamed));
     for (const [index, attachment] of message.attachments.entries()) {
       expect(
-        Buffer.from(parsed.attachments[index]!.bytes).equals(
+        Buffer.from(await bytesOf(parsed.attachments[index]!.content)).equals(
           Buffer.from(attachment.bytes as Uint8Array),
         ),
       ).toBe(true);

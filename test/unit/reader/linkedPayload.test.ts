@@ -222,7 +222,7 @@ describe('ReaderState with a linked envelope', () => {
     expect(reader.payload).toBeNull();
     if (reader.screen.kind !== 'open') return;
     expect(reader.screen.message.subject).toBe('Large files');
-    expect(reader.screen.message.attachments[0]?.bytes.length).toBe(300_000);
+    expect(reader.screen.message.attachments[0]?.content.size).toBe(300_000);
     expect(urls).toHaveLength(1);
   });
 

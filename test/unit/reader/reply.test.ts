@@ -15,6 +15,7 @@ import {
   type SenderKey,
 } from '../../../src/crypto/index.ts';
 import { replyFile, sealReply } from '../../../src/reader/reply.ts';
+import { bytesOf } from '../../helpers/blobBytes.ts';
 
 let alice: SenderKey;
 let mallory: SenderKey;
@@ -69,9 +70,11 @@ describe('sealReply', () => {
     expect(reply.from).toBe('bob@partner.example');
     expect(reply.to).toEqual(['alice@example.test']);
     expect(reply.text?.trim()).toBe('Signed — Bob');
-    expect(reply.attachments.map((file) => [file.name, [...file.bytes]])).toEqual([
-      ['signed.pdf', [0, 1, 2, 255]],
-    ]);
+    expect(
+      await Promise.all(
+        reply.attachments.map(async (file) => [file.name, [...(await bytesOf(file.content))]]),
+      ),
+    ).toEqual([['signed.pdf', [0, 1, 2, 255]]]);
     expect(new TextDecoder().decode(opened.plaintext)).toMatch(/^In-Reply-To: <orig-1@sealpost>/m);
     // Nobody else's key opens it.
     expect(
