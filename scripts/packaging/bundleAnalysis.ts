@@ -69,6 +69,11 @@ export async function analyseBuilds(projectRoot: string): Promise<BuildAnalysis>
       }
     }
   }
+  // Vite drops a chunk that only carried CSS (a page's shared stylesheet) after this step: it
+  // renders no code, so it has nothing to list and no file of its own.
+  analysis.bundles = analysis.bundles.filter(
+    ({ bundle, moduleIds }) => analysis.files.has(bundle) || moduleIds.length > 0,
+  );
   analysis.loadedModuleIds = [...loaded].sort();
   return analysis;
 }
