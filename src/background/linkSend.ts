@@ -25,7 +25,7 @@ export function linkReasonFor(context: SendContext, delivery: Delivery): LinkRea
   const effective = policy.effective;
   return linkReason({
     hasServerLocks: delivery.serverLocks.length > 0,
-    estimatedMailBytes: estimatedSealedMailBytes(payloadEstimate(context), 0),
+    estimatedMailBytes: estimatedSealedMailBytes(contentBytes(context), 0),
     linkDeliveryAboveMB:
       effective.linkDeliveryAboveMB.value ?? MANAGED_DEFAULTS.linkDeliveryAboveMB,
     recipients: [
@@ -37,14 +37,20 @@ export function linkReasonFor(context: SendContext, delivery: Delivery): LinkRea
   });
 }
 
-/**
- * About how large a payload is: the attachments and the body (compression wins back the MIME's
- * base64, docs/envelope.md §4). For progress and the server's early quota check only.
- */
-function payloadEstimate(context: SendContext): number {
+/** The attachments' and the body's bytes: what the mail-size estimate starts from. */
+function contentBytes(context: SendContext): number {
   const { details } = context.resolved;
   const attachments = context.attachments.reduce((sum, each) => sum + each.file.size, 0);
   return attachments + details.body.length + details.plainTextBody.length;
+}
+
+/**
+ * About how large an uploaded payload is: not compressed (docs/envelope.md §9), so the MIME's
+ * base64 of the attachments (4/3, a CRLF every 76 characters) plus the body and headers. For the
+ * progress window and the server's early quota check; the upload is held to the real size.
+ */
+function payloadEstimate(context: SendContext): number {
+  return Math.ceil(((contentBytes(context) * 4) / 3) * (78 / 76)) + 16 * 1024;
 }
 
 /** The uploads of one send: where progress goes, the Cancel signal, what is uploaded so far. */

@@ -128,7 +128,7 @@ export async function seal(
     ...(serverPlan ? { mailShare: serverPlan.mailShare } : {}),
   };
   const carried: SealedMail['carried'] = byLink
-    ? { kind: 'link', sealed: await sealToStream(input) }
+    ? { kind: 'link', sealed: await sealToStream({ ...input, compress: false }) }
     : { kind: 'inline', sealed: await sealMessage(input) };
   return { delivery, id, carried, serverPlan };
 }

@@ -118,8 +118,9 @@ function serverWords(body: string | undefined): string | null {
 /**
  * tus-js-client's source over the payload stream. Its own stream source concatenates every read
  * into a growing buffer (quadratic for large chunks); this one keeps the stream's pieces as they
- * came and joins them once per request. Bytes before the offset the server confirmed are dropped,
- * so at most one chunk (plus one piece) is held. Every byte is hashed exactly once, when read.
+ * came and joins them once per request, and reads the next chunk while one is being sent. Bytes
+ * before the offset the server confirmed are dropped, so at most two chunks (plus one piece) are
+ * held. Every byte is hashed exactly once, when read.
  */
 class PayloadSource {
   /** Unknown before the end: tus does not read it with a deferred length. */
@@ -130,6 +131,8 @@ class PayloadSource {
   /** Stream offset of the first held byte. */
   #offset = 0;
   #done = false;
+  /** The read-ahead in progress, if any. */
+  #ahead: Promise<void> | undefined;
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #digest: PayloadDigest;
 
@@ -142,7 +145,20 @@ class PayloadSource {
     if (start < this.#offset) throw new Error('upload: the server lost bytes it had confirmed');
     this.#drop(start - this.#offset);
     const wanted = end - start;
-    while (this.#held < wanted && !this.#done) {
+    await this.#fill(wanted);
+    if (this.#held === 0) return { value: null, done: this.#done };
+    const value = this.#join(Math.min(wanted, this.#held));
+    // Seal the next chunk while this one is on its way: sealing and sending overlap, holding at
+    // most one chunk more. A failure surfaces at the next slice.
+    this.#ahead = this.#fill(this.#held + wanted).catch(() => undefined);
+    return { value, done: false };
+  }
+
+  /** Reads from the stream until `target` bytes are held or it ends; one reader at a time. */
+  async #fill(target: number): Promise<void> {
+    await this.#ahead;
+    if (this.failure) throw this.failure;
+    while (this.#held < target && !this.#done) {
       let next: ReadableStreamReadResult<Uint8Array>;
       try {
         next = await this.#reader.read();
@@ -158,8 +174,6 @@ class PayloadSource {
       this.#pieces.push(next.value);
       this.#held += next.value.length;
     }
-    if (this.#held === 0) return { value: null, done: this.#done };
-    return { value: this.#join(Math.min(wanted, this.#held)), done: false };
   }
 
   close(): void {

@@ -78,6 +78,12 @@ export interface SealInput {
   createdAt?: Date;
   /** Lighter Argon2 in tests only. */
   cryptoConfig?: SealCryptoConfig;
+  /**
+   * Compress the plaintext (default). Link delivery leaves it out: its payload is not base64'd
+   * into a mail, and DEFLATE, most of the time it takes to seal, would slow the upload it feeds
+   * (docs/envelope.md §9).
+   */
+  compress?: boolean;
 }
 
 export interface SealOutput {
@@ -126,7 +132,10 @@ export async function sealToStream(input: SealInput): Promise<SealedStream> {
     anonymousKeys: keyLocks.some((lock) => lock.hidden),
     derivedPasswords: passwordLocks.every((lock) => 'serverProtected' in lock),
     date: createdAt,
-    ...(input.cryptoConfig ? { config: input.cryptoConfig } : {}),
+    config: {
+      ...input.cryptoConfig,
+      ...(input.compress === false ? { compression: 'uncompressed' as const } : {}),
+    },
   });
   return {
     payload,
