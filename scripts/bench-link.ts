@@ -180,6 +180,8 @@ async function sealChild(
       locks: plan.sealLocks,
       mailShare: plan.mailShare,
       envelopeMessageId: messageId,
+      // As the add-on seals a mail by link (src/background/sealMail.ts): not compressed.
+      compress: false,
       senderPublicKey: sender.armoredPublicKey,
       readerTemplate,
       serverUrl,
