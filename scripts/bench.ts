@@ -47,6 +47,7 @@
  *   MIME parsing, rendering).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { installWaitingCompressionStream } from './waitingCompressionStream.ts';
 import { randomFillSync } from 'node:crypto';
 import {
   existsSync,
@@ -140,52 +141,6 @@ const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, m
  * are zlib's, as in Thunderbird. 'node' keeps Node's, to show what its missing backpressure costs.
  */
 type Compressor = 'waiting' | 'node';
-
-/** CompressionStream('deflate-raw' | 'deflate' | 'gzip') as a TransformStream that waits. */
-async function installWaitingCompressionStream(): Promise<void> {
-  const zlib = await import('node:zlib');
-  const create = {
-    'deflate-raw': () => zlib.createDeflateRaw(),
-    deflate: () => zlib.createDeflate(),
-    gzip: () => zlib.createGzip(),
-  };
-  class WaitingCompressionStream extends TransformStream<Uint8Array, Uint8Array> {
-    constructor(format: keyof typeof create) {
-      const compressor = create[format]();
-      let output: Uint8Array[] = [];
-      compressor.on('data', (chunk: Buffer) => output.push(new Uint8Array(chunk)));
-      const handOver = (controller: TransformStreamDefaultController<Uint8Array>) => {
-        for (const chunk of output) controller.enqueue(chunk);
-        output = [];
-      };
-      super({
-        transform: (chunk, controller) =>
-          new Promise<void>((done, fail) => {
-            // The callback runs once zlib has taken the chunk and emitted what it produced.
-            compressor.write(chunk, (error) => {
-              if (error) return fail(error);
-              handOver(controller);
-              done();
-            });
-          }),
-        flush: (controller) =>
-          new Promise<void>((done, fail) => {
-            compressor.once('error', fail);
-            compressor.once('end', () => {
-              handOver(controller);
-              done();
-            });
-            compressor.end();
-          }),
-      });
-    }
-  }
-  Object.defineProperty(globalThis, 'CompressionStream', {
-    value: WaitingCompressionStream,
-    configurable: true,
-    writable: true,
-  });
-}
 
 async function child(
   mode: 'pipeline' | 'openpgp',

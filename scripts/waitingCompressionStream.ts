@@ -10,8 +10,7 @@
  * so the bytes (and the payload size) are zlib's, as in Thunderbird. See README.md, "Benchmark",
  * "Compression".
  *
- * The same code is inside scripts/bench.ts (as `installWaitingCompressionStream`), which does not
- * export it: that script runs its benchmark when it is imported.
+ * Used by scripts/bench.ts and scripts/bench-link.ts.
  */
 
 /** Puts the waiting CompressionStream in place of Node's. Call before openpgp.js is imported. */
