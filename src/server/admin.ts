@@ -47,12 +47,42 @@ export interface AdminIo {
   error: (line: string) => void;
 }
 
+const ADMIN_OPTIONS = {
+  address: { type: 'string' },
+  by: { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
+/**
+ * Ids are random base64url and may begin with `-` (a device id `-6Zq…`): anything that is not
+ * one of the options (with its value) goes after `--`, so it is read as the id it is.
+ */
+export function idsAsPositionals(argv: readonly string[]): string[] {
+  const options: string[] = [];
+  const positionals: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    const name = /^--([a-z]+)(=|$)/.exec(argument);
+    if (argument === '--') {
+      positionals.push(...argv.slice(index + 1));
+      break;
+    }
+    if (name && name[1]! in ADMIN_OPTIONS) {
+      options.push(argument);
+      if (name[2] === '' && index + 1 < argv.length) options.push(argv[++index]!);
+    } else {
+      positionals.push(argument);
+    }
+  }
+  return [...options, '--', ...positionals];
+}
+
 /** Runs one admin command; returns the process exit code (0 ok, 1 failed, 2 usage). */
 export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: idsAsPositionals(argv),
     allowPositionals: true,
-    options: { address: { type: 'string' }, by: { type: 'string' }, config: { type: 'string' } },
+    options: ADMIN_OPTIONS,
   });
   const [group, command, argument] = positionals;
   if (group === 'tokens' && command === 'list') {
