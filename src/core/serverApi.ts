@@ -9,6 +9,10 @@ import type { NotificationLanguage } from './languages.ts';
 
 export const API_BASE = '/api/v1';
 
+// Parts of the contract kept in files of their own, re-exported here.
+export * from './serverApiKeys.ts';
+export * from './serverApiPayloads.ts';
+
 export type ErrorCode =
   | 'bad-request' // validation failed (400)
   | 'unauthorized' // missing/invalid/revoked device token (401)
@@ -101,39 +105,6 @@ export interface DirectoryAuditResponse {
   changes: { at: string; by: string; field: string; from: string | null; to: string | null }[];
 }
 
-// ---- senders' OpenPGP public keys (Bearer) ----------------------------------------------------
-/**
- * PUT /api/v1/me/key — publishes the signed-in sender's own public key (armored, at most 64 KiB),
- * replacing any earlier one. Refused (400) unless it is a public key, readable, not revoked or
- * expired, able to encrypt, with a user ID of the sender's own address.
- */
-export interface RegisterKeyRequest {
-  publicKey: string;
-}
-export interface RegisterKeyResponse {
-  /** Upper-case hex: 40 characters for a v4 key, 64 for a v6 key. */
-  fingerprint: string;
-  updatedAt: string;
-}
-// DELETE /api/v1/me/key (Bearer) -> 204; the sender's key is no longer looked up or published.
-/** One published key: the sender's address, and the key as they uploaded it (public parts). */
-export interface PublishedKey {
-  address: string;
-  fingerprint: string;
-  /** Armored. */
-  publicKey: string;
-  updatedAt: string;
-}
-/** GET /api/v1/keys?address=<a>&address=<b> (1–100) -> the keys of those that have one. */
-export interface KeyLookupResponse {
-  keys: PublishedKey[];
-}
-// Web Key Directory (public, CORS `*`): the binary key of an organisation's sender, by the
-// z-base-32 SHA-1 of the local part (src/core/wkd.ts); 404 for anything else.
-// GET /.well-known/openpgpkey/:domain/hu/:hash[?l=]   (advanced)
-// GET /.well-known/openpgpkey/hu/:hash[?l=]           (direct: the domain is the Host's)
-// GET /.well-known/openpgpkey[/:domain]/policy        -> 200, empty
-
 // ---- messages: registration by the sender (Bearer) ------------------------------------------
 export interface RegisterLock {
   /** Random id chosen by the add-on (base64url, 16 bytes); also in the envelope's lock. */
@@ -183,20 +154,6 @@ export interface RegisterMessageResponse {
   payloadUrl?: string;
 }
 
-// ---- link delivery: resumable upload of a registered message's payload (tus 1.0.0) ----------
-// POST   /api/v1/uploads         (Bearer, the sender who registered the message with `upload`)
-//        Tus-Resumable: 1.0.0, Upload-Defer-Length: 1 (or Upload-Length),
-//        Upload-Metadata: messageId <base64 of the message id>   -> 201, Location: /api/v1/uploads/<id>
-// HEAD   /api/v1/uploads/:id     (Bearer, same sender) -> Upload-Offset (resume after a cut)
-// PATCH  /api/v1/uploads/:id     (Bearer, same sender) application/offset+octet-stream chunks;
-//        the last one carries Upload-Length. 413 `payload-too-large` / `quota-exceeded` past the
-//        size limit or the quotas, and the upload is deleted (start again with a new one).
-// DELETE /api/v1/uploads/:id     (Bearer, same sender) -> 204: the upload and its bytes are gone.
-// Errors are the usual `ApiError` JSON; someone else's upload or message is 404 like an unknown
-// one; an upload of a revoked or expired message is deleted and answered 410.
-// One upload per message; a message's payload is served only once its upload finished, and
-// unfinished uploads are deleted after `payloads.unfinishedUploadHours`. On S3, PATCH chunks of
-// at least 5 MiB (but the last) are stored as parts directly; smaller ones are gathered first.
 /** POST /api/v1/messages/:id/revoke (Bearer, sender only) -> { revokedAt } */
 export interface RevokeResponse {
   revokedAt: string;
@@ -275,12 +232,6 @@ export interface PublicMessageResponse {
    */
   replyKey?: string;
 }
-/**
- * GET /api/v1/messages/:id/payload -> the hosted encrypted payload, binary
- * (`application/octet-stream`, `Content-Length`), streamed from the payload store; 404 while
- * there is none (never hosted, upload unfinished), 410 `expired`/`revoked` once it ended.
- */
-export const PAYLOAD_CONTENT_TYPE = 'application/octet-stream';
 /**
  * POST /api/v1/messages/:id/verify/start — the recipient confirms the address they got the mail
  * at (Bcc included). For sms/email the server sends a 6-digit code (10 min, 5 tries; resend
@@ -411,10 +362,6 @@ export interface VerifyResendRequest {
   handle: string;
 }
 
-// ---- hosted reader ----------------------------------------------------------------------------
-// GET /r/:messageId  -> the reader HTML (same build as the attachment) in hosted mode: it reads
-// the message id from the path and the mail share from `location.hash`, fetches
-// /public and /payload, and never sends the hash to the server.
 // ---- development outbox (only with the development SMS/email provider) ------------------------
 // GET /dev/outbox -> HTML list of sent SMS and emails (codes visible); GET /api/v1/dev/outbox ->
 // JSON

@@ -8,13 +8,7 @@ import type {
   SecureRequirement,
   UserSettingsChanges,
 } from '../core/policy.ts';
-import type {
-  DirectoryEntry,
-  ErrorCode,
-  MessageStatusResponse,
-  OrganisationInfo,
-  ServerLockMethod,
-} from '../core/serverApi.ts';
+import type { DirectoryEntry, MessageStatusResponse } from '../core/serverApi.ts';
 import type {
   ExportSenderKeysAnswer,
   ImportKeyAnswer,
@@ -23,8 +17,10 @@ import type {
   PublicKeyEntry,
   RestoreSenderKeysAnswer,
 } from './keyViews.ts';
+import type { SentMessageRecord, ServerAnswer, ServerSettingsView } from './serverViews.ts';
 
 export * from './keyViews.ts';
+export * from './serverViews.ts';
 
 /** Which header a recipient came from. */
 export type RecipientField = 'to' | 'cc' | 'bcc';
@@ -170,46 +166,6 @@ export interface SettingsView {
   problems: PolicyProblem[];
   /** A policy (policies.json) configures the add-on. */
   managed: boolean;
-}
-
-/** The server settings as the options page shows them. */
-export interface ServerSettingsView {
-  /** The configured server, or null. */
-  serverUrl: string | null;
-  /**
-   * Where the URL came from: the organisation's policy (then it cannot be changed here), the
-   * options page, or `defaults.json` of a development build.
-   */
-  urlSource: 'policy' | 'options' | 'defaults' | null;
-  /** Who is signed in on that server, or null. */
-  signedIn: { address: string; organisation: OrganisationInfo } | null;
-}
-
-/** A server call the background made for the UI: the answer, or why it failed. */
-export type ServerAnswer<T> =
-  | { ok: true; value: T }
-  | {
-      ok: false;
-      code: ErrorCode | 'not-configured' | 'invalid-url' | 'insecure-url' | 'set-by-policy';
-      message: string;
-    };
-
-/** A sealed message the sender sent with a server, remembered for read status and revocation. */
-export interface SentMessageRecord {
-  /** The server's message id (UUID). */
-  messageId: string;
-  serverUrl: string;
-  subject: string;
-  sentAt: string;
-  expiresAt: string;
-  recipients: { address: string; method: ServerLockMethod; hidden: boolean }[];
-  /**
-   * Server ids of the Bcc recipients' separate mails of the same send (docs/envelope.md §0): read
-   * status
-   * and revocation cover them with the main one.
-   */
-  copies?: string[];
-  revokedAt?: string;
 }
 
 /**
