@@ -10,6 +10,7 @@ import {
   DEFAULT_PAYLOADS,
   type ServerConfig,
 } from './configDefaults.ts';
+import { fromEnvironment } from './configEnvironment.ts';
 import { checkPayloadsConfig } from './payloads/checkPayloadsConfig.ts';
 import { parseSecretKey } from './serverSecret.ts';
 
@@ -22,106 +23,8 @@ type Json = Record<string, unknown>;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const SMS_PROVIDERS = ['dev', 'webhook', 'twilio'] as const;
 
-/** Environment variable → config path. Limits follow `SEALPOST_LIMITS_<KEY_IN_UPPER_SNAKE>`. */
-const ENVIRONMENT_KEYS: Record<
-  string,
-  { path: string[]; kind: 'string' | 'number' | 'boolean' | 'list' }
-> = {
-  SEALPOST_DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
-  SEALPOST_HOST: { path: ['host'], kind: 'string' },
-  SEALPOST_PORT: { path: ['port'], kind: 'number' },
-  SEALPOST_PUBLIC_URL: { path: ['publicUrl'], kind: 'string' },
-  SEALPOST_ORGANISATION_NAME: { path: ['organisation', 'name'], kind: 'string' },
-  SEALPOST_ORGANISATION_DOMAINS: { path: ['organisation', 'domains'], kind: 'list' },
-  SEALPOST_SMTP_HOST: { path: ['smtp', 'host'], kind: 'string' },
-  SEALPOST_SMTP_PORT: { path: ['smtp', 'port'], kind: 'number' },
-  SEALPOST_SMTP_SECURE: { path: ['smtp', 'secure'], kind: 'boolean' },
-  SEALPOST_SMTP_FROM: { path: ['smtp', 'from'], kind: 'string' },
-  SEALPOST_SMTP_USER: { path: ['smtp', 'user'], kind: 'string' },
-  SEALPOST_SMTP_PASSWORD: { path: ['smtp', 'password'], kind: 'string' },
-  SEALPOST_SMS_PROVIDER: { path: ['sms', 'provider'], kind: 'string' },
-  SEALPOST_SMS_URL: { path: ['sms', 'url'], kind: 'string' },
-  SEALPOST_SMS_ACCOUNT_SID: { path: ['sms', 'accountSid'], kind: 'string' },
-  SEALPOST_SMS_AUTH_TOKEN: { path: ['sms', 'authToken'], kind: 'string' },
-  SEALPOST_SMS_FROM: { path: ['sms', 'from'], kind: 'string' },
-  SEALPOST_REPLIES_ENABLED: { path: ['replies', 'enabled'], kind: 'boolean' },
-  SEALPOST_REMEMBER_DEVICES_ENABLED: { path: ['rememberDevices', 'enabled'], kind: 'boolean' },
-  SEALPOST_REMEMBER_DEVICES_DAYS: { path: ['rememberDevices', 'days'], kind: 'number' },
-  SEALPOST_PAYLOADS_STORE: { path: ['payloads', 'store'], kind: 'string' },
-  SEALPOST_PAYLOADS_DIRECTORY: { path: ['payloads', 'directory'], kind: 'string' },
-  SEALPOST_PAYLOADS_MAX_BYTES: { path: ['payloads', 'maxBytes'], kind: 'number' },
-  SEALPOST_PAYLOADS_QUOTA_PER_SENDER_BYTES: {
-    path: ['payloads', 'quotaPerSenderBytes'],
-    kind: 'number',
-  },
-  SEALPOST_PAYLOADS_QUOTA_TOTAL_BYTES: { path: ['payloads', 'quotaTotalBytes'], kind: 'number' },
-  SEALPOST_PAYLOADS_UNFINISHED_UPLOAD_HOURS: {
-    path: ['payloads', 'unfinishedUploadHours'],
-    kind: 'number',
-  },
-  SEALPOST_PAYLOADS_S3_ENDPOINT: { path: ['payloads', 's3', 'endpoint'], kind: 'string' },
-  SEALPOST_PAYLOADS_S3_REGION: { path: ['payloads', 's3', 'region'], kind: 'string' },
-  SEALPOST_PAYLOADS_S3_BUCKET: { path: ['payloads', 's3', 'bucket'], kind: 'string' },
-  SEALPOST_PAYLOADS_S3_ACCESS_KEY_ID: { path: ['payloads', 's3', 'accessKeyId'], kind: 'string' },
-  SEALPOST_PAYLOADS_S3_SECRET_ACCESS_KEY: {
-    path: ['payloads', 's3', 'secretAccessKey'],
-    kind: 'string',
-  },
-  SEALPOST_PAYLOADS_S3_FORCE_PATH_STYLE: {
-    path: ['payloads', 's3', 'forcePathStyle'],
-    kind: 'boolean',
-  },
-  SEALPOST_PAYLOADS_S3_KEY_PREFIX: { path: ['payloads', 's3', 'keyPrefix'], kind: 'string' },
-  SEALPOST_DEV_OUTBOX: { path: ['devOutbox'], kind: 'boolean' },
-  SEALPOST_DEVELOPMENT_MODE: { path: ['developmentMode'], kind: 'boolean' },
-  SEALPOST_TRUST_PROXY: { path: ['trustProxy'], kind: 'list' },
-  SEALPOST_SECRET_KEY: { path: ['secretKey'], kind: 'string' },
-  SEALPOST_SECRET_KEY_FILE: { path: ['secretKeyFile'], kind: 'string' },
-  SEALPOST_PREVIOUS_SECRET_KEYS: { path: ['previousSecretKeys'], kind: 'list' },
-  SEALPOST_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
-  ...Object.fromEntries(
-    Object.keys(DEFAULT_LIMITS).map((key) => [
-      `SEALPOST_LIMITS_${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`,
-      { path: ['limits', key], kind: 'number' as const },
-    ]),
-  ),
-};
-
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function setPath(target: Json, path: string[], value: unknown): void {
-  let node = target;
-  for (const key of path.slice(0, -1)) {
-    if (!isObject(node[key])) node[key] = {};
-    node = node[key] as Json;
-  }
-  node[path[path.length - 1]!] = value;
-}
-
-function fromEnvironment(environment: NodeJS.ProcessEnv, errors: string[]): Json {
-  const overrides: Json = {};
-  for (const [name, { path, kind }] of Object.entries(ENVIRONMENT_KEYS)) {
-    const raw = environment[name];
-    if (raw === undefined || raw === '') continue;
-    let value: unknown = raw;
-    if (kind === 'number') {
-      value = Number(raw);
-      if (!Number.isFinite(value)) errors.push(`${name}: expected a number, got "${raw}"`);
-    } else if (kind === 'boolean') {
-      if (!['true', 'false', '1', '0'].includes(raw))
-        errors.push(`${name}: expected true or false, got "${raw}"`);
-      value = raw === 'true' || raw === '1';
-    } else if (kind === 'list') {
-      value = raw
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean);
-    }
-    setPath(overrides, path, value);
-  }
-  return overrides;
 }
 
 function merge(base: Json, override: Json): Json {
@@ -137,10 +40,21 @@ const MAX_REMEMBER_DEVICE_DAYS = 365;
 
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
-/** Checks the merged object key by key; unknown keys are errors too (typos must not pass silently). */
+/** The value at a dotted section path (`payloads.s3`), or undefined. */
+function sectionAt(root: Json, section: string): unknown {
+  return section === ''
+    ? root
+    : section.split('.').reduce<unknown>((parent, key) => (parent as Json)?.[key], root);
+}
+
+/**
+ * Checks the merged object key by key and reports every problem at once: unknown keys (typos
+ * must not pass silently) and bad values side by side. A section that is not an object is
+ * checked no further (its defaults stand in, so the other sections are still checked).
+ */
 function validate(candidate: Json, errors: string[]): ServerConfig | null {
   const known: Record<string, readonly string[]> = {
-    '': [...Object.keys(DEFAULT_CONFIG), 'secretKey'],
+    '': [...Object.keys(DEFAULT_CONFIG), 'secretKey', 'readerFile'],
     organisation: ['name', 'domains'],
     smtp: ['host', 'port', 'secure', 'from', 'user', 'password'],
     sms: ['provider', 'url', 'accountSid', 'authToken', 'from'],
@@ -158,26 +72,25 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
       'keyPrefix',
     ],
   };
-  const errorsBefore = errors.length;
+  const brokenSections: string[] = [];
   for (const [section, keys] of Object.entries(known)) {
-    const node =
-      section === ''
-        ? candidate
-        : section.split('.').reduce<unknown>((parent, key) => (parent as Json)?.[key], candidate);
+    const node = sectionAt(candidate, section);
     if (!isObject(node)) {
       errors.push(`${section}: expected an object`);
+      brokenSections.push(section);
+      const path = section.split('.');
+      const parent = sectionAt(candidate, path.slice(0, -1).join('.')) as Json;
+      parent[path.at(-1)!] = structuredClone(sectionAt(DEFAULT_CONFIG as unknown as Json, section));
       continue;
     }
     for (const key of Object.keys(node)) {
       if (!keys.includes(key)) errors.push(`${section ? `${section}.` : ''}${key}: unknown key`);
     }
   }
-  // Structure first: the value checks below assume every section is an object of known keys.
-  if (errors.length > errorsBefore) return null;
-
+  const valueErrors: string[] = [];
   const config = candidate as unknown as ServerConfig;
   const check = (condition: boolean, message: string) => {
-    if (!condition) errors.push(message);
+    if (!condition) valueErrors.push(message);
   };
   const isPort = (value: unknown) =>
     Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
@@ -316,6 +229,17 @@ function validate(candidate: Json, errors: string[]): ServerConfig | null {
   check(
     (LOG_LEVELS as readonly string[]).includes(config.logLevel),
     `logLevel: expected one of ${LOG_LEVELS.join(', ')}`,
+  );
+  check(
+    config.readerFile === undefined ||
+      (typeof config.readerFile === 'string' && config.readerFile.length > 0),
+    'readerFile: expected a file path',
+  );
+  // A section reported as not an object was checked on its defaults: nothing more to say of it.
+  errors.push(
+    ...valueErrors.filter(
+      (message) => !brokenSections.some((section) => message.startsWith(`${section}.`)),
+    ),
   );
   if (errors.length > 0) return null;
   const trustProxy =

@@ -146,6 +146,12 @@ export interface ServerConfig {
   /** Keys rotated out that still verify and decrypt what was made under them. */
   previousSecretKeys: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * The reader build the server serves at `/r/<id>` and attaches to replies. Unset: this
+   * checkout's `dist/reader/secure-message.html` (`npm run build`); set it when the build is
+   * made elsewhere and copied in.
+   */
+  readerFile?: string;
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {

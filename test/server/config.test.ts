@@ -63,7 +63,10 @@ describe('server config', () => {
     });
     expect(
       resolveConfig({ developmentMode: true, replies: { enabled: 'yes', on: true } }, {}),
-    ).toEqual({ ok: false, errors: ['replies.on: unknown key'] });
+    ).toEqual({
+      ok: false,
+      errors: ['replies.on: unknown key', 'replies.enabled: expected true or false'],
+    });
     expect(resolveConfig({ developmentMode: true, replies: { enabled: 'yes' } }, {})).toEqual({
       ok: false,
       errors: ['replies.enabled: expected true or false'],
@@ -98,7 +101,13 @@ describe('server config', () => {
     });
     expect(
       resolveConfig({ developmentMode: true, rememberDevices: { enabled: 1, forever: true } }, {}),
-    ).toEqual({ ok: false, errors: ['rememberDevices.forever: unknown key'] });
+    ).toEqual({
+      ok: false,
+      errors: [
+        'rememberDevices.forever: unknown key',
+        'rememberDevices.enabled: expected true or false',
+      ],
+    });
     expect(resolveConfig({ developmentMode: true, rememberDevices: { enabled: 1 } }, {})).toEqual({
       ok: false,
       errors: ['rememberDevices.enabled: expected true or false'],
@@ -157,7 +166,15 @@ describe('server config', () => {
       },
       {},
     );
-    expect(wrong).toEqual({ ok: false, errors: ['payloads.s3.bucketName: unknown key'] });
+    expect(wrong).toEqual({
+      ok: false,
+      errors: [
+        'payloads.s3.bucketName: unknown key',
+        'payloads.maxBytes: expected a positive integer',
+        'payloads.s3.accessKeyId and payloads.s3.secretAccessKey: set both or neither',
+        'payloads.s3.bucket: required for the s3 store (SEALPOST_PAYLOADS_S3_BUCKET)',
+      ],
+    });
     const missing = resolveConfig(
       { developmentMode: true, payloads: { store: 's3', maxBytes: 0, s3: { accessKeyId: 'x' } } },
       {},
@@ -201,8 +218,17 @@ describe('server config', () => {
   });
 
   it('names every problem: unknown keys, bad values, missing provider settings', () => {
+    // An unknown key hides nothing: the other mistakes are named beside it.
     const result = resolveConfig({ prot: 1, limits: { codeTries: 0 } }, {});
-    expect(result).toEqual({ ok: false, errors: ['prot: unknown key'] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'prot: unknown key',
+        'limits.codeTries: expected a positive integer',
+        expect.stringMatching(/^smtp\.host: required/),
+        expect.stringMatching(/^sms\.provider: set "webhook" or "twilio"/),
+      ],
+    });
     // (Development mode below, so only the named mistakes are reported.)
     const values = resolveConfig(
       {
@@ -225,5 +251,101 @@ describe('server config', () => {
         'limits.codeTries: expected a positive integer',
       ]),
     );
+  });
+
+  it('says one line for one mistake: a variable that cannot be read is not reported again under its key', () => {
+    expect(resolveConfig({ developmentMode: true }, { SEALPOST_PORT: 'abc' })).toEqual({
+      ok: false,
+      errors: ['SEALPOST_PORT: expected a number, got "abc"'],
+    });
+    expect(
+      resolveConfig(
+        { developmentMode: true },
+        { SEALPOST_SMTP_SECURE: 'yes', SEALPOST_PORT: '1e9' },
+      ),
+    ).toEqual({
+      ok: false,
+      errors: [
+        'SEALPOST_SMTP_SECURE: expected true or false, got "yes"',
+        'port: expected an integer 0–65535',
+      ],
+    });
+  });
+
+  it('a section that is not an object is named once, and every other section is still checked', () => {
+    expect(
+      resolveConfig({ developmentMode: true, smtp: 'smtp.example.org', port: -1, limits: 3 }, {}),
+    ).toEqual({
+      ok: false,
+      errors: [
+        'smtp: expected an object',
+        'limits: expected an object',
+        'port: expected an integer 0–65535',
+      ],
+    });
+  });
+
+  it('an empty variable is an error, never a silent fallback to the default', () => {
+    const result = resolveConfig(
+      { developmentMode: true },
+      { SEALPOST_ORGANISATION_DOMAINS: '', SEALPOST_PORT: ' ', SEALPOST_ORGANISATION_NAME: '' },
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'SEALPOST_PORT: set but empty; give it a value, or unset it for the default',
+        'SEALPOST_ORGANISATION_NAME: set but empty; give it a value, or unset it for the default',
+        'SEALPOST_ORGANISATION_DOMAINS: set but empty; give it a value, or unset it for the default',
+      ],
+    });
+    expect(
+      resolveConfig({ developmentMode: true }, { SEALPOST_ORGANISATION_DOMAINS: ' , ' }),
+    ).toEqual({
+      ok: false,
+      errors: ['SEALPOST_ORGANISATION_DOMAINS: expected a comma-separated list, got " , "'],
+    });
+  });
+
+  it('an empty variable means "none" where none is a setting of its own: no SMTP login, no trusted proxy, no previous keys', () => {
+    const result = resolveConfig(
+      {
+        developmentMode: true,
+        smtp: { host: 'smtp.example.org', user: 'sealpost', password: 'from-the-file' },
+        trustProxy: ['10.0.0.1'],
+      },
+      {
+        SEALPOST_SMTP_USER: '',
+        SEALPOST_SMTP_PASSWORD: '',
+        SEALPOST_TRUST_PROXY: '',
+        SEALPOST_PREVIOUS_SECRET_KEYS: '',
+        SEALPOST_SECRET_KEY: '',
+        SEALPOST_PAYLOADS_S3_KEY_PREFIX: '',
+      },
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.smtp.user).toBeUndefined();
+    expect(result.config.smtp.password).toBeUndefined();
+    expect(result.config.trustProxy).toBe(false);
+    expect(result.config.previousSecretKeys).toEqual([]);
+    expect(result.config.secretKey).toBeUndefined();
+    expect(result.config.payloads.s3.keyPrefix).toBe('');
+    // No SMTP server: the outbox in development, a named refusal in production.
+    expect(resolveConfig({}, { SEALPOST_SMTP_HOST: '' })).toMatchObject({
+      ok: false,
+      errors: expect.arrayContaining([expect.stringMatching(/^smtp\.host: required/)]),
+    });
+  });
+
+  it("readerFile: unset by default (the checkout's build), set by the file or SEALPOST_READER_FILE", () => {
+    const defaults = resolveConfig({ developmentMode: true }, {});
+    expect(defaults.ok && defaults.config.readerFile).toBeUndefined();
+    expect(
+      resolveConfig({ developmentMode: true }, { SEALPOST_READER_FILE: '/srv/reader.html' }),
+    ).toMatchObject({ ok: true, config: { readerFile: '/srv/reader.html' } });
+    expect(resolveConfig({ developmentMode: true, readerFile: '' }, {})).toEqual({
+      ok: false,
+      errors: ['readerFile: expected a file path'],
+    });
   });
 });
