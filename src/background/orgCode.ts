@@ -5,7 +5,12 @@ import type { RecipientSettings } from '../core/recipientSettings.ts';
 import type { ServerAnswer } from '../messaging/protocol.ts';
 import type { Host } from '../platform/host.ts';
 import { saveRecipientSettings } from './recipientStore.ts';
-import { cacheDirectoryEntry, noteServerFailure, serverConnection } from './serverSettings.ts';
+import {
+  cacheDirectoryEntry,
+  failureAnswer,
+  noteServerFailure,
+  serverConnection,
+} from './serverSettings.ts';
 
 /**
  * An organisation-wide access code typed or generated in the panel: remembered locally at once
@@ -35,7 +40,7 @@ export async function saveOrgCode(
   });
   if (!result.ok) {
     await noteServerFailure(host, result);
-    return { ok: false, code: result.code, message: result.message };
+    return failureAnswer(host, result);
   }
   if (result.value) await cacheDirectoryEntry(host, result.value);
   return { ok: true, value: { settings } };

@@ -2,7 +2,7 @@ import type { SentMessageRecord, ServerAnswer } from '../messaging/protocol.ts';
 import type { ServerClient, ServerResult } from '../core/serverClient.ts';
 import type { MessageStatusResponse } from '../core/serverApi.ts';
 import type { Host } from '../platform/host.ts';
-import { noteServerFailure, serverConnection } from './serverSettings.ts';
+import { failureAnswer, noteServerFailure, serverConnection } from './serverSettings.ts';
 
 /**
  * Secure messages sent through a server, kept in `storage.local` under `sent:<message id>` so
@@ -63,7 +63,7 @@ export async function messageStatus(
     const result = await connection.client.messageStatus(id);
     if (!result.ok) {
       await noteServerFailure(host, result);
-      return { ok: false, code: result.code, message: result.message };
+      return failureAnswer(host, result);
     }
     // Which mail holds each lock, so the page can unlock the right one.
     statuses.push({
@@ -99,7 +99,7 @@ export async function revokeMessage(
     const result = await connection.client.revokeMessage(id);
     if (!result.ok) {
       await noteServerFailure(host, result);
-      return { ok: false, code: result.code, message: result.message };
+      return failureAnswer(host, result);
     }
     if (id === messageId) revokedAt = result.value.revokedAt;
   }
@@ -172,7 +172,7 @@ async function onServerOfSend<T>(
   const result = await call(connection.client);
   if (!result.ok) {
     await noteServerFailure(host, result);
-    return { ok: false, code: result.code, message: result.message };
+    return failureAnswer(host, result);
   }
   return { ok: true, value: result.value };
 }

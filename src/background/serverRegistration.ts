@@ -7,6 +7,7 @@ import { languageFromLocale } from '../core/languages.ts';
 import type { PlannedServerLock } from '../core/decideSend.ts';
 import type { DirectoryEntry, RegisterMessageRequest } from '../core/serverApi.ts';
 import type { ServerFailure } from '../core/serverClient.ts';
+import { serverFailureText } from '../core/serverFailureText.ts';
 import type { ServerSealPlan } from '../core/serverSeal.ts';
 import type { SendProblem } from '../messaging/protocol.ts';
 import type { Host } from '../platform/host.ts';
@@ -28,7 +29,7 @@ export function serverProblem(host: Host, failure: ServerFailure): SendProblem {
   return describeProblem(
     host,
     unreachable ? 'server-unreachable' : 'server-refused',
-    failure.message,
+    serverFailureText(failure, (key, substitutions = []) => host.message(key, [...substitutions])),
   );
 }
 

@@ -5,6 +5,7 @@ import {
   type ServerClient,
   type ServerFailure,
 } from '../core/serverClient.ts';
+import { serverFailureText, type ServerAction } from '../core/serverFailureText.ts';
 import type { ServerAnswer, ServerSettingsView } from '../messaging/protocol.ts';
 import type { DirectoryEntry, OrganisationInfo } from '../core/serverApi.ts';
 import type { Host } from '../platform/host.ts';
@@ -174,6 +175,26 @@ export async function setServerUrl(
   return { ok: true, value: await serverSettingsView(host) };
 }
 
+/**
+ * A failed call as the options page shows it: the code kept for the page's logic, the message a
+ * sentence for people (never the server's technical words, see core/serverFailureText.ts).
+ */
+export function failureAnswer(
+  host: Host,
+  failure: ServerFailure,
+  action: ServerAction = 'other',
+): { ok: false; code: ServerFailure['code']; message: string } {
+  return {
+    ok: false,
+    code: failure.code,
+    message: serverFailureText(
+      failure,
+      (key, substitutions = []) => host.message(key, [...substitutions]),
+      action,
+    ),
+  };
+}
+
 function notConfigured(host: Host): { ok: false; code: 'not-configured'; message: string } {
   return { ok: false, code: 'not-configured', message: host.message('serverNotConfigured') };
 }
@@ -187,7 +208,7 @@ export async function signInStart(
   if (url === null) return notConfigured(host);
   const client = createServerClient({ baseUrl: url, fetch: host.fetch });
   const result = await client.signInStart(normaliseAddress(address));
-  if (!result.ok) return { ok: false, code: result.code, message: result.message };
+  if (!result.ok) return failureAnswer(host, result, 'sign-in-start');
   return { ok: true, value: result.value };
 }
 
@@ -205,7 +226,7 @@ export async function signInComplete(
     code: code.trim(),
     deviceName: host.deviceName(),
   });
-  if (!result.ok) return { ok: false, code: result.code, message: result.message };
+  if (!result.ok) return failureAnswer(host, result, 'sign-in-complete');
   const session: StoredSession = {
     serverUrl: url,
     token: result.value.token,

@@ -2,7 +2,9 @@
  * The add-on's client of the Sealpost server, typed by `src/core/serverApi.ts`.
  * Pure: `fetch` is injected, so the background passes the platform's and unit tests pass a fake.
  * Every failure is a value: HTTP errors carry the server's stable code,
- * and a network error, a timeout or an unreadable answer become `unavailable`.
+ * and a network error, a timeout or an unreadable answer become `unavailable`. A failure's
+ * `message` is the technical detail (the server's words); what people see is
+ * `serverFailureText` (./serverFailureText.ts).
  */
 import {
   API_BASE,
@@ -43,6 +45,8 @@ export interface ServerFailure {
   status?: number;
   attemptsLeft?: number;
   retryAfterSeconds?: number;
+  /** No usable answer: why (./serverFailureText.ts words each differently). */
+  cause?: 'timeout' | 'network' | 'unreadable';
 }
 
 export type ServerResult<T> = { ok: true; value: T } | ServerFailure;
@@ -159,6 +163,7 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       return {
         ok: false,
         code: 'unavailable',
+        cause: timedOut ? 'timeout' : 'network',
         message: timedOut
           ? `The server did not answer within ${Math.round(timeoutMs / 1000)} s`
           : `The server could not be reached (${errorText(error)})`,
@@ -358,6 +363,7 @@ function unreadable(status: number): ServerFailure {
   return {
     ok: false,
     code: 'unavailable',
+    cause: 'unreadable',
     message: 'The server gave an answer Sealpost cannot read',
     status,
   };

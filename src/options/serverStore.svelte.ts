@@ -4,6 +4,7 @@ import type {
   SentMessageRecord,
   ServerSettingsView,
 } from '../messaging/protocol.ts';
+import { isPlausibleAddress, normaliseAddress } from '../core/address.ts';
 import type { MessageStatusResponse } from '../core/serverApi.ts';
 
 export interface ServerPorts {
@@ -77,6 +78,16 @@ export class ServerStore {
 
   async startSignIn(): Promise<void> {
     this.signInError = null;
+    // Checked here, so the sender reads what to type rather than the server's refusal of it.
+    const typed = this.signInAddress.trim();
+    if (typed === '') {
+      this.signInError = this.#ports.translate('optionsSignInAddressEmpty');
+      return;
+    }
+    if (!isPlausibleAddress(normaliseAddress(typed))) {
+      this.signInError = this.#ports.translate('optionsSignInAddressInvalid', [typed]);
+      return;
+    }
     // Asked first, before any await, while the click still counts as the user's gesture: a
     // server set by the organisation's policy was never saved here, so the add-on may not have
     // its host permission yet (an already granted one answers true at once).
@@ -86,10 +97,10 @@ export class ServerStore {
       return;
     }
     await this.#busy(async () => {
-      const address = this.signInAddress.trim();
+      const address = typed;
       const answer = await this.#ports.request('signInStart', { address });
       if (!answer.ok) {
-        this.signInError = this.#ports.translate('optionsServerSaid', [answer.message]);
+        this.signInError = answer.message;
         return;
       }
       this.challenge = { challengeId: answer.value.challengeId, address };
@@ -100,6 +111,10 @@ export class ServerStore {
   async completeSignIn(): Promise<void> {
     if (!this.challenge) return;
     this.signInError = null;
+    if (this.signInCode.trim() === '') {
+      this.signInError = this.#ports.translate('optionsSignInCodeEmpty');
+      return;
+    }
     const { challengeId } = this.challenge;
     await this.#busy(async () => {
       const answer = await this.#ports.request('signInComplete', {
@@ -107,7 +122,7 @@ export class ServerStore {
         code: this.signInCode,
       });
       if (!answer.ok) {
-        this.signInError = this.#ports.translate('optionsServerSaid', [answer.message]);
+        this.signInError = answer.message;
         return;
       }
       this.challenge = null;
@@ -126,7 +141,7 @@ export class ServerStore {
     delete this.sentErrors[messageId];
     const answer = await this.#ports.request('getMessageStatus', { messageId });
     if (answer.ok) this.statuses[messageId] = answer.value;
-    else this.sentErrors[messageId] = this.#ports.translate('optionsServerSaid', [answer.message]);
+    else this.sentErrors[messageId] = answer.message;
   }
 
   /** Opens a locked-out recipient's lock, then shows the status again. */
@@ -134,7 +149,7 @@ export class ServerStore {
     delete this.sentErrors[messageId];
     const answer = await this.#ports.request('unlockRecipient', { messageId, mailId, lockId });
     if (!answer.ok) {
-      this.sentErrors[messageId] = this.#ports.translate('optionsServerSaid', [answer.message]);
+      this.sentErrors[messageId] = answer.message;
       return;
     }
     await this.loadStatus(messageId);
@@ -157,7 +172,7 @@ export class ServerStore {
       phone: phone.trim(),
     });
     if (!answer.ok) {
-      return { ok: false, text: this.#ports.translate('optionsServerSaid', [answer.message]) };
+      return { ok: false, text: answer.message };
     }
     await this.loadStatus(messageId);
     return {
@@ -169,7 +184,7 @@ export class ServerStore {
   /** Stops every browser this recipient had remembered; answers what to show beside the button. */
   async forgetDevices(messageId: string, address: string): Promise<string> {
     const answer = await this.#ports.request('forgetRecipientDevices', { messageId, address });
-    if (!answer.ok) return this.#ports.translate('optionsServerSaid', [answer.message]);
+    if (!answer.ok) return answer.message;
     return this.#ports.translate('optionsSentDevicesForgotten', [String(answer.value.removed)]);
   }
 
@@ -177,7 +192,7 @@ export class ServerStore {
     delete this.sentErrors[messageId];
     const answer = await this.#ports.request('revokeMessage', { messageId });
     if (!answer.ok) {
-      this.sentErrors[messageId] = this.#ports.translate('optionsServerSaid', [answer.message]);
+      this.sentErrors[messageId] = answer.message;
       return;
     }
     this.sent = this.sent.map((record) =>

@@ -170,6 +170,25 @@ describe('sealing with a server', () => {
     ).toEqual({ ok: false, reason: 'wrong-code' });
   }, 60_000);
 
+  it("names the organisation in the notification: the server's, or the policy's when it names one", async () => {
+    const flat = (text: string | undefined) => (text ?? '').replace(/\s+/g, ' ');
+    const fromServer = await handleBeforeSend(host, TAB);
+    expect(flat(fromServer.details?.plainTextBody)).toMatch(
+      /from Example Org has sent you a secure message\./,
+    );
+    host.policy = { organisationName: 'Example Health Trust' };
+    host.openCompose(TAB + 1, {
+      to: ['Bob <bob@partner.example>'],
+      subject: 'Again',
+      plainTextBody: 'x',
+    });
+    await setSecure(host, TAB + 1, true);
+    const fromPolicy = await handleBeforeSend(host, TAB + 1);
+    expect(flat(fromPolicy.details?.plainTextBody)).toMatch(
+      /from Example Health Trust has sent you a secure message\./,
+    );
+  }, 60_000);
+
   it('cancels with the draft untouched when the server refuses the registration', async () => {
     server.failure = { status: 413, code: 'payload-too-large', message: 'Too large' };
     const before = structuredClone(host.tabs.get(TAB)!.details);
@@ -180,7 +199,7 @@ describe('sealing with a server', () => {
     ]);
     expect(await host.session.get('problem:9')).toEqual({
       reason: 'server-refused',
-      message: 'problemServerRefused|Too large',
+      message: 'problemServerRefused|serverErrorTooLarge',
     });
     expect(host.panelsOpened).toEqual([TAB]);
   });

@@ -87,14 +87,14 @@ describe('server settings', () => {
     expect((await request<ServerSettingsView>(host, 'getServerSettings', {})).signedIn).toBeNull();
   });
 
-  it('refuses a sign-in outside the organisation with the server message', async () => {
+  it('refuses a sign-in outside the organisation with a sentence of its own, not the server words', async () => {
     await request(host, 'setServerUrl', { url: 'http://127.0.0.1:8787' });
     expect(
       await request(host, 'signInStart', { address: 'mallory@elsewhere.example' }),
     ).toMatchObject({
       ok: false,
       code: 'forbidden',
-      message: 'Not an address of the organisation',
+      message: 'serverErrorSignInForbidden',
     });
   });
 

@@ -47,12 +47,35 @@ describe('ServerStore (options page)', () => {
     expect(store.challenge?.address).toBe('alice@example.test');
     store.signInCode = '000000';
     await store.completeSignIn();
-    expect(store.signInError).toBe('optionsServerSaid:Wrong code');
+    expect(store.signInError).toBe('serverErrorWrongCode');
     store.signInCode = '123456';
     await store.completeSignIn();
     expect(store.signInError).toBeNull();
     expect(store.settings?.signedIn?.organisation.name).toBe('Example Org');
     expect(store.challenge).toBeNull();
+  });
+
+  it('says what to type for an empty or malformed address and an empty code, asking no server', async () => {
+    const { store, server } = context;
+    store.urlInput = 'https://sealpost.example.org';
+    await store.saveUrl();
+    const challengesBefore = server.challenges.size;
+    store.signInAddress = '   ';
+    await store.startSignIn();
+    expect(store.signInError).toBe('optionsSignInAddressEmpty');
+    store.signInAddress = 'alice at example';
+    await store.startSignIn();
+    expect(store.signInError).toBe('optionsSignInAddressInvalid:alice at example');
+    expect(store.challenge).toBeNull();
+    expect(server.challenges.size).toBe(challengesBefore);
+
+    store.signInAddress = 'alice@example.test';
+    await store.startSignIn();
+    expect(store.signInError).toBeNull();
+    store.signInCode = ' ';
+    await store.completeSignIn();
+    expect(store.signInError).toBe('optionsSignInCodeEmpty');
+    expect(store.challenge).not.toBeNull();
   });
 
   it('keeps the old address and says why when the permission is refused or the URL is insecure', async () => {
@@ -114,6 +137,6 @@ describe('ServerStore (options page)', () => {
     expect(store.sent[0]?.revokedAt).toBe(server.messages.get('m-1')?.revokedAt);
     await store.signOut();
     await store.revoke('m-1');
-    expect(store.sentErrors['m-1']).toBe('optionsServerSaid:serverNotConfigured');
+    expect(store.sentErrors['m-1']).toBe('serverNotConfigured');
   });
 });
