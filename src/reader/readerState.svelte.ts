@@ -24,22 +24,14 @@ import {
   rememberedDevices,
   type DeviceStorage,
 } from './rememberedDevices.ts';
+import { addressProblem, serverOutcome, type RetryReason } from './readerProblems.ts';
 import { callApi, callServer, type ServerFailure } from './serverClient.ts';
 import { ReaderPayload, type PayloadResult } from './readerPayload.svelte.ts';
 import { openPayload, type FatalReason, type ReaderEnvelope } from './unlock.ts';
 
 /** Failures after which a new code cannot help. */
 export type { FatalReason };
-/** Failures the recipient fixes by typing again, asking for a new code or waiting. */
-export type RetryReason =
-  | 'empty-code'
-  | 'wrong-code'
-  | 'code-expired'
-  | 'rate-limited'
-  | 'not-recipient'
-  /** The verification handle ended (an hour passed, or the server forgot it): type the address. */
-  | 'start-again'
-  | 'unavailable';
+export type { RetryReason };
 
 export type ReaderScreen =
   /** The template itself was opened: no envelope in it. */
@@ -140,6 +132,8 @@ export class ReaderState {
 
   /** Server locks, step 1: the recipient confirms the address they got the mail at. */
   async verify(address: string): Promise<void> {
+    const problem = addressProblem(address);
+    if (problem) return this.fail(problem);
     await this.step('/verify/start', { address: address.trim() });
     if (this.verification) this.recipientAddress = address.trim();
   }
@@ -358,29 +352,12 @@ export class ReaderState {
     });
   }
 
-  private failOnServer(
-    screen: LockedScreen,
-    { code, attemptsLeft, retryAfterSeconds }: ServerFailure,
-  ) {
-    if (code === 'locked' || code === 'expired' || code === 'revoked')
-      return this.end(screen, code);
-    // The last try of a sent code: only a new code helps now.
-    if (code === 'wrong-code' && attemptsLeft === 0 && this.verification?.sentTo) {
-      return this.fail('code-expired');
-    }
-    if (code === 'wrong-code' || code === 'code-expired' || code === 'rate-limited') {
-      return this.fail(code, attemptsLeft ?? retryAfterSeconds);
-    }
-    if (code === 'not-found' && this.verification) {
-      // The handle from the address step ended: back to that step, with a word why.
-      this.verification = null;
-      return this.fail('start-again');
-    }
-    if (code === 'not-found' || code === 'bad-request' || code === 'forbidden') {
-      // Before verification: no lock for that address. After: the code's challenge is gone.
-      return this.fail(this.verification ? 'code-expired' : 'not-recipient');
-    }
-    this.fail('unavailable');
+  private failOnServer(screen: LockedScreen, failure: ServerFailure): void {
+    const outcome = serverOutcome(failure, this.verification !== null, !!this.verification?.sentTo);
+    if (outcome.kind === 'end') return this.end(screen, outcome.reason);
+    if (outcome.kind === 'retry') return this.fail(outcome.reason, outcome.count);
+    this.verification = null;
+    this.fail('start-again');
   }
 
   private fail(reason: RetryReason, count?: number): void {

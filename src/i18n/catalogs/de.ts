@@ -29,6 +29,12 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
   error: {
     title: 'Die Nachricht kann nicht geöffnet werden',
     'empty-code': 'Bitte geben Sie den Zugangscode ein.',
+    'empty-address': 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
+    'invalid-address': 'Prüfen Sie Ihre E-Mail-Adresse: Sie sieht aus wie name@example.org.',
+    rejected:
+      'Der Server hat die Eingabe nicht angenommen. Prüfen Sie sie und versuchen Sie es erneut.',
+    'server-error':
+      'Der Server kann das gerade nicht erledigen. Versuchen Sie es in ein paar Minuten erneut.',
     'wrong-code':
       'Dieser Zugangscode öffnet die Nachricht nicht. Prüfen Sie ihn und versuchen Sie es erneut.',
     damaged:
@@ -71,6 +77,10 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
     forget: 'Diesen Browser vergessen',
     forgotten: 'Dieser Browser ist vergessen. Beim nächsten Mal brauchen Sie einen Code.',
   },
+  help: {
+    title: 'Ist diese Nachricht echt?',
+    body: 'Sie werden nie nach dem Passwort Ihres Postfachs gefragt, nur nach dem Zugangscode, den {name} Ihnen separat gibt. Im Zweifel wenden Sie sich auf einem Weg an {name}, den Sie schon kennen, zum Beispiel per Telefon, nicht per Antwort auf die E-Mail.',
+  },
   subject: 'Betreff',
   from: 'Von',
   to: 'An',
@@ -100,7 +110,6 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
     failed: 'Ihre Antwort konnte nicht gesendet werden. Versuchen Sie es später erneut.',
     'no-key':
       'Auf diese Nachricht kann nicht sicher geantwortet werden (der Schlüssel des Absenders fehlt oder passt nicht).',
-    'no-address': 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
   },
 } satisfies ReaderTexts);
 
@@ -131,4 +140,28 @@ export const deNotification: NotificationCatalog = {
   'notification.link-main': 'Die Nachricht:',
   'notification.file-link':
     'Diese Datei enthält nur die Schlüsselangaben einer sicheren Nachricht, nicht ihren Inhalt. Öffnen Sie die Nachricht hier:',
+  'notification.intro-org':
+    '{sender} von {organisation} hat Ihnen eine sichere Nachricht gesendet.',
+  'notification.no-content':
+    'Diese E-Mail selbst enthält nichts vom Inhalt der Nachricht: Sie lesen sie auf einer sicheren Seite.',
+  'notification.fallback':
+    'Falls der Link nicht funktioniert: Die Nachricht befindet sich auch in der angehängten Datei secure-message.html. Speichern Sie sie und öffnen Sie sie in einem Webbrowser.',
+  'notification.check': 'So erkennen Sie, dass diese E-Mail echt ist:',
+  'notification.check-link-org': 'Der Link führt zu {host}, dem Server von {organisation}.',
+  'notification.check-link': 'Der Link führt zu {host}, dem sicheren Server des Absenders.',
+  'notification.check-password':
+    'Sie werden nie nach dem Passwort Ihres Postfachs oder nach Zahlungsdaten gefragt.',
+  'notification.check-contact':
+    'Im Zweifel wenden Sie sich auf einem Weg an den Absender, den Sie schon kennen, zum Beispiel per Telefon, nicht per Antwort auf die E-Mail.',
+  'notification.help-link': 'Hilfe zu sicheren Nachrichten:',
+  'notification.help.title': 'Sichere Nachrichten von {organisation}',
+  'notification.help.intro':
+    '{organisation} verwendet Sealpost, um E-Mails zu senden, die nur Sie lesen können. Die E-Mail, die Sie erhalten, enthält nichts vom Inhalt: Sie sagt Ihnen, wie Sie die Nachricht öffnen.',
+  'notification.help.open-heading': 'So öffnen Sie eine Nachricht',
+  'notification.help.open':
+    'Öffnen Sie den Link aus der E-Mail in einem Webbrowser. Wenn der E-Mail die Datei secure-message.html beiliegt, können Sie auch diese speichern und in einem Webbrowser öffnen. Bestätigen Sie dann wie in der E-Mail beschrieben, dass die Nachricht für Sie bestimmt ist: mit einem Zugangscode, den Ihnen der Absender separat gibt, oder mit einem Code an Ihr Mobiltelefon oder Ihre E-Mail-Adresse.',
+  'notification.help.check-heading': 'Ist sie echt?',
+  'notification.help.trouble-heading': 'Wenn sie sich nicht öffnet',
+  'notification.help.trouble':
+    'Ein Code ist abgelaufen: Fordern Sie auf der Seite einen neuen an. Es kam kein Code: Sehen Sie im Spam-Ordner nach oder wählen Sie auf der Seite „{button}“; dann wird der Absender benachrichtigt. Die Nachricht ist abgelaufen oder wurde zurückgezogen: Bitten Sie den Absender, sie erneut zu senden.',
 };

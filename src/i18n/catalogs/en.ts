@@ -34,6 +34,10 @@ export const enReaderTexts = {
   error: {
     title: 'The message cannot be opened',
     'empty-code': 'Please enter the access code.',
+    'empty-address': 'Please enter your email address.',
+    'invalid-address': 'Check your email address: it looks like name@example.org.',
+    rejected: 'The server did not accept what was typed. Check it and try again.',
+    'server-error': 'The server could not do this just now. Try again in a few minutes.',
     'wrong-code': 'This access code does not open the message. Check it and try again.',
     damaged: 'This file is damaged or incomplete. Ask the sender to send the message again.',
     unsupported:
@@ -74,6 +78,10 @@ export const enReaderTexts = {
     forget: 'Forget this browser',
     forgotten: 'This browser is forgotten. Next time you will need a code.',
   },
+  help: {
+    title: 'Is this message genuine?',
+    body: 'You are never asked for the password of your mailbox, only for the access code {name} gives you separately. If in doubt, contact {name} in a way you already know, for example by phone, not by replying to the email.',
+  },
   subject: 'Subject',
   from: 'From',
   to: 'To',
@@ -103,7 +111,6 @@ export const enReaderTexts = {
     failed: 'Your reply could not be sent. Try again later.',
     'no-key':
       'This message cannot be answered securely (the sender’s key is missing or does not match).',
-    'no-address': 'Please enter your email address.',
   },
 } as const;
 
@@ -135,4 +142,27 @@ export const enNotification = {
   'notification.link-main': 'The message:',
   'notification.file-link':
     'This file holds only the key information of a secure message, not its content. Open the message here:',
+  'notification.intro-org': '{sender} from {organisation} has sent you a secure message.',
+  'notification.no-content':
+    "This email itself contains none of the message's content: you read it on a secure page.",
+  'notification.fallback':
+    'If the link does not work: the message is also in the attached file secure-message.html. Save it and open it in a web browser.',
+  'notification.check': 'How to tell that this email is genuine:',
+  'notification.check-link-org': 'The link leads to {host}, the server of {organisation}.',
+  'notification.check-link': "The link leads to {host}, the sender's secure server.",
+  'notification.check-password':
+    'You are never asked for the password of your mailbox, nor for payment details.',
+  'notification.check-contact':
+    'If in doubt, contact the sender in a way you already know, for example by phone, not by replying to the email.',
+  'notification.help-link': 'Help with secure messages:',
+  'notification.help.title': 'Secure messages from {organisation}',
+  'notification.help.intro':
+    '{organisation} uses Sealpost to send email that only you can read. The email you receive holds none of the content: it tells you how to open the message.',
+  'notification.help.open-heading': 'How to open a message',
+  'notification.help.open':
+    'Open the link in the email in a web browser. If the email came with the file secure-message.html, you can also save that file and open it in a web browser. Then confirm that the message is meant for you, as the email describes: with an access code the sender gives you separately, or with a code sent to your mobile phone or email address.',
+  'notification.help.check-heading': 'Is it genuine?',
+  'notification.help.trouble-heading': 'If it does not open',
+  'notification.help.trouble':
+    'A code has expired: request a new one on the page. No code arrived: look in your spam folder, or choose "{button}" on the page, and the sender is told. The message has expired or was revoked: ask the sender to send it again.',
 } as const;

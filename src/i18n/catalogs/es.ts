@@ -28,6 +28,10 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
   error: {
     title: 'No se puede abrir el mensaje',
     'empty-code': 'Introduzca el código de acceso.',
+    'empty-address': 'Introduzca su dirección de correo.',
+    'invalid-address': 'Compruebe su dirección de correo: tiene la forma nombre@example.org.',
+    rejected: 'El servidor no aceptó lo introducido. Compruébelo e inténtelo de nuevo.',
+    'server-error': 'El servidor no puede hacerlo ahora. Inténtelo de nuevo en unos minutos.',
     'wrong-code': 'Este código de acceso no abre el mensaje. Compruébelo e inténtelo de nuevo.',
     damaged:
       'Este archivo está dañado o incompleto. Pida al remitente que vuelva a enviar el mensaje.',
@@ -69,6 +73,10 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
     forget: 'Olvidar este navegador',
     forgotten: 'Este navegador se ha olvidado. La próxima vez necesitará un código.',
   },
+  help: {
+    title: '¿Es auténtico este mensaje?',
+    body: 'Nunca se le pide la contraseña de su buzón, solo el código de acceso que {name} le da por separado. Si tiene dudas, contacte con {name} por una vía que ya conozca, por ejemplo por teléfono, no respondiendo al correo.',
+  },
   subject: 'Asunto',
   from: 'De',
   to: 'Para',
@@ -98,7 +106,6 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
     failed: 'No se pudo enviar su respuesta. Inténtelo más tarde.',
     'no-key':
       'No se puede responder de forma segura a este mensaje (falta la clave del remitente o no coincide).',
-    'no-address': 'Introduzca su dirección de correo.',
   },
 } satisfies ReaderTexts);
 
@@ -128,4 +135,26 @@ export const esNotification: NotificationCatalog = {
   'notification.link-main': 'El mensaje:',
   'notification.file-link':
     'Este archivo solo contiene los datos de clave de un mensaje seguro, no su contenido. Abra el mensaje aquí:',
+  'notification.intro-org': '{sender}, de {organisation}, le ha enviado un mensaje seguro.',
+  'notification.no-content':
+    'Este correo electrónico no contiene nada del contenido del mensaje: lo lee en una página segura.',
+  'notification.fallback':
+    'Si el enlace no funciona: el mensaje también está en el archivo adjunto secure-message.html. Guárdelo y ábralo en un navegador web.',
+  'notification.check': 'Cómo comprobar que este correo es auténtico:',
+  'notification.check-link-org': 'El enlace lleva a {host}, el servidor de {organisation}.',
+  'notification.check-link': 'El enlace lleva a {host}, el servidor seguro del remitente.',
+  'notification.check-password': 'Nunca se le pedirá la contraseña de su buzón ni datos de pago.',
+  'notification.check-contact':
+    'Si tiene dudas, contacte con el remitente por una vía que ya conozca, por ejemplo por teléfono, no respondiendo al correo.',
+  'notification.help-link': 'Ayuda sobre los mensajes seguros:',
+  'notification.help.title': 'Mensajes seguros de {organisation}',
+  'notification.help.intro':
+    '{organisation} usa Sealpost para enviar correos que solo usted puede leer. El correo que recibe no contiene nada del contenido: le explica cómo abrir el mensaje.',
+  'notification.help.open-heading': 'Cómo abrir un mensaje',
+  'notification.help.open':
+    'Abra el enlace del correo en un navegador web. Si el correo trae el archivo secure-message.html, también puede guardarlo y abrirlo en un navegador web. Después confirme, como describe el correo, que el mensaje es para usted: con un código de acceso que el remitente le da por separado, o con un código enviado a su teléfono móvil o a su dirección de correo.',
+  'notification.help.check-heading': '¿Es auténtico?',
+  'notification.help.trouble-heading': 'Si no se abre',
+  'notification.help.trouble':
+    'Un código ha caducado: solicite uno nuevo en la página. No llegó ningún código: mire en la carpeta de correo no deseado, o elija «{button}» en la página y se avisará al remitente. El mensaje ha caducado o fue revocado: pida al remitente que lo envíe de nuevo.',
 };

@@ -31,6 +31,11 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
   error: {
     title: 'Le message ne peut pas être ouvert',
     'empty-code': 'Veuillez saisir le code d’accès.',
+    'empty-address': 'Veuillez saisir votre adresse e-mail.',
+    'invalid-address': 'Vérifiez votre adresse e-mail\u00a0: elle ressemble à nom@example.org.',
+    rejected: 'Le serveur n’a pas accepté la saisie. Vérifiez-la et réessayez.',
+    'server-error':
+      'Le serveur ne peut pas le faire pour l’instant. Réessayez dans quelques minutes.',
     'wrong-code': 'Ce code d’accès n’ouvre pas le message. Vérifiez-le et réessayez.',
     damaged:
       'Ce fichier est endommagé ou incomplet. Demandez à l’expéditeur de renvoyer le message.',
@@ -72,6 +77,10 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
     forget: 'Oublier ce navigateur',
     forgotten: 'Ce navigateur est oublié. La prochaine fois, il vous faudra un code.',
   },
+  help: {
+    title: 'Ce message est-il authentique\u00a0?',
+    body: 'On ne vous demande jamais le mot de passe de votre messagerie, seulement le code d’accès que {name} vous donne séparément. En cas de doute, contactez {name} par un moyen que vous connaissez déjà, par exemple par téléphone, et non en répondant à l’e-mail.',
+  },
   subject: 'Objet',
   from: 'De',
   to: 'À',
@@ -101,7 +110,6 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
     failed: 'Votre réponse n’a pas pu être envoyée. Réessayez plus tard.',
     'no-key':
       'Impossible de répondre de façon sécurisée à ce message (la clé de l’expéditeur manque ou ne correspond pas).',
-    'no-address': 'Veuillez saisir votre adresse e-mail.',
   },
 } satisfies ReaderTexts);
 
@@ -131,4 +139,27 @@ export const frNotification: NotificationCatalog = {
   'notification.link-main': 'Le message\u00a0:',
   'notification.file-link':
     "Ce fichier ne contient que les informations de clé d'un message sécurisé, pas son contenu. Ouvrez le message ici\u00a0:",
+  'notification.intro-org': '{sender}, de {organisation}, vous a envoyé un message sécurisé.',
+  'notification.no-content':
+    'Cet e-mail ne contient lui-même rien du contenu du message\u00a0: vous le lisez sur une page sécurisée.',
+  'notification.fallback':
+    'Si le lien ne fonctionne pas\u00a0: le message se trouve aussi dans le fichier joint secure-message.html. Enregistrez-le et ouvrez-le dans un navigateur web.',
+  'notification.check': 'Comment vérifier que cet e-mail est authentique\u00a0:',
+  'notification.check-link-org': 'Le lien mène à {host}, le serveur de {organisation}.',
+  'notification.check-link': 'Le lien mène à {host}, le serveur sécurisé de l’expéditeur.',
+  'notification.check-password':
+    'On ne vous demande jamais le mot de passe de votre messagerie ni des données de paiement.',
+  'notification.check-contact':
+    'En cas de doute, contactez l’expéditeur par un moyen que vous connaissez déjà, par exemple par téléphone, et non en répondant à l’e-mail.',
+  'notification.help-link': 'Aide sur les messages sécurisés\u00a0:',
+  'notification.help.title': 'Messages sécurisés de {organisation}',
+  'notification.help.intro':
+    '{organisation} utilise Sealpost pour envoyer des e-mails que vous seul pouvez lire. L’e-mail que vous recevez ne contient rien du contenu\u00a0: il vous explique comment ouvrir le message.',
+  'notification.help.open-heading': 'Ouvrir un message',
+  'notification.help.open':
+    'Ouvrez le lien de l’e-mail dans un navigateur web. Si l’e-mail contient le fichier secure-message.html, vous pouvez aussi l’enregistrer et l’ouvrir dans un navigateur web. Confirmez ensuite, comme l’e-mail l’indique, que le message vous est destiné\u00a0: avec un code d’accès que l’expéditeur vous donne séparément, ou avec un code envoyé sur votre téléphone portable ou à votre adresse e-mail.',
+  'notification.help.check-heading': 'Est-il authentique\u00a0?',
+  'notification.help.trouble-heading': 'S’il ne s’ouvre pas',
+  'notification.help.trouble':
+    'Un code a expiré\u00a0: demandez-en un nouveau sur la page. Aucun code n’est arrivé\u00a0: regardez dans vos courriers indésirables, ou choisissez «\u00a0{button}\u00a0» sur la page\u00a0; l’expéditeur sera prévenu. Le message a expiré ou a été révoqué\u00a0: demandez à l’expéditeur de l’envoyer à nouveau.',
 };

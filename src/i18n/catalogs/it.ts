@@ -28,6 +28,10 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
   error: {
     title: 'Impossibile aprire il messaggio',
     'empty-code': 'Inserisca il codice di accesso.',
+    'empty-address': 'Inserisca il suo indirizzo email.',
+    'invalid-address': 'Controlli il suo indirizzo email: ha la forma nome@example.org.',
+    rejected: 'Il server non ha accettato quanto inserito. Lo controlli e riprovi.',
+    'server-error': 'Il server non può farlo in questo momento. Riprovi tra qualche minuto.',
     'wrong-code': 'Questo codice di accesso non apre il messaggio. Lo controlli e riprovi.',
     damaged:
       'Questo file è danneggiato o incompleto. Chieda al mittente di inviare di nuovo il messaggio.',
@@ -69,6 +73,10 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
     forget: 'Dimentica questo browser',
     forgotten: 'Questo browser è stato dimenticato. La prossima volta servirà un codice.',
   },
+  help: {
+    title: 'Questo messaggio è autentico?',
+    body: 'Non le viene mai chiesta la password della sua casella di posta, solo il codice di accesso che {name} le dà separatamente. In caso di dubbio, contatti {name} in un modo che già conosce, ad esempio per telefono, non rispondendo all’e-mail.',
+  },
   subject: 'Oggetto',
   from: 'Da',
   to: 'A',
@@ -98,7 +106,6 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
     failed: 'Non è stato possibile inviare la risposta. Riprovi più tardi.',
     'no-key':
       'Non è possibile rispondere in modo sicuro a questo messaggio (la chiave del mittente manca o non corrisponde).',
-    'no-address': 'Inserisca il suo indirizzo email.',
   },
 } satisfies ReaderTexts);
 
@@ -127,4 +134,27 @@ export const itNotification: NotificationCatalog = {
   'notification.link-main': 'Il messaggio:',
   'notification.file-link':
     'Questo file contiene solo i dati di chiave di un messaggio sicuro, non il suo contenuto. Apra il messaggio qui:',
+  'notification.intro-org': '{sender}, di {organisation}, le ha inviato un messaggio sicuro.',
+  'notification.no-content':
+    'Questa e-mail non contiene nulla del contenuto del messaggio: lo legge su una pagina sicura.',
+  'notification.fallback':
+    'Se il link non funziona: il messaggio si trova anche nel file allegato secure-message.html. Lo salvi e lo apra in un browser web.',
+  'notification.check': 'Come verificare che questa e-mail sia autentica:',
+  'notification.check-link-org': 'Il link porta a {host}, il server di {organisation}.',
+  'notification.check-link': 'Il link porta a {host}, il server sicuro del mittente.',
+  'notification.check-password':
+    'Non le verrà mai chiesta la password della sua casella di posta né dati di pagamento.',
+  'notification.check-contact':
+    'In caso di dubbio, contatti il mittente in un modo che già conosce, ad esempio per telefono, non rispondendo all’e-mail.',
+  'notification.help-link': 'Aiuto sui messaggi sicuri:',
+  'notification.help.title': 'Messaggi sicuri da {organisation}',
+  'notification.help.intro':
+    '{organisation} usa Sealpost per inviare e-mail che solo lei può leggere. L’e-mail che riceve non contiene nulla del contenuto: le spiega come aprire il messaggio.',
+  'notification.help.open-heading': 'Come aprire un messaggio',
+  'notification.help.open':
+    'Apra il link dell’e-mail in un browser web. Se l’e-mail contiene il file secure-message.html, può anche salvarlo e aprirlo in un browser web. Confermi poi, come descritto nell’e-mail, che il messaggio è destinato a lei: con un codice di accesso che il mittente le dà separatamente, o con un codice inviato al suo cellulare o al suo indirizzo e-mail.',
+  'notification.help.check-heading': 'È autentico?',
+  'notification.help.trouble-heading': 'Se non si apre',
+  'notification.help.trouble':
+    'Un codice è scaduto: ne richieda uno nuovo nella pagina. Non è arrivato alcun codice: controlli la cartella spam, oppure scelga «{button}» nella pagina e il mittente verrà avvisato. Il messaggio è scaduto o è stato revocato: chieda al mittente di inviarlo di nuovo.',
 };

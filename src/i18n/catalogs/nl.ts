@@ -28,6 +28,11 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
   error: {
     title: 'Het bericht kan niet worden geopend',
     'empty-code': 'Voer de toegangscode in.',
+    'empty-address': 'Vul uw e-mailadres in.',
+    'invalid-address': 'Controleer uw e-mailadres: het ziet eruit als naam@example.org.',
+    rejected: 'De server heeft de invoer niet aangenomen. Controleer hem en probeer het opnieuw.',
+    'server-error':
+      'De server kan dit nu niet uitvoeren. Probeer het over een paar minuten opnieuw.',
     'wrong-code':
       'Deze toegangscode opent het bericht niet. Controleer de code en probeer het opnieuw.',
     damaged:
@@ -70,6 +75,10 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
     forget: 'Deze browser vergeten',
     forgotten: 'Deze browser is vergeten. De volgende keer hebt u een code nodig.',
   },
+  help: {
+    title: 'Is dit bericht echt?',
+    body: 'U wordt nooit om het wachtwoord van uw mailbox gevraagd, alleen om de toegangscode die {name} u apart geeft. Twijfelt u? Neem contact op met {name} via een weg die u al kent, bijvoorbeeld telefonisch, niet door op de e-mail te antwoorden.',
+  },
   subject: 'Onderwerp',
   from: 'Van',
   to: 'Aan',
@@ -99,7 +108,6 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
     failed: 'Uw antwoord kon niet worden verstuurd. Probeer het later opnieuw.',
     'no-key':
       'Op dit bericht kan niet veilig worden geantwoord (de sleutel van de afzender ontbreekt of klopt niet).',
-    'no-address': 'Vul uw e-mailadres in.',
   },
 } satisfies ReaderTexts);
 
@@ -128,4 +136,27 @@ export const nlNotification: NotificationCatalog = {
   'notification.link-main': 'Het bericht:',
   'notification.file-link':
     'Dit bestand bevat alleen de sleutelgegevens van een beveiligd bericht, niet de inhoud. Open het bericht hier:',
+  'notification.intro-org': '{sender} van {organisation} heeft u een beveiligd bericht gestuurd.',
+  'notification.no-content':
+    'Deze e-mail zelf bevat niets van de inhoud van het bericht: u leest het op een beveiligde pagina.',
+  'notification.fallback':
+    'Werkt de link niet? Het bericht staat ook in het bijgevoegde bestand secure-message.html. Sla het op en open het in een webbrowser.',
+  'notification.check': 'Zo ziet u dat deze e-mail echt is:',
+  'notification.check-link-org': 'De link gaat naar {host}, de server van {organisation}.',
+  'notification.check-link': 'De link gaat naar {host}, de beveiligde server van de afzender.',
+  'notification.check-password':
+    'U wordt nooit gevraagd om het wachtwoord van uw mailbox of om betaalgegevens.',
+  'notification.check-contact':
+    'Twijfelt u? Neem contact op met de afzender via een weg die u al kent, bijvoorbeeld telefonisch, niet door op de e-mail te antwoorden.',
+  'notification.help-link': 'Hulp bij beveiligde berichten:',
+  'notification.help.title': 'Beveiligde berichten van {organisation}',
+  'notification.help.intro':
+    '{organisation} gebruikt Sealpost om e-mail te sturen die alleen u kunt lezen. De e-mail die u krijgt bevat niets van de inhoud: hij vertelt hoe u het bericht opent.',
+  'notification.help.open-heading': 'Zo opent u een bericht',
+  'notification.help.open':
+    'Open de link uit de e-mail in een webbrowser. Zat het bestand secure-message.html bij de e-mail, dan kunt u ook dat opslaan en in een webbrowser openen. Bevestig daarna, zoals de e-mail beschrijft, dat het bericht voor u bestemd is: met een toegangscode die de afzender u apart geeft, of met een code naar uw mobiele telefoon of e-mailadres.',
+  'notification.help.check-heading': 'Is het echt?',
+  'notification.help.trouble-heading': 'Als het niet opent',
+  'notification.help.trouble':
+    'Een code is verlopen: vraag op de pagina een nieuwe aan. Er kwam geen code: kijk in uw spammap, of kies op de pagina "{button}"; dan krijgt de afzender bericht. Het bericht is verlopen of ingetrokken: vraag de afzender het opnieuw te sturen.',
 };

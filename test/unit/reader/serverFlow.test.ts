@@ -11,6 +11,7 @@ import {
   mailShareFromHash,
 } from '../../../src/reader/hostedMessage.ts';
 import { ReaderState, usesServer } from '../../../src/reader/readerState.svelte.ts';
+import { replyProblemKey } from '../../../src/reader/readerProblems.ts';
 import { callServer } from '../../../src/reader/serverClient.ts';
 import {
   DEVICES_KEY,
@@ -283,6 +284,44 @@ describe('ReaderState with server locks', () => {
     expect(reader.screen).toMatchObject({ fatal: null });
   });
 
+  it('checks the address in the page: empty or malformed is said as such, and the server is not asked', async () => {
+    const calls = fakeFetch();
+    const reader = locked();
+    await reader.verify('   ');
+    expect(reader.retry).toBe('empty-address');
+    expect(reader.retryText()).toBe('Please enter your email address.');
+    for (const typed of ['bob', 'bob@', '@partner.example', 'bob partner@example.org']) {
+      await reader.verify(typed);
+      expect(reader.retry, typed).toBe('invalid-address');
+    }
+    expect(reader.retryText()).toBe('Check your email address: it looks like name@example.org.');
+    expect(calls).toEqual([]);
+  });
+
+  it('says what the server could not do, never "not sent to this address" for a refused input', async () => {
+    const reader = locked();
+    fakeFetch({ status: 400, body: apiError('bad-request') });
+    await reader.verify('bob@partner.example');
+    expect(reader.retry).toBe('rejected');
+    for (const [status, code] of [
+      [500, 'internal'],
+      [503, 'unavailable'],
+      [401, 'unauthorized'],
+    ] as const) {
+      fakeFetch({ status, body: apiError(code) });
+      await reader.verify('bob@partner.example');
+      expect(reader.retry, code).toBe('server-error');
+      expect(reader.retryText()).toBe(
+        'The server could not do this just now. Try again in a few minutes.',
+      );
+    }
+    fakeFetch({ status: 200, body: started }, { status: 400, body: apiError('bad-request') });
+    await reader.verify('bob@partner.example');
+    await reader.unlock('x'.repeat(300));
+    expect(reader.retry).toBe('rejected');
+    expect(reader.verification).toEqual(started);
+  });
+
   it('sends the handle, never the lock id, with the code and with a resend', async () => {
     const calls = fakeFetch(
       { status: 200, body: started },
@@ -523,5 +562,16 @@ describe('ReaderState with remembered browsers', () => {
     // Once is enough: a second press sends nothing.
     await state.forgetThisDevice('https://s.example');
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('replyProblemKey', () => {
+  it('explains an ended message, a lost connection and a failing server, else "not sent"', () => {
+    expect(replyProblemKey('expired')).toBe('reader.error.expired');
+    expect(replyProblemKey('revoked')).toBe('reader.error.revoked');
+    expect(replyProblemKey('unreachable')).toBe('reader.error.unavailable');
+    expect(replyProblemKey('internal')).toBe('reader.error.server-error');
+    expect(replyProblemKey('unavailable')).toBe('reader.error.server-error');
+    expect(replyProblemKey('forbidden')).toBe('reader.reply.failed');
   });
 });
