@@ -25,7 +25,12 @@ import { getRecipientSettings } from './recipientStore.ts';
 import { sealedCopyRecord } from './sealedCopies.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { isSecure, setSecure } from './secureMode.ts';
-import { directoryEntries, serverState, type ServerConnection } from './serverSettings.ts';
+import {
+  directoryEntries,
+  organisationNameInForce,
+  serverState,
+  type ServerConnection,
+} from './serverSettings.ts';
 
 export interface ResolvedCompose {
   details: ComposeSnapshot;
@@ -224,7 +229,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
     problem: await currentProblem(host, tabId),
     defaultCountry: countryFromLocale(host.uiLocale()),
     secureRequired: resolved.secureRequired,
-    organisationName: effective.organisationName.value ?? null,
+    organisationName: organisationNameInForce(resolved.policy, resolved.server),
     languages: [...(effective.languages.value ?? [])],
     serverSignInNeeded: resolved.serverNotSignedIn,
     minimumCodeStrength:

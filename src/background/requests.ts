@@ -22,7 +22,7 @@ import {
   listRecipientSettings,
   saveRecipientSettings,
 } from './recipientStore.ts';
-import { getSettingsView, saveUserSettings } from './policySettings.ts';
+import { saveSettingsInForce, settingsInForce } from './settingsInForce.ts';
 import { switchSecure } from './secureSwitch.ts';
 import { openSecureMessage } from './sentCopy.ts';
 import {
@@ -99,8 +99,8 @@ const handlers: Handlers = {
     changeRecipientPhone(host, messageId, mailId, lockId, phone),
   forgetRecipientDevices: (host, { messageId, address }) =>
     forgetRecipientDevices(host, messageId, address),
-  getSettings: (host) => getSettingsView(host),
-  saveSettings: (host, { changes }) => saveUserSettings(host, changes),
+  getSettings: (host) => settingsInForce(host),
+  saveSettings: (host, { changes }) => saveSettingsInForce(host, changes),
   sendSealedCopy: (host, { tabId }) => sendSealedCopy(host, tabId),
   listKeys: async (host) => ({ keys: await listKeys(host) }),
   importKey: (host, source) =>

@@ -135,13 +135,39 @@ export async function noteServerFailure(host: Host, failure: ServerFailure): Pro
   if (failure.code === 'unauthorized') await host.local.remove(SESSION_KEY);
 }
 
-export async function serverSettingsView(host: Host): Promise<ServerSettingsView> {
-  const { url, source } = await currentServerUrl(host);
+/**
+ * The organisation's name in force: the one the policy sets wins (it is the organisation's own
+ * word), else the name the server gave at sign-in. One rule for the options page and the panel.
+ */
+export function organisationNameInForce(
+  settings: PolicyContext,
+  signedIn: { organisation: OrganisationInfo } | null,
+): string | null {
+  const fromPolicy = settings.effective.organisationName;
+  if (fromPolicy.source === 'organisation' && fromPolicy.value) return fromPolicy.value;
+  return signedIn?.organisation.name ?? null;
+}
+
+/**
+ * The server in force as the options page shows it (its server section and, through
+ * ./settingsInForce.ts, its settings rows): URL, where it came from, who is signed in.
+ */
+export async function serverSettingsView(
+  host: Host,
+  /** The settings in force, when the caller has read them already. */
+  settings?: PolicyContext,
+): Promise<ServerSettingsView> {
+  const context = settings ?? (await loadSettings(host));
+  const { url, source } = await currentServerUrl(host, context);
   const session = await currentSession(host, url);
+  const signedIn = session
+    ? { address: session.address, organisation: session.organisation }
+    : null;
   return {
     serverUrl: url,
     urlSource: source,
-    signedIn: session ? { address: session.address, organisation: session.organisation } : null,
+    signedIn,
+    organisationName: organisationNameInForce(context, signedIn),
   };
 }
 

@@ -21,8 +21,11 @@ import {
   MANAGED_KEYS,
 } from './managedPolicy.ts';
 import { CHECKS, type Check } from './policyChecks.ts';
-/** Where an effective value came from, as the options page shows it. */
-export type SettingSource = 'default' | 'user' | 'organisation';
+/**
+ * Where an effective value came from, as the options page shows it. `server`: the organisation's
+ * name the server gave at sign-in (no policy names one); `effectiveSettings` never gives it.
+ */
+export type SettingSource = 'default' | 'user' | 'organisation' | 'server';
 
 export interface EffectiveSetting<T> {
   /** Undefined only for a key without default that nobody set. */

@@ -12,6 +12,11 @@ export interface ServerSettingsView {
   urlSource: 'policy' | 'options' | 'defaults' | null;
   /** Who is signed in on that server, or null. */
   signedIn: { address: string; organisation: OrganisationInfo } | null;
+  /**
+   * The organisation's name in force: the policy's `organisationName`, else the name of the
+   * organisation signed in to; null with neither. The settings section shows the same value.
+   */
+  organisationName: string | null;
 }
 
 /** A server call the background made for the UI: the answer, or why it failed. */

@@ -18,12 +18,13 @@ document.documentElement.lang = locale;
 document.title = message('optionsPageTitle');
 
 const store = new OptionsStore({ request: sendRequest });
+const settings = new SettingsStore({ request: sendRequest, translate: message });
 const server = new ServerStore({
   request: sendRequest,
   allowOrigin: allowServerOrigin,
   translate: message,
+  changed: () => void settings.refresh(),
 });
-const settings = new SettingsStore({ request: sendRequest, translate: message });
 const keyProtection = new KeyProtectionStore({ request: sendRequest, translate: message });
 const keyBackup = new KeyBackupStore(
   { request: sendRequest, translate: message, download: downloadText },

@@ -12,6 +12,11 @@ export interface ServerPorts {
   /** Asks Thunderbird for the host permission of this server (needs the user's click). */
   allowOrigin(serverUrl: string): Promise<boolean>;
   translate(key: string, substitutions?: readonly string[]): string;
+  /**
+   * The server, or who is signed in, changed: the settings section shows the server and the
+   * organisation in force too, and reads them again.
+   */
+  changed?(): void;
 }
 
 /**
@@ -203,7 +208,16 @@ export class ServerStore {
   }
 
   #apply(settings: ServerSettingsView): void {
+    const before = this.settings;
     this.settings = settings;
+    if (
+      before !== null &&
+      (before.serverUrl !== settings.serverUrl ||
+        before.organisationName !== settings.organisationName ||
+        before.signedIn?.address !== settings.signedIn?.address)
+    ) {
+      this.#ports.changed?.();
+    }
     this.urlInput = settings.serverUrl ?? '';
     if (!this.signInAddress && settings.signedIn) this.signInAddress = settings.signedIn.address;
   }

@@ -69,6 +69,7 @@ const SOURCE_BADGE_KEYS: Readonly<Record<SettingSource, string>> = {
   default: 'optionsSourceDefault',
   user: 'optionsSourceUser',
   organisation: 'optionsSourceOrganisation',
+  server: 'optionsSourceServer',
 };
 
 /**

@@ -43,6 +43,19 @@ export class SettingsStore {
     }
   }
 
+  /**
+   * Reads the settings again without showing "Loading" (the server section changed the server
+   * or who is signed in); a failure keeps what is shown.
+   */
+  async refresh(): Promise<void> {
+    if (this.status !== 'ready') return this.load();
+    try {
+      this.view = await this.#ports.request('getSettings', {});
+    } catch {
+      // What is shown stays; the next load says what went wrong.
+    }
+  }
+
   /** Opens a key's control, starting from the value in force. */
   edit(key: UserKey): void {
     if (!this.view || !editableKeys(this.view.effective).includes(key)) return;

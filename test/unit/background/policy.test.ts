@@ -364,6 +364,7 @@ describe('organisation policy in the background', () => {
         serverUrl: 'https://sealpost.example.org',
         urlSource: 'policy',
         signedIn: null,
+        organisationName: null,
       });
       expect(
         await value(host, 'setServerUrl', { url: 'https://elsewhere.example.net' }),

@@ -34,6 +34,7 @@ describe('server settings', () => {
       serverUrl: 'http://127.0.0.1:8787',
       urlSource: 'defaults',
       signedIn: null,
+      organisationName: null,
     });
     await request(host, 'setServerUrl', { url: null });
     expect(await request(host, 'getServerSettings', {})).toMatchObject({

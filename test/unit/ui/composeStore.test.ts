@@ -14,7 +14,7 @@ import { ComposeStore } from '../../../src/popup/composeStore.svelte.ts';
  * A stateful fake background (house style rule 6): it keeps secure mode, settings and the
  * problem, and builds the menu with the real menu builder, like the real one.
  */
-const noServer = { serverUrl: null, urlSource: null, signedIn: null };
+const noServer = { serverUrl: null, urlSource: null, signedIn: null, organisationName: null };
 const noSettings = {
   effective: effectiveSettings({ defaults: MANAGED_DEFAULTS, user: {}, managed: {} }),
   problems: [],

@@ -78,6 +78,35 @@ describe('ServerStore (options page)', () => {
     expect(store.challenge).not.toBeNull();
   });
 
+  it('tells the page when the server or who is signed in changed, so the settings follow', async () => {
+    const host = new FakeThunderbirdHost();
+    host.server = new FakeSealpostServer('https://sealpost.example.org').fetch;
+    let changes = 0;
+    const store = new ServerStore({
+      async request<K extends RequestName>(name: K, payload: Requests[K]['req']) {
+        const answer = await handleRequest(host, { sealpost: 1, name, payload });
+        if (!answer.ok) throw new Error(answer.error);
+        return answer.value as Requests[K]['res'];
+      },
+      allowOrigin: async () => true,
+      translate: (key) => key,
+      changed: () => changes++,
+    });
+    await store.load();
+    expect(changes).toBe(0);
+    store.urlInput = 'https://sealpost.example.org';
+    await store.saveUrl();
+    expect(changes).toBe(1);
+    store.signInAddress = 'alice@example.test';
+    await store.startSignIn();
+    expect(changes).toBe(1);
+    store.signInCode = '123456';
+    await store.completeSignIn();
+    expect(changes).toBe(2);
+    await store.signOut();
+    expect(changes).toBe(3);
+  });
+
   it('keeps the old address and says why when the permission is refused or the URL is insecure', async () => {
     const refused = setup(false);
     refused.store.urlInput = 'https://sealpost.example.org';

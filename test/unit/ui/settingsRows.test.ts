@@ -11,6 +11,7 @@ import {
   type UserSettings,
 } from '../../../src/core/policy.ts';
 import type { SettingsView } from '../../../src/messaging/protocol.ts';
+import { withServerInForce } from '../../../src/background/settingsInForce.ts';
 import {
   CONTROL_KINDS,
   SETTINGS_MESSAGE_KEYS,
@@ -55,6 +56,43 @@ const draft = (fields: Partial<SettingDraft>): SettingDraft => ({
 });
 
 describe('settingsRows', () => {
+  it('shows the server and organisation the server section shows, with where they came from', () => {
+    const signedIn = {
+      address: 'alice@example.org',
+      organisation: { name: 'Example Org', domains: ['example.org'] },
+    };
+    const byKey = rowsByKey(
+      withServerInForce(view(), {
+        serverUrl: 'http://127.0.0.1:8787',
+        urlSource: 'options',
+        signedIn,
+        organisationName: 'Example Org',
+      }),
+    );
+    expect(byKey.serverUrl).toMatchObject({
+      valueText: 'http://127.0.0.1:8787',
+      badge: 'optionsSourceUser',
+    });
+    expect(byKey.organisationName).toMatchObject({
+      valueText: 'Example Org',
+      badge: 'optionsSourceServer',
+      control: null,
+    });
+    const development = rowsByKey(
+      withServerInForce(view(), {
+        serverUrl: 'http://127.0.0.1:8787',
+        urlSource: 'defaults',
+        signedIn: null,
+        organisationName: null,
+      }),
+    );
+    expect(development.serverUrl).toMatchObject({
+      valueText: 'http://127.0.0.1:8787',
+      badge: 'optionsSourceDefault',
+    });
+    expect(development.organisationName?.valueText).toBe('optionsSettingNotSet');
+  });
+
   it('lists every managed key in order; without a policy all are defaults and the preferences editable', () => {
     const rows = settingsRows(view(), translate);
     expect(rows.map((row) => row.key)).toEqual([...MANAGED_KEYS]);
