@@ -21,6 +21,7 @@ import {
   sealedCopyUnchanged,
 } from './sealedCopies.ts';
 import { isSecure, setSecure } from './secureMode.ts';
+import { endSendCover, leaveSendCover, showSendPhase, startSendCover } from './sendCover.ts';
 import { mailboxEntry, planSend, type SendPlan } from './sendPlan.ts';
 import { revokeAll, sealAndRegister, type RegisteredMail } from './sendRegistration.ts';
 import type { ServerConnection } from './serverSettings.ts';
@@ -51,6 +52,7 @@ export async function handleBeforeSend(host: Host, tabId: number): Promise<Befor
   } catch {
     // Not even the mode or where to report could be read (storage failing): whether this
     // message may leave unsealed is unknown, so it does not leave.
+    await endSendCover(host, tabId);
     return { cancel: true };
   }
 }
@@ -66,6 +68,18 @@ async function beforeSend(host: Host, tabId: number): Promise<BeforeSendResult> 
   if (!(await isSecure(host, tabId, settings))) {
     return await unlessSecureRequired(host, tabId, settings);
   }
+  startSendCover(host, tabId);
+  const result = await secureSend(host, tabId, settings);
+  // Only a sealed mail leaves under the sheet; anything else gives the window back as it was.
+  if (result.cancel || !result.details) await endSendCover(host, tabId);
+  return result;
+}
+
+async function secureSend(
+  host: Host,
+  tabId: number,
+  settings: PolicyContext,
+): Promise<BeforeSendResult> {
   // What to undo if anything below throws: the window's changes, and registered mails not yet
   // handed to the Bcc sender.
   const progress: Progress = { changed: null, registered: [], server: null };
@@ -109,6 +123,9 @@ async function apply(
   progress: Progress,
 ): Promise<BeforeSendResult> {
   const { details } = plan.context.resolved;
+  // Before anything in the window changes: the editor is covered when the body becomes the
+  // recipients' notification, however quick the send was.
+  await showSendPhase(host, tabId, 'sending', { now: true });
   const [main, ...copies] = mails;
   const readerFile = main!.content.readerFile;
   const sealedAttachmentId = readerFile ? await host.addAttachment(tabId, readerFile) : null;
@@ -204,6 +221,8 @@ export async function handleAfterSend(
   const original = originals.get(tabId);
   originals.delete(tabId);
   if (failed && original) await restore(host, tabId, original);
+  if (failed) await endSendCover(host, tabId);
+  else leaveSendCover(tabId);
   if (!failed && original?.registered && headerMessageId) {
     // Best effort: a reply then threads to this mail in the sender's Thunderbird.
     const { server, messageId } = original.registered;

@@ -10,6 +10,7 @@
 import type { SendProblem } from '../messaging/protocol.ts';
 import type { Host, SealedComposeMail } from '../platform/host.ts';
 import { describeProblem, reportProblem } from './problems.ts';
+import { coverCss } from './sendCover.ts';
 import type { ServerConnection } from './serverSettings.ts';
 
 /** One Bcc recipient's sealed mail, ready to send. */
@@ -94,8 +95,10 @@ async function release(host: Host, send: HeldSend, failed: boolean): Promise<voi
 /** Opens the copy's own compose window and sends it; a failure is kept and reported there. */
 async function sendCopy(host: Host, copy: SealedCopy): Promise<void> {
   let tabId: number;
+  // The window is covered before the copy fills it, and stays covered while it goes out.
+  const cover = coverCss(host, 'sending-copy', { address: copy.address });
   try {
-    tabId = await host.openSealedCompose(copy.mail);
+    tabId = await host.openSealedCompose(copy.mail, cover);
   } catch (error) {
     // Without a window there is nothing to retry from; say so where the sender looks next.
     console.error(`Sealpost: the sealed copy for ${copy.address} could not be opened`, error);
@@ -107,7 +110,9 @@ async function sendCopy(host: Host, copy: SealedCopy): Promise<void> {
     error: null,
   };
   await host.session.set(recordKey(tabId), record);
-  await sendSealedCopy(host, tabId);
+  const { sent } = await sendSealedCopy(host, tabId);
+  // Not sent: the window stays, saved as a draft, with the panel on why; it must show the copy.
+  if (!sent) await host.uncoverCompose(tabId, cover).catch(() => undefined);
 }
 
 /**

@@ -17,6 +17,7 @@ import type { SendProblem } from '../messaging/protocol.ts';
 import { linkReasonFor, sendByLink, startUploads } from './linkSend.ts';
 import { describeProblem } from './problems.ts';
 import { content, seal, type MailContent, type SealedMail, type SendContext } from './sealMail.ts';
+import { showSendPhase } from './sendCover.ts';
 import { endSendProgress } from './sendProgress.ts';
 import { rememberSentMessage } from './sentMessages.ts';
 import { noteServerFailure } from './serverSettings.ts';
@@ -57,6 +58,11 @@ export async function sealAndRegister(
   const uploads = byLink.some(Boolean) ? await startUploads(context, byLink) : null;
   try {
     for (const [index, delivery] of deliveries.entries()) {
+      // A mail by link is sealed as it is uploaded: one step for both.
+      await showSendPhase(host, context.tabId, byLink[index] ? 'uploading' : 'sealing', {
+        mail: index + 1,
+        mails: deliveries.length,
+      });
       const mail = await seal(context, delivery, byLink[index]);
       const sent =
         mail.carried.kind === 'link'
@@ -120,6 +126,9 @@ async function sendInline(
         `${maxMailSizeMB} MB`,
       ]),
     };
+  }
+  if (resolved.server && mail.serverPlan) {
+    await showSendPhase(host, context.tabId, 'registering');
   }
   const registration = await register(context, mail, sealed);
   if (!registration.ok) {

@@ -79,8 +79,18 @@ export interface Host {
   listAttachments(tabId: number): Promise<AttachmentSnapshot[]>;
   addAttachment(tabId: number, file: File): Promise<number>;
   removeAttachment(tabId: number, attachmentId: number): Promise<void>;
-  /** Opens a compose window holding a sealed mail; resolves with its tab id. */
-  openSealedCompose(mail: SealedComposeMail): Promise<number>;
+  /**
+   * Opens a compose window holding a sealed mail; resolves with its tab id. With `cover` (a
+   * style sheet, see `coverCompose`) the editor is covered before the mail fills it.
+   */
+  openSealedCompose(mail: SealedComposeMail, cover?: string): Promise<number>;
+  /**
+   * Adds a style sheet to a compose tab's editor. It is not part of the document, so it never
+   * reaches the mail: Sealpost's progress over the editor while it sends.
+   */
+  coverCompose(tabId: number, css: string): Promise<void>;
+  /** Removes a sheet `coverCompose` added (the same text). */
+  uncoverCompose(tabId: number, css: string): Promise<void>;
   /**
    * Thunderbird's reply to the sender of a stored message (threaded: In-Reply-To, References),
    * as plain text with this subject and body; resolves with the compose tab's id.

@@ -181,9 +181,10 @@ export class FakeThunderbirdHost implements Host {
     this.replies.push({ messageId, tabId });
     return tabId;
   }
-  async openSealedCompose(mail: SealedComposeMail) {
+  async openSealedCompose(mail: SealedComposeMail, cover?: string) {
     this.maybeFail('openSealedCompose');
     const tabId = this.nextTabId++;
+    if (cover) this.editorSheets.set(tabId, [cover]);
     this.openCompose(
       tabId,
       {
@@ -290,6 +291,18 @@ export class FakeThunderbirdHost implements Host {
   }
   async openPanel(tabId: number) {
     this.panelsOpened.push(tabId);
+  }
+  /** Style sheets in each compose tab's editor, oldest first (`coverCompose`). */
+  editorSheets = new Map<number, string[]>();
+  async coverCompose(tabId: number, css: string) {
+    this.tab(tabId);
+    this.editorSheets.set(tabId, [...(this.editorSheets.get(tabId) ?? []), css]);
+  }
+  async uncoverCompose(tabId: number, css: string) {
+    // As Thunderbird: removing a sheet that is not there changes nothing.
+    const sheets = this.editorSheets.get(tabId) ?? [];
+    const index = sheets.indexOf(css);
+    if (index >= 0) this.editorSheets.set(tabId, sheets.toSpliced(index, 1));
   }
   /** Progress windows opened (by compose tab) and closed (by handle). */
   progressWindows: { tabId: number; closed: boolean }[] = [];

@@ -19,7 +19,8 @@ describe('manifest.json', () => {
     // compose.send and compose.save: each Bcc recipient's own sealed mail is sent (and, when its
     // send fails, kept as a draft) by the add-on through Thunderbird. accountsRead,
     // accountsFolders, messagesDelete, messagesImport: a draft saved in secure mode to a mail
-    // server is deleted there and kept in Local Folders instead (docs/drafts.md).
+    // server is deleted there and kept in Local Folders instead (docs/drafts.md). scripting: a
+    // style sheet over the compose editor shows the send's progress (src/core/sendCover.ts).
     expect([...manifest.permissions].sort()).toEqual(
       [
         'accountsFolders',
@@ -31,6 +32,7 @@ describe('manifest.json', () => {
         'messagesDelete',
         'messagesImport',
         'messagesRead',
+        'scripting',
         'storage',
       ].sort(),
     );

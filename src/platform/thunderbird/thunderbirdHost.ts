@@ -45,18 +45,27 @@ export function createThunderbirdHost(): Host {
     async removeAttachment(tabId, attachmentId) {
       await messenger.compose.removeAttachment(tabId, attachmentId);
     },
-    async openSealedCompose(mail) {
+    async openSealedCompose(mail, cover) {
+      const body = {
+        plainTextBody: mail.plainTextBody,
+        ...(mail.body === undefined ? {} : { body: mail.body }),
+      };
       const details: messenger.compose.ComposeDetails = {
         ...(mail.identityId ? { identityId: mail.identityId } : {}),
         bcc: mail.bcc,
         subject: mail.subject,
         isPlainText: mail.isPlainText,
-        plainTextBody: mail.plainTextBody,
-        ...(mail.body === undefined ? {} : { body: mail.body }),
+        // Covered first, then filled: the window never shows the notification as if it were
+        // the sender's text.
+        ...(cover ? {} : body),
         customHeaders: mail.customHeaders,
       };
       const tab = await messenger.compose.beginNew(details);
       if (tab.id === undefined) throw new Error('Thunderbird opened no compose tab');
+      if (cover) {
+        await insertComposeCss(tab.id, cover).catch(() => undefined);
+        await messenger.compose.setComposeDetails(tab.id, body);
+      }
       if (mail.attachment) {
         await messenger.compose.addAttachment(tab.id, {
           file: mail.attachment,
@@ -129,6 +138,12 @@ export function createThunderbirdHost(): Host {
         return null;
       }
     },
+    async coverCompose(tabId, css) {
+      await insertComposeCss(tabId, css);
+    },
+    async uncoverCompose(tabId, css) {
+      await messenger.scripting.removeCSS({ target: { tabId }, css });
+    },
     async closeSendProgress(handle) {
       await messenger.windows.remove(handle).catch(() => undefined);
     },
@@ -186,6 +201,11 @@ export function createThunderbirdHost(): Host {
  * thread (seconds for a sealed mail); the raw bytes come at once and postal-mime parses them
  * here, in the add-on's own process.
  */
+/** A sheet in the compose editor: styles the window, never part of the mail's document. */
+function insertComposeCss(tabId: number, css: string): Promise<void> {
+  return messenger.scripting.insertCSS({ target: { tabId }, css });
+}
+
 async function findAttachment(messageId: number, name: string) {
   const raw = await rawMessage(messageId);
   const bytes =

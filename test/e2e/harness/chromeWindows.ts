@@ -186,6 +186,31 @@ export class ComposeWindow {
     );
   }
 
+  /**
+   * What the message editor shows: the text of a sheet over it (a `body::before` covering the
+   * editor, null when there is none) and the text of the body under it.
+   */
+  async editorView(): Promise<{ cover: string | null; body: string }> {
+    await this.focus();
+    return this.marionette.executeScript(
+      `const editor = GetCurrentEditorElement();
+       const doc = editor && editor.contentDocument;
+       if (!doc || !doc.body) return { cover: null, body: '' };
+       const before = editor.contentWindow.getComputedStyle(doc.body, '::before');
+       const covers = before.content !== 'none' && before.position === 'fixed';
+       return { cover: covers ? before.content : null, body: doc.body.textContent };`,
+    );
+  }
+
+  /** The whole compose window as a PNG (base64), as the sender sees it. */
+  async screenshot(): Promise<string> {
+    await this.focus();
+    const shot = await this.marionette.command<{ value: string }>('WebDriver:TakeScreenshot', {
+      full: false,
+    });
+    return shot.value;
+  }
+
   /** Clicks Thunderbird's own Send button, as a user would. */
   async clickSend(): Promise<void> {
     await this.click('#button-send');
