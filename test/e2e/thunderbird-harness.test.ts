@@ -1,3 +1,5 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 /**
  * The pieces of the Thunderbird harness that need no Thunderbird: scenario validation, the
@@ -10,8 +12,10 @@ import { describe, expect, it } from 'vitest';
 import { parseMailEvents } from './harness/imapServer.ts';
 import { encodedForms, findLeaks, findLeaksInServerFiles } from './harness/leakSearch.ts';
 import { menuEntryFor } from './harness/runScenario.ts';
+import { sealpostSettingsPolicy } from './harness/machinePolicy.ts';
 import { loadScenario, validateScenario } from './harness/scenario.ts';
-import { SmtpSink } from './harness/smtpSink.ts';
+import { clearRunOutput, writeMails } from './harness/scenarioOutput.ts';
+import { SmtpSink, type ReceivedMail } from './harness/smtpSink.ts';
 
 describe('scenario validation', () => {
   it('fills defaults for a minimal scenario', () => {
@@ -87,12 +91,101 @@ describe('scenario validation', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('reads the example organisation scenario with its policy, and refuses a policy that is not an object or names a server', async () => {
+    const loaded = await loadScenario(
+      join(import.meta.dirname, 'scenarios', 'policy-locked-secure.json'),
+    );
+    expect(loaded.secure).toBe(false);
+    expect(loaded.policy).toMatchObject({ enforceSecureFor: ['partner.example'] });
+    const base = { from: 'alice@example.org', to: ['bob@partner.example'] };
+    const notObject = validateScenario({ ...base, policy: ['partner.example'] });
+    expect(notObject.ok === false && notObject.problems).toEqual([
+      '"policy" must be an object: Sealpost\'s settings as policies.json gives them',
+    ]);
+    const withServer = validateScenario({ ...base, policy: { serverUrl: 'https://x.example' } });
+    expect(withServer.ok === false && withServer.problems.join()).toContain('"policy.serverUrl"');
+    const accepted = validateScenario({ ...base, policy: { secureByDefault: true } });
+    expect(accepted.ok && accepted.scenario.policy).toEqual({ secureByDefault: true });
+  });
+
+  it("puts a policy under Sealpost's id in the 3rdparty block of policies.json", () => {
+    expect(sealpostSettingsPolicy({ secureByDefault: true })).toEqual({
+      policies: {
+        '3rdparty': { Extensions: { 'sealpost@sealpost.example': { secureByDefault: true } } },
+      },
+    });
+  });
+
   it('maps scenario methods to menu entries', () => {
     expect(menuEntryFor({ method: 'code', code: 'abc' })).toBe('code-new');
     expect(menuEntryFor({ method: 'code' })).toBe('code-existing');
     expect(menuEntryFor({ method: 'org-code' })).toBe('org-code-existing');
     expect(menuEntryFor({ method: 'email' })).toBe('email');
     expect(menuEntryFor({})).toBeUndefined();
+  });
+});
+
+describe('scenario output', () => {
+  /** A sealed mail as Sealpost sends it: a notification with the reader attached. */
+  const mailWithReader = (reader: string) =>
+    Buffer.from(
+      [
+        'From: alice@example.org',
+        'To: bob@partner.example',
+        'Subject: Secure message',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Open the attached file.',
+        '--b',
+        'Content-Type: text/html; charset=utf-8; name="secure-message.html"',
+        'Content-Disposition: attachment; filename="secure-message.html"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from(reader).toString('base64'),
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+  const received = (raw: Buffer): ReceivedMail => ({
+    raw,
+    mailFrom: 'alice@example.org',
+    rcptTo: ['bob@partner.example'],
+    receivedAt: new Date(),
+  });
+
+  it('writes each mail and its reader beside it, named after the mail, and clears an earlier run', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'sealpost-output-'));
+    try {
+      await writeFile(join(directory, 'mail-7-secure-message.html'), 'old run');
+      await writeFile(join(directory, 'notes.txt'), 'the user keeps this');
+      await clearRunOutput(directory);
+      expect(await readdir(directory)).toEqual(['notes.txt']);
+      const plain = Buffer.from('From: a@x.example\r\nSubject: plain\r\n\r\nhello\r\n');
+      const readers = await writeMails(directory, [
+        received(mailWithReader('<html>first</html>')),
+        received(plain),
+        received(mailWithReader('<html>third</html>')),
+      ]);
+      expect(readers).toEqual(['mail-1-secure-message.html', 'mail-3-secure-message.html']);
+      expect((await readdir(directory)).sort()).toEqual([
+        'mail-1-secure-message.html',
+        'mail-1.eml',
+        'mail-2.eml',
+        'mail-3-secure-message.html',
+        'mail-3.eml',
+        'notes.txt',
+      ]);
+      expect(await readFile(join(directory, 'mail-3-secure-message.html'), 'utf8')).toBe(
+        '<html>third</html>',
+      );
+      expect((await readFile(join(directory, 'mail-2.eml'))).equals(plain)).toBe(true);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
 

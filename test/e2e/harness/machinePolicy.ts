@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from './build.ts';
+import { SEALPOST_ADDON_ID } from './session.ts';
 
 /**
  * Thunderbird's machine-wide enterprise policy file (THUNDERBIRD-TESTING.md: it wins over the
@@ -20,8 +21,19 @@ export interface PolicyFile {
   } & Record<string, unknown>;
 }
 
+/** Reads `docs/examples/policies.json`. */
 export function readExamplePolicy(): PolicyFile {
   return JSON.parse(readFileSync(EXAMPLE_POLICY_PATH, 'utf8')) as PolicyFile;
+}
+
+/**
+ * A policy file holding only Sealpost's settings (the `3rdparty` block that reaches the add-on as
+ * `storage.managed`), for an add-on installed some other way (a scenario's profile).
+ */
+export function sealpostSettingsPolicy(settings: Record<string, unknown>): {
+  policies: { '3rdparty': { Extensions: Record<string, Record<string, unknown>> } };
+} {
+  return { policies: { '3rdparty': { Extensions: { [SEALPOST_ADDON_ID]: settings } } } };
 }
 
 /**
@@ -29,7 +41,7 @@ export function readExamplePolicy(): PolicyFile {
  * was there (the previous file, or no file and none of the folders this created). The restore
  * also runs if the test process exits without calling it.
  */
-export function installMachinePolicy(policy: PolicyFile): () => void {
+export function installMachinePolicy(policy: { policies: object }): () => void {
   const previous = existsSync(MACHINE_POLICY_PATH) ? readFileSync(MACHINE_POLICY_PATH) : null;
   const created: string[] = [];
   for (let folder = dirname(MACHINE_POLICY_PATH); !existsSync(folder); folder = dirname(folder)) {

@@ -80,7 +80,7 @@ export async function prepareScenario(
   const recipients: ScenarioOutcome['recipients'] = {};
   const popup = new SealpostPopup(session.thunderbird.marionette, compose.window);
   await popup.open();
-  await popup.setSecure(scenario.secure);
+  await setSecureUnlessLocked(popup, scenario.secure, notes);
   for (const [address, choice] of Object.entries(scenario.recipients)) {
     await popup.waitForRecipient(address);
     const entry = menuEntryFor(choice);
@@ -114,6 +114,42 @@ export async function prepareScenario(
     }
   }
   return { compose, popup, recipients, notes };
+}
+
+/** Whether the organisation's policy holds the switch (disabled: `#secure-required` says why). */
+async function secureSwitchLocked(popup: SealpostPopup): Promise<boolean> {
+  return (await popup.popup.property<boolean>('#secure-toggle', 'disabled')) === true;
+}
+
+/**
+ * Switches secure mode as the scenario asks, unless the organisation's policy locks the switch
+ * in the other state (secure mode enforced for a recipient's domain): then the switch is left
+ * alone, as a user could only leave it, `notes` say so with the panel's reason, and the run goes
+ * on to Send, so what a blocked plaintext send does is seen in the outcome.
+ */
+async function setSecureUnlessLocked(
+  popup: SealpostPopup,
+  wanted: boolean,
+  notes: string[],
+): Promise<void> {
+  const noteLocked = async () => {
+    const why = await popup.popup.text('#secure-required').catch(() => '');
+    notes.push(
+      `the secure switch is locked ${wanted ? 'off' : 'on'} by the organisation's policy; ` +
+        `not switched ${wanted ? 'on' : 'off'}${why ? `: ${why.trim()}` : ''}`,
+    );
+  };
+  if ((await popup.isSecure()) !== wanted && (await secureSwitchLocked(popup))) {
+    await noteLocked();
+    return;
+  }
+  try {
+    await popup.setSecure(wanted);
+  } catch (error) {
+    // The lock can arrive while the click is on its way (the panel learns the recipients late).
+    if ((await popup.isSecure()) === wanted || !(await secureSwitchLocked(popup))) throw error;
+    await noteLocked();
+  }
 }
 
 /** What pressing Send led to. */

@@ -35,6 +35,11 @@ export interface Scenario {
   keys: string[];
   /** Public key files served by a loopback WKD the test build asks (docs/keys.md). */
   wkd: string[];
+  /**
+   * The organisation's Sealpost settings (`3rdparty.Extensions["sealpost@sealpost.example"]` of
+   * policies.json, docs/deployment.md), written machine-wide for the run and restored after.
+   */
+  policy?: Record<string, unknown>;
 }
 
 /** A scenario with its attachment files read. */
@@ -73,6 +78,7 @@ const SCENARIO_KEYS = [
   'recipients',
   'keys',
   'wkd',
+  'policy',
 ];
 
 /**
@@ -210,6 +216,13 @@ export function validateScenario(
   const secure = flag('secure');
   const sendByLink = flag('sendByLink');
   if (sendByLink && !secure) problems.push('"sendByLink" needs "secure": true');
+  const policy = value.policy;
+  if (policy !== undefined && !isRecord(policy)) {
+    problems.push('"policy" must be an object: Sealpost\'s settings as policies.json gives them');
+  } else if (policy !== undefined && 'serverUrl' in policy) {
+    // The run's server listens on a port chosen at start; the runner fills it in.
+    problems.push('"policy.serverUrl" is set by the runner (the run\'s own server): leave it out');
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -227,6 +240,7 @@ export function validateScenario(
       recipients,
       keys,
       wkd,
+      ...(isRecord(policy) ? { policy } : {}),
     },
   };
 }
