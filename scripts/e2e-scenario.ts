@@ -1,10 +1,11 @@
 /**
- * `npm run e2e:scenario -- <scenario.json> --out <dir>`: runs one send case through the real
- * Sealpost UI in a fresh headless Thunderbird and writes what left the machine:
- * `<dir>/mail-N.eml` per received mail and `<dir>/result.json`
- * (`{"outcome":"sent"|"cancelled","message":...}` plus details). The scenario format is
- * described in test/e2e/scenarios/README.md. Exit code 0 whatever the outcome; 1 only when the
- * harness itself failed (bad scenario, Thunderbird did not start, ...).
+ * `npm run e2e:scenario -- <scenario.json> --out <dir> [--xpi <file>] [--screenshot <png>]
+ * [--keep-server]`: runs one send case through the real Sealpost UI in a fresh headless
+ * Thunderbird and writes what left the machine: `<dir>/mail-N.eml` per received mail, the
+ * `secure-message.html` each carries as `<dir>/mail-N-secure-message.html`, and
+ * `<dir>/result.json` (`{"outcome":"sent"|"cancelled","message":...}` plus details). Flags, fields
+ * and output are described in test/e2e/scenarios/README.md. Exit code 0 whatever the outcome; 1
+ * only when the harness itself failed (bad scenario, Thunderbird did not start, ...).
  *
  * A scenario with a server method (`sms`, `email`, `org-code`) gets a Sealpost server for the
  * run (PGlite, development outbox for SMS, email into the run's SMTP sink), set up in Sealpost's
@@ -12,23 +13,25 @@
  * Thunderbird stopped (email codes then go to its outbox), so the reader attached to the mail
  * can be opened and asked for codes; Ctrl-C stops it.
  *
+ * `policy` is written as the machine-wide policies.json before Thunderbird starts (its
+ * `serverUrl` the run's server, if any) and the previous file is put back when Thunderbird
+ * stopped, also when the run fails.
+ *
  * `keys` are imported by hand on the options page before composing; `wkd` keys are served by a
  * loopback Web Key Directory that a copy of the add-on with `wkdBaseUrl` asks (docs/keys.md).
  */
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureSealpostBuilt, xpiWithDefaults } from '../test/e2e/harness/build.ts';
+import { installMachinePolicy, sealpostSettingsPolicy } from '../test/e2e/harness/machinePolicy.ts';
 import { runScenario } from '../test/e2e/harness/runScenario.ts';
 import { loadScenario, type LoadedScenario } from '../test/e2e/harness/scenario.ts';
-import type { SealpostServer } from '../test/e2e/harness/sealpostServer.ts';
-import {
-  connectSealpost,
-  domainOf,
-  startServerForSession,
-} from '../test/e2e/harness/serverSession.ts';
+import { clearRunOutput, writeMails } from '../test/e2e/harness/scenarioOutput.ts';
+import { startSealpostServer, type SealpostServer } from '../test/e2e/harness/sealpostServer.ts';
+import { codeFromSink, connectSealpost, domainOf } from '../test/e2e/harness/serverSession.ts';
 import { SealpostOptions } from '../test/e2e/harness/sealpostOptions.ts';
 import { ThunderbirdSession } from '../test/e2e/harness/session.ts';
 import { WkdServer } from '../test/e2e/harness/wkdServer.ts';
@@ -55,38 +58,58 @@ async function main(): Promise<void> {
   const xpiPath = values.xpi ? resolve(values.xpi) : ensureSealpostBuilt();
   if (!existsSync(xpiPath)) throw new Error(`--xpi ${xpiPath} does not exist`);
   await mkdir(outDirectory, { recursive: true });
-  for (const name of await readdir(outDirectory)) {
-    if (/^mail-\d+\.eml$/.test(name) || name === 'result.json') {
-      await rm(join(outDirectory, name));
-    }
-  }
+  await clearRunOutput(outDirectory);
   const workDirectory = await mkdtemp(join(tmpdir(), 'sealpost-scenario-'));
-  // `wkd`: the keys are served by a loopback Web Key Directory the test build asks.
-  const wkd = (scenario.wkdFiles ?? []).length > 0 ? await WkdServer.start() : null;
-  for (const file of scenario.wkdFiles ?? []) {
-    const published = await wkd!.publish(keyText(file.bytes));
-    console.log(`WKD serves ${file.path} for ${published.join(', ')}`);
-  }
-  const session = await ThunderbirdSession.start({
-    from: scenario.from,
-    sealpostXpi: wkd
-      ? await xpiWithDefaults(xpiPath, { wkdBaseUrl: wkd.url }, join(workDirectory, 'sealpost.xpi'))
-      : xpiPath,
-    workDirectory,
-  });
-  let server: SealpostServer | null = null;
+  // The server starts before Thunderbird so that a policy can name it; its mail goes to the
+  // session's sink once that exists.
+  const server: SealpostServer | null = usesServer(scenario)
+    ? await startSealpostServer({ domains: [domainOf(scenario.from)] })
+    : null;
+  let restorePolicy: (() => void) | null = null;
+  let session: ThunderbirdSession | null = null;
+  let wkd: WkdServer | null = null;
   const stopOnSignal = () => {
-    void session
-      .stop()
+    void (session?.stop() ?? Promise.resolve())
       .then(() => server?.close())
+      // process.exit also restores the policy file (installMachinePolicy's exit handler).
       .finally(() => process.exit(130));
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    if (usesServer(scenario)) {
-      server = await startServerForSession(session, [domainOf(scenario.from)]);
-      const signedIn = await connectSealpost(session, server, bareAddress(scenario.from));
+    if (scenario.policy) {
+      restorePolicy = installMachinePolicy(
+        sealpostSettingsPolicy({
+          ...scenario.policy,
+          ...(server ? { serverUrl: server.url } : {}),
+        }),
+      );
+      console.log('policy installed machine-wide for the run');
+    }
+    // `wkd`: the keys are served by a loopback Web Key Directory the test build asks.
+    wkd = (scenario.wkdFiles ?? []).length > 0 ? await WkdServer.start() : null;
+    for (const file of scenario.wkdFiles ?? []) {
+      const published = await wkd!.publish(keyText(file.bytes));
+      console.log(`WKD serves ${file.path} for ${published.join(', ')}`);
+    }
+    session = await ThunderbirdSession.start({
+      from: scenario.from,
+      sealpostXpi: wkd
+        ? await xpiWithDefaults(
+            xpiPath,
+            { wkdBaseUrl: wkd.url },
+            join(workDirectory, 'sealpost.xpi'),
+          )
+        : xpiPath,
+      workDirectory,
+    });
+    if (server) {
+      server.setSmtp({ host: '127.0.0.1', port: session.sink.port });
+      const sender = bareAddress(scenario.from);
+      // A server set by policy is shown read-only: the sender only signs in.
+      const signedIn = scenario.policy
+        ? await signInToPolicyServer(session, sender)
+        : await connectSealpost(session, server, sender);
       console.log(`Sealpost server ${server.url}: ${signedIn}`);
     }
     if ((scenario.keyFiles ?? []).length > 0) {
@@ -105,9 +128,7 @@ async function main(): Promise<void> {
         ? { onPopupReady: (png: string) => writeFile(screenshotPath, Buffer.from(png, 'base64')) }
         : {}),
     });
-    for (const [index, mail] of outcome.mails.entries()) {
-      await writeFile(join(outDirectory, `mail-${index + 1}.eml`), mail.raw);
-    }
+    const readerFiles = await writeMails(outDirectory, outcome.mails);
     const result = {
       outcome: outcome.outcome,
       message: outcome.message,
@@ -116,6 +137,7 @@ async function main(): Promise<void> {
         mailFrom: mail.mailFrom,
         rcptTo: mail.rcptTo,
       })),
+      readerFiles,
       ...(outcome.outcome === 'cancelled'
         ? { popupReopenedBySealpost: outcome.popupReopenedBySealpost }
         : {}),
@@ -129,11 +151,22 @@ async function main(): Promise<void> {
     );
     for (const note of outcome.notes) console.log(`note: ${note}`);
   } finally {
-    await session.stop();
-    await copyFile(join(workDirectory, 'thunderbird.log'), join(outDirectory, 'thunderbird.log'));
-    await rm(workDirectory, { recursive: true, force: true });
-    if (server && !values['keep-server']) await server.close();
-    await wkd?.close();
+    try {
+      await session?.stop();
+      if (session) {
+        await copyFile(
+          join(workDirectory, 'thunderbird.log'),
+          join(outDirectory, 'thunderbird.log'),
+        );
+      }
+    } finally {
+      // Every Thunderbird on the machine reads the policy file: it goes back before anything
+      // else can fail.
+      restorePolicy?.();
+      await rm(workDirectory, { recursive: true, force: true });
+      if (server && !values['keep-server']) await server.close();
+      await wkd?.close();
+    }
   }
   if (server && values['keep-server']) {
     // The run's SMTP sink stopped with Thunderbird: email codes go to the outbox from now on.
@@ -150,6 +183,13 @@ async function main(): Promise<void> {
       process.once('SIGTERM', stop);
     });
   }
+}
+
+/** Signs the sender in on the options page to the server the policy names; what the page says. */
+async function signInToPolicyServer(session: ThunderbirdSession, sender: string): Promise<string> {
+  const options = await SealpostOptions.open(session.thunderbird.marionette);
+  const mailsBefore = session.sink.mails.length;
+  return options.signIn(sender, () => codeFromSink(session.sink, sender, mailsBefore));
 }
 
 /** Methods (ids or menu entries) that need a Sealpost server. */
