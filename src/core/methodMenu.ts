@@ -54,3 +54,19 @@ export function unavailableReason(
   }
   return undefined;
 }
+
+/**
+ * The short form of each reason, for the entry's own text in a menu: the whole sentence made the
+ * entry as long as three usable ones, and the panel shows it in full under the menu when a
+ * remembered choice is unusable.
+ */
+export const SHORT_REASON_KEYS: Readonly<Record<string, string>> = {
+  optionsMethodNotAllowed: 'reasonShortNotAllowed',
+  reasonSignInToServer: 'reasonShortSignIn',
+  reasonNeedsServer: 'reasonShortNeedsServer',
+};
+
+/** The short form of a reason (`_locales` name); the reason itself when it has none. */
+export function shortReasonKey(reasonKey: string): string {
+  return SHORT_REASON_KEYS[reasonKey] ?? reasonKey;
+}

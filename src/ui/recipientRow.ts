@@ -1,5 +1,5 @@
 import { NOTIFICATION_LANGUAGES, type NotificationLanguage } from '../core/languages.ts';
-import type { MenuEntry, MenuEntryId } from '../core/methodMenu.ts';
+import { shortReasonKey, type MenuEntry, type MenuEntryId } from '../core/methodMenu.ts';
 import { takesAccessCode, type VerificationMethod } from '../core/methods.ts';
 import type { RecipientSettings } from '../core/recipientSettings.ts';
 import { MINIMUM_SERVER_CODE_LENGTH } from '../core/recipientDirectory.ts';
@@ -139,7 +139,7 @@ export function methodOptions(menu: readonly MenuEntry[], translate: Translate):
     const disabledReason = translate(entry.disabledReasonKey);
     return {
       value: entry.id,
-      text: `${label} — ${disabledReason}`,
+      text: `${label} (${translate(shortReasonKey(entry.disabledReasonKey))})`,
       label,
       disabled: true,
       disabledReason,

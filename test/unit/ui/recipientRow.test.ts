@@ -85,11 +85,11 @@ describe('methodOptions', () => {
     ]);
   });
 
-  it('marks server entries disabled and appends the reason to their text', () => {
+  it('marks server entries disabled, with the short reason in their text and the full one apart', () => {
     const options = methodOptions(view().menu, translate);
     const sms = options.find((option) => option.value === 'sms-new');
     expect(sms).toMatchObject({ disabled: true, disabledReason: 'reasonNeedsServer' });
-    expect(sms?.text).toBe('methodSmsNew — reasonNeedsServer');
+    expect(sms?.text).toBe('methodSmsNew (reasonShortNeedsServer)');
     expect(options.find((option) => option.value === 'code-new')?.disabled).toBe(false);
   });
 });
