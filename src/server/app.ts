@@ -11,14 +11,13 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from 'fastify';
-import { sql } from 'kysely';
-import { pendingMigrations } from './db/migrate.ts';
 import type { ServerDeps, ServerDepsInput } from './deps.ts';
 import { errorBody, replyError } from './errors.ts';
 import { WKD_ROUTE } from './keys/routes.ts';
 import { featurePlugins } from './routes.ts';
 import { scheduleHousekeeping } from './messages/housekeeping.ts';
 import { openPayloadStore } from './payloads/payloadStore.ts';
+import { readinessChecks } from './readiness.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -175,22 +174,25 @@ export async function buildServer(input: ServerDepsInput): Promise<FastifyInstan
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Ready means usable: database, reader build and mail (src/server/readiness.ts, docs/server.md).
+  const readinessProblems = readinessChecks(deps);
   app.get('/readyz', async (request, reply) => {
-    try {
-      await sql`select 1`.execute(deps.db);
-      const pending = await pendingMigrations(deps.db);
-      if (pending.length > 0) {
-        return replyError(
-          reply,
-          'unavailable',
-          `Database migrations pending: ${pending.join(', ')}.`,
-        );
-      }
-      return { status: 'ok' };
-    } catch (error) {
-      request.log.warn({ err: error }, 'readiness check failed');
-      return replyError(reply, 'unavailable', 'The database is not reachable.');
-    }
+    const problems = await readinessProblems();
+    if (problems.length === 0) return { status: 'ok' };
+    request.log.warn(
+      { problems: problems.map((problem) => problem.detail ?? problem.message) },
+      'not ready',
+    );
+    return replyError(
+      reply,
+      'unavailable',
+      `Not ready: ${problems.map((problem) => problem.message).join('; ')}.`,
+    );
+  });
+  // Each failed send says why in the log (the routes' own lines only say what was not mailed).
+  deps.mailer.watch?.((health) => {
+    if (health.ok) app.log.info('mail works again');
+    else app.log.error({ mailError: health.cause }, `mail is failing: ${health.cause}`);
   });
 
   for (const plugin of featurePlugins) await app.register(plugin);

@@ -1,12 +1,24 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
 
 describe.each(DATABASE_KINDS)('health and readiness on %s', (kind) => {
   let server: TestServer;
+  let folder: string;
+  let readerFile: string;
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    // A reader build of its own: readiness is checked here, whether or not the checkout is built.
+    folder = await mkdtemp(join(tmpdir(), 'sealpost-health-'));
+    readerFile = join(folder, 'secure-message.html');
+    await writeFile(readerFile, '<!doctype html><title>reader</title>');
+    server = await startTestServer(kind, { config: { readerFile } });
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await rm(folder, { recursive: true, force: true });
+  });
 
   it('answers /healthz', async () => {
     const response = await server.request('GET', '/healthz');
@@ -16,6 +28,32 @@ describe.each(DATABASE_KINDS)('health and readiness on %s', (kind) => {
   it('answers /readyz once migrated', async () => {
     const response = await server.request('GET', '/readyz');
     expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('is not ready while the reader build is missing, and ready again once it is back', async () => {
+    await rm(readerFile);
+    const missing = await server.request('GET', '/readyz');
+    expect(missing.status).toBe(503);
+    expect(missing.body).toEqual({
+      error: {
+        code: 'unavailable',
+        message: 'Not ready: the reader is not installed (run `npm run build`).',
+      },
+    });
+    const id = '0b8f6a52-2c1e-4d6e-9d43-6d8c2f1a7b90';
+    expect((await server.request('GET', `/r/${id}`)).status).toBe(503);
+    await writeFile(readerFile, '<!doctype html><title>reader</title>');
+    expect(await server.request('GET', '/readyz')).toMatchObject({ status: 200 });
+  });
+
+  it('is not ready while the database does not answer', async () => {
+    const stopped = await startTestServer(kind, { config: { readerFile } });
+    await stopped.db.destroy();
+    const response = await stopped.request('GET', '/readyz');
+    await stopped.app.close();
+    await rm(stopped.config.payloads.directory, { recursive: true, force: true });
+    expect(response.status).toBe(503);
+    expect(response.body.error.message).toBe('Not ready: the database is not reachable.');
   });
 
   it('answers unknown routes with the contract error', async () => {

@@ -30,10 +30,36 @@ export interface OutgoingMail {
   attachments?: MailAttachment[];
 }
 
+/** Whether mail is known to work: the last send or check failed (with why), or did not. */
+export type MailHealth = { ok: true } | { ok: false; cause: string };
+
 export interface Mailer {
   /** Resolves once the message is accepted for delivery; rejects if the transport fails. */
   send(mail: OutgoingMail): Promise<void>;
   close?(): void;
+  /** SMTP: failing from a failed send or check until the next success (readiness reports it). */
+  health?(): MailHealth;
+  /** SMTP: connects and logs in without sending (at start), updating `health`. */
+  verify?(): Promise<MailHealth>;
+  /** Called after every failed send or check, and at the first success after failures. */
+  watch?(listener: (health: MailHealth) => void): void;
+}
+
+/**
+ * Why a transport failed, fit for the log: nodemailer's message (`connect ECONNREFUSED
+ * 127.0.0.1:2525`, `Invalid login: 535 …`) on one line, without the password (should a server
+ * echo it) or mail addresses (a refused recipient's), and short.
+ */
+export function describeMailError(error: unknown, password?: string): string {
+  let text = error instanceof Error ? error.message : String(error);
+  if (password) text = text.split(password).join('[redacted]');
+  text = text
+    .replace(/[^\s<>"',;:]+@[^\s<>"',;]+/g, '[address]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const code = (error as { code?: unknown }).code;
+  const prefixed = typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
+  return prefixed.length > 200 ? `${prefixed.slice(0, 199)}…` : prefixed || 'unknown error';
 }
 
 /** nodemailer's message for one outgoing mail, the same for SMTP and the outbox. */
@@ -77,10 +103,29 @@ export function smtpMailer(smtp: SmtpConfig & { host: string }): Mailer {
     connectionTimeout: 10_000,
     socketTimeout: 20_000,
   });
+  let health: MailHealth = { ok: true };
+  const listeners: ((health: MailHealth) => void)[] = [];
+  // Mail known to fail makes the server not ready until a send or check works again.
+  const record = async (attempt: () => Promise<unknown>): Promise<MailHealth> => {
+    try {
+      await attempt();
+      if (health.ok) return health;
+      health = { ok: true };
+    } catch (error) {
+      health = { ok: false, cause: describeMailError(error, smtp.password) };
+      for (const listener of listeners) listener(health);
+      throw error;
+    }
+    for (const listener of listeners) listener(health);
+    return health;
+  };
   return {
     async send(mail) {
-      await transport.sendMail(mailOptions(smtp.from, mail));
+      await record(() => transport.sendMail(mailOptions(smtp.from, mail)));
     },
+    verify: () => record(() => transport.verify()).catch(() => health),
+    health: () => health,
+    watch: (listener) => void listeners.push(listener),
     close: () => transport.close(),
   };
 }

@@ -21,7 +21,7 @@ import type {
 } from '../../core/serverApi.ts';
 import { ANONYMOUS_BODY_BYTES, replyError } from '../errors.ts';
 import { hostedReaderPage } from './hostedReader.ts';
-import { READER_HTML_PATH, readerBuildLoader } from './readerBuild.ts';
+import { READER_HTML_PATH, readerBuildLoader, readerFilePath } from './readerBuild.ts';
 import { rememberContextFor, rememberDevice } from '../devices/devices.ts';
 import { tellSenderNoCode } from './noCode.ts';
 import { releasedShareResponse } from './released.ts';
@@ -54,7 +54,7 @@ type MessageParams = { id: string };
 export const messageRoutes: FastifyPluginAsync = async (app) => {
   const { config, db, clock, mailer, sms, secret } = app.deps;
   const limits = config.limits;
-  const readerHtml = readerBuildLoader();
+  const readerHtml = readerBuildLoader(readerFilePath(config));
 
   const verificationContext = (client: string): VerificationContext => ({
     db,
@@ -326,7 +326,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       return replyError(reply, 'not-found', 'There is no such message.');
     const html = await readerHtml();
     if (html === null) {
-      request.log.error({ path: READER_HTML_PATH }, 'reader build missing (npm run build)');
+      request.log.error({ path: readerFilePath(config) }, 'reader build missing (npm run build)');
       return replyError(reply, 'unavailable', 'The reader is not installed on this server.');
     }
     const page = hostedReaderPage(html, messageId.toLowerCase());
