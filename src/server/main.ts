@@ -1,12 +1,13 @@
 /**
  * Starts the server: `npm run server -- [--config <file.json>]` (env `SEALPOST_*` overrides the
- * file). Migrates the database, listens, and shuts down cleanly on SIGINT/SIGTERM.
+ * file). Checks everything it can before serving and refuses with one line per problem and exit
+ * code 2 (never a stack trace); says what it runs on that nobody chose; migrates the database,
+ * listens, and shuts down cleanly on SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildServer } from './app.ts';
 import { loadConfig } from './config.ts';
-import { openDatabase } from './db/connect.ts';
+import { displayDatabaseUrl, openCheckedDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { systemClock } from './deps.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -15,26 +16,38 @@ import { reencryptOrgCodes } from './directory/directory.ts';
 import { loadServerSecret } from './serverSecret.ts';
 import { movePayloadsToStore } from './payloads/movePayloadsToStore.ts';
 import { openPayloadStore } from './payloads/payloadStore.ts';
+import { listenProblem, parseServerArguments, readerPresent, startupNotices } from './startup.ts';
+
+const PROGRAM = 'sealpost server';
+
+/** Says every problem on a line of its own, then stops with exit code 2 (nothing was started). */
+function refuse(problems: string[]): never {
+  for (const problem of problems) console.error(`${PROGRAM}: ${problem}`);
+  console.error(`${PROGRAM}: not started; see docs/server.md, "Configuration"`);
+  process.exit(2);
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: 'string' } } });
-  const loaded = await loadConfig(values.config ?? process.env.SEALPOST_CONFIG, process.env);
-  if (!loaded.ok) {
-    console.error(`sealpost server: invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
-    process.exit(2);
-  }
+  const parsed = parseServerArguments(process.argv.slice(2), process.env);
+  if (!parsed.ok) refuse([parsed.error]);
+  const loaded = await loadConfig(parsed.configPath, process.env);
+  if (!loaded.ok) refuse(loaded.errors);
   const config = loaded.config;
-  // The secret lives outside the database (configuration, environment or its own file).
-  const secret = await loadServerSecret({
-    key: config.secretKey,
-    keyFile: resolve(config.secretKeyFile),
-    previousKeys: config.previousSecretKeys,
-  });
-  if (!secret.ok) {
-    console.error(`sealpost server: ${secret.error}`);
-    process.exit(2);
+  // The secret lives outside the database (configuration, environment or its own file). The
+  // secret and the database are checked together, so both problems show at once.
+  const [secret, opened] = await Promise.all([
+    loadServerSecret({
+      key: config.secretKey,
+      keyFile: resolve(config.secretKeyFile),
+      previousKeys: config.previousSecretKeys,
+    }),
+    openCheckedDatabase(config.databaseUrl),
+  ]);
+  if (!secret.ok || !opened.ok) {
+    if (opened.ok) await opened.database.close();
+    refuse([...(secret.ok ? [] : [secret.error]), ...(opened.ok ? [] : [opened.error])]);
   }
-  const database = await openDatabase(config.databaseUrl);
+  const database = opened.database;
   await migrateToLatest(database.db);
   await reencryptOrgCodes(database.db, secret.secret);
   const payloads = openPayloadStore(config.payloads);
@@ -52,6 +65,14 @@ async function main(): Promise<void> {
     secret: secret.secret,
     payloads,
   });
+  app.log.info(
+    {
+      configFile: parsed.configPath ? resolve(parsed.configPath) : null,
+      database: displayDatabaseUrl(config.databaseUrl),
+    },
+    'sealpost server starting',
+  );
+  for (const notice of startupNotices(config, readerPresent(config))) app.log.warn(notice);
   if (moved > 0) app.log.info({ moved }, 'moved payloads from the database to the payload store');
   if (secret.generatedAt) {
     app.log.warn(
@@ -59,15 +80,23 @@ async function main(): Promise<void> {
       'generated a new server secret key: back this file up, apart from the database backups',
     );
   }
-  await app.listen({ host: config.host, port: config.port });
-  app.log.info(
-    {
-      database: database.kind,
-      organisation: config.organisation.name,
-      devOutbox: config.devOutbox,
-    },
-    'sealpost server ready',
-  );
+  // Connects and logs in to the SMTP server now, so a wrong host or password shows at start
+  // (logged by the server, with its cause) rather than at the first sign-in.
+  await mailer.verify?.();
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await database.close();
+    refuse([listenProblem(error, config)]);
+  }
+  const readiness = await app.inject({ method: 'GET', url: '/readyz' });
+  const details = { database: database.kind, organisation: config.organisation.name };
+  if (readiness.statusCode === 200) app.log.info(details, 'sealpost server ready');
+  else {
+    const { error } = readiness.json() as { error: { message: string } };
+    app.log.warn(details, `sealpost server started, but ${error.message.replace(/^Not/, 'not')}`);
+  }
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -81,4 +110,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // Something not foreseen above (a migration, the payload store): one line; the stack only
+  // when asked for, since it helps a developer and buries the cause for an administrator.
+  console.error(`${PROGRAM}: could not start: ${(error as Error).message ?? String(error)}`);
+  if (['debug', 'trace'].includes(process.env.SEALPOST_LOG_LEVEL ?? ''))
+    console.error((error as Error).stack);
+  process.exit(1);
+}

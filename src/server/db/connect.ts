@@ -4,7 +4,7 @@
  * queries and migrations run on each.
  */
 import { mkdir } from 'node:fs/promises';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 export interface DatabaseHandle {
@@ -53,9 +53,65 @@ export async function openDatabase(
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    // A host that drops packets must fail the start (or a request), not hang it.
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 10_000,
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   throw new Error(`databaseUrl: expected postgres://… or pglite:memory or pglite:<directory>`);
+}
+
+/** The URL as it may be shown: a password in it becomes `***`. */
+export function displayDatabaseUrl(databaseUrl: string): string {
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl) || !URL.canParse(databaseUrl)) return databaseUrl;
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+/** Why a database could not be opened, as one sentence an administrator can act on. */
+function databaseProblem(databaseUrl: string, error: unknown): string {
+  const shown = `databaseUrl ${displayDatabaseUrl(databaseUrl)}`;
+  const { code, message } = error as { code?: string; message?: string };
+  const reason = (message ?? String(error)).replace(/\s+/g, ' ').trim();
+  // PostgreSQL's SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+  if (code === '3D000')
+    return `${shown}: ${reason}; create it (docs/server.md, "Setting up PostgreSQL")`;
+  if (code === '28P01' || code === '28000')
+    return `${shown}: ${reason}; check the user and password in the URL`;
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'ETIMEDOUT'
+  )
+    return `${shown}: cannot connect (${reason}); is PostgreSQL running there?`;
+  return `${shown}: ${reason}`;
+}
+
+/**
+ * Opens the database and asks it one question, so a wrong URL, a server that is down or a
+ * missing database stops the start with one sentence (never a stack trace).
+ */
+export async function openCheckedDatabase(
+  databaseUrl: string,
+): Promise<{ ok: true; database: DatabaseHandle } | { ok: false; error: string }> {
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase(databaseUrl);
+  } catch (error) {
+    return { ok: false, error: databaseProblem(databaseUrl, error) };
+  }
+  try {
+    await sql`select 1`.execute(database.db);
+    return { ok: true, database };
+  } catch (error) {
+    // The database did not answer: closing it can fail the same way, and says nothing new.
+    await database.close().catch(() => undefined);
+    return { ok: false, error: databaseProblem(databaseUrl, error) };
+  }
 }
