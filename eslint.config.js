@@ -30,7 +30,7 @@ const LAYERS = {
   sentCopy: ['core', 'i18n', 'messaging', 'platform', 'reader', 'ui'],
   sendProgress: ['core', 'i18n', 'messaging', 'platform', 'ui'],
   reader: ['core', 'crypto', 'i18n'],
-  server: ['core', 'crypto'],
+  server: ['core', 'crypto', 'i18n'],
 };
 const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
   const refused = Object.keys(LAYERS).filter(

@@ -43,6 +43,11 @@ export interface SendContext {
   tabId: number;
   /** The sender ticked "Send by link" in the panel. */
   linkChosen: boolean;
+  /**
+   * The mail shows the neutral subject: the organisation's setting or the sender's tick for this
+   * message (`subjectChoice`, src/core/policy.ts).
+   */
+  neutralSubject: boolean;
 }
 
 export interface SealedMail {
@@ -145,11 +150,13 @@ export function content(
   readerFile: File | null,
 ): MailContent {
   const { delivery } = mail;
-  const { details, server, policy } = context.resolved;
+  const { details, server } = context.resolved;
   const locks = [...delivery.locks, ...delivery.serverLocks];
   const notification = buildNotificationText({
     senderName: context.sender.name,
     senderAddress: context.sender.address,
+    // The policy names the organisation; else the server the sender signed in to does.
+    organisationName: policy.effective.organisationName.value ?? server?.organisation.name ?? null,
     sections: delivery.languages.map((language) => ({
       language,
       methods: [
@@ -166,10 +173,10 @@ export function content(
     { name: 'X-Sealpost-Message-Id', value: mail.carried.sealed.envelope.messageId },
   );
   return {
-    // With `subject: "neutral"` the visible subject says nothing; the real one is sealed inside.
+    // A neutral visible subject says nothing; the real one is sealed inside either way.
     subject: visibleSubject(
       details.subject,
-      policy.effective.subject.value,
+      context.neutralSubject ? 'neutral' : 'keep',
       delivery.languages,
       neutralSubject,
     ),

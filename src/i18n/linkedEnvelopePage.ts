@@ -13,6 +13,7 @@ import {
 } from '../core/envelopeCodec.ts';
 import { hostedLinkIn } from './notification.ts';
 import { t } from './index.ts';
+import { escapeHtml } from './html.ts';
 
 export function linkedEnvelopeHtml(envelope: LinkedEnvelope, readerLink: string): string {
   const sections = envelope.languages.map((language) => {
@@ -29,12 +30,4 @@ export function linkedEnvelopeHtml(envelope: LinkedEnvelope, readerLink: string)
     ENVELOPE_ELEMENT.replace(ENVELOPE_PLACEHOLDER, () => linkedEnvelopeJson(envelope)) +
     `</body></html>`
   );
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
 }

@@ -1,22 +1,31 @@
 /**
- * The notification mail that replaces a sealed message's body (docs/envelope.md §0): who sent it,
- * where
- * the message is, how to open it and which factor to expect, in every language chosen for the
- * message's recipients. It never contains message content: its only inputs are the sender,
- * the methods, the languages and the link.
+ * The notification mail that replaces a sealed message's body (docs/envelope.md §0): who sent it
+ * (and for which organisation), where the message is, how to open it, which factor to expect, how
+ * to tell the mail is genuine and where help is, in every language chosen for the message's
+ * recipients. It never contains message content: its only inputs are the sender, the
+ * organisation, the methods, the languages and the links.
  */
 import type { NotificationLanguage } from '../core/languages.ts';
 import type { VerificationMethod } from '../core/methods.ts';
+import { helpLinkIn } from './helpPage.ts';
 import { languageName, t, type MessageKey } from './index.ts';
 
 export interface NotificationInput {
   senderName: string;
   senderAddress: string;
+  /**
+   * The sending organisation (its policy's `organisationName`, else its server's name), so the
+   * recipient can tell who is writing; null or absent: the sender alone is named.
+   */
+  organisationName?: string | null;
   /** One per language chosen for this message's recipients, in the order to show them. */
   sections: { language: NotificationLanguage; methods: VerificationMethod[] }[];
-  /** The Sealpost server, when one is configured. */
+  /** The Sealpost server, when one is configured: its help page is linked. */
   serverUrl: string | null;
-  /** The hosted reader link for this message; preferred over `serverUrl` when given. */
+  /**
+   * The hosted reader link for this message. When given it is the way in, named first; the
+   * attachment is the fallback.
+   */
   readerLink?: string | null;
   /**
    * Sent by link: the message is on the server, so the link is the way in (the mail carries at
@@ -54,13 +63,7 @@ export function buildNotificationText(input: NotificationInput): string {
   const sections = uniqueSections(input.sections);
   const showHeadings = sections.length > 1;
   const texts = sections.map(({ language, methods }) =>
-    buildSection(
-      language,
-      methods,
-      input,
-      input.readerLink ? hostedLinkIn(input.readerLink, language) : (input.serverUrl ?? null),
-      showHeadings,
-    ),
+    buildSection(language, methods, input, showHeadings),
   );
   return texts.join(`\n\n${SECTION_SEPARATOR}\n\n`) + '\n';
 }
@@ -69,21 +72,36 @@ function buildSection(
   language: NotificationLanguage,
   methods: readonly VerificationMethod[],
   input: NotificationInput,
-  link: string | null,
   showHeading: boolean,
 ): string {
   const displayName = input.senderName.trim();
   const name = displayName || input.senderAddress;
   const sender = displayName ? `${displayName} <${input.senderAddress}>` : input.senderAddress;
+  const organisation = input.organisationName?.trim() || null;
+  // With a hosted link the link leads; the attachment (when there is one) is the fallback.
+  const readerLink = input.readerLink ? hostedLinkIn(input.readerLink, language) : null;
+  const byLink = input.byLink === true && readerLink !== null;
   const paragraphs: string[] = [];
   if (showHeading) paragraphs.push(`[ ${languageName(language)} ]`);
-  const byLink = input.byLink === true && link !== null;
   paragraphs.push(
-    wrap(t(language, 'notification.intro', { sender })),
-    wrap(t(language, byLink ? 'notification.attachment-link' : 'notification.attachment')),
+    wrap(
+      organisation
+        ? t(language, 'notification.intro-org', { sender, organisation })
+        : t(language, 'notification.intro', { sender }),
+    ),
+    wrap(
+      t(
+        language,
+        byLink
+          ? 'notification.attachment-link'
+          : readerLink
+            ? 'notification.no-content'
+            : 'notification.attachment',
+      ),
+    ),
   );
 
-  const open = byLink ? 'notification.step-open-link' : 'notification.step-open';
+  const open = readerLink ? 'notification.step-open-link' : 'notification.step-open';
   const steps = [wrap(`1. ${t(language, open)}`, '   ')];
   const factors = [...new Set(methods)].map((method) => t(language, FACTOR_KEYS[method], { name }));
   if (factors.length === 1) {
@@ -95,10 +113,53 @@ function buildSection(
   }
   paragraphs.push([t(language, 'notification.how-to'), ...steps].join('\n'));
 
-  // The link stays on a line of its own and is never wrapped, so it stays clickable.
-  const linkIntro = byLink ? 'notification.link-main' : 'notification.link';
-  if (link) paragraphs.push(`${wrap(t(language, linkIntro))}\n${link}`);
+  // Links stay on a line of their own and are never wrapped, so they stay clickable.
+  if (readerLink) {
+    paragraphs.push(`${wrap(t(language, 'notification.link-main'))}\n${readerLink}`);
+    if (!byLink) paragraphs.push(wrap(t(language, 'notification.fallback')));
+  } else if (input.serverUrl) {
+    paragraphs.push(`${wrap(t(language, 'notification.link'))}\n${input.serverUrl}`);
+  }
+  paragraphs.push(genuineChecks(language, readerLink ?? input.serverUrl, organisation));
+  if (input.serverUrl) {
+    const help = helpLinkIn(input.serverUrl, language);
+    paragraphs.push(`${wrap(t(language, 'notification.help-link'))}\n${help}`);
+  }
   return paragraphs.join('\n\n');
+}
+
+/**
+ * How to tell this mail from phishing, which imitates exactly such mails: where the link leads
+ * (the server's address as text, to compare with the link), that no password is asked for, and
+ * to check with the sender by a known way rather than by a reply.
+ */
+function genuineChecks(
+  language: NotificationLanguage,
+  link: string | null,
+  organisation: string | null,
+): string {
+  const host = link === null ? null : hostOf(link);
+  const checks = [
+    ...(host === null
+      ? []
+      : [
+          organisation
+            ? t(language, 'notification.check-link-org', { host, organisation })
+            : t(language, 'notification.check-link', { host }),
+        ]),
+    t(language, 'notification.check-password'),
+    t(language, 'notification.check-contact'),
+  ];
+  const bullets = checks.map((check) => wrap(`- ${check}`, '  '));
+  return [wrap(t(language, 'notification.check')), ...bullets].join('\n');
+}
+
+function hostOf(link: string): string | null {
+  try {
+    return new URL(link).host || null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { authRoutes } from './auth/routes.ts';
 import { deviceRoutes } from './devices/routes.ts';
 import { devOutboxRoutes } from './devOutboxRoutes.ts';
 import { directoryRoutes } from './directory/routes.ts';
+import { helpRoutes } from './helpRoutes.ts';
 import { keyRoutes } from './keys/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { messageSenderRoutes } from './messages/senderRoutes.ts';
@@ -24,4 +25,5 @@ export const featurePlugins: FastifyPluginAsync[] = [
   payloadDownloadRoute,
   uploadRoutes,
   deviceRoutes,
+  helpRoutes,
 ];

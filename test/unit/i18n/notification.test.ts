@@ -152,6 +152,103 @@ describe('buildNotificationText', () => {
     expect(text).not.toContain('<alice@example.test>');
   });
 
+  it('leads with the hosted link when there is one; the attachment is the fallback, named second', () => {
+    const readerLink = 'https://sealpost.example.org/r/9f3a#SHARE';
+    const text = buildNotificationText(
+      input({ serverUrl: 'https://sealpost.example.org', readerLink }),
+    );
+    const flat = unwrapped(text);
+    const lines = text.split('\n');
+    const link = lines.indexOf('https://sealpost.example.org/r/9f3a?lang=en#SHARE');
+    expect(link).toBeGreaterThan(-1);
+    expect(flat).toContain(`1. ${t('en', 'notification.step-open-link')}`);
+    // Saving and double-clicking an attachment is what phishing training forbids: not step 1.
+    expect(flat).not.toContain(unwrapped(t('en', 'notification.step-open')));
+    expect(flat).not.toContain(unwrapped(t('en', 'notification.attachment')));
+    const fallback = flat.indexOf(unwrapped(t('en', 'notification.fallback')));
+    expect(fallback).toBeGreaterThan(flat.indexOf(readerLink.split('#')[0]!));
+    // By link there is no attachment to fall back on.
+    expect(unwrapped(buildNotificationText(input({ readerLink, byLink: true })))).not.toContain(
+      unwrapped(t('en', 'notification.fallback')),
+    );
+  });
+
+  it.each(NOTIFICATION_LANGUAGES)(
+    'names the sending organisation when known, in %s',
+    (language) => {
+      const sections = [{ language, methods: ['code' as const] }];
+      const sender = 'Alice Example <alice@example.test>';
+      const withOrganisation = unwrapped(
+        buildNotificationText(input({ sections, organisationName: ' Example Health Trust ' })),
+      );
+      expect(withOrganisation).toContain(
+        unwrapped(
+          t(language, 'notification.intro-org', { sender, organisation: 'Example Health Trust' }),
+        ),
+      );
+      for (const organisationName of [null, '  ', undefined]) {
+        const without = unwrapped(buildNotificationText(input({ sections, organisationName })));
+        expect(without).toContain(unwrapped(t(language, 'notification.intro', { sender })));
+      }
+    },
+  );
+
+  it.each(NOTIFICATION_LANGUAGES)(
+    'says how to tell the mail is genuine: the server address as text, no password, a known way, in %s',
+    (language) => {
+      const sections = [{ language, methods: ['sms' as const] }];
+      const hosted = unwrapped(
+        buildNotificationText(
+          input({
+            sections,
+            organisationName: 'Example Health Trust',
+            serverUrl: 'https://sealpost.example.org',
+            readerLink: 'https://sealpost.example.org/r/9f3a#SHARE',
+          }),
+        ),
+      );
+      expect(hosted).toContain(unwrapped(t(language, 'notification.check')));
+      expect(hosted).toContain(
+        unwrapped(
+          t(language, 'notification.check-link-org', {
+            host: 'sealpost.example.org',
+            organisation: 'Example Health Trust',
+          }),
+        ),
+      );
+      expect(hosted).toContain(unwrapped(t(language, 'notification.check-password')));
+      expect(hosted).toContain(unwrapped(t(language, 'notification.check-contact')));
+      const noOrganisation = unwrapped(
+        buildNotificationText(input({ sections, serverUrl: 'https://s.example:8443/' })),
+      );
+      expect(noOrganisation).toContain(
+        unwrapped(t(language, 'notification.check-link', { host: 's.example:8443' })),
+      );
+      // Without a server there is no link to check, and the rest still holds.
+      const offline = unwrapped(buildNotificationText(input({ sections })));
+      expect(offline).toContain(unwrapped(t(language, 'notification.check-password')));
+      const linkCheck = t(language, 'notification.check-link', { host: '§' }).split('§')[0]!;
+      expect(offline).not.toContain(unwrapped(linkCheck));
+    },
+  );
+
+  it("links the server's help page in each section's language, and only with a server", () => {
+    const text = buildNotificationText(
+      input({
+        serverUrl: 'https://s.example/sealpost/',
+        sections: [
+          { language: 'de', methods: ['sms'] },
+          { language: 'fr', methods: ['code'] },
+        ],
+      }),
+    );
+    const [german, french] = text.split(/\n={20,}\n/);
+    expect(german!.split('\n')).toContain('https://s.example/sealpost/help/de');
+    expect(unwrapped(german!)).toContain(t('de', 'notification.help-link'));
+    expect(french!.split('\n')).toContain('https://s.example/sealpost/help/fr');
+    expect(buildNotificationText(input())).not.toContain('/help/');
+  });
+
   it('has no input through which message content could enter', () => {
     const base = input();
     // @ts-expect-error the subject is not an input of the notification
