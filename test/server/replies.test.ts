@@ -190,6 +190,16 @@ describe.each(DATABASE_KINDS)('replies on %s', (kind) => {
     expect(mail.headers.get('x-sealpost-message-id')).toBe(sent.body.replyId);
     expect(mail.headers.get('x-sealpost-reply-to')).toBe(message.messageId);
     expect(mail.text).toContain('bob@partner.example');
+    // Which message it answers, for clients that show no threads: the day it was sent.
+    const { created_at: sentAt } = await server.db
+      .selectFrom('messages')
+      .select('created_at')
+      .where('id', '=', message.messageId)
+      .executeTakeFirstOrThrow();
+    expect(mail.text?.replace(/\s+/g, ' ')).toContain(
+      `auf die Nachricht geantwortet, die Sie am ` +
+        `${sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC mit Sealpost gesendet haben.`,
+    );
     expect(mail.text).toContain('„Sichere Nachricht öffnen“');
     expect(mail.text).not.toContain(payload.slice(0, 40));
 

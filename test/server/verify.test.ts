@@ -161,6 +161,36 @@ describe.each(DATABASE_KINDS)('recipient verification on %s', (kind) => {
     expect(smtp.mails.some((received) => received.to === 'erin@partner.example')).toBe(false);
   });
 
+  it('email: the code mail names whose message it opens (sender, organisation, when sent), in the lock language', async () => {
+    const erin = lock({ method: 'email', address: 'erin@partner.example', language: 'nl' });
+    const message = await registered([erin], { senderName: 'Alice\nExample\r\nBank:' });
+    const { created_at: sentAt } = await server.db
+      .selectFrom('messages')
+      .select('created_at')
+      .where('id', '=', message.messageId)
+      .executeTakeFirstOrThrow();
+    await message.start('erin@partner.example');
+    const mail = smtp.mails.findLast((received) => received.to === 'erin@partner.example');
+    expect(mail?.subject).toBe('Uw code om een beveiligd bericht te openen');
+    const flat = (mail?.text ?? '').replace(/\s+/g, ' ');
+    // A line break in the registered name cannot start a line of its own in the mail.
+    expect(flat).toContain(
+      `Uw code om het beveiligde bericht te openen dat Alice Example Bank: <alice@example.org> ` +
+        `(Example Ltd) u op ${sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC stuurde, is:`,
+    );
+    expect(mail?.text).not.toMatch(/^Bank:/m);
+
+    // Without a registered name: the address alone.
+    const fay = lock({ method: 'email', address: 'fay@partner.example' });
+    const unnamed = await registered([fay]);
+    const started = await unnamed.start('fay@partner.example');
+    expect(started.status).toBe(200);
+    const first = smtp.mails.findLast((received) => received.to === 'fay@partner.example');
+    expect(first?.text.replace(/\s+/g, ' ')).toContain(
+      'the secure message that alice@example.org (Example Ltd) sent you on',
+    );
+  });
+
   it('start: an address that is not a recipient is not-found, and says nothing about others', async () => {
     const message = await registered([
       lock({ method: 'email', address: 'bob@partner.example', hidden: true }),

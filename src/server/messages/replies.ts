@@ -200,6 +200,7 @@ export async function sendReply(
       'messages.sender',
       'messages.sender_language',
       'messages.mail_message_id',
+      'messages.created_at',
     ])
     .where('reply_tokens.token_digest', '=', sha256Hex(request.replyToken))
     .where('reply_tokens.message_id', '=', messageId)
@@ -259,7 +260,7 @@ export async function sendReply(
     locks: [{ method: 'account', language, fingerprint: request.keyFingerprint }],
   };
   const html = renderReaderHtmlFromParts(template, metadata, [payload.payload.base64]).join('');
-  const { subject, text } = replyMail(language, found.address);
+  const { subject, text } = replyMail(language, found.address, found.created_at);
   const mail: OutgoingMail = {
     to: found.sender,
     subject,

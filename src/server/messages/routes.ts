@@ -61,6 +61,7 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
     secret,
     client,
     now: clock.now(),
+    organisationName: config.organisation.name,
     limits,
     notifySender: async ({ messageId, recipient, lockedUntil }) => {
       const message = await db

@@ -35,6 +35,8 @@ export interface VerificationContext {
   /** Who asks (IP address, see `trustProxy`): limits on guessing count per client. */
   client: string;
   now: Date;
+  /** The organisation the server belongs to: a code mail names it. */
+  organisationName: string;
   limits: Pick<
     LimitsConfig,
     'codeTries' | 'codeLifetimeSeconds' | 'resendThrottleSeconds' | 'accessCodeTries'

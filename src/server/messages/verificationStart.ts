@@ -14,7 +14,7 @@ import { findLock, lockedFailure, lockedNow, openAt } from './lockouts.ts';
 import { fail, handleNotFound, tooManyMisses, type Failure } from './outcomes.ts';
 import { sentToHint } from './rules.ts';
 import { generateOneTimeCode } from './secrets.ts';
-import type { MessageLockRow } from './tables.ts';
+import type { MessageLockRow, MessageRow } from './tables.ts';
 import { issueHandle, lockOfHandle } from './verificationHandles.ts';
 import { activeMessage, MAX_CODES_PER_LOCK, type VerificationContext } from './verification.ts';
 
@@ -97,7 +97,7 @@ export async function startVerification(
     );
   }
   if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
-  const started = await answerStart(context, lock);
+  const started = await answerStart(context, lock, gate.message);
   if (!started.ok) return started;
   // Only someone who typed the address gets a handle; only a handle reaches the lock later.
   const { handle } = await issueHandle(context.db, lock, context.now);
@@ -108,6 +108,7 @@ export async function startVerification(
 async function answerStart(
   context: VerificationContext,
   lock: MessageLockRow,
+  message: MessageRow,
 ): Promise<{ ok: true; response: Omit<VerifyStartResponse, 'handle'> } | Failure> {
   if (takesAccessCode(lock.method)) {
     return {
@@ -126,7 +127,7 @@ async function answerStart(
   ) {
     return { ok: true, response: startResponse(lock, lock.code_expires_at) };
   }
-  return issueCode(context, lock);
+  return issueCode(context, lock, message);
 }
 
 /** POST …/verify/resend */
@@ -144,7 +145,7 @@ export async function resendCode(
     return fail('bad-request', 'This lock uses an access code; nothing is sent for it.');
   }
   if (lockedNow(lock, context.now)) return lockedFailure(lock, context.now);
-  const sent = await issueCode(context, lock);
+  const sent = await issueCode(context, lock, gate.message);
   return sent.ok ? { ok: true, response: { ...sent.response, handle } } : sent;
 }
 
@@ -152,6 +153,7 @@ export async function resendCode(
 async function issueCode(
   context: VerificationContext,
   lock: MessageLockRow,
+  message: MessageRow,
 ): Promise<{ ok: true; response: Omit<VerifyStartResponse, 'handle'> } | Failure> {
   const { db, now, limits } = context;
   const code = generateOneTimeCode();
@@ -202,7 +204,13 @@ async function issueCode(
 
   const channel = lock.method === 'sms' ? 'sms' : 'email';
   const to = channel === 'sms' ? (lock.phone ?? '') : lock.address;
-  const mail = codeMail(lock.language, code, limits.codeLifetimeSeconds);
+  // The mail names whose message this is; the SMS stays short.
+  const mail = codeMail(lock.language, code, limits.codeLifetimeSeconds, {
+    senderName: message.sender_name,
+    senderAddress: message.sender,
+    organisation: context.organisationName,
+    sentAt: message.created_at,
+  });
   const text =
     channel === 'sms' ? codeSmsText(lock.language, code, limits.codeLifetimeSeconds) : mail.text;
   try {
