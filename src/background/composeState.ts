@@ -25,6 +25,7 @@ import { getRecipientSettings } from './recipientStore.ts';
 import { sealedCopyRecord } from './sealedCopies.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { isSecure, setSecure } from './secureMode.ts';
+import { subjectFor } from './subjectChoice.ts';
 import {
   directoryEntries,
   organisationNameInForce,
@@ -236,6 +237,7 @@ export async function getComposeState(host: Host, tabId: number): Promise<Compos
       effective.minimumCodeStrength.value ?? MANAGED_DEFAULTS.minimumCodeStrength,
     sealedCopy: sealedCopy ? { address: sealedCopy.address, error: sealedCopy.error } : null,
     draftNotice: await draftNotice(host, tabId),
+    subject: secure && !sealedCopy ? await subjectFor(host, tabId, resolved.policy) : null,
     ...(secure && !sealedCopy
       ? await deliveryViews(host, tabId, resolved)
       : { mailSizeWarning: null, delivery: null }),

@@ -6,6 +6,7 @@ import {
 } from '../messaging/protocol.ts';
 import { getComposeState } from './composeState.ts';
 import { setLinkChoice } from './linkChoice.ts';
+import { setNeutralSubject } from './subjectChoice.ts';
 import { cancelSend, sendProgressView } from './sendProgress.ts';
 import {
   changePassphrase,
@@ -58,6 +59,7 @@ const handlers: Handlers = {
   setLinkDelivery: async (host, { tabId, byLink }) => ({
     byLink: await setLinkChoice(host, tabId, byLink),
   }),
+  setNeutralSubject: (host, { tabId, neutral }) => setNeutralSubject(host, tabId, neutral),
   getSendProgress: async (_host, { tabId }) => sendProgressView(tabId),
   cancelSend: async (_host, { tabId }) => ({ cancelled: cancelSend(tabId) }),
   saveRecipientSettings: async (host, { address, changes }) => ({

@@ -24,6 +24,7 @@ import { buildNotificationText, neutralSubject } from '../i18n/notification.ts';
 import type { ResolvedCompose } from './composeState.ts';
 import type { AttachmentSnapshot, Host } from '../platform/host.ts';
 import type { StoredSenderKey } from './senderKey.ts';
+import { organisationNameInForce } from './serverSettings.ts';
 
 export { READER_FILE_NAME };
 
@@ -150,13 +151,14 @@ export function content(
   readerFile: File | null,
 ): MailContent {
   const { delivery } = mail;
-  const { details, server } = context.resolved;
+  const { details, server, policy } = context.resolved;
   const locks = [...delivery.locks, ...delivery.serverLocks];
   const notification = buildNotificationText({
     senderName: context.sender.name,
     senderAddress: context.sender.address,
-    // The policy names the organisation; else the server the sender signed in to does.
-    organisationName: policy.effective.organisationName.value ?? server?.organisation.name ?? null,
+    // The policy names the organisation; else the server the sender signed in to does (the
+    // same rule as the options page and the panel).
+    organisationName: organisationNameInForce(policy, server),
     sections: delivery.languages.map((language) => ({
       language,
       methods: [

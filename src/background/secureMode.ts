@@ -3,6 +3,7 @@ import type { Host } from '../platform/host.ts';
 import { loadSettings, type PolicyContext } from './policySettings.ts';
 import { forgetLinkChoice } from './linkChoice.ts';
 import { forgetSealedCopy } from './sealedCopies.ts';
+import { forgetSubjectChoice } from './subjectChoice.ts';
 
 /**
  * Secure mode is per compose tab and lives in `storage.session`, so it survives the MV3 event
@@ -56,4 +57,5 @@ export async function forgetTab(host: Host, tabId: number): Promise<void> {
   await host.session.remove(`problem:${tabId}`);
   await forgetSealedCopy(host, tabId);
   await forgetLinkChoice(host, tabId);
+  await forgetSubjectChoice(host, tabId);
 }

@@ -16,6 +16,7 @@ import type { PolicyContext } from './policySettings.ts';
 import { describeProblem } from './problems.ts';
 import type { SendContext } from './sealMail.ts';
 import { linkChosen } from './linkChoice.ts';
+import { subjectFor } from './subjectChoice.ts';
 import { ensureSenderKey } from './senderKey.ts';
 
 export interface SendPlan {
@@ -75,6 +76,7 @@ export async function planSend(
     date: new Date(),
     tabId,
     linkChosen: await linkChosen(host, tabId),
+    neutralSubject: (await subjectFor(host, tabId, resolved.policy)).neutral,
   };
   const deliveries = planDeliveries({
     recipients: resolved.recipients,

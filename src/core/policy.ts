@@ -186,6 +186,28 @@ export function visibleSubject(
   return subjects.length > 0 ? subjects.join(' / ') : neutralSubject('en');
 }
 
+/** The visible subject of one message, as the panel shows it and sealing applies it. */
+export interface SubjectChoice {
+  /** The mail shows the neutral subject; the real one is sealed inside. */
+  neutral: boolean;
+  /** The organisation's locked `"neutral"`: the sender cannot show the real subject. */
+  enforced: boolean;
+}
+
+/**
+ * Neutral or not for one message: the sender's tick in the panel (undefined while untouched)
+ * wins over the `subject` setting, except that a locked `"neutral"` cannot be undone. A locked
+ * `"keep"` does not forbid the tick: a neutral subject hides more, never less
+ * (docs/policy-keys.md, `subject`).
+ */
+export function subjectChoice(
+  setting: Pick<EffectiveSetting<SubjectHandling>, 'value' | 'locked'>,
+  chosen: boolean | undefined,
+): SubjectChoice {
+  const enforced = setting.value === 'neutral' && setting.locked;
+  return { neutral: enforced || (chosen ?? setting.value === 'neutral'), enforced };
+}
+
 /** Keys the sender may set on the options page (unless `lockUserSettings` or the policy fixes them). */
 export const USER_KEYS = [
   'secureByDefault',

@@ -6,6 +6,7 @@ import type {
   EffectiveSettings,
   PolicyProblem,
   SecureRequirement,
+  SubjectChoice,
   UserSettingsChanges,
 } from '../core/policy.ts';
 import type { DirectoryEntry, MessageStatusResponse } from '../core/serverApi.ts';
@@ -144,6 +145,12 @@ export interface ComposeState {
     reason: 'size' | 'domain' | 'chosen' | null;
     canChoose: boolean;
   } | null;
+  /**
+   * In secure mode: whether the mail shows the neutral subject (the real one sealed inside) or
+   * the real one, which travels unencrypted; `enforced` when the organisation decides. Null
+   * otherwise.
+   */
+  subject?: SubjectChoice | null;
 }
 
 /** A send uploading its payload (link delivery), as the progress window shows it. */
@@ -181,6 +188,11 @@ export interface Requests {
   };
   /** The sender's "Send by link" choice for this compose tab (used when size or domain do not decide). */
   setLinkDelivery: { req: { tabId: number; byLink: boolean }; res: { byLink: boolean } };
+  /**
+   * The sender's "Use a neutral subject" for this compose tab; refused (still neutral, `enforced`)
+   * while the organisation enforces the neutral subject.
+   */
+  setNeutralSubject: { req: { tabId: number; neutral: boolean }; res: SubjectChoice };
   /** The upload of a send in progress (the progress window polls it); null when none. */
   getSendProgress: { req: { tabId: number }; res: SendProgressView | null };
   /** Cancels the upload of a send in progress: the send is cancelled, the draft kept. */
@@ -336,6 +348,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'getComposeState',
   'setSecureMode',
   'setLinkDelivery',
+  'setNeutralSubject',
   'getSendProgress',
   'cancelSend',
   'saveRecipientSettings',

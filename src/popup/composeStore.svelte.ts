@@ -165,6 +165,23 @@ export class ComposeStore {
     }
   }
 
+  /** The sender's "Use a neutral subject" tick for this message (not while it is enforced). */
+  async setNeutralSubject(neutral: boolean): Promise<void> {
+    const subject = this.state?.subject;
+    if (!subject || subject.enforced || this.#tabId === null) return;
+    this.#changeEpoch++;
+    subject.neutral = neutral;
+    try {
+      const answer = await this.#ports.request('setNeutralSubject', {
+        tabId: this.#tabId,
+        neutral,
+      });
+      if (this.state?.subject) this.state.subject = answer;
+    } finally {
+      this.#changeEpoch++;
+    }
+  }
+
   async setSecure(secure: boolean): Promise<void> {
     if (!this.state || this.#tabId === null) return;
     this.#changeEpoch++;

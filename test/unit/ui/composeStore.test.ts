@@ -60,6 +60,7 @@ function fakeBackground() {
       minimumCodeStrength: 14,
       serverSignInNeeded: false,
     }),
+    setNeutralSubject: ({ neutral }) => ({ neutral, enforced: false }),
     setSecureMode: ({ secure }) => {
       // Like the background: "off" is refused while the policy requires secure mode.
       state.secure = secure || state.required !== null;
