@@ -286,6 +286,88 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
     expect(read.body.entries).toEqual([]);
   });
 
+  it('names every problem of every line (line, column, why) and imports nothing', async () => {
+    const lines: string[] = [];
+    const io = {
+      db: server.db,
+      secret: server.secret,
+      clock: server.clock,
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(line),
+    };
+    const bad = join(folder, 'many-problems.csv');
+    writeFileSync(
+      bad,
+      'address,method,phone,language\n' +
+        'fine@client.example,email,,\n' +
+        '\n' +
+        'not-an-address,sms,0049-nonsense,xx\n' +
+        '"fine@client.example",sms,"+49 151\n23456789",de\n' +
+        'short@client.example,sms\n' +
+        'other@client.example,carrier-pigeon,,en\n',
+    );
+    expect(await runAdminCommand(['directory', 'import', bad], io)).toBe(1);
+    expect(lines).toEqual([
+      'line 4: address: "not-an-address" is not an email address',
+      'line 4: phone: not a valid phone number in international form (+country code …)',
+      'line 4: language: "xx" is not a notification language',
+      'line 5: address: fine@client.example appears twice (first on line 2)',
+      'line 5: phone: not a valid phone number in international form (+country code …)',
+      'line 7: expected 4 cells (as in the header), got 2',
+      'line 8: method: expected one of account, sms, org-code, code, email',
+      'nothing was imported: 7 problems; correct them and import the whole file again',
+    ]);
+    const read = await server.request(
+      'GET',
+      '/api/v1/directory?address=fine@client.example&address=other@client.example',
+      { token: alice },
+    );
+    expect(read.body.entries).toEqual([]);
+  });
+
+  it('checks the header even without rows, and counts one row as one row', async () => {
+    const lines: string[] = [];
+    const io = {
+      db: server.db,
+      secret: server.secret,
+      clock: server.clock,
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(line),
+    };
+    const header = join(folder, 'header-only.csv');
+    writeFileSync(header, 'adress,methode\n');
+    expect(await runAdminCommand(['directory', 'import', header], io)).toBe(1);
+    expect(lines.slice(0, 2)).toEqual([
+      'header: no "address" column',
+      'header: unknown columns: adress, methode (known: address, method, phone, orgCode, language)',
+    ]);
+    const one = join(folder, 'one.csv');
+    writeFileSync(one, 'address,method\nsingle@client.example,email\n');
+    expect(await runAdminCommand(['directory', 'import', one, '--by', 'carol'], io)).toBe(0);
+    expect(lines.at(-1)).toBe('imported 1 row (1 changed) as "carol"');
+  });
+
+  it('says in one line what is wrong with a command: a missing file, an unknown option, a stray word', async () => {
+    const lines: string[] = [];
+    const io = {
+      db: server.db,
+      secret: server.secret,
+      clock: server.clock,
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(line),
+    };
+    const missing = join(folder, 'no-such-file.csv');
+    expect(await runAdminCommand(['directory', 'import', missing], io)).toBe(1);
+    expect(lines).toEqual([`ENOENT: no such file or directory, open '${missing}'`]);
+    lines.length = 0;
+    expect(await runAdminCommand(['tokens', 'list', '--by'], io)).toBe(2);
+    expect(lines[0]).toBe('--by needs a value');
+    expect(lines[1]).toMatch(/^usage: npm run server:admin -- \(--config <file\.json> \| --dev\)/);
+    lines.length = 0;
+    expect(await runAdminCommand(['tokens', 'list', '--adress', 'a@example.org'], io)).toBe(2);
+    expect(lines[0]).toBe('unexpected argument: --adress');
+  });
+
   it('logs no phone numbers, access codes or tokens', () => {
     const log = server.logText();
     expect(log).toContain('/api/v1/directory');

@@ -12,7 +12,7 @@ import type { ServerSecret } from '../serverSecret.ts';
 import {
   applyDirectoryChange,
   checkDirectoryAddress,
-  checkDirectoryChange,
+  checkDirectoryChangeFully,
   DIRECTORY_FIELDS,
   directoryPage,
   type DirectoryChange,
@@ -54,7 +54,31 @@ export async function exportDirectoryCsv(
 export type ImportResult =
   { ok: true; rows: number; changedRows: number } | { ok: false; errors: string[] };
 
-/** Validates every row, then applies them all in one transaction, audited as `by`. */
+const IGNORED_COLUMNS = new Set(['updatedAt', 'updatedBy']);
+
+/** What is wrong with a header row: no `address` column, columns nobody knows. */
+function headerProblems(header: string[]): string[] {
+  const problems: string[] = [];
+  if (!header.includes('address')) problems.push('header: no "address" column');
+  const unknown = header.filter(
+    (column) =>
+      column !== 'address' &&
+      !IGNORED_COLUMNS.has(column) &&
+      !(DIRECTORY_FIELDS as readonly string[]).includes(column),
+  );
+  if (unknown.length > 0) {
+    problems.push(
+      `header: unknown columns: ${unknown.join(', ')} (known: address, ${DIRECTORY_FIELDS.join(', ')})`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Validates every row, then applies them all in one transaction, audited as `by`. Any problem
+ * imports nothing, and every problem of every line is named (`line 4: phone: …`), so one round
+ * of corrections is enough.
+ */
 export async function importDirectoryCsv(
   db: Kysely<Database>,
   secret: ServerSecret,
@@ -62,47 +86,57 @@ export async function importDirectoryCsv(
   by: string,
   at: Date,
 ): Promise<ImportResult> {
-  let records: Record<string, string>[];
+  let header: string[] = [];
+  let records: {
+    record: Record<string, string>;
+    info: { lines: number; error?: unknown };
+    raw: string;
+  }[];
   try {
-    records = parse(csvText, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    records = parse(csvText, {
+      columns: (names: string[]) => (header = names),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      // Rows of the wrong length are reported with the others below, not as the only error.
+      relax_column_count: true,
+      info: true,
+      raw: true,
+    });
   } catch (error) {
     return { ok: false, errors: [`not valid CSV: ${(error as Error).message}`] };
   }
-  const header = records.length > 0 ? Object.keys(records[0]!) : [];
-  const ignored = new Set(['updatedAt', 'updatedBy']);
-  const unknown = header.filter(
-    (column) =>
-      column !== 'address' &&
-      !ignored.has(column) &&
-      !(DIRECTORY_FIELDS as readonly string[]).includes(column),
-  );
-  if (records.length > 0 && !header.includes('address'))
-    return { ok: false, errors: ['the header has no "address" column'] };
-  if (unknown.length > 0)
-    return {
-      ok: false,
-      errors: [
-        `unknown columns: ${unknown.join(', ')} (known: address, ${DIRECTORY_FIELDS.join(', ')})`,
-      ],
-    };
+  const errors = header.length > 0 ? headerProblems(header) : [];
+  if (errors.length > 0) return { ok: false, errors };
 
-  const errors: string[] = [];
   const changes: { address: string; change: DirectoryChange }[] = [];
-  const seen = new Set<string>();
-  records.forEach((record, index) => {
-    const line = index + 2; // 1-based, after the header
+  const firstLineOf = new Map<string, number>();
+  for (const { record, info, raw } of records) {
+    // The line the record starts on (a quoted cell may hold line breaks).
+    const line = info.lines - (raw.trim().match(/\n/g)?.length ?? 0);
+    if (info.error !== undefined) {
+      const cells = (info.error as { record?: unknown[] }).record?.length ?? 0;
+      errors.push(`line ${line}: expected ${header.length} cells (as in the header), got ${cells}`);
+      continue;
+    }
+    const problems: string[] = [];
     const address = checkDirectoryAddress(record.address ?? '');
-    if (!address.ok) return errors.push(`line ${line}: ${address.reason}`);
-    if (seen.has(address.value)) return errors.push(`line ${line}: ${address.value} appears twice`);
-    seen.add(address.value);
+    if (!address.ok) problems.push(address.reason);
+    else if (firstLineOf.has(address.value)) {
+      problems.push(
+        `address: ${address.value} appears twice (first on line ${firstLineOf.get(address.value)})`,
+      );
+    } else firstLineOf.set(address.value, line);
     const update: Record<string, string | null> = {};
     for (const field of DIRECTORY_FIELDS) {
       if (field in record) update[field] = record[field] === '' ? null : record[field]!;
     }
-    const change = checkDirectoryChange(update);
-    if (!change.ok) return errors.push(`line ${line}: ${change.reason}`);
-    changes.push({ address: address.value, change: change.value });
-  });
+    const change = checkDirectoryChangeFully(update);
+    if (!change.ok) problems.push(...change.reasons);
+    for (const problem of problems) errors.push(`line ${line}: ${problem}`);
+    if (address.ok && change.ok && problems.length === 0)
+      changes.push({ address: address.value, change: change.value });
+  }
   if (errors.length > 0) return { ok: false, errors };
 
   let changedRows = 0;

@@ -52,45 +52,51 @@ export function checkPhone(raw: string): ValidationResult<string> {
       };
 }
 
-/** Checks every present field of an update; the first problem is reported. */
+/** Checks one field's new value (null clears); the reason names the field. */
+function checkDirectoryField(field: DirectoryField, raw: unknown): ValidationResult<string | null> {
+  if (raw === null || raw === undefined) return { ok: true, value: null };
+  if (typeof raw !== 'string') return { ok: false, reason: `${field}: expected a string or null` };
+  if (field === 'method') {
+    return (DIRECTORY_METHODS as readonly string[]).includes(raw)
+      ? { ok: true, value: raw }
+      : { ok: false, reason: `method: expected one of ${DIRECTORY_METHODS.join(', ')}` };
+  }
+  if (field === 'phone') return checkPhone(raw);
+  if (field === 'language') {
+    return isNotificationLanguage(raw)
+      ? { ok: true, value: raw }
+      : { ok: false, reason: `language: "${raw.slice(0, 20)}" is not a notification language` };
+  }
+  const orgCode = raw.trim();
+  return orgCode.length === 0 || orgCode.length > ORG_CODE_MAX_LENGTH
+    ? { ok: false, reason: `orgCode: expected 1–${ORG_CODE_MAX_LENGTH} characters` }
+    : { ok: true, value: orgCode };
+}
+
+/**
+ * Checks every present field of an update and names every problem (a CSV line with a bad
+ * phone and a bad language gets both said at once).
+ */
+export function checkDirectoryChangeFully(
+  update: DirectoryUpdateRequest,
+): { ok: true; value: DirectoryChange } | { ok: false; reasons: string[] } {
+  const change: DirectoryChange = {};
+  const reasons: string[] = [];
+  for (const field of DIRECTORY_FIELDS) {
+    if (!(field in update)) continue;
+    const checked = checkDirectoryField(field, update[field]);
+    if (checked.ok) change[field] = checked.value;
+    else reasons.push(checked.reason);
+  }
+  return reasons.length === 0 ? { ok: true, value: change } : { ok: false, reasons };
+}
+
+/** Checks every present field of an update; the first problem is reported (the HTTP answer). */
 export function checkDirectoryChange(
   update: DirectoryUpdateRequest,
 ): ValidationResult<DirectoryChange> {
-  const change: DirectoryChange = {};
-  for (const field of DIRECTORY_FIELDS) {
-    if (!(field in update)) continue;
-    const raw = update[field];
-    if (raw === null || raw === undefined) {
-      change[field] = null;
-      continue;
-    }
-    if (typeof raw !== 'string')
-      return { ok: false, reason: `${field}: expected a string or null` };
-    if (field === 'method') {
-      if (!(DIRECTORY_METHODS as readonly string[]).includes(raw)) {
-        return { ok: false, reason: `method: expected one of ${DIRECTORY_METHODS.join(', ')}` };
-      }
-      change.method = raw;
-    } else if (field === 'phone') {
-      const phone = checkPhone(raw);
-      if (!phone.ok) return phone;
-      change.phone = phone.value;
-    } else if (field === 'language') {
-      if (!isNotificationLanguage(raw))
-        return {
-          ok: false,
-          reason: `language: "${raw.slice(0, 20)}" is not a notification language`,
-        };
-      change.language = raw;
-    } else {
-      const orgCode = raw.trim();
-      if (orgCode.length === 0 || orgCode.length > ORG_CODE_MAX_LENGTH) {
-        return { ok: false, reason: `orgCode: expected 1–${ORG_CODE_MAX_LENGTH} characters` };
-      }
-      change.orgCode = orgCode;
-    }
-  }
-  return { ok: true, value: change };
+  const checked = checkDirectoryChangeFully(update);
+  return checked.ok ? checked : { ok: false, reason: checked.reasons[0]! };
 }
 
 /**
