@@ -27,4 +27,13 @@ describe('idsAsPositionals', () => {
       '--odd',
     ]);
   });
+
+  it('takes --dev alone: the word after it is the command, not its value', () => {
+    expect(idsAsPositionals(['--dev', 'tokens', 'list'])).toEqual([
+      '--dev',
+      '--',
+      'tokens',
+      'list',
+    ]);
+  });
 });
