@@ -20,11 +20,19 @@ import { listenProblem, parseServerArguments, readerPresent, startupNotices } fr
 
 const PROGRAM = 'sealpost server';
 
-/** Says every problem on a line of its own, then stops with exit code 2 (nothing was started). */
-function refuse(problems: string[]): never {
+/**
+ * Says every problem on a line of its own, then stops (nothing was started): exit code 2 when
+ * the configuration must change, 1 when something it needs is not there now (PostgreSQL down,
+ * the port still held), so a service manager restarts on 1 and not on 2.
+ */
+function refuse(problems: string[], exitCode: 1 | 2 = 2): never {
   for (const problem of problems) console.error(`${PROGRAM}: ${problem}`);
-  console.error(`${PROGRAM}: not started; see docs/server.md, "Configuration"`);
-  process.exit(2);
+  console.error(
+    exitCode === 2
+      ? `${PROGRAM}: not started; see docs/server.md, "Configuration"`
+      : `${PROGRAM}: not started; it may work when tried again`,
+  );
+  process.exit(exitCode);
 }
 
 async function main(): Promise<void> {
@@ -45,7 +53,10 @@ async function main(): Promise<void> {
   ]);
   if (!secret.ok || !opened.ok) {
     if (opened.ok) await opened.database.close();
-    refuse([...(secret.ok ? [] : [secret.error]), ...(opened.ok ? [] : [opened.error])]);
+    refuse(
+      [...(secret.ok ? [] : [secret.error]), ...(opened.ok ? [] : [opened.error])],
+      secret.ok && !opened.ok && opened.transient ? 1 : 2,
+    );
   }
   const database = opened.database;
   await migrateToLatest(database.db);
@@ -88,7 +99,8 @@ async function main(): Promise<void> {
   } catch (error) {
     await app.close();
     await database.close();
-    refuse([listenProblem(error, config)]);
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    refuse([listenProblem(error, config)], inUse ? 1 : 2);
   }
   const readiness = await app.inject({ method: 'GET', url: '/readyz' });
   const details = { database: database.kind, organisation: config.organisation.name };

@@ -90,7 +90,7 @@ describe('the admin CLI', () => {
     expect(err.join('\n')).not.toContain('admin-secret-pw');
   }, 120_000);
 
-  it('refuses a database it cannot reach, --config with --dev, and a mistyped option, one line each', async () => {
+  it('refuses a database it cannot reach (exit 1), --config with --dev and a mistyped option (exit 2), one line each', async () => {
     const cwd = await workingDirectory();
     const probe = createServer();
     await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));
@@ -102,7 +102,7 @@ describe('the admin CLI', () => {
       SEALPOST_SMS_PROVIDER: 'webhook',
       SEALPOST_SMS_URL: 'https://sms.example.org/send',
     });
-    expect(unreachable.status).toBe(2);
+    expect(unreachable.status).toBe(1);
     expect(unreachable.err).toEqual([
       `sealpost admin: databaseUrl postgres://sealpost@127.0.0.1:${port}/sealpost: cannot connect (connect ECONNREFUSED 127.0.0.1:${port}); is PostgreSQL running there?`,
     ]);

@@ -73,24 +73,48 @@ export function displayDatabaseUrl(databaseUrl: string): string {
   return url.toString();
 }
 
-/** Why a database could not be opened, as one sentence an administrator can act on. */
-function databaseProblem(databaseUrl: string, error: unknown): string {
+/** Error codes of a database that is not there right now, rather than configured wrongly. */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  // PostgreSQL's SQLSTATE: starting up or shutting down, too many connections.
+  '57P03',
+  '57P01',
+  '53300',
+]);
+
+/** Why a database could not be opened: one sentence an administrator can act on. */
+export interface DatabaseProblem {
+  error: string;
+  /** Down or unreachable (try again later), not a wrong setting (fix the configuration). */
+  transient: boolean;
+}
+
+function databaseProblem(databaseUrl: string, failure: unknown): DatabaseProblem {
   const shown = `databaseUrl ${displayDatabaseUrl(databaseUrl)}`;
-  const { code, message } = error as { code?: string; message?: string };
-  const reason = (message ?? String(error)).replace(/\s+/g, ' ').trim();
+  const { code, message } = failure as { code?: string; message?: string };
+  const reason = (message ?? String(failure)).replace(/\s+/g, ' ').trim();
   // PostgreSQL's SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
-  if (code === '3D000')
-    return `${shown}: ${reason}; create it (docs/server.md, "Setting up PostgreSQL")`;
+  if (code === '3D000') {
+    return {
+      error: `${shown}: ${reason}; create it (docs/server.md, "Setting up PostgreSQL")`,
+      transient: false,
+    };
+  }
   if (code === '28P01' || code === '28000')
-    return `${shown}: ${reason}; check the user and password in the URL`;
-  if (
-    code === 'ECONNREFUSED' ||
-    code === 'ENOTFOUND' ||
-    code === 'EAI_AGAIN' ||
-    code === 'ETIMEDOUT'
-  )
-    return `${shown}: cannot connect (${reason}); is PostgreSQL running there?`;
-  return `${shown}: ${reason}`;
+    return { error: `${shown}: ${reason}; check the user and password`, transient: false };
+  // pg's own connection timeout has no code, only its message.
+  if ((code !== undefined && TRANSIENT_CODES.has(code)) || /timeout/i.test(reason)) {
+    return {
+      error: `${shown}: cannot connect (${reason}); is PostgreSQL running there?`,
+      transient: true,
+    };
+  }
+  return { error: `${shown}: ${reason}`, transient: false };
 }
 
 /**
@@ -99,12 +123,12 @@ function databaseProblem(databaseUrl: string, error: unknown): string {
  */
 export async function openCheckedDatabase(
   databaseUrl: string,
-): Promise<{ ok: true; database: DatabaseHandle } | { ok: false; error: string }> {
+): Promise<{ ok: true; database: DatabaseHandle } | ({ ok: false } & DatabaseProblem)> {
   let database: DatabaseHandle;
   try {
     database = await openDatabase(databaseUrl);
   } catch (error) {
-    return { ok: false, error: databaseProblem(databaseUrl, error) };
+    return { ok: false, ...databaseProblem(databaseUrl, error) };
   }
   try {
     await sql`select 1`.execute(database.db);
@@ -112,6 +136,6 @@ export async function openCheckedDatabase(
   } catch (error) {
     // The database did not answer: closing it can fail the same way, and says nothing new.
     await database.close().catch(() => undefined);
-    return { ok: false, error: databaseProblem(databaseUrl, error) };
+    return { ok: false, ...databaseProblem(databaseUrl, error) };
   }
 }
