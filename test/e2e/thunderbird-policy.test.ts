@@ -247,6 +247,13 @@ describe('Sealpost installed and configured by policies.json', () => {
     const { compose, popup } = await composeWithPopup([BOB, DANA]);
     await popup.waitForRecipient(BOB);
     await popup.waitForRecipient(DANA);
+    // The organisation's locked neutral subject is said, with no tick to undo it.
+    await popup.popup.waitFor('#subject');
+    expect(await popup.popup.attribute('#subject', 'data-enforced')).toBe('true');
+    expect(await popup.popup.count('#subject input[name="neutral-subject"]')).toBe(0);
+    expect(await popup.popup.text('#subject-note')).toBe(
+      'Your organisation shows a neutral subject on secure mail; the real one is sealed inside.',
+    );
     const sent = await pressSend(session!, compose, popup);
     expect(sent.message).toBe('');
     expect(sent.outcome).toBe('sent');
