@@ -112,6 +112,36 @@ function setPath(target: Json, path: string[], value: unknown): void {
   node[path[path.length - 1]!] = value;
 }
 
+/** Edits (insert, delete, replace) between two names; enough for names of a few dozen letters. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The setting a `SEALPOST_*` name that is not one was probably meant to be: two edits at most
+ * (`SEALPOST_SMTP_PASWORD`). Names further from every setting are left alone: the project's
+ * tools read variables of their own (`SEALPOST_CONFIG`, `SEALPOST_TEST_PG_URL`, …).
+ */
+function meantSetting(name: string): string | null {
+  if (!name.startsWith('SEALPOST_') || name in ENVIRONMENT_KEYS) return null;
+  for (const known of Object.keys(ENVIRONMENT_KEYS)) {
+    if (editDistance(name, known) <= 2) return known;
+  }
+  return null;
+}
+
 /**
  * The overrides the environment sets, as a nested object. A variable that cannot be read is
  * one error naming the variable and sets nothing, so the same mistake is not reported again
@@ -119,6 +149,11 @@ function setPath(target: Json, path: string[], value: unknown): void {
  */
 export function fromEnvironment(environment: NodeJS.ProcessEnv, errors: string[]): Json {
   const overrides: Json = {};
+  // A mistyped name would be ignored like any other variable: a typo must not pass silently.
+  for (const name of Object.keys(environment)) {
+    const meant = meantSetting(name);
+    if (meant) errors.push(`${name}: not a setting; did you mean ${meant}?`);
+  }
   for (const [name, { path, kind, none }] of Object.entries(ENVIRONMENT_KEYS)) {
     const raw = environment[name];
     if (raw === undefined) continue;

@@ -348,4 +348,26 @@ describe('server config', () => {
       errors: ['readerFile: expected a file path'],
     });
   });
+
+  it('a mistyped variable name is an error naming the setting meant; other SEALPOST_* variables are left alone', () => {
+    expect(
+      resolveConfig(
+        { developmentMode: true },
+        {
+          SEALPOST_SMTP_PASWORD: 'x',
+          SEALPOST_ORGANISATION_DOMAIN: 'acme.example',
+          SEALPOST_CONFIG: 'server.json',
+          SEALPOST_TEST_PG_URL: 'postgres://postgres@127.0.0.1/postgres',
+          SEALPOST_SERVER_PORT: '8787',
+          SEALPOST_WEB_PORT: '8025',
+        },
+      ),
+    ).toEqual({
+      ok: false,
+      errors: [
+        'SEALPOST_SMTP_PASWORD: not a setting; did you mean SEALPOST_SMTP_PASSWORD?',
+        'SEALPOST_ORGANISATION_DOMAIN: not a setting; did you mean SEALPOST_ORGANISATION_DOMAINS?',
+      ],
+    });
+  });
 });
