@@ -283,6 +283,13 @@ describe('server config', () => {
         'port: expected an integer 0–65535',
       ],
     });
+    // Outside development mode too: not a second line about the same section's defaults.
+    expect(
+      resolveConfig(
+        { smtp: 'smtp.example.org', sms: { provider: 'webhook', url: 'https://sms.example.org/' } },
+        {},
+      ),
+    ).toEqual({ ok: false, errors: ['smtp: expected an object'] });
   });
 
   it('an empty variable is an error, never a silent fallback to the default', () => {
