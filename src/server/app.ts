@@ -17,7 +17,7 @@ import { WKD_ROUTE } from './keys/routes.ts';
 import { featurePlugins } from './routes.ts';
 import { scheduleHousekeeping } from './messages/housekeeping.ts';
 import { openPayloadStore } from './payloads/payloadStore.ts';
-import { readinessChecks } from './readiness.ts';
+import { notReadyMessage, readinessChecks } from './readiness.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -183,11 +183,8 @@ export async function buildServer(input: ServerDepsInput): Promise<FastifyInstan
       { problems: problems.map((problem) => problem.detail ?? problem.message) },
       'not ready',
     );
-    return replyError(
-      reply,
-      'unavailable',
-      `Not ready: ${problems.map((problem) => problem.message).join('; ')}.`,
-    );
+    const message = notReadyMessage(problems);
+    return replyError(reply, 'unavailable', message[0]!.toUpperCase() + message.slice(1));
   });
   // Each failed send says why in the log (the routes' own lines only say what was not mailed).
   deps.mailer.watch?.((health) => {

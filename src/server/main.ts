@@ -16,6 +16,7 @@ import { reencryptOrgCodes } from './directory/directory.ts';
 import { loadServerSecret } from './serverSecret.ts';
 import { movePayloadsToStore } from './payloads/movePayloadsToStore.ts';
 import { openPayloadStore } from './payloads/payloadStore.ts';
+import { notReadyMessage, readinessChecks } from './readiness.ts';
 import { listenProblem, parseServerArguments, readerPresent, startupNotices } from './startup.ts';
 
 const PROGRAM = 'sealpost server';
@@ -102,13 +103,11 @@ async function main(): Promise<void> {
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     refuse([listenProblem(error, config)], inUse ? 1 : 2);
   }
-  const readiness = await app.inject({ method: 'GET', url: '/readyz' });
+  // The checks /readyz makes: "ready" in the log means what it means to a load balancer.
+  const problems = await readinessChecks({ db: database.db, mailer, config })();
   const details = { database: database.kind, organisation: config.organisation.name };
-  if (readiness.statusCode === 200) app.log.info(details, 'sealpost server ready');
-  else {
-    const { error } = readiness.json() as { error: { message: string } };
-    app.log.warn(details, `sealpost server started, but ${error.message.replace(/^Not/, 'not')}`);
-  }
+  if (problems.length === 0) app.log.info(details, 'sealpost server ready');
+  else app.log.warn(details, `sealpost server started, but ${notReadyMessage(problems)}`);
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

@@ -48,3 +48,8 @@ export function readinessChecks(
     return problems;
   };
 }
+
+/** The sentence `/readyz` answers and the start-up log says when checks failed. */
+export function notReadyMessage(problems: readonly ReadinessProblem[]): string {
+  return `not ready: ${problems.map((problem) => problem.message).join('; ')}.`;
+}
