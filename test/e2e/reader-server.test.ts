@@ -164,8 +164,25 @@ describe('a message with sms, email (Bcc) and org-code recipients', () => {
     const page = await openFile(sealed);
     try {
       expect(await senderShown(page)).toContain(SENDER.address);
+      // An empty or malformed address is answered by the page; the server is not asked.
+      const asked: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/verify/')) asked.push(request.url());
+      });
+      expect(await confirmAddress(page, '')).toBe('error');
+      expect(await errorText(page)).toBe(readerText('en', 'reader.error.empty-address'));
+      expect(await confirmAddress(page, 'bob.partner.example')).toBe('error');
+      expect(await errorText(page)).toBe(readerText('en', 'reader.error.invalid-address'));
+      expect(asked).toEqual([]);
       expect(await confirmAddress(page, 'mallory@partner.example')).toBe('error');
       expect(await errorText(page)).toBe(readerText('en', 'reader.error.not-recipient'));
+      expect(asked).toHaveLength(1);
+      // What was typed stays, focused and selected: typing replaces it.
+      await expect(page.locator('#recipient-address').inputValue()).resolves.toBe(
+        'mallory@partner.example',
+      );
+      await page.keyboard.type('b');
+      await expect(page.locator('#recipient-address').inputValue()).resolves.toBe('b');
 
       const before = await newestOutboxAt();
       expect(await confirmAddress(page, SMS_RECIPIENT.address.toUpperCase())).toBe('code');

@@ -200,7 +200,7 @@ describe('the reader file', () => {
     // (443,763 bytes); opening large messages as a stream (the MIME splitter, base64 into Blobs,
     // decryption progress, about 8 KB) to 441 KiB (451,594 bytes); a sentence per field and per
     // server failure, and "Is this message genuine?" for pages without a server, in six
-    // languages, to 446 KiB (456,196 bytes). This bound catches any real regression (a full openpgp
+    // languages, to 446 KiB (456,210 bytes). This bound catches any real regression (a full openpgp
     // build, a second copy of a library).
     expect(size).toBeLessThanOrEqual(446 * 1024);
   });
@@ -501,6 +501,15 @@ describe('the reader on a phone (390×844, touch, Chromium device emulation)', (
       expect(download.suggestedFilename()).toBe(attachmentA.name);
 
       await page.locator('[data-action="reply"]').tap();
+      // A malformed address is said before anything is sealed.
+      await page.locator('#reply-from').fill('bob.partner.example');
+      await page.locator('[data-testid="reply"] button[type="submit"]').tap();
+      const language = (await page.evaluate(
+        () => document.documentElement.lang,
+      )) as NotificationLanguage;
+      await expect(page.locator('[data-testid="reply-problem"]').innerText()).resolves.toBe(
+        readerText(language, 'reader.error.invalid-address'),
+      );
       await page.locator('#reply-from').fill('bob@partner.example');
       await page.locator('#reply-text').fill('Vom Telefon beantwortet.');
       expect(await fitsWidth()).toBe(true);
