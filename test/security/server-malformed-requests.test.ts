@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, startTestServer, type TestServer } from '../server/harness.ts';
 import {
+  ensureReaderBuild,
   lock,
+  READER_BUILD_TIMEOUT_MS,
   recipientFlow,
   registration,
   SERVER_START_TIMEOUT_MS,
@@ -215,7 +217,13 @@ describe.each(DATABASE_KINDS)('oversized and malformed requests on %s', (kind) =
     expect(right.body.serverShare).toBe(body.locks[0]!.serverShare);
   });
 
-  it('keeps serving afterwards', async () => {
-    expect((await server.request('GET', '/readyz')).status).toBe(200);
-  });
+  it(
+    'keeps serving afterwards',
+    async () => {
+      // Ready needs the reader build too (src/server/readiness.ts).
+      ensureReaderBuild();
+      expect((await server.request('GET', '/readyz')).status).toBe(200);
+    },
+    READER_BUILD_TIMEOUT_MS,
+  );
 });
