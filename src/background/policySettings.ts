@@ -109,8 +109,18 @@ export async function saveUserSettings(
     context.effective,
   );
   if (!result.ok) {
+    // The page checks every value before it asks, so a refusal means a key the organisation
+    // locked since the page was loaded, or a value the page could not check. The sender reads
+    // which in words; the key and reason are for the console.
+    console.warn(
+      `Sealpost: settings not saved: ${result.problems.map((problem) => `${problem.key}: ${problem.message}`).join('; ')}`,
+    );
+    const locked = result.problems.some(
+      (problem) =>
+        (context.effective as Partial<Record<string, { locked: boolean }>>)[problem.key]?.locked,
+    );
     throw new Error(
-      result.problems.map((problem) => `${problem.key}: ${problem.message}`).join('; '),
+      host.message(locked ? 'optionsSettingSaveLocked' : 'optionsSettingSaveInvalid'),
     );
   }
   await host.local.set(USER_SETTINGS_KEY, result.settings);

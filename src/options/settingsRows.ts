@@ -101,6 +101,9 @@ export const SETTINGS_MESSAGE_KEYS: readonly string[] = [
   'optionsSettingDaysInvalid',
   'optionsSettingLanguagesEmpty',
   'optionsSettingChoiceInvalid',
+  // The background's refusals of a change (src/background/policySettings.ts).
+  'optionsSettingSaveLocked',
+  'optionsSettingSaveInvalid',
   'optionsPolicyManagedBy',
   'optionsPolicyManagedByYours',
   'optionsPolicyWhole',

@@ -101,8 +101,10 @@ export class SettingsStore {
       this.announcement = this.#ports.translate('optionsSettingSaved');
       return true;
     } catch (error) {
-      // The background names the key and reason ("expiryDays: must be …"); shown as it is.
-      this.errors[key] = this.#ports.translate('optionsSettingSaveFailed', [errorText(error)]);
+      // The background's refusal is a sentence ("Not saved: your organisation sets this now");
+      // the page then shows the settings in force, the lock included.
+      this.errors[key] = errorText(error);
+      await this.refresh();
       return false;
     } finally {
       this.saving = false;

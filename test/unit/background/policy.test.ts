@@ -149,7 +149,7 @@ describe('organisation policy in the background', () => {
       const answer = await request(host, 'saveSettings', { changes: { secureByDefault: false } });
       expect(answer).toEqual({
         ok: false,
-        error: 'secureByDefault: is set by your organisation',
+        error: 'optionsSettingSaveLocked',
       });
       const view = await value<SettingsView>(host, 'getSettings', {});
       expect(view.effective.secureByDefault).toEqual({

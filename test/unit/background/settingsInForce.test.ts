@@ -111,4 +111,13 @@ describe('settings in force: server and organisation', () => {
     });
     expect(compose.organisationName).toBe('Example Org');
   });
+
+  it('a refused change says why in words, not as the key and its rule', async () => {
+    const answer = await handleRequest(host, {
+      sealpost: 1,
+      name: 'saveSettings',
+      payload: { changes: { expiryDays: 9999 } },
+    });
+    expect(answer).toEqual({ ok: false, error: 'optionsSettingSaveInvalid' });
+  });
 });

@@ -89,8 +89,9 @@ describe('SettingsStore (options page)', () => {
     host.policy = { subject: 'neutral', lockUserSettings: true };
     store.draft.choice = 'keep';
     expect(await store.save()).toBe(false);
-    expect(store.errors.subject).toMatch(/^optionsSettingSaveFailed:.*subject/);
-    expect(store.editing).toBe('subject');
+    expect(store.errors.subject).toBe('optionsSettingSaveLocked');
+    // The page shows the lock at once, not only after a reload.
+    expect(store.view?.effective.subject.locked).toBe(true);
 
     store.cancel();
     await store.load();
