@@ -269,10 +269,16 @@ export function adminConfigSource(
   const path = values.config ?? (environment.SEALPOST_CONFIG || undefined);
   if (values.dev && path) return { ok: false, error: 'give --config or --dev, not both' };
   if (values.dev) {
+    // The database and key `npm start` uses (scripts/dev/devServer.ts), from the project folder
+    // where `npm run` runs: another key could not read its directory's organisation codes.
     return {
       ok: true,
       path: undefined,
-      environment: { ...environment, SEALPOST_DEVELOPMENT_MODE: 'true' },
+      environment: {
+        SEALPOST_SECRET_KEY_FILE: '.tmp/server-secret.key',
+        ...environment,
+        SEALPOST_DEVELOPMENT_MODE: 'true',
+      },
       description: 'the development configuration (--dev)',
     };
   }

@@ -62,7 +62,7 @@ describe('the admin CLI', () => {
     expect(existsSync(join(cwd, 'sealpost-secret.key'))).toBe(false);
   }, 120_000);
 
-  it('with --dev says it uses the development database', async () => {
+  it('with --dev says it uses the development database, with the key of npm start', async () => {
     const cwd = await workingDirectory();
     const { status, out, err } = admin(cwd, ['--dev', 'tokens', 'list']);
     expect(status).toBe(0);
@@ -70,6 +70,9 @@ describe('the admin CLI', () => {
       'sealpost admin: the development configuration (--dev), database pglite:.tmp/server-data',
     ]);
     expect(out).toEqual(['id\taddress\tdevice\tcreated\tlast used\trevoked']);
+    // The database and the key of `npm start`'s server, side by side in .tmp.
+    expect(existsSync(join(cwd, '.tmp/server-data'))).toBe(true);
+    expect(existsSync(join(cwd, '.tmp/server-secret.key'))).toBe(true);
   }, 120_000);
 
   it('with the server configuration says which file and database, without the password', async () => {
