@@ -176,13 +176,17 @@ export async function buildServer(input: ServerDepsInput): Promise<FastifyInstan
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Ready means usable: database, reader build and mail (src/server/readiness.ts, docs/server.md).
   const readinessProblems = readinessChecks(deps);
+  // Logged when the answer changes, not at every probe of a load balancer.
+  let lastProblems = '';
   app.get('/readyz', async (request, reply) => {
     const problems = await readinessProblems();
+    const details = problems.map((problem) => problem.detail ?? problem.message);
+    if (JSON.stringify(details) !== lastProblems) {
+      if (problems.length > 0) request.log.warn({ problems: details }, 'not ready');
+      else if (lastProblems !== '') request.log.info('ready again');
+      lastProblems = problems.length > 0 ? JSON.stringify(details) : '';
+    }
     if (problems.length === 0) return { status: 'ok' };
-    request.log.warn(
-      { problems: problems.map((problem) => problem.detail ?? problem.message) },
-      'not ready',
-    );
     const message = notReadyMessage(problems);
     return replyError(reply, 'unavailable', message[0]!.toUpperCase() + message.slice(1));
   });

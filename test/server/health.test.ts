@@ -42,8 +42,17 @@ describe.each(DATABASE_KINDS)('health and readiness on %s', (kind) => {
     });
     const id = '0b8f6a52-2c1e-4d6e-9d43-6d8c2f1a7b90';
     expect((await server.request('GET', `/r/${id}`)).status).toBe(503);
+    expect((await server.request('GET', '/readyz')).status).toBe(503);
     await writeFile(readerFile, '<!doctype html><title>reader</title>');
     expect(await server.request('GET', '/readyz')).toMatchObject({ status: 200 });
+    // The log says when the answer changes, not at every probe; the detail names the file.
+    const said = server
+      .logLines()
+      .filter((line) => ['not ready', 'ready again'].includes(line.msg as string));
+    expect(said).toEqual([
+      expect.objectContaining({ msg: 'not ready', problems: [`${readerFile} is missing`] }),
+      expect.objectContaining({ msg: 'ready again' }),
+    ]);
   });
 
   it('is not ready while the database does not answer', async () => {
