@@ -10,6 +10,8 @@ import type { ServerFailure } from './serverClient.ts';
 /** Failures the recipient fixes by typing again, asking for a new code or waiting. */
 export type RetryReason =
   | 'empty-code'
+  /** A one-time code (sms/email) that is not the digits sent: said before a try is spent on it. */
+  | 'code-digits'
   | 'empty-address'
   | 'invalid-address'
   | 'wrong-code'
@@ -37,6 +39,24 @@ export function addressProblem(typed: string): 'empty-address' | 'invalid-addres
   const address = normaliseAddress(typed);
   if (address === '') return 'empty-address';
   return isPlausibleAddress(address) && address.length <= 320 ? null : 'invalid-address';
+}
+
+/**
+ * Digits of a one-time code sent by SMS or email (the contract, core/serverApi.ts `verify/start`);
+ * a unit test holds it to the server's `ONE_TIME_CODE_DIGITS`.
+ */
+export const ONE_TIME_CODE_DIGITS = 6;
+
+/**
+ * The problem with a typed code, checked before the server is asked (a wrong one-time code uses
+ * up one of its few tries): `oneTime`, a code that was sent, is its digits once spaces and dashes
+ * are left out, as the server reads it. Null when there is none.
+ */
+export function codeProblem(typed: string, oneTime: boolean): 'empty-code' | 'code-digits' | null {
+  if (typed.trim() === '') return 'empty-code';
+  const digits = typed.replace(/[\s-]+/g, '');
+  const wellFormed = /^\d+$/.test(digits) && digits.length === ONE_TIME_CODE_DIGITS;
+  return oneTime && !wellFormed ? 'code-digits' : null;
 }
 
 /**

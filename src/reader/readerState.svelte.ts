@@ -24,7 +24,13 @@ import {
   rememberedDevices,
   type DeviceStorage,
 } from './rememberedDevices.ts';
-import { addressProblem, serverOutcome, type RetryReason } from './readerProblems.ts';
+import {
+  addressProblem,
+  codeProblem,
+  ONE_TIME_CODE_DIGITS,
+  serverOutcome,
+  type RetryReason,
+} from './readerProblems.ts';
 import { callApi, callServer, type ServerFailure } from './serverClient.ts';
 import { ReaderPayload, type PayloadResult } from './readerPayload.svelte.ts';
 import { openPayload, type FatalReason, type ReaderEnvelope } from './unlock.ts';
@@ -124,6 +130,9 @@ export class ReaderState {
     if (this.retry === 'wrong-code' && count !== undefined) {
       return this.text('reader.error.attempts-left', { count });
     }
+    if (this.retry === 'code-digits') {
+      return this.text('reader.error.code-digits', { count: ONE_TIME_CODE_DIGITS });
+    }
     if (this.retry === 'rate-limited') {
       return this.text('reader.error.rate-limited', { seconds: count ?? 60 });
     }
@@ -148,7 +157,8 @@ export class ReaderState {
    * server locks the server checks the code first and releases its share of the lock.
    */
   async unlock(code: string): Promise<void> {
-    if (code.trim() === '') return this.fail('empty-code');
+    const problem = codeProblem(code, !!this.verification?.sentTo);
+    if (problem) return this.fail(problem);
     await this.run(async (screen) => {
       const { envelope } = screen;
       // The payload first: a code is not spent on a message that cannot be had.

@@ -196,6 +196,13 @@ describe('a message with sms, email (Bcc) and org-code recipients', () => {
       await page.locator('[data-testid="error"]').waitFor();
       expect(await errorText(page)).toMatch(/^Wait \d+ seconds, then try again\.$/);
 
+      // A digit short: said by the page, no try spent on the server.
+      const askedBefore = asked.length;
+      expect(await typeCode(page, code.slice(1))).toBe('error');
+      expect(await errorText(page)).toBe(
+        readerText('en', 'reader.error.code-digits', { count: 6 }),
+      );
+      expect(asked).toHaveLength(askedBefore);
       expect(await typeCode(page, code)).toBe('open');
       await expectOriginalContent(page, sealed);
     } finally {

@@ -29,6 +29,7 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
   error: {
     title: 'Die Nachricht kann nicht geöffnet werden',
     'empty-code': 'Bitte geben Sie den Zugangscode ein.',
+    'code-digits': 'Der Code hat {count} Ziffern.',
     'empty-address': 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
     'invalid-address': 'Prüfen Sie Ihre E-Mail-Adresse: Sie sieht aus wie name@example.org.',
     rejected:

@@ -34,6 +34,7 @@ export const enReaderTexts = {
   error: {
     title: 'The message cannot be opened',
     'empty-code': 'Please enter the access code.',
+    'code-digits': 'The code has {count} digits.',
     'empty-address': 'Please enter your email address.',
     'invalid-address': 'Check your email address: it looks like name@example.org.',
     rejected: 'The server did not accept what was typed. Check it and try again.',

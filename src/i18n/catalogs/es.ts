@@ -28,6 +28,7 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
   error: {
     title: 'No se puede abrir el mensaje',
     'empty-code': 'Introduzca el código de acceso.',
+    'code-digits': 'El código tiene {count} dígitos.',
     'empty-address': 'Introduzca su dirección de correo.',
     'invalid-address': 'Compruebe su dirección de correo: tiene la forma nombre@example.org.',
     rejected: 'El servidor no aceptó lo introducido. Compruébelo e inténtelo de nuevo.',

@@ -31,6 +31,7 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
   error: {
     title: 'Le message ne peut pas être ouvert',
     'empty-code': 'Veuillez saisir le code d’accès.',
+    'code-digits': 'Le code comporte {count}\u00a0chiffres.',
     'empty-address': 'Veuillez saisir votre adresse e-mail.',
     'invalid-address': 'Vérifiez votre adresse e-mail\u00a0: elle ressemble à nom@example.org.',
     rejected: 'Le serveur n’a pas accepté la saisie. Vérifiez-la et réessayez.',

@@ -28,6 +28,7 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
   error: {
     title: 'Impossibile aprire il messaggio',
     'empty-code': 'Inserisca il codice di accesso.',
+    'code-digits': 'Il codice ha {count} cifre.',
     'empty-address': 'Inserisca il suo indirizzo email.',
     'invalid-address': 'Controlli il suo indirizzo email: ha la forma nome@example.org.',
     rejected: 'Il server non ha accettato quanto inserito. Lo controlli e riprovi.',

@@ -28,6 +28,7 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
   error: {
     title: 'Het bericht kan niet worden geopend',
     'empty-code': 'Voer de toegangscode in.',
+    'code-digits': 'De code heeft {count} cijfers.',
     'empty-address': 'Vul uw e-mailadres in.',
     'invalid-address': 'Controleer uw e-mailadres: het ziet eruit als naam@example.org.',
     rejected: 'De server heeft de invoer niet aangenomen. Controleer hem en probeer het opnieuw.',

@@ -11,7 +11,8 @@ import {
   mailShareFromHash,
 } from '../../../src/reader/hostedMessage.ts';
 import { ReaderState, usesServer } from '../../../src/reader/readerState.svelte.ts';
-import { replyProblemKey } from '../../../src/reader/readerProblems.ts';
+import { ONE_TIME_CODE_DIGITS, replyProblemKey } from '../../../src/reader/readerProblems.ts';
+import { ONE_TIME_CODE_DIGITS as SERVER_ONE_TIME_CODE_DIGITS } from '../../../src/server/messages/secrets.ts';
 import { callServer } from '../../../src/reader/serverClient.ts';
 import {
   DEVICES_KEY,
@@ -315,11 +316,32 @@ describe('ReaderState with server locks', () => {
         'The server could not do this just now. Try again in a few minutes.',
       );
     }
-    fakeFetch({ status: 200, body: started }, { status: 400, body: apiError('bad-request') });
+    // An access code (nothing was sent) the server refuses as malformed.
+    const accessCode = { ...started, method: 'org-code', sentTo: null, codeExpiresAt: null };
+    fakeFetch({ status: 200, body: accessCode }, { status: 400, body: apiError('bad-request') });
     await reader.verify('bob@partner.example');
     await reader.unlock('x'.repeat(300));
     expect(reader.retry).toBe('rejected');
-    expect(reader.verification).toEqual(started);
+    expect(reader.verification).toEqual(accessCode);
+  });
+
+  it('checks a sent code in the page: not its six digits spends no try on the server', async () => {
+    const calls = fakeFetch(
+      { status: 200, body: started },
+      { status: 403, body: apiError('wrong-code', { attemptsLeft: 4 }) },
+    );
+    const reader = locked();
+    await reader.verify('bob@partner.example');
+    for (const typed of ['12345', '1234567', '12345a', 'abcdef']) {
+      await reader.unlock(typed);
+      expect(reader.retry, typed).toBe('code-digits');
+    }
+    expect(reader.retryText()).toBe('The code has 6 digits.');
+    expect(calls).toHaveLength(1);
+    // Spaces and dashes are left out, as the server does.
+    await reader.unlock(' 123-456 ');
+    expect(calls).toHaveLength(2);
+    expect(reader.retry).toBe('wrong-code');
   });
 
   it('sends the handle, never the lock id, with the code and with a resend', async () => {
@@ -573,5 +595,11 @@ describe('replyProblemKey', () => {
     expect(replyProblemKey('internal')).toBe('reader.error.server-error');
     expect(replyProblemKey('unavailable')).toBe('reader.error.server-error');
     expect(replyProblemKey('forbidden')).toBe('reader.reply.failed');
+  });
+});
+
+describe('ONE_TIME_CODE_DIGITS', () => {
+  it("is the server's", () => {
+    expect(ONE_TIME_CODE_DIGITS).toBe(SERVER_ONE_TIME_CODE_DIGITS);
   });
 });
