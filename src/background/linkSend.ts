@@ -16,7 +16,12 @@ import { describeProblem } from './problems.ts';
 import type { SealedMail, SendContext } from './sealMail.ts';
 import { reportUploaded, startSendProgress } from './sendProgress.ts';
 import { noteServerFailure } from './serverSettings.ts';
-import { registrationRequest, serverProblem, shareWithColleagues } from './serverRegistration.ts';
+import {
+  failureText,
+  registrationRequest,
+  serverProblem,
+  shareWithColleagues,
+} from './serverRegistration.ts';
 
 /** Why this mail of the send goes by link, or null when it carries its payload. */
 export function linkReasonFor(context: SendContext, delivery: Delivery): LinkReason | null {
@@ -109,7 +114,7 @@ export async function sendByLink(
   if (!uploadUrl || !payloadUrl?.startsWith(`${server.url.replace(/\/+$/, '')}/`)) {
     return {
       ok: false,
-      problem: describeProblem(host, 'server-refused', 'the server does not take uploads'),
+      problem: describeProblem(host, 'server-refused', host.message('serverTakesNoUploads')),
     };
   }
   const base = uploads.uploaded;
@@ -124,7 +129,10 @@ export async function sendByLink(
     if (upload.reason === 'cancelled') {
       return { ok: false, problem: describeProblem(host, 'upload-cancelled') };
     }
-    return { ok: false, problem: describeProblem(host, 'upload-failed', upload.message) };
+    return {
+      ok: false,
+      problem: describeProblem(host, 'upload-failed', failureText(host, upload)),
+    };
   }
   uploads.uploaded += upload.bytes;
   const readerLink = `${readerUrl}#${plan.mailShare}`;

@@ -29,7 +29,14 @@ export function serverProblem(host: Host, failure: ServerFailure): SendProblem {
   return describeProblem(
     host,
     unreachable ? 'server-unreachable' : 'server-refused',
-    serverFailureText(failure, (key, substitutions = []) => host.message(key, [...substitutions])),
+    failureText(host, failure),
+  );
+}
+
+/** A failed server call as the sender reads it, in the UI language (never the server's schema text). */
+export function failureText(host: Host, failure: ServerFailure): string {
+  return serverFailureText(failure, (key, substitutions = []) =>
+    host.message(key, [...substitutions]),
   );
 }
 

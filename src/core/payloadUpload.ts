@@ -7,6 +7,8 @@
  */
 import { Upload, type DetailedError } from 'tus-js-client';
 import { createPayloadDigest, type PayloadDigest } from './payloadDigest.ts';
+import type { ServerFailure } from './serverClient.ts';
+import { failureFrom, unreachable } from './serverFailure.ts';
 
 /** 8 MiB: few requests for a gigabyte, little to send again after a cut. */
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -27,13 +29,10 @@ export interface PayloadUploadRequest {
 
 export type PayloadUploadResult =
   | { ok: true; bytes: number; sha256: string }
-  | {
-      ok: false;
+  | (ServerFailure & {
       /** `cancelled`: the signal fired; `refused`: the server said no (size, quota, gone). */
       reason: 'cancelled' | 'refused' | 'unavailable';
-      status?: number;
-      message: string;
-    };
+    });
 
 export function uploadPayload(request: PayloadUploadRequest): Promise<PayloadUploadResult> {
   const digest = createPayloadDigest();
@@ -84,35 +83,22 @@ export function uploadPayload(request: PayloadUploadRequest): Promise<PayloadUpl
 }
 
 function cancelled(): PayloadUploadResult {
-  return { ok: false, reason: 'cancelled', message: 'cancelled' };
+  return { ok: false, reason: 'cancelled', code: 'unavailable', message: 'cancelled' };
 }
 
 function unavailable(message: string): PayloadUploadResult {
-  return { ok: false, reason: 'unavailable', message };
+  return { ...unreachable('network', message), reason: 'unavailable' };
 }
 
+/** A failed upload request: no answer or a server error is worth trying again; else refused. */
 function failureOf(error: Error | DetailedError): PayloadUploadResult {
   const response = 'originalResponse' in error ? error.originalResponse : null;
   const status = response?.getStatus();
-  if (!response || status === undefined || status === 0 || status >= 500) {
-    return unavailable(serverWords(response?.getBody()) ?? 'the server could not be reached');
+  if (!response || status === undefined || status === 0) {
+    return unavailable('the server could not be reached');
   }
-  return {
-    ok: false,
-    reason: 'refused',
-    status,
-    message: serverWords(response.getBody()) ?? `HTTP ${status}`,
-  };
-}
-
-/** The server's own sentence from an error answer (`{ error: { message } }`), if it gave one. */
-function serverWords(body: string | undefined): string | null {
-  try {
-    const message = (JSON.parse(body ?? '') as { error?: { message?: unknown } }).error?.message;
-    return typeof message === 'string' && message.length > 0 ? message.slice(0, 300) : null;
-  } catch {
-    return null;
-  }
+  const failure = failureFrom(status, response.getBody() ?? '');
+  return { ...failure, reason: status >= 500 ? 'unavailable' : 'refused' };
 }
 
 /**

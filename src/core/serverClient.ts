@@ -8,7 +8,6 @@
  */
 import {
   API_BASE,
-  type ApiError,
   type ChangePhoneRequest,
   type ChangePhoneResponse,
   type DirectoryEntry,
@@ -35,6 +34,7 @@ import {
   type PayloadUploadRequest,
   type PayloadUploadResult,
 } from './payloadUpload.ts';
+import { failureFrom, unreachable, unreadable } from './serverFailure.ts';
 
 /** What a failed call reports: the server's code when it gave one, `unavailable` otherwise. */
 export interface ServerFailure {
@@ -68,23 +68,6 @@ export interface ServerClientOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
-
-const ERROR_CODES: readonly ErrorCode[] = [
-  'bad-request',
-  'unauthorized',
-  'forbidden',
-  'not-found',
-  'payload-too-large',
-  'quota-exceeded',
-  'rate-limited',
-  'wrong-code',
-  'locked',
-  'code-expired',
-  'expired',
-  'revoked',
-  'unavailable',
-  'internal',
-];
 
 /** The sender-side calls of the API. */
 export interface ServerClient {
@@ -159,15 +142,12 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       });
       text = await response.text();
     } catch (error) {
-      const timedOut = controller.signal.aborted;
-      return {
-        ok: false,
-        code: 'unavailable',
-        cause: timedOut ? 'timeout' : 'network',
-        message: timedOut
-          ? `The server did not answer within ${Math.round(timeoutMs / 1000)} s`
-          : `The server could not be reached (${errorText(error)})`,
-      };
+      return controller.signal.aborted
+        ? unreachable(
+            'timeout',
+            `The server did not answer within ${Math.round(timeoutMs / 1000)} s`,
+          )
+        : unreachable('network', `The server could not be reached (${errorText(error)})`);
     } finally {
       clearTimeout(timer);
     }
@@ -239,7 +219,13 @@ export function createServerClient(options: ServerClientOptions): ServerClient {
       ),
     uploadPayload: async (request) => {
       if (!options.token) {
-        return { ok: false, reason: 'refused', status: 401, message: 'not signed in' };
+        return {
+          ok: false,
+          reason: 'refused',
+          code: 'unauthorized',
+          status: 401,
+          message: 'not signed in',
+        };
       }
       return uploadPayload({ ...request, token: options.token });
     },
@@ -328,45 +314,6 @@ export function validateServerUrl(text: string): ServerUrlResult {
     return { ok: false, reason: 'invalid' };
   }
   return { ok: true, url: (url.origin + url.pathname).replace(/\/+$/, '') };
-}
-
-function failureFrom(status: number, text: string): ServerFailure {
-  let body: unknown = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON (a proxy's error page): fall back on the status below.
-  }
-  const error = (body as Partial<ApiError> | null)?.error;
-  const code =
-    error && ERROR_CODES.includes(error.code)
-      ? error.code
-      : status >= 500
-        ? 'unavailable'
-        : 'bad-request';
-  const failure: ServerFailure = {
-    ok: false,
-    code,
-    message:
-      error && typeof error.message === 'string' && error.message !== ''
-        ? error.message
-        : `The server answered HTTP ${status}`,
-    status,
-  };
-  if (typeof error?.attemptsLeft === 'number') failure.attemptsLeft = error.attemptsLeft;
-  if (typeof error?.retryAfterSeconds === 'number')
-    failure.retryAfterSeconds = error.retryAfterSeconds;
-  return failure;
-}
-
-function unreadable(status: number): ServerFailure {
-  return {
-    ok: false,
-    code: 'unavailable',
-    cause: 'unreadable',
-    message: 'The server gave an answer Sealpost cannot read',
-    status,
-  };
 }
 
 function hasStrings(value: unknown, keys: readonly string[]): value is Record<string, unknown> {

@@ -2,11 +2,13 @@
  * The add-on's own upload client (src/core/payloadUpload.ts, through the server client) against
  * a real server: a payload stream of unknown length in uneven pieces arrives byte for byte with
  * the size and SHA-256 the envelope will name; a connection cut in the middle resumes; Cancel
- * deletes what was uploaded; a refusal says the server's own words.
+ * deletes what was uploaded; a refusal carries the server's code, which the sender reads as a
+ * sentence of the add-on's.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerClient } from '../../src/core/serverClient.ts';
+import { serverFailureText } from '../../src/core/serverFailureText.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { signedInSender } from './messages-fixtures.ts';
 import { cuttingProxy, MIB, payloadOf, payloadRow, registerForUpload } from './uploads-fixtures.ts';
@@ -125,14 +127,14 @@ describe('uploadPayload', () => {
       chunkBytes: MIB,
       signal: controller.signal,
     });
-    expect(result).toEqual({ ok: false, reason: 'cancelled', message: 'cancelled' });
+    expect(result).toMatchObject({ ok: false, reason: 'cancelled', message: 'cancelled' });
     await expect
       .poll(async () => (await payloadRow(server, messageId))?.finished_at ?? 'gone')
       .toBe('gone');
     expect((await fetch(payloadUrl)).status).toBe(404);
   });
 
-  it('is refused past the size limit, with the server’s words', async () => {
+  it('is refused past the size limit, as too large', async () => {
     const { token, client } = await sender();
     const bytes = payloadOf(7 * MIB);
     const { messageId, uploadUrl } = await registerForUpload(server, token, 1024);
@@ -147,6 +149,9 @@ describe('uploadPayload', () => {
     expect(result.reason).toBe('refused');
     expect(result.status).toBe(413);
     expect(result.message).not.toMatch(/tus:|originalRequest/);
+    // What the sender reads is the add-on's sentence for it, not the server's technical text.
+    expect(result.code).toBe('payload-too-large');
+    expect(serverFailureText(result, (key) => key)).toBe('serverErrorTooLarge');
   });
 
   it('fails as unavailable, not refused, when the server is not there', async () => {
@@ -158,5 +163,7 @@ describe('uploadPayload', () => {
       retryDelays: [],
     });
     expect(result.ok === false && result.reason).toBe('unavailable');
+    if (result.ok) return;
+    expect(serverFailureText(result, (key) => key)).toBe('serverErrorNetwork');
   });
 });
