@@ -129,6 +129,18 @@ describe('a sender with a server', () => {
     );
     readerLink = link.exec(parsed.text ?? '')?.[0] ?? '';
     expect(readerLink).not.toBe('');
+    // It names the organisation the sender signed in to, where the link leads, and the server's
+    // help page in the section's language, which the server serves.
+    const flat = (parsed.text ?? '').replace(/\s+/g, ' ');
+    expect(flat).toContain('from Example organisation has sent you a secure message.');
+    expect(flat).toContain(`The link leads to ${new URL(server.url).host}, the server of`);
+    const help = new RegExp(`${server.url.replace(/[.]/g, '\\.')}/help/en`).exec(
+      parsed.text ?? '',
+    )?.[0];
+    expect(help).toBeDefined();
+    const helpPage = await fetch(help!);
+    expect(helpPage.status).toBe(200);
+    expect(await helpPage.text()).toContain('Secure messages from Example organisation');
     const reader = parsed.attachments.find((part) => part.filename === 'secure-message.html');
     expect(reader).toBeDefined();
     readerPath = join(workDirectory, 'secure-message.html');
