@@ -292,10 +292,10 @@ export function adminConfigSource(
   };
 }
 
-/** Says every problem on a line of its own, then stops (nothing was changed): 2, or 1 when PostgreSQL is down. */
-function refuse(problems: string[], exitCode: 1 | 2 = 2): never {
+/** Says every problem on a line of its own, then stops with exit code 2 (nothing was changed). */
+function refuse(problems: string[]): never {
   for (const problem of problems) console.error(`sealpost admin: ${problem}`);
-  process.exit(exitCode);
+  process.exit(2);
 }
 
 async function main(): Promise<void> {
@@ -317,10 +317,7 @@ async function main(): Promise<void> {
   ]);
   if (!secret.ok || !opened.ok) {
     if (opened.ok) await opened.database.close();
-    refuse(
-      [...(secret.ok ? [] : [secret.error]), ...(opened.ok ? [] : [opened.error])],
-      secret.ok && !opened.ok && opened.transient ? 1 : 2,
-    );
+    refuse([...(secret.ok ? [] : [secret.error]), ...(opened.ok ? [] : [opened.error])]);
   }
   // On stderr, so `directory export -` still writes only CSV to stdout.
   console.error(

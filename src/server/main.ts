@@ -22,18 +22,18 @@ import { listenProblem, parseServerArguments, readerPresent, startupNotices } fr
 const PROGRAM = 'sealpost server';
 
 /**
- * Says every problem on a line of its own, then stops (nothing was started): exit code 2 when
- * the configuration must change, 1 when something it needs is not there now (PostgreSQL down,
- * the port still held), so a service manager restarts on 1 and not on 2.
+ * Says every problem on a line of its own, then stops with exit code 2 (nothing was started).
+ * `transient`: nothing to change, something it needs is not there now (PostgreSQL down, the port
+ * still held), so the last line says to try again rather than where to fix the configuration.
  */
-function refuse(problems: string[], exitCode: 1 | 2 = 2): never {
+function refuse(problems: string[], transient = false): never {
   for (const problem of problems) console.error(`${PROGRAM}: ${problem}`);
   console.error(
-    exitCode === 2
-      ? `${PROGRAM}: not started; see docs/server.md, "Configuration"`
-      : `${PROGRAM}: not started; it may work when tried again`,
+    transient
+      ? `${PROGRAM}: not started; it may work when tried again`
+      : `${PROGRAM}: not started; see docs/server.md, "Configuration"`,
   );
-  process.exit(exitCode);
+  process.exit(2);
 }
 
 async function main(): Promise<void> {
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     if (opened.ok) await opened.database.close();
     refuse(
       [...(secret.ok ? [] : [secret.error]), ...(opened.ok ? [] : [opened.error])],
-      secret.ok && !opened.ok && opened.transient ? 1 : 2,
+      secret.ok && !opened.ok && opened.transient,
     );
   }
   const database = opened.database;
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     await app.close();
     await database.close();
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-    refuse([listenProblem(error, config)], inUse ? 1 : 2);
+    refuse([listenProblem(error, config)], inUse);
   }
   // The checks /readyz makes: "ready" in the log means what it means to a load balancer.
   const problems = await readinessChecks({ db: database.db, mailer, config })();
@@ -129,5 +129,5 @@ try {
   console.error(`${PROGRAM}: could not start: ${(error as Error).message ?? String(error)}`);
   if (['debug', 'trace'].includes(process.env.SEALPOST_LOG_LEVEL ?? ''))
     console.error((error as Error).stack);
-  process.exit(1);
+  process.exit(2);
 }

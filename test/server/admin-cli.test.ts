@@ -105,7 +105,7 @@ describe('the admin CLI', () => {
       SEALPOST_SMS_PROVIDER: 'webhook',
       SEALPOST_SMS_URL: 'https://sms.example.org/send',
     });
-    expect(unreachable.status).toBe(1);
+    expect(unreachable.status).toBe(2);
     expect(unreachable.err).toEqual([
       `sealpost admin: databaseUrl postgres://sealpost@127.0.0.1:${port}/sealpost: cannot connect (connect ECONNREFUSED 127.0.0.1:${port}); is PostgreSQL running there?`,
     ]);

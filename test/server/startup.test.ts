@@ -163,13 +163,13 @@ describe('starting the server', () => {
       'sealpost server: not started; see docs/server.md, "Configuration"',
     ]);
     expect(output).not.toContain('pg-password-1');
-    // PostgreSQL down alone: exit code 1, the start may work when tried again (the service
-    // manager restarts on 1, not on a configuration to fix).
+    // PostgreSQL down alone: exit code 2 as for every refusal, but nothing to fix in the
+    // configuration: the start may work when tried again.
     const down = await refusal({
       ...PRODUCTION,
       SEALPOST_DATABASE_URL: `postgres://sealpost@127.0.0.1:${port}/sealpost`,
     });
-    expect(down.status).toBe(1);
+    expect(down.status).toBe(2);
     expect(down.lines).toEqual([
       `sealpost server: databaseUrl postgres://sealpost@127.0.0.1:${port}/sealpost: cannot connect (connect ECONNREFUSED 127.0.0.1:${port}); is PostgreSQL running there?`,
       'sealpost server: not started; it may work when tried again',
@@ -191,13 +191,13 @@ describe('starting the server', () => {
     );
   }, 90_000);
 
-  it('says the port is in use (exit 1: it may be free soon)', async () => {
+  it('says the port is in use (it may be free soon)', async () => {
     const occupied: Server = createServer();
     await new Promise<void>((listening) => occupied.listen(0, '127.0.0.1', listening));
     cleanups.push(() => new Promise((closed) => occupied.close(() => closed())));
     const { port } = occupied.address() as { port: number };
     const { status, lines } = await refusal({ ...PRODUCTION, SEALPOST_PORT: String(port) });
-    expect(status).toBe(1);
+    expect(status).toBe(2);
     expect(lines.at(-2)).toBe(
       `sealpost server: cannot listen on 127.0.0.1:${port}: the port is in use (EADDRINUSE); stop the other process or set port (SEALPOST_PORT)`,
     );
