@@ -79,7 +79,9 @@ export async function loadHostedEnvelope(
   };
 }
 
+/** Why a hosted page cannot show its message: "cannot be reached" only when nothing answered. */
 function hostedFailure({ code }: ServerFailure): FatalReason {
   if (code === 'expired' || code === 'revoked') return code;
-  return code === 'not-found' || code === 'bad-request' ? 'link' : 'unavailable';
+  if (code === 'not-found' || code === 'bad-request') return 'link';
+  return code === 'unreachable' ? 'unavailable' : 'server-error';
 }

@@ -13,7 +13,7 @@ import type { OpenedMessage } from './openedMessage.ts';
 /**
  * Why a message cannot be opened whatever code is typed. The last six come from the server:
  * locked (too many wrong codes), expired, revoked, unavailable (hosted page without a server
- * answer), link (a hosted link without its mail share or for an unknown message) and
+ * answer), server-error (the server answered that it failed), link (a hosted link without its mail share or for an unknown message) and
  * not-hosted (the server has no payload for it, or not yet).
  */
 export type FatalReason =
@@ -24,6 +24,7 @@ export type FatalReason =
   | 'expired'
   | 'revoked'
   | 'unavailable'
+  | 'server-error'
   | 'link'
   | 'not-hosted';
 

@@ -188,13 +188,23 @@ describe('loadHostedEnvelope', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('maps an unknown message to a broken link and a failing server to unavailable', async () => {
+  it('maps an unknown message to a broken link, a failing server to a server error, no answer to unavailable', async () => {
     fakeFetch({ status: 404, body: apiError('not-found') });
     expect(await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE)).toEqual({
       ok: false,
       reason: 'link',
     });
-    fakeFetch({ status: 503, body: apiError('unavailable') });
+    for (const [status, code] of [
+      [503, 'unavailable'],
+      [500, 'internal'],
+    ] as const) {
+      fakeFetch({ status, body: apiError(code) });
+      expect(await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE)).toEqual({
+        ok: false,
+        reason: 'server-error',
+      });
+    }
+    fakeFetch(new TypeError('Failed to fetch'));
     expect(await loadHostedEnvelope('https://s.example', MESSAGE_ID, SHARE)).toEqual({
       ok: false,
       reason: 'unavailable',
