@@ -4,20 +4,14 @@
  * English, and `/help` in the language the browser asks for first. Static HTML without script,
  * under a policy that allows only its own style block.
  */
-import { createHash } from 'node:crypto';
+import { staticPagePolicy } from './staticPagePolicy.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { isNotificationLanguage } from '../core/languages.ts';
 import { HELP_PAGE_STYLE, HELP_PATH, helpPageHtml } from '../i18n/helpPage.ts';
 import { NOTIFICATION_LANGUAGES, pickLanguage } from '../i18n/index.ts';
 
 /** The help page's policy: its style block by hash, nothing else (no script, form or frame). */
-export const HELP_PAGE_POLICY = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(HELP_PAGE_STYLE).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const HELP_PAGE_POLICY = staticPagePolicy(HELP_PAGE_STYLE, "'none'");
 
 /** `de-AT,de;q=0.9,en;q=0.5` → `['de-AT', 'de', 'en']`, highest weight first. */
 function acceptedLanguages(header: string | undefined): string[] {

@@ -4,7 +4,7 @@
  * scanners fetch links), and a policy that allows nothing else: its one style block by hash, a
  * form only to this server, no frames, no referrer.
  */
-import { createHash } from 'node:crypto';
+import { staticPagePolicy } from '../staticPagePolicy.ts';
 import type { NotificationLanguage } from '../../core/languages.ts';
 import { mailDate } from '../mail/mailDate.ts';
 import { escapeHtml } from '../messages/hostedReader.ts';
@@ -18,13 +18,7 @@ const STYLE =
   'background:#b3261e;cursor:pointer}';
 
 /** The removal pages' policy: the style block by its hash, and nothing else but posting here. */
-export const REMOVAL_PAGE_POLICY = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const REMOVAL_PAGE_POLICY = staticPagePolicy(STYLE, "'self'");
 
 /** Headers every removal page carries (with `Cache-Control: no-store` from app.ts). */
 export const REMOVAL_PAGE_HEADERS: Record<string, string> = {
