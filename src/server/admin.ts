@@ -137,11 +137,28 @@ export async function runAdminCommand(argv: string[], io: AdminIo): Promise<numb
     // A file that cannot be read or written: said in one line, not as a stack trace.
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-      io.error((error as Error).message);
+      io.error(fileProblem(error as NodeJS.ErrnoException, argument));
       return 1;
     }
     throw error;
   }
+}
+
+/** Why a file could not be read or written, in words (Node's message names the syscall). */
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file (or its folder does not exist)',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'this is a folder, give a file',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+};
+
+function fileProblem(error: NodeJS.ErrnoException, argument: string | undefined): string {
+  const why = FILE_PROBLEMS[error.code ?? ''] ?? error.message;
+  // A folder read as a file gives no path: the command's own argument is that file.
+  const path = error.path ?? argument;
+  return path ? `${path}: ${why}` : why;
 }
 
 async function runCommand(

@@ -6,6 +6,19 @@ import { runAdminCommand } from '../../src/server/admin.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
 
 describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
+  /** The admin CLI's input and output for one command run: every line it says, in order. */
+  function adminIo() {
+    const lines: string[] = [];
+    const io = {
+      db: server.db,
+      secret: server.secret,
+      clock: server.clock,
+      out: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(line),
+    };
+    return { lines, io };
+  }
+
   let server: TestServer;
   let alice: string;
   let bob: string;
@@ -195,14 +208,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('round-trips through CSV export and import in the admin CLI, audited as the admin', async () => {
-    const lines: string[] = [];
-    const io = {
-      db: server.db,
-      secret: server.secret,
-      clock: server.clock,
-      out: (line: string) => lines.push(line),
-      error: (line: string) => lines.push(line),
-    };
+    const { lines, io } = adminIo();
     const exported = join(folder, 'export.csv');
     expect(await runAdminCommand(['directory', 'export', exported], io)).toBe(0);
     const csv = readFileSync(exported, 'utf8');
@@ -263,14 +269,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('imports nothing when any row is invalid, and names the lines', async () => {
-    const lines: string[] = [];
-    const io = {
-      db: server.db,
-      secret: server.secret,
-      clock: server.clock,
-      out: (line: string) => lines.push(line),
-      error: (line: string) => lines.push(line),
-    };
+    const { lines, io } = adminIo();
     const bad = join(folder, 'bad.csv');
     writeFileSync(
       bad,
@@ -287,14 +286,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('names every problem of every line (line, column, why) and imports nothing', async () => {
-    const lines: string[] = [];
-    const io = {
-      db: server.db,
-      secret: server.secret,
-      clock: server.clock,
-      out: (line: string) => lines.push(line),
-      error: (line: string) => lines.push(line),
-    };
+    const { lines, io } = adminIo();
     const bad = join(folder, 'many-problems.csv');
     writeFileSync(
       bad,
@@ -326,14 +318,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('checks the header even without rows, and counts one row as one row', async () => {
-    const lines: string[] = [];
-    const io = {
-      db: server.db,
-      secret: server.secret,
-      clock: server.clock,
-      out: (line: string) => lines.push(line),
-      error: (line: string) => lines.push(line),
-    };
+    const { lines, io } = adminIo();
     const header = join(folder, 'header-only.csv');
     writeFileSync(header, 'adress,methode\n');
     expect(await runAdminCommand(['directory', 'import', header], io)).toBe(1);
@@ -348,17 +333,13 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('says in one line what is wrong with a command: a missing file, an unknown option, a stray word', async () => {
-    const lines: string[] = [];
-    const io = {
-      db: server.db,
-      secret: server.secret,
-      clock: server.clock,
-      out: (line: string) => lines.push(line),
-      error: (line: string) => lines.push(line),
-    };
+    const { lines, io } = adminIo();
     const missing = join(folder, 'no-such-file.csv');
     expect(await runAdminCommand(['directory', 'import', missing], io)).toBe(1);
-    expect(lines).toEqual([`ENOENT: no such file or directory, open '${missing}'`]);
+    expect(lines).toEqual([`${missing}: no such file (or its folder does not exist)`]);
+    lines.length = 0;
+    expect(await runAdminCommand(['directory', 'import', folder], io)).toBe(1);
+    expect(lines).toEqual([`${folder}: this is a folder, give a file`]);
     lines.length = 0;
     expect(await runAdminCommand(['tokens', 'list', '--by'], io)).toBe(2);
     expect(lines[0]).toBe('--by needs a value');
