@@ -93,7 +93,7 @@ describe('the admin CLI', () => {
     expect(err.join('\n')).not.toContain('admin-secret-pw');
   }, 120_000);
 
-  it('refuses a database it cannot reach (exit 1), --config with --dev and a mistyped option (exit 2), one line each', async () => {
+  it('refuses a database it cannot reach, --config with --dev and a mistyped option, one line each and exit 2', async () => {
     const cwd = await workingDirectory();
     const probe = createServer();
     await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));

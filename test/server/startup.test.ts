@@ -149,7 +149,7 @@ describe('starting the server', () => {
     );
   }, 90_000);
 
-  it('says PostgreSQL cannot be reached, without the password, beside a bad secret key file (exit 2), alone exit 1', async () => {
+  it('says PostgreSQL cannot be reached, without the password, beside a bad secret key file and alone (exit 2; alone it says to try again)', async () => {
     const port = await closedPort();
     const { status, lines, output } = await refusal({
       ...PRODUCTION,
