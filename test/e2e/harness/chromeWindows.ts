@@ -191,7 +191,12 @@ export class ComposeWindow {
    * editor, null when there is none) and the text of the body under it.
    */
   async editorView(): Promise<{ cover: string | null; body: string }> {
-    await this.focus();
+    // Read without raising the window: right after Thunderbird's send error dialog closes,
+    // switching with focus waited forever (measured, Thunderbird 153 headless).
+    await this.marionette.command('WebDriver:SwitchToWindow', {
+      handle: this.handle,
+      focus: false,
+    });
     return this.marionette.executeScript(
       `const editor = GetCurrentEditorElement();
        const doc = editor && editor.contentDocument;
