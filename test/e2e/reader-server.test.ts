@@ -286,6 +286,14 @@ describe('a message with sms, email (Bcc) and org-code recipients', () => {
       );
       // The language stays in the address, the mail share does not.
       expect(page.url()).toBe(`${server.url}/r/${sealed.messageId}?lang=fr`);
+      // The organisation's help page for recipients, in the page's language, and it answers.
+      const help = page.locator('[data-testid="help-link"]');
+      expect(await help.innerText()).toBe(readerText('fr', 'reader.help.link'));
+      const href = await help.getAttribute('href');
+      expect(href).toBe(`${server.url}/help/fr`);
+      const answer = await fetch(href!);
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toContain('<html lang="fr"');
     } finally {
       await context.close();
     }

@@ -79,6 +79,7 @@ export const deReader: ReaderCatalog = readerCatalog('Deutsch', {
     forgotten: 'Dieser Browser ist vergessen. Beim nächsten Mal brauchen Sie einen Code.',
   },
   help: {
+    link: 'Hilfe zu sicheren Nachrichten',
     title: 'Ist diese Nachricht echt?',
     body: 'Sie werden nie nach dem Passwort Ihres Postfachs gefragt, nur nach dem Zugangscode, den {name} Ihnen separat gibt. Im Zweifel wenden Sie sich auf einem Weg an {name}, den Sie schon kennen, zum Beispiel per Telefon, nicht per Antwort auf die E-Mail.',
   },

@@ -80,6 +80,7 @@ export const enReaderTexts = {
     forgotten: 'This browser is forgotten. Next time you will need a code.',
   },
   help: {
+    link: 'Help with secure messages',
     title: 'Is this message genuine?',
     body: 'You are never asked for the password of your mailbox, only for the access code {name} gives you separately. If in doubt, contact {name} in a way you already know, for example by phone, not by replying to the email.',
   },

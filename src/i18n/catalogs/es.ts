@@ -75,6 +75,7 @@ export const esReader: ReaderCatalog = readerCatalog('Español', {
     forgotten: 'Este navegador se ha olvidado. La próxima vez necesitará un código.',
   },
   help: {
+    link: 'Ayuda sobre los mensajes seguros',
     title: '¿Es auténtico este mensaje?',
     body: 'Nunca se le pide la contraseña de su buzón, solo el código de acceso que {name} le da por separado. Si tiene dudas, contacte con {name} por una vía que ya conozca, por ejemplo por teléfono, no respondiendo al correo.',
   },

@@ -79,6 +79,7 @@ export const frReader: ReaderCatalog = readerCatalog('Français', {
     forgotten: 'Ce navigateur est oublié. La prochaine fois, il vous faudra un code.',
   },
   help: {
+    link: 'Aide sur les messages sécurisés',
     title: 'Ce message est-il authentique\u00a0?',
     body: 'On ne vous demande jamais le mot de passe de votre messagerie, seulement le code d’accès que {name} vous donne séparément. En cas de doute, contactez {name} par un moyen que vous connaissez déjà, par exemple par téléphone, et non en répondant à l’e-mail.',
   },

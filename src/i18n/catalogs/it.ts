@@ -75,6 +75,7 @@ export const itReader: ReaderCatalog = readerCatalog('Italiano', {
     forgotten: 'Questo browser è stato dimenticato. La prossima volta servirà un codice.',
   },
   help: {
+    link: 'Aiuto sui messaggi sicuri',
     title: 'Questo messaggio è autentico?',
     body: 'Non le viene mai chiesta la password della sua casella di posta, solo il codice di accesso che {name} le dà separatamente. In caso di dubbio, contatti {name} in un modo che già conosce, ad esempio per telefono, non rispondendo all’e-mail.',
   },

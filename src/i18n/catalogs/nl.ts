@@ -77,6 +77,7 @@ export const nlReader: ReaderCatalog = readerCatalog('Nederlands', {
     forgotten: 'Deze browser is vergeten. De volgende keer hebt u een code nodig.',
   },
   help: {
+    link: 'Hulp bij beveiligde berichten',
     title: 'Is dit bericht echt?',
     body: 'U wordt nooit om het wachtwoord van uw mailbox gevraagd, alleen om de toegangscode die {name} u apart geeft. Twijfelt u? Neem contact op met {name} via een weg die u al kent, bijvoorbeeld telefonisch, niet door op de e-mail te antwoorden.',
   },
