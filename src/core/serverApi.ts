@@ -41,7 +41,8 @@ export type { ServerLockMethod };
 
 // ---- health -------------------------------------------------------------------------------
 // GET /healthz -> { status: 'ok' }            (process alive)
-// GET /readyz  -> { status: 'ok' } | 503      (database migrated, reader installed, mail not failing)
+// GET /readyz  -> { status: 'ok' } | 503      (database migrated, reader installed, payload store
+//                                               writable, mail not failing)
 
 // ---- sender sign-in (a one-time code mailed to the sender's own mailbox) ---------------------
 /** POST /api/v1/auth/start — only addresses of the organisation's domains (403 otherwise). */

@@ -63,6 +63,14 @@ async function main(): Promise<void> {
   await migrateToLatest(database.db);
   await reencryptOrgCodes(database.db, secret.secret);
   const payloads = openPayloadStore(config.payloads);
+  // A store that cannot take a payload (a bucket that is not there, a read-only directory) is
+  // a configuration to fix before anyone is given a link.
+  const storeProblem = await payloads.problem();
+  if (storeProblem !== null) {
+    payloads.close?.();
+    await database.close();
+    refuse([storeProblem]);
+  }
   // Payloads from before the payload store leave the database (once; quick when none are left).
   const moved = await movePayloadsToStore(database.db, payloads);
   const mailer = createMailer(config.smtp, database.db, systemClock);
@@ -104,7 +112,7 @@ async function main(): Promise<void> {
     refuse([listenProblem(error, config)], inUse);
   }
   // The checks /readyz makes: "ready" in the log means what it means to a load balancer.
-  const problems = await readinessChecks({ db: database.db, mailer, config })();
+  const problems = await readinessChecks({ db: database.db, mailer, config, payloads })();
   const details = { database: database.kind, organisation: config.organisation.name };
   if (problems.length === 0) app.log.info(details, 'sealpost server ready');
   else app.log.warn(details, `sealpost server started, but ${notReadyMessage(problems)}`);

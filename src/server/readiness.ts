@@ -1,7 +1,7 @@
 /**
  * What `/readyz` checks, so that "ready" means a recipient's link and a sender's sign-in work:
- * the database answers and is migrated, the reader build is installed, and mail is not known
- * to be failing. The same sentences are logged at start (src/server/main.ts).
+ * the database answers and is migrated, the reader build is installed, the payload store takes
+ * a write, and mail is not known to be failing. The same sentences are logged at start (src/server/main.ts).
  */
 import { sql } from 'kysely';
 import { pendingMigrations } from './db/migrate.ts';
@@ -17,7 +17,7 @@ export interface ReadinessProblem {
 
 /** The checks of one server; `problems()` runs them all and returns what failed. */
 export function readinessChecks(
-  deps: Pick<ServerDeps, 'db' | 'mailer' | 'config'>,
+  deps: Pick<ServerDeps, 'db' | 'mailer' | 'config' | 'payloads'>,
 ): () => Promise<ReadinessProblem[]> {
   const readerPath = readerFilePath(deps.config);
   const readerHtml = readerBuildLoader(readerPath);
@@ -38,6 +38,13 @@ export function readinessChecks(
       problems.push({
         message: 'the reader is not installed (run `npm run build`)',
         detail: `${readerPath} is missing`,
+      });
+    }
+    const payloads = await deps.payloads.problem();
+    if (payloads !== null) {
+      problems.push({
+        message: 'the payload store cannot be written (the cause is in the log)',
+        detail: payloads,
       });
     }
     const mail = deps.mailer.health?.() ?? { ok: true };

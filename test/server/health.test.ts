@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,22 @@ describe.each(DATABASE_KINDS)('health and readiness on %s', (kind) => {
       expect.objectContaining({ msg: 'not ready', problems: [`${readerFile} is missing`] }),
       expect.objectContaining({ msg: 'ready again' }),
     ]);
+  });
+
+  it('is not ready while the payload store cannot be written, and ready again once it can', async () => {
+    const directory = server.config.payloads.directory;
+    await rm(directory, { recursive: true, force: true });
+    const gone = await server.request('GET', '/readyz');
+    expect(gone.status).toBe(503);
+    expect(gone.body.error.message).toBe(
+      'Not ready: the payload store cannot be written (the cause is in the log).',
+    );
+    const said = server.logLines().filter((line) => line.msg === 'not ready');
+    expect(JSON.stringify(said.at(-1)?.problems)).toContain(`payloads.directory ${directory}`);
+    await mkdir(directory, { recursive: true });
+    expect(await server.request('GET', '/readyz')).toMatchObject({ status: 200 });
+    // The probe leaves nothing behind.
+    expect(await readdir(directory)).toEqual([]);
   });
 
   it('is not ready while the database does not answer', async () => {

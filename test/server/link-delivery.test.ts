@@ -6,9 +6,13 @@
  * limit delete the stored objects. The same tests run on the file store (PGlite and PostgreSQL)
  * and on a real S3 server (OpenStack Swift's S3 API, test/helpers/s3Server.ts).
  */
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../src/server/admin.ts';
 import { movePayloadsToStore } from '../../src/server/payloads/movePayloadsToStore.ts';
+import { openPayloadStore } from '../../src/server/payloads/payloadStore.ts';
 import {
   deleteEndedPayloads,
   deleteUnfinishedUploads,
@@ -301,6 +305,30 @@ describe.each(payloadStoreKinds(DATABASE_KINDS))(
       const served = await server.download(`/api/v1/messages/${legacy.messageId}/payload`);
       expect(served.bytes.equals(bytes)).toBe(true);
       expect(await movePayloadsToStore(server.db, server.payloads)).toBe(0);
+    });
+
+    it('can take a payload now (readiness), and names the store when it cannot', async () => {
+      expect(await server.payloads.problem()).toBeNull();
+      // The same store with what an administrator could get wrong: a bucket that is not there,
+      // a directory that is a file.
+      const payloads = server.config.payloads;
+      const file = join(tmpdir(), `sealpost-not-a-directory-${senders}`);
+      await writeFile(file, '');
+      const wrong = openPayloadStore(
+        payloads.store === 's3'
+          ? { ...payloads, s3: { ...payloads.s3, bucket: 'sealpost-no-such-bucket' } }
+          : { ...payloads, directory: file },
+      );
+      try {
+        expect(await wrong.problem()).toMatch(
+          payloads.store === 's3'
+            ? /^payloads\.s3 bucket sealpost-no-such-bucket: /
+            : new RegExp(`^payloads\\.directory ${file}: `),
+        );
+      } finally {
+        wrong.close?.();
+        await rm(file, { force: true });
+      }
     });
 
     it('lists payload bytes per sender for the admin', async () => {

@@ -191,6 +191,25 @@ describe('starting the server', () => {
     );
   }, 90_000);
 
+  it('refuses a payload store that cannot take a payload: a directory it cannot make, or that is a file', async () => {
+    const cannotMake = await refusal({
+      ...PRODUCTION,
+      SEALPOST_PAYLOADS_DIRECTORY: '/dev/null/payloads',
+    });
+    expect(cannotMake.status).toBe(2);
+    expect(cannotMake.lines[0]).toMatch(
+      /^sealpost server: could not start: payloads\.directory \/dev\/null\/payloads: ENOTDIR/,
+    );
+    const file = join(await workingDirectory(), 'a-file');
+    await writeFile(file, '');
+    const notADirectory = await refusal({ ...PRODUCTION, SEALPOST_PAYLOADS_DIRECTORY: file });
+    expect(notADirectory.status).toBe(2);
+    expect(notADirectory.lines).toEqual([
+      expect.stringMatching(new RegExp(`^sealpost server: payloads\\.directory ${file}: ENOTDIR`)),
+      'sealpost server: not started; see docs/server.md, "Configuration"',
+    ]);
+  }, 90_000);
+
   it('says the port is in use (it may be free soon)', async () => {
     const occupied: Server = createServer();
     await new Promise<void>((listening) => occupied.listen(0, '127.0.0.1', listening));

@@ -40,6 +40,11 @@ export interface PayloadStore {
   remove(key: string): Promise<void>;
   /** Whether anything at all is stored for `key` (tests check deletions with it). */
   holdsAnything(key: string): Promise<boolean>;
+  /**
+   * Whether a payload could be stored now (readiness): null when it could, else why, for the
+   * log (the directory or bucket and the error; never credentials).
+   */
+  problem(): Promise<string | null>;
   close?(): void;
 }
 

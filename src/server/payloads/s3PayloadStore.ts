@@ -101,6 +101,15 @@ export function s3PayloadStore(config: S3PayloadStoreConfig, locker: Locker): Pa
         (uploads.Uploads ?? []).some((upload) => upload.Key === key)
       );
     },
+    async problem() {
+      try {
+        await client.headBucket({ Bucket });
+        return null;
+      } catch (error) {
+        const { name, message } = error as Error;
+        return `payloads.s3 bucket ${Bucket}: ${name}${message && message !== name ? ` (${message})` : ''}`;
+      }
+    },
     close: () => client.destroy(),
   };
 }
