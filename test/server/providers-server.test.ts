@@ -86,6 +86,30 @@ describe.each(DATABASE_KINDS)('SMS providers in the server on %s', (kind) => {
     expect(logLines.join('\n')).not.toContain('15123400001');
   });
 
+  it('webhook unreachable: the recipient hears "try again later", the log says why (never the number)', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    current = smsSenderForServer(
+      { provider: 'webhook', url: `http://127.0.0.1:${port}/sms` },
+      server.db,
+      server.clock,
+      (line) => logLines.push(line),
+    );
+    const bob = lock({ method: 'sms', address: 'bob@partner.example', phone: '+4915123400077' });
+    const body = registration([bob]);
+    await server.request('POST', '/api/v1/messages', { body, token });
+    const started = await recipientFlow(server, body.messageId, [bob]).start('bob@partner.example');
+    expect(started.status).toBe(503);
+    expect(started.body.error.message).toBe('The SMS could not be sent; try again later.');
+    const said = server.logLines().filter((line) => line.smsError !== undefined);
+    expect(said.at(-1)?.msg).toBe(
+      `an SMS could not be sent: SMS provider webhook failed: TypeError: fetch failed (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+    expect(JSON.stringify(server.logLines())).not.toContain('15123400077');
+  });
+
   it('webhook: JSON {to, text} reaches the endpoint', async () => {
     const before = received.length;
     await verifyThrough(

@@ -77,8 +77,17 @@ export const messageRoutes: FastifyPluginAsync = async (app) => {
       });
     },
     deliver: async (delivery) => {
-      if (delivery.channel === 'sms') await sms.send({ to: delivery.to, text: delivery.text });
-      else await mailer.send({ to: delivery.to, subject: delivery.subject, text: delivery.text });
+      if (delivery.channel === 'email') {
+        // A mail failure is logged with its cause by the mailer (src/server/app.ts).
+        await mailer.send({ to: delivery.to, subject: delivery.subject, text: delivery.text });
+        return;
+      }
+      await sms.send({ to: delivery.to, text: delivery.text }).catch((error: unknown) => {
+        // The provider's answer or the connection's error: never the number or the text.
+        const cause = error instanceof Error ? error.message : String(error);
+        app.log.error({ smsError: cause }, `an SMS could not be sent: ${cause}`);
+        throw error;
+      });
     },
   });
   const rememberContext = (now: Date) => rememberContextFor(app.deps, now, app.log);

@@ -168,8 +168,12 @@ function required(settings: SmsSettings, key: 'url' | 'accountSid' | 'authToken'
   return value;
 }
 
+/** An error in one line, with what it wraps: fetch says only "fetch failed", its cause why. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.name + ': ' + error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as (Error & { code?: string }) | undefined;
+  const why = cause instanceof Error ? ` (${cause.code ?? cause.name}: ${cause.message})` : '';
+  return `${error.name}: ${error.message}${why}`;
 }
 
 /**
