@@ -153,13 +153,17 @@ describe('the compose window while Sealpost sends', () => {
     session.sink.refusedRecipients.add(BOB);
     const mailsBefore = session.sink.mails.length;
     const compose = await composeForBob('Tender, again');
+    let covered = false;
     const samples = await sendAndWatch(
       compose,
       async () => {
         // Thunderbird reports the refusal in a dialog of its own; the sender closes it.
         await acceptCommonDialogs(session.thunderbird.marionette);
         const view = await compose.window.editorView();
-        return !(await compose.window.isBusy()) && view.body.includes(BODY);
+        covered ||= view.cover !== null;
+        // Covered, then the text back: the send has ended (onAfterSend). Not asked whether the
+        // window is busy: that switches windows with focus (see ComposeWindow.editorView).
+        return covered && view.cover === null && view.body.includes(BODY);
       },
       { screenshots: false },
     );
