@@ -29,8 +29,14 @@ let bob: Pair;
 let other: Pair;
 
 beforeAll(async () => {
+  // Made before the tests' fixed "now" (a key made later is not valid yet at that time).
   const make = (email: string) =>
-    openpgp.generateKey({ type: 'curve25519', userIDs: [{ email }], config: { v6Keys: true } });
+    openpgp.generateKey({
+      type: 'curve25519',
+      userIDs: [{ email }],
+      date: new Date('2026-01-01T00:00:00Z'),
+      config: { v6Keys: true },
+    });
   [bob, other] = await Promise.all([make('bob@partner.example'), make('someone@else.example')]);
 });
 
