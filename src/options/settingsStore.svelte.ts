@@ -1,6 +1,6 @@
 import { editableKeys, type UserKey, type UserSettingsChanges } from '../core/policy.ts';
 import type { RequestName, Requests, SettingsView } from '../messaging/protocol.ts';
-import { changesFromDraft, draftFor, type SettingDraft } from './settingsRows.ts';
+import { changesFromDraft, draftFor, type SettingDraft } from './settingDrafts.ts';
 
 export interface SettingsPorts {
   request<K extends RequestName>(name: K, payload: Requests[K]['req']): Promise<Requests[K]['res']>;

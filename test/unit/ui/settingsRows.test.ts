@@ -15,16 +15,18 @@ import { withServerInForce } from '../../../src/background/settingsInForce.ts';
 import {
   CONTROL_KINDS,
   SETTINGS_MESSAGE_KEYS,
-  changesFromDraft,
   defaultMethodOptions,
-  draftFor,
   languageOptions,
   managedHeading,
   powerOfTen,
   problemText,
   settingsRows,
-  type SettingDraft,
 } from '../../../src/options/settingsRows.ts';
+import {
+  changesFromDraft,
+  draftFor,
+  type SettingDraft,
+} from '../../../src/options/settingDrafts.ts';
 
 const translate = (key: string, substitutions: readonly string[] = []) =>
   [key, ...substitutions].join(':');
