@@ -3,22 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../src/server/admin.ts';
-import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
+import { adminIo, DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
 
 describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
-  /** The admin CLI's input and output for one command run: every line it says, in order. */
-  function adminIo() {
-    const lines: string[] = [];
-    const io = {
-      db: server.db,
-      secret: server.secret,
-      clock: server.clock,
-      out: (line: string) => lines.push(line),
-      error: (line: string) => lines.push(line),
-    };
-    return { lines, io };
-  }
-
   let server: TestServer;
   let alice: string;
   let bob: string;
@@ -208,7 +195,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('round-trips through CSV export and import in the admin CLI, audited as the admin', async () => {
-    const { lines, io } = adminIo();
+    const { lines, io } = adminIo(server);
     const exported = join(folder, 'export.csv');
     expect(await runAdminCommand(['directory', 'export', exported], io)).toBe(0);
     const csv = readFileSync(exported, 'utf8');
@@ -269,7 +256,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('imports nothing when any row is invalid, and names the lines', async () => {
-    const { lines, io } = adminIo();
+    const { lines, io } = adminIo(server);
     const bad = join(folder, 'bad.csv');
     writeFileSync(
       bad,
@@ -286,7 +273,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('names every problem of every line (line, column, why) and imports nothing', async () => {
-    const { lines, io } = adminIo();
+    const { lines, io } = adminIo(server);
     const bad = join(folder, 'many-problems.csv');
     writeFileSync(
       bad,
@@ -318,7 +305,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('checks the header even without rows, and counts one row as one row', async () => {
-    const { lines, io } = adminIo();
+    const { lines, io } = adminIo(server);
     const header = join(folder, 'header-only.csv');
     writeFileSync(header, 'adress,methode\n');
     expect(await runAdminCommand(['directory', 'import', header], io)).toBe(1);
@@ -333,7 +320,7 @@ describe.each(DATABASE_KINDS)('organisation directory on %s', (kind) => {
   });
 
   it('says in one line what is wrong with a command: a missing file, an unknown option, a stray word', async () => {
-    const { lines, io } = adminIo();
+    const { lines, io } = adminIo(server);
     const missing = join(folder, 'no-such-file.csv');
     expect(await runAdminCommand(['directory', 'import', missing], io)).toBe(1);
     expect(lines).toEqual([`${missing}: no such file (or its folder does not exist)`]);

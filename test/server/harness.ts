@@ -251,6 +251,19 @@ export async function startTestServer(
 }
 
 /** POST JSON from a chosen local address (another client, as far as the server can tell). */
+/** The admin CLI's input and output for commands run against `server`: every line it says, in order. */
+export function adminIo(server: Pick<TestServer, 'db' | 'secret' | 'clock'>) {
+  const lines: string[] = [];
+  const io = {
+    db: server.db,
+    secret: server.secret,
+    clock: server.clock,
+    out: (line: string) => lines.push(line),
+    error: (line: string) => lines.push(line),
+  };
+  return { lines, io };
+}
+
 export function postFrom(
   server: TestServer,
   localAddress: string,

@@ -18,6 +18,7 @@ import {
   deleteUnfinishedUploads,
 } from '../../src/server/payloads/payloadDeletion.ts';
 import {
+  adminIo,
   DATABASE_KINDS,
   startTestServer,
   type TestServer,
@@ -335,14 +336,7 @@ describe.each(payloadStoreKinds(DATABASE_KINDS))(
       const bytes = payloadOf(MIB);
       const { messageId } = await registerForUpload(server, alice, bytes.length);
       await tusUpload(server, alice, messageId, bytes);
-      const lines: string[] = [];
-      const io = {
-        db: server.db,
-        secret: server.secret,
-        clock: server.clock,
-        out: (line: string) => lines.push(line),
-        error: (line: string) => lines.push(line),
-      };
+      const { lines, io } = adminIo(server);
       expect(await runAdminCommand(['payloads', 'usage'], io)).toBe(0);
       expect(lines[0]).toBe('sender\tpayloads\tbytes\tunfinished uploads');
       const mine = lines.find((line) => line.startsWith(`alice${senders}@`));

@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../src/server/admin.ts';
 import { smtpMailer } from '../../src/server/mail/mailer.ts';
-import { DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
+import { adminIo, DATABASE_KINDS, startTestServer, type TestServer } from './harness.ts';
 
 /** The 6-digit code in the newest mail to `address` in the outbox. */
 async function codeFromOutbox(server: TestServer, address: string): Promise<string> {
@@ -153,14 +153,7 @@ describe.each(DATABASE_KINDS)('sender sign-in on %s', (kind) => {
     const { complete } = await signIn('erin@example.org', 'Thunderbird on erin-desktop');
     const token: string = complete.body.token;
     expect((await server.request('GET', '/api/v1/auth/me', { token })).status).toBe(200);
-    const lines: string[] = [];
-    const io = {
-      db: server.db,
-      secret: server.secret,
-      clock: server.clock,
-      out: (line: string) => lines.push(line),
-      error: (line: string) => lines.push(line),
-    };
+    const { lines, io } = adminIo(server);
     expect(await runAdminCommand(['tokens', 'list', '--address', 'erin@example.org'], io)).toBe(0);
     expect(lines).toHaveLength(2);
     const [id, address, device, , , revoked] = lines[1]!.split('\t');
